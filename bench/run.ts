@@ -1,0 +1,33 @@
+// Runs every benchmark in bench/ and prints its figures as JSON lines on stdout; progress and
+// diagnostics go to stderr so the output can be piped straight into a file.
+import { join } from "node:path";
+import { buildIfStale } from "../scripts/stack/build.ts";
+import { repoRoot } from "../scripts/stack/paths.ts";
+import { ensureLiveKit, ensureSynapse } from "../scripts/stack/tools.ts";
+import { startupBenchmark } from "./startup.ts";
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+export type Benchmark = (report: (figure: Figure) => void) => Promise<void>;
+
+const BENCHMARKS: Record<string, Benchmark> = {
+  startup: startupBenchmark,
+};
+
+export async function runBenchmarks(only: string[]): Promise<number> {
+  const log = (part: string, line: string) => process.stderr.write(`${part} | ${line}\n`);
+  const toolsDir = process.env.XSTREAM_TOOLS_DIR ?? join(repoRoot, ".xstream", "tools");
+  await buildIfStale(log);
+  await Promise.all([ensureSynapse(toolsDir, log), ensureLiveKit(toolsDir, log)]);
+  const report = (figure: Figure) => process.stdout.write(`${JSON.stringify(figure)}\n`);
+  for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    log("bench", `running ${name}…`);
+    await benchmark(report);
+  }
+  return 0;
+}

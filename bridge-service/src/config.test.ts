@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const secret = (c: string) => c.repeat(40);
+
+const valid = {
+  DATABASE_URL: "postgresql://bridge:db-password-value@127.0.0.1:5432/xstream",
+  MATRIX_SERVER_NAME: "localhost",
+  HOMESERVER_URL: "http://127.0.0.1:8008/",
+  PUBLIC_URL: "http://localhost:8080",
+  AS_TOKEN: secret("a"),
+  HS_TOKEN: secret("h"),
+  SYNAPSE_JWT_SECRET: secret("j"),
+  SYNAPSE_JWT_ISSUER: "xstream-bridge",
+  SYNAPSE_JWT_AUDIENCE: "xstream-synapse",
+  SYNAPSE_REGISTRATION_SHARED_SECRET: secret("r"),
+  LIVEKIT_URL: "ws://127.0.0.1:7880",
+  LIVEKIT_API_KEY: "devkey",
+  LIVEKIT_API_SECRET: secret("l"),
+};
+
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("applies defaults and derives the bot's user id", () => {
+    const config = loadConfig(valid);
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 9000 });
+    expect(config.matrix.appserviceId).toBe("xstream");
+    expect(config.matrix.botUserId).toBe("@xstream:localhost");
+    expect(config.matrix.homeserverUrl).toBe("http://127.0.0.1:8008");
+    expect(config.logLevel).toBe("info");
+    expect(config.livekit).toEqual({
+      url: "ws://127.0.0.1:7880",
+      apiKey: "devkey",
+      apiSecret: secret("l"),
+    });
+  });
+
+  it("reads explicit values, treating blank ones as unset", () => {
+    const config = loadConfig({
+      ...valid,
+      BRIDGE_HOST: "0.0.0.0",
+      BRIDGE_PORT: "9100",
+      BOT_LOCALPART: "tutor",
+      AS_ID: "",
+      LOG_LEVEL: "silent",
+    });
+    expect(config.http).toEqual({ host: "0.0.0.0", port: 9100 });
+    expect(config.matrix.botUserId).toBe("@tutor:localhost");
+    expect(config.matrix.appserviceId).toBe("xstream");
+    expect(config.logLevel).toBe("silent");
+  });
+
+  it("reports every problem at once, naming each key", () => {
+    const problems = problemsOf({
+      ...valid,
+      DATABASE_URL: "mysql://root:db-password-value@db/x",
+      MATRIX_SERVER_NAME: undefined,
+      HOMESERVER_URL: "not a url",
+      PUBLIC_URL: "http://localhost:8080/app",
+      BRIDGE_PORT: "70000",
+      HS_TOKEN: "too-short-hs-token",
+      LIVEKIT_URL: "http://127.0.0.1:7880",
+      LOG_LEVEL: "verbose",
+    });
+    const keys = problems.map((p) => p.split(" ")[0]);
+    expect(keys.sort()).toEqual(
+      [
+        "BRIDGE_PORT",
+        "DATABASE_URL",
+        "HOMESERVER_URL",
+        "HS_TOKEN",
+        "LIVEKIT_URL",
+        "LOG_LEVEL",
+        "MATRIX_SERVER_NAME",
+        "PUBLIC_URL",
+      ].sort(),
+    );
+    expect(problems).toContain("HS_TOKEN must be at least 32 characters long");
+    expect(problems.find((p) => p.startsWith("MATRIX_SERVER_NAME"))).toMatch(/is required/);
+  });
+
+  it("lists every missing required key for an empty environment", () => {
+    const keys = problemsOf({}).map((p) => p.split(" ")[0]);
+    expect(keys.sort()).toEqual(Object.keys(valid).sort());
+  });
+
+  it("never echoes the values it rejects", () => {
+    let message = "";
+    try {
+      loadConfig({
+        ...valid,
+        DATABASE_URL: "mysql://root:db-password-value@db/x",
+        AS_TOKEN: "short-as-token-value",
+        LIVEKIT_API_SECRET: "short-livekit-secret",
+      });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/DATABASE_URL/);
+    expect(message).not.toContain("db-password-value");
+    expect(message).not.toContain("short-as-token-value");
+    expect(message).not.toContain("short-livekit-secret");
+  });
+});

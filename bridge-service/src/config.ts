@@ -1,0 +1,151 @@
+import { z } from "zod";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface BridgeConfig {
+  http: { host: string; port: number };
+  databaseUrl: string;
+  /** Origin learners open in their browser, without a trailing slash. */
+  publicUrl: string;
+  matrix: {
+    serverName: string;
+    /** Synapse client-server base URL the bridge calls, without a trailing slash. */
+    homeserverUrl: string;
+    appserviceId: string;
+    botLocalpart: string;
+    /** `@${botLocalpart}:${serverName}`, the appservice's sender. */
+    botUserId: string;
+    asToken: string;
+    hsToken: string;
+  };
+  synapse: {
+    jwtSecret: string;
+    jwtIssuer: string;
+    jwtAudience: string;
+    registrationSharedSecret: string;
+  };
+  livekit: { url: string; apiKey: string; apiSecret: string };
+  logLevel: LogLevel;
+}
+
+/** Every problem with the environment, so an operator can fix them all in one go. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid bridge-service configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+// Messages below are written by hand and never include the received value: several of these
+// keys are secrets, and DATABASE_URL usually carries a password.
+
+// docker-compose passes `KEY=` for unset variables; treat blank as absent so defaults apply.
+const blankAsMissing = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const required = (what: string) =>
+  z.preprocess(blankAsMissing, z.string({ error: `is required (${what})` }));
+
+const withDefault = (fallback: string) =>
+  z.preprocess(blankAsMissing, z.string().default(fallback));
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+const urlWithProtocols = (what: string, protocols: readonly string[]) =>
+  required(what)
+    .refine((value) => protocols.includes(parseUrl(value)?.protocol ?? ""), {
+      error: `must be a ${protocols.map((p) => `${p}//`).join(" or ")} URL`,
+    })
+    .transform((value) => value.replace(/\/+$/, ""));
+
+const secret = (what: string) =>
+  required(what).refine((value) => value.length >= 32, {
+    error: "must be at least 32 characters long",
+  });
+
+// Matrix user localparts / appservice ids: the spec's allowed characters.
+const localpart = (fallback: string) =>
+  withDefault(fallback).refine((value) => /^[a-z0-9._=\-/+]+$/.test(value), {
+    error: "may only contain a-z, 0-9 and . _ = - / +",
+  });
+
+const envSchema = z.object({
+  BRIDGE_HOST: withDefault("127.0.0.1"),
+  BRIDGE_PORT: withDefault("9000").refine(
+    (value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535,
+    { error: "must be an integer from 1 to 65535" },
+  ),
+  DATABASE_URL: urlWithProtocols("PostgreSQL connection URL", ["postgres:", "postgresql:"]),
+  MATRIX_SERVER_NAME: required("the homeserver's server_name, e.g. localhost").refine(
+    (value) => /^[A-Za-z0-9.\-[\]:]+$/.test(value),
+    { error: "must be a hostname with an optional port, e.g. example.org or localhost:8448" },
+  ),
+  HOMESERVER_URL: urlWithProtocols("Synapse client-server base URL", ["http:", "https:"]),
+  PUBLIC_URL: urlWithProtocols("origin learners open", ["http:", "https:"]).refine(
+    (value) => parseUrl(value)?.origin === value,
+    { error: "must be an origin such as https://example.org (no path, query or fragment)" },
+  ),
+  AS_ID: localpart("xstream"),
+  BOT_LOCALPART: localpart("xstream"),
+  AS_TOKEN: secret("appservice as_token"),
+  HS_TOKEN: secret("appservice hs_token"),
+  SYNAPSE_JWT_SECRET: secret("Synapse jwt_config secret"),
+  SYNAPSE_JWT_ISSUER: required("Synapse jwt_config issuer"),
+  SYNAPSE_JWT_AUDIENCE: required("Synapse jwt_config audience"),
+  SYNAPSE_REGISTRATION_SHARED_SECRET: secret("Synapse registration_shared_secret"),
+  LIVEKIT_URL: urlWithProtocols("LiveKit server URL", ["ws:", "wss:"]),
+  LIVEKIT_API_KEY: required("LiveKit API key"),
+  LIVEKIT_API_SECRET: secret("LiveKit API secret"),
+  LOG_LEVEL: z.preprocess(
+    blankAsMissing,
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  ),
+});
+
+/**
+ * Reads and validates the bridge's configuration. Pure: pass `process.env` once at start-up.
+ * @throws ConfigError listing every missing or invalid key.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): BridgeConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.map(String).join(".") || "environment";
+      return `${key} ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  return {
+    http: { host: e.BRIDGE_HOST, port: Number(e.BRIDGE_PORT) },
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: e.PUBLIC_URL,
+    matrix: {
+      serverName: e.MATRIX_SERVER_NAME,
+      homeserverUrl: e.HOMESERVER_URL,
+      appserviceId: e.AS_ID,
+      botLocalpart: e.BOT_LOCALPART,
+      botUserId: `@${e.BOT_LOCALPART}:${e.MATRIX_SERVER_NAME}`,
+      asToken: e.AS_TOKEN,
+      hsToken: e.HS_TOKEN,
+    },
+    synapse: {
+      jwtSecret: e.SYNAPSE_JWT_SECRET,
+      jwtIssuer: e.SYNAPSE_JWT_ISSUER,
+      jwtAudience: e.SYNAPSE_JWT_AUDIENCE,
+      registrationSharedSecret: e.SYNAPSE_REGISTRATION_SHARED_SECRET,
+    },
+    livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,129 @@
+import { createServer, type Server } from "node:http";
+import { createApp } from "./app.js";
+import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
+import { createLogger, type Logger } from "./logger.js";
+import { AppserviceEvents } from "./matrix/appserviceEvents.js";
+import { startBot } from "./matrix/bot.js";
+import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
+import { checkDatabase, createPool, waitForDatabase } from "./store/database.js";
+import { runMigrations } from "./store/migrations.js";
+import { createPgTransactionStore } from "./store/transactionStore.js";
+
+/** How long in-flight requests get to finish after SIGTERM/SIGINT before connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readConfig(): BridgeConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // Plain stderr: the logger's level is itself configuration.
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+/** Start-up check that Synapse can reach us with our tokens; informative, never fatal. */
+async function pingHomeserverOnce(homeserver: HomeserverClient, logger: Logger): Promise<void> {
+  try {
+    const { durationMs } = await homeserver.pingHomeserver(`startup-${Date.now()}`);
+    logger.info({ durationMs }, "homeserver ping round-trip ok");
+  } catch (error) {
+    // Usually "connection refused" while Synapse starts: one readable line, no stack.
+    const reason =
+      error instanceof Error
+        ? [error.message, error.cause instanceof Error ? error.cause.message : undefined]
+            .filter(Boolean)
+            .join(": ")
+        : String(error);
+    logger.warn(
+      { reason },
+      "homeserver ping failed: Synapse may not be up yet, or its appservice registration (url, tokens) does not match this bridge",
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+
+  // A stray rejection (e.g. in a background task) is a bug to log, not a reason to drop every
+  // in-flight request. Synchronous uncaught exceptions still end the process (Node's default).
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled promise rejection");
+  });
+
+  const pool = createPool(config.databaseUrl, logger);
+  await waitForDatabase(pool, logger);
+  const applied = await runMigrations(pool, logger);
+  logger.info({ applied }, applied.length ? "database migrated" : "database schema up to date");
+
+  const homeserver = createHomeserverClient({
+    homeserverUrl: config.matrix.homeserverUrl,
+    asToken: config.matrix.asToken,
+    appserviceId: config.matrix.appserviceId,
+  });
+  const events = new AppserviceEvents((error, name) =>
+    logger.error({ err: error, bus: name }, "appservice event listener failed"),
+  );
+  startBot({ events, homeserver, botUserId: config.matrix.botUserId, logger });
+
+  const app = createApp({
+    logger,
+    hsToken: config.matrix.hsToken,
+    checkDatabase: () => checkDatabase(pool),
+    transactions: createPgTransactionStore(pool),
+    events,
+  });
+  const httpServer = createServer(app);
+  await listen(httpServer, config.http.host, config.http.port);
+  logger.info(`bridge-service listening on http://${config.http.host}:${config.http.port}`);
+
+  void pingHomeserverOnce(homeserver, logger);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const forceClose = setTimeout(() => {
+      logger.warn("in-flight requests did not finish in time; closing connections");
+      httpServer.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    forceClose.unref();
+    // close() stops accepting, closes idle keep-alive connections and waits for the rest.
+    httpServer.close(() => {
+      clearTimeout(forceClose);
+      pool
+        .end()
+        .catch((error: unknown) => logger.warn({ err: error }, "closing the database pool failed"))
+        .finally(() => {
+          logger.info("bridge-service stopped");
+          logger.flush();
+          process.exit(0);
+        });
+    });
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+main().catch((error: unknown) => {
+  // Before the logger exists or after it failed: stderr is the only safe place.
+  process.stderr.write(
+    `bridge-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../logger.js";
+import { runMigrations } from "./migrations.js";
+import { createPgTransactionStore } from "./transactionStore.js";
+
+// Runs in the e2e project against a database of its own on the harness's real PostgreSQL
+// (e2e/global-setup.ts creates it and e2e/setup-env.ts passes its URL).
+const databaseUrl = process.env.BRIDGE_TEST_DATABASE_URL;
+
+describe("PostgreSQL transaction store", () => {
+  if (!databaseUrl) throw new Error("BRIDGE_TEST_DATABASE_URL is not set; run it through npm test");
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    pool = new pg.Pool({ connectionString: databaseUrl });
+    await runMigrations(pool, createLogger("silent"));
+    await pool.query("TRUNCATE appservice_transactions, user_activity");
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+  });
+
+  const activity = async () =>
+    (await pool.query("SELECT user_id, last_event_id FROM user_activity ORDER BY user_id")).rows;
+
+  it("migrations are idempotent", async () => {
+    await expect(runMigrations(pool, createLogger("silent"))).resolves.toEqual([]);
+  });
+
+  it("applies a transaction once, even when delivered concurrently", async () => {
+    const store = createPgTransactionStore(pool);
+    let applied = 0;
+    const apply = async (effects: Parameters<Parameters<typeof store.runOnce>[2]>[0]) => {
+      applied++;
+      await effects.recordUserActivity([
+        { userId: "@ana:x", lastActiveAt: new Date(2_000), lastEventId: "$2" },
+      ]);
+    };
+    const outcomes = await Promise.all([
+      store.runOnce("c1", 1, apply),
+      store.runOnce("c1", 1, apply),
+    ]);
+    expect(outcomes.sort()).toEqual(["applied", "duplicate"]);
+    expect(await store.runOnce("c1", 1, apply)).toBe("duplicate");
+    expect(applied).toBe(1);
+    expect(await activity()).toEqual([{ user_id: "@ana:x", last_event_id: "$2" }]);
+  });
+
+  it("keeps the newest activity and rolls back everything on failure", async () => {
+    const store = createPgTransactionStore(pool);
+    await store.runOnce("old", 1, (fx) =>
+      fx.recordUserActivity([
+        { userId: "@ana:x", lastActiveAt: new Date(1_000), lastEventId: "$1" },
+      ]),
+    );
+    expect(await activity()).toEqual([{ user_id: "@ana:x", last_event_id: "$2" }]);
+
+    await expect(
+      store.runOnce("boom", 1, async (fx) => {
+        await fx.recordUserActivity([
+          { userId: "@ben:x", lastActiveAt: new Date(3_000), lastEventId: "$3" },
+        ]);
+        throw new Error("effect failed");
+      }),
+    ).rejects.toThrow("effect failed");
+    expect(await activity()).toEqual([{ user_id: "@ana:x", last_event_id: "$2" }]);
+    // The failed id was not recorded, so the homeserver's retry is applied.
+    expect(await store.runOnce("boom", 1, async () => {})).toBe("applied");
+  });
+});

@@ -1,0 +1,82 @@
+import type { Pool, PoolClient } from "pg";
+
+/** One row of `user_activity`. */
+export interface UserActivityRecord {
+  userId: string;
+  lastActiveAt: Date;
+  lastEventId: string;
+}
+
+/** Writes allowed while applying an appservice transaction; all land in its DB transaction. */
+export interface TransactionEffects {
+  /** Upserts each user's activity, keeping whichever of stored and given is newer. */
+  recordUserActivity(activity: readonly UserActivityRecord[]): Promise<void>;
+}
+
+export type TransactionOutcome = "applied" | "duplicate";
+
+export interface TransactionStore {
+  /**
+   * Runs `apply` and records `txnId` atomically, unless `txnId` was already recorded, in which
+   * case nothing is written and the outcome is "duplicate". Resolves only after the commit;
+   * rejects (having written nothing) if the database or `apply` fails.
+   */
+  runOnce(
+    txnId: string,
+    eventCount: number,
+    apply: (effects: TransactionEffects) => Promise<void>,
+  ): Promise<TransactionOutcome>;
+}
+
+async function recordUserActivity(client: PoolClient, activity: readonly UserActivityRecord[]) {
+  if (activity.length === 0) return;
+  // One statement for the whole batch; callers pass at most one record per user, as
+  // ON CONFLICT cannot update the same row twice in one statement.
+  await client.query(
+    `INSERT INTO user_activity (user_id, last_active_at, last_event_id)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[])
+     ON CONFLICT (user_id) DO UPDATE
+       SET last_active_at = EXCLUDED.last_active_at, last_event_id = EXCLUDED.last_event_id
+       WHERE user_activity.last_active_at <= EXCLUDED.last_active_at`,
+    [
+      activity.map((a) => a.userId),
+      activity.map((a) => a.lastActiveAt),
+      activity.map((a) => a.lastEventId),
+    ],
+  );
+}
+
+export function createPgTransactionStore(pool: Pool): TransactionStore {
+  return {
+    async runOnce(txnId, eventCount, apply) {
+      const client = await pool.connect();
+      let failure: unknown;
+      try {
+        await client.query("BEGIN");
+        // If the same txn id is being applied concurrently, this waits for that transaction
+        // and then sees its row, so effects are never applied twice.
+        const inserted = await client.query(
+          `INSERT INTO appservice_transactions (txn_id, event_count) VALUES ($1, $2)
+           ON CONFLICT (txn_id) DO NOTHING`,
+          [txnId, eventCount],
+        );
+        if (inserted.rowCount === 0) {
+          await client.query("ROLLBACK");
+          return "duplicate";
+        }
+        await apply({ recordUserActivity: (activity) => recordUserActivity(client, activity) });
+        await client.query("COMMIT");
+        return "applied";
+      } catch (error) {
+        failure = error;
+        await client.query("ROLLBACK").catch(() => {
+          // The connection is probably gone; it is discarded below.
+        });
+        throw error;
+      } finally {
+        // A connection that failed mid-transaction may be broken: do not return it to the pool.
+        client.release(failure instanceof Error ? failure : undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  // Pinned so the same tests run from the repo root (`--project bridge-service`) or from here.
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  test: {
+    name: "bridge-service",
+    include: ["src/**/*.test.ts"],
+    // Tests against a real PostgreSQL run in the e2e project, which starts one.
+    exclude: ["src/**/*.pg.test.ts", "**/node_modules/**"],
+    environment: "node",
+  },
+});

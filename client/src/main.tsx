@@ -1,0 +1,14 @@
+// Tokens and base styles first, so feature styles can build on them.
+import "./ui/theme.css";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./app/App";
+
+const container = document.getElementById("root");
+if (!container) throw new Error("index.html is missing the #root element");
+
+createRoot(container).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,134 @@
+// The one test harness: a throw-away stack (PostgreSQL, LiveKit, Synapse, bridge-service, edge)
+// on free loopback ports in a temporary folder, started by the same code as `npm start`.
+import { appendFileSync, mkdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { repoRoot } from "../scripts/stack/paths.ts";
+import { freeTcpPort, freeUdpRange } from "../scripts/stack/ports.ts";
+import { BRIDGE_ROLE } from "../scripts/stack/postgres.ts";
+import type { LogSink } from "../scripts/stack/processes.ts";
+import { type RunningStack, type StackPorts, startStack } from "../scripts/stack/stack.ts";
+
+/** What tests get to know about the running stack (plain data: it crosses into test workers). */
+export interface StackInfo {
+  serverName: string;
+  publicUrl: string;
+  synapseUrl: string;
+  bridgeUrl: string;
+  livekitUrl: string;
+  livekitWsUrl: string;
+  databaseUrl: string;
+  /** A second, empty database on the same server for tests that own their tables. */
+  storeTestDatabaseUrl: string;
+  stateDir: string;
+  logsDir: string;
+  asToken: string;
+  hsToken: string;
+  registrationSharedSecret: string;
+  livekitApiKey: string;
+  livekitApiSecret: string;
+  ports: StackPorts;
+}
+
+export interface TestStack {
+  info: StackInfo;
+  stop(): Promise<void>;
+}
+
+// Synapse's defaults are right for production but throttle a test that logs in and sends in bursts.
+const generous = { per_second: 1000, burst_count: 1000 };
+export const TEST_RATE_LIMITS = {
+  rc_message: generous,
+  rc_registration: generous,
+  rc_login: { address: generous, account: generous, failed_attempts: generous },
+  rc_joins: { local: generous, remote: generous },
+  rc_joins_per_room: generous,
+  rc_invites: { per_room: generous, per_user: generous, per_issuer: generous },
+  rc_delayed_event_mgmt: generous,
+  rc_presence: { per_user: generous },
+};
+
+export const toolsDir = process.env.XSTREAM_TOOLS_DIR ?? join(repoRoot, ".xstream", "tools");
+
+export async function freeStackPorts(): Promise<StackPorts> {
+  const udpStart = await freeUdpRange(10);
+  return {
+    edge: await freeTcpPort(),
+    synapse: await freeTcpPort(),
+    bridge: await freeTcpPort(),
+    livekit: await freeTcpPort(),
+    livekitRtcTcp: await freeTcpPort(),
+    livekitUdpStart: udpStart,
+    livekitUdpEnd: udpStart + 9,
+    postgres: await freeTcpPort(),
+  };
+}
+
+export function fileSink(logsDir: string): LogSink {
+  mkdirSync(logsDir, { recursive: true });
+  return (part, line) => appendFileSync(join(logsDir, `${part}.log`), `${line}\n`);
+}
+
+export async function startTestStack(
+  options: { stateDir?: string; ports?: StackPorts } = {},
+): Promise<TestStack> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
+  const logsDir = join(stateDir, "logs");
+  const ports = options.ports ?? (await freeStackPorts());
+  const stack = await startStack({
+    stateDir,
+    toolsDir,
+    serverName: "localhost",
+    ports,
+    sink: fileSink(logsDir),
+    verbose: false,
+    synapseOverrides: TEST_RATE_LIMITS,
+  }).catch((error: unknown) => {
+    throw new Error(`test stack did not start (logs in ${logsDir}): ${String(error)}`);
+  });
+  return {
+    info: {
+      serverName: stack.serverName,
+      publicUrl: stack.publicUrl,
+      synapseUrl: stack.synapseUrl,
+      bridgeUrl: stack.bridgeUrl,
+      livekitUrl: stack.livekitUrl,
+      livekitWsUrl: stack.livekitWsUrl,
+      databaseUrl: stack.databaseUrl,
+      storeTestDatabaseUrl: await createScratchDatabase(stack, "xstream_store_test"),
+      stateDir,
+      logsDir,
+      asToken: stack.secrets.asToken,
+      hsToken: stack.secrets.hsToken,
+      registrationSharedSecret: stack.secrets.registrationSharedSecret,
+      livekitApiKey: stack.secrets.livekitApiKey,
+      livekitApiSecret: stack.secrets.livekitApiSecret,
+      ports,
+    },
+    async stop() {
+      await stack.stop();
+    },
+  };
+}
+
+/** Creates an empty database owned by the bridge's role, next to the bridge's own. */
+async function createScratchDatabase(stack: RunningStack, name: string): Promise<string> {
+  if (!stack.postgresSuperuserUrl) throw new Error("the test stack runs its own PostgreSQL");
+  const client = new pg.Client({ connectionString: stack.postgresSuperuserUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name} OWNER ${BRIDGE_ROLE}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(stack.databaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Deletes a test state folder unless XSTREAM_KEEP_TEST_STATE is set (to read its logs). */
+export async function removeStateDir(stateDir: string) {
+  if (!process.env.XSTREAM_KEEP_TEST_STATE) await rm(stateDir, { recursive: true, force: true });
+}

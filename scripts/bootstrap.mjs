@@ -1,0 +1,39 @@
+// Dependency-free first step of `npm start`, `npm test` and `npm run bench`: check Node, install
+// npm dependencies when they are missing or out of date, then load the TypeScript stack code.
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    console.error(`Xstream needs Node.js 20.19 or newer; this is ${process.versions.node}.`);
+    process.exit(1);
+  }
+}
+
+function dependenciesAreCurrent() {
+  const installed = join(repoRoot, "node_modules", ".package-lock.json");
+  const lock = join(repoRoot, "package-lock.json");
+  return existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
+}
+
+export async function bootstrap() {
+  checkNode();
+  if (!dependenciesAreCurrent()) {
+    console.log("[setup] installing npm dependencies (npm ci)…");
+    const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], {
+      cwd: repoRoot,
+      stdio: "inherit",
+    });
+    if (result.status !== 0) {
+      console.error("[setup] npm ci failed; see the output above.");
+      process.exit(1);
+    }
+  }
+  const { register } = await import("tsx/esm/api");
+  register();
+}

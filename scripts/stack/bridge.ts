@@ -1,0 +1,58 @@
+// bridge-service as a child process, configured through its environment variables.
+
+import { bridgeEntry } from "./paths.ts";
+import type { ManagedProcess, Supervisor } from "./processes.ts";
+import { answersOk, waitUntilReady } from "./processes.ts";
+import type { StackSecrets } from "./secrets.ts";
+import { JWT_AUDIENCE, JWT_ISSUER } from "./synapse.ts";
+
+export interface BridgeOptions {
+  port: number;
+  databaseUrl: string;
+  serverName: string;
+  homeserverUrl: string;
+  publicUrl: string;
+  livekitUrl: string;
+  secrets: StackSecrets;
+  logLevel: string;
+}
+
+export function bridgeEnvironment(options: BridgeOptions): Record<string, string> {
+  const { secrets } = options;
+  return {
+    BRIDGE_HOST: "127.0.0.1",
+    BRIDGE_PORT: String(options.port),
+    DATABASE_URL: options.databaseUrl,
+    MATRIX_SERVER_NAME: options.serverName,
+    HOMESERVER_URL: options.homeserverUrl,
+    PUBLIC_URL: options.publicUrl,
+    AS_ID: "xstream",
+    BOT_LOCALPART: "xstream",
+    AS_TOKEN: secrets.asToken,
+    HS_TOKEN: secrets.hsToken,
+    SYNAPSE_JWT_SECRET: secrets.synapseJwtSecret,
+    SYNAPSE_JWT_ISSUER: JWT_ISSUER,
+    SYNAPSE_JWT_AUDIENCE: JWT_AUDIENCE,
+    SYNAPSE_REGISTRATION_SHARED_SECRET: secrets.registrationSharedSecret,
+    LIVEKIT_URL: options.livekitUrl,
+    LIVEKIT_API_KEY: secrets.livekitApiKey,
+    LIVEKIT_API_SECRET: secrets.livekitApiSecret,
+    LOG_LEVEL: options.logLevel,
+  };
+}
+
+export async function startBridge(
+  supervisor: Supervisor,
+  options: BridgeOptions,
+): Promise<{ process: ManagedProcess; url: string; ready: Promise<void> }> {
+  const env = { PATH: process.env.PATH ?? "", ...bridgeEnvironment(options) };
+  const managed = await supervisor.start("bridge", process.execPath, [bridgeEntry], { env });
+  const url = `http://127.0.0.1:${options.port}`;
+  const ready = waitUntilReady(
+    managed,
+    "bridge-service",
+    () => answersOk(`${url}/healthz`),
+    60_000,
+  );
+  return { process: managed, url, ready };
+}

@@ -1,0 +1,56 @@
+// Builds bridge-service and the client when their sources are newer than the last build.
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./paths.ts";
+import type { LogSink } from "./processes.ts";
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === "node_modules" || entry === "dist") continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+function runNpm(args: string[], sink: LogSink, part: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const lines: string[] = [];
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(line);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code === 0) resolve();
+      else {
+        for (const line of lines) sink(part, line);
+        reject(new Error(`npm ${args.join(" ")} failed (exit ${code})`));
+      }
+    });
+  });
+}
+
+const WORKSPACES = [
+  { name: "bridge-service", output: join("bridge-service", "dist", "main.js") },
+  { name: "client", output: join("client", "dist", "index.html") },
+] as const;
+
+export async function buildIfStale(sink: LogSink): Promise<void> {
+  const rootConfig = newestMtime(join(repoRoot, "tsconfig.json"));
+  await Promise.all(
+    WORKSPACES.map(async ({ name, output }) => {
+      const built = newestMtime(join(repoRoot, output));
+      const sources = Math.max(rootConfig, newestMtime(join(repoRoot, name)));
+      if (built >= sources) return;
+      sink("setup", `building ${name}…`);
+      await runNpm(["run", "build", "-w", name], sink, name);
+    }),
+  );
+}

@@ -1,0 +1,143 @@
+// `npm start`: reads XSTREAM_* settings, builds what changed, starts the stack in .xstream/,
+// prints one ready line and stops every part cleanly on Ctrl-C or SIGTERM.
+import { isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+import { buildIfStale } from "./build.ts";
+import { repoRoot } from "./paths.ts";
+import type { LogSink } from "./processes.ts";
+import { type StackPorts, startStack } from "./stack.ts";
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const settingsSchema = z.object({
+  XSTREAM_PORT: port(8080),
+  XSTREAM_SERVER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "must be a host name such as localhost or chat.example.org")
+    .default("localhost"),
+  XSTREAM_STATE_DIR: z.string().min(1).default(".xstream"),
+  XSTREAM_TOOLS_DIR: z.string().min(1).optional(),
+  XSTREAM_SYNAPSE_PORT: port(8008),
+  XSTREAM_BRIDGE_PORT: port(9000),
+  XSTREAM_LIVEKIT_PORT: port(7880),
+  XSTREAM_LIVEKIT_RTC_TCP_PORT: port(7881),
+  XSTREAM_LIVEKIT_UDP_PORTS: z
+    .string()
+    .regex(/^\d+-\d+$/, "must be a range such as 50100-50200")
+    .default("50100-50200"),
+  XSTREAM_POSTGRES_PORT: port(5433),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  XSTREAM_LOG: z.enum(["info", "warn"]).default("info"),
+});
+
+export type StartSettings = z.infer<typeof settingsSchema>;
+
+/** Every bad setting is reported at once, each naming its key. */
+export function readSettings(env: NodeJS.ProcessEnv): StartSettings {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in settingsSchema.shape && value !== ""),
+  );
+  const result = settingsSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `  ${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new SettingsError(`invalid settings:\n${problems.join("\n")}`);
+  }
+  const [start, end] = result.data.XSTREAM_LIVEKIT_UDP_PORTS.split("-").map(Number);
+  if (start === undefined || end === undefined || start > end || end > 65535) {
+    throw new SettingsError(
+      "invalid settings:\n  XSTREAM_LIVEKIT_UDP_PORTS: start must not exceed end",
+    );
+  }
+  return result.data;
+}
+
+export class SettingsError extends Error {}
+
+const COLOURS: Record<string, number> = {
+  setup: 90,
+  postgres: 34,
+  livekit: 35,
+  synapse: 32,
+  bridge: 36,
+  edge: 33,
+};
+
+export function consoleSink(): LogSink {
+  const useColour = process.stdout.isTTY;
+  return (part, line) => {
+    const label = part.padEnd(8);
+    const prefix = useColour ? `\u001b[${COLOURS[part] ?? 37}m${label}|\u001b[0m` : `${label}|`;
+    process.stdout.write(`${prefix} ${line}\n`);
+  };
+}
+
+export async function runStart(): Promise<void> {
+  const sink = consoleSink();
+  let settings: StartSettings;
+  try {
+    settings = readSettings(process.env);
+  } catch (error) {
+    console.error(String(error instanceof Error ? error.message : error));
+    process.exit(2);
+  }
+  const stateDir = isAbsolute(settings.XSTREAM_STATE_DIR)
+    ? settings.XSTREAM_STATE_DIR
+    : resolve(repoRoot, settings.XSTREAM_STATE_DIR);
+  const [udpStart, udpEnd] = settings.XSTREAM_LIVEKIT_UDP_PORTS.split("-").map(Number) as [
+    number,
+    number,
+  ];
+  const ports: StackPorts = {
+    edge: settings.XSTREAM_PORT,
+    synapse: settings.XSTREAM_SYNAPSE_PORT,
+    bridge: settings.XSTREAM_BRIDGE_PORT,
+    livekit: settings.XSTREAM_LIVEKIT_PORT,
+    livekitRtcTcp: settings.XSTREAM_LIVEKIT_RTC_TCP_PORT,
+    livekitUdpStart: udpStart,
+    livekitUdpEnd: udpEnd,
+    postgres: settings.XSTREAM_POSTGRES_PORT,
+  };
+
+  let stopping = false;
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    sink("setup", "stopping…");
+    await stack?.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  try {
+    await buildIfStale(sink);
+    stack = await startStack({
+      stateDir,
+      toolsDir: settings.XSTREAM_TOOLS_DIR ?? join(stateDir, "tools"),
+      serverName: settings.XSTREAM_SERVER_NAME,
+      ports,
+      databaseUrl: settings.DATABASE_URL,
+      sink,
+      verbose: settings.XSTREAM_LOG === "info",
+    });
+  } catch (error) {
+    console.error(`\nXstream could not start: ${error instanceof Error ? error.message : error}`);
+    await shutdown(1);
+    return;
+  }
+  if (stopping) return;
+  console.log(`Xstream is ready: ${stack.publicUrl}`);
+  const { part, status } = await stack.supervisor.firstExit();
+  if (!stopping) {
+    console.error(
+      `\n${part} stopped unexpectedly (exit ${status.code ?? status.signal}); stopping the rest.`,
+    );
+    await shutdown(1);
+  }
+}

@@ -1,0 +1,206 @@
+// The one origin learners open, as the docker-compose edge (Caddy) does in production: the built
+// client, plus reverse proxies to Synapse and the bridge, so session cookies stay first-party.
+import { createReadStream, existsSync, statSync } from "node:fs";
+import {
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { extname, join, normalize, sep } from "node:path";
+
+export interface EdgeOptions {
+  port: number;
+  clientDir: string;
+  synapseUrl: string;
+  bridgeUrl: string;
+  livekitUrl: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".ico": "image/x-icon",
+  ".webp": "image/webp",
+  ".woff2": "font/woff2",
+  ".wasm": "application/wasm",
+  ".webmanifest": "application/manifest+json",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/**
+ * Which upstream serves a path, or undefined for the client's static files. Synapse's admin API
+ * (/_synapse/admin) is never exposed on the public origin, as in production.
+ */
+export function routeFor(pathname: string): "synapse" | "bridge" | "hidden" | undefined {
+  if (
+    pathname.startsWith("/_matrix/") ||
+    pathname.startsWith("/_synapse/client/") ||
+    pathname.startsWith("/.well-known/matrix/")
+  ) {
+    return "synapse";
+  }
+  if (pathname.startsWith("/_synapse/")) return "hidden";
+  if (
+    pathname.startsWith("/api/") ||
+    pathname === "/api" ||
+    pathname === "/get_token" ||
+    pathname === "/sfu/get" ||
+    pathname === "/healthz"
+  ) {
+    return "bridge";
+  }
+  return undefined;
+}
+
+function sendError(res: ServerResponse, status: number, errcode: string, error: string) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ errcode, error }));
+}
+
+function proxy(req: IncomingMessage, res: ServerResponse, target: URL, name: string) {
+  const forwardedFor = [req.headers["x-forwarded-for"], req.socket.remoteAddress]
+    .filter(Boolean)
+    .join(", ");
+  const upstream = request(
+    {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: {
+        ...req.headers,
+        "x-forwarded-for": forwardedFor,
+        "x-forwarded-proto": "http",
+        "x-forwarded-host": req.headers.host ?? "",
+      },
+    },
+    (response) => {
+      res.writeHead(response.statusCode ?? 502, response.headers);
+      response.pipe(res);
+    },
+  );
+  upstream.on("error", () => sendError(res, 502, "M_UNAVAILABLE", `${name} is not reachable`));
+  req.pipe(upstream);
+}
+
+function securityHeaders(livekitUrl: string): Record<string, string> {
+  const livekit = new URL(livekitUrl);
+  const livekitWs = `${livekit.protocol === "https:" ? "wss" : "ws"}://${livekit.host}`;
+  return {
+    "content-security-policy": [
+      "default-src 'self'",
+      "script-src 'self' 'wasm-unsafe-eval'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' blob: data:",
+      "media-src 'self' blob:",
+      `connect-src 'self' ${livekitWs} ${livekit.origin}`,
+      "worker-src 'self' blob:",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+    ].join("; "),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "permissions-policy": "camera=(self), microphone=(self), display-capture=(self)",
+  };
+}
+
+function serveStatic(req: IncomingMessage, res: ServerResponse, options: EdgeOptions) {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    sendError(res, 405, "M_UNRECOGNIZED", "method not allowed");
+    return;
+  }
+  const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://edge").pathname);
+  const root = normalize(options.clientDir);
+  let file = normalize(join(root, pathname));
+  if (file !== root && !file.startsWith(root + sep)) {
+    sendError(res, 404, "M_NOT_FOUND", "not found");
+    return;
+  }
+  const isFile = existsSync(file) && statSync(file).isFile();
+  if (!isFile) {
+    // Client-side routes fall back to the app; a missing asset is a real 404.
+    if (extname(pathname)) {
+      sendError(res, 404, "M_NOT_FOUND", "not found");
+      return;
+    }
+    file = join(root, "index.html");
+    if (!existsSync(file)) {
+      sendError(res, 503, "M_UNAVAILABLE", "the client has not been built");
+      return;
+    }
+  }
+  const immutable = pathname.startsWith("/assets/");
+  res.writeHead(200, {
+    "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
+    "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+    ...securityHeaders(options.livekitUrl),
+  });
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}
+
+export interface RunningEdge {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 and, where the machine has it, [::1], so `localhost` works either way. */
+export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
+  const synapse = new URL(options.synapseUrl);
+  const bridge = new URL(options.bridgeUrl);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const pathname = new URL(req.url ?? "/", "http://edge").pathname;
+      const route = routeFor(pathname);
+      if (route === "synapse") proxy(req, res, synapse, "Synapse");
+      else if (route === "bridge") proxy(req, res, bridge, "bridge-service");
+      else if (route === "hidden") sendError(res, 404, "M_NOT_FOUND", "not found");
+      else serveStatic(req, res, options);
+    } catch {
+      sendError(res, 400, "M_UNRECOGNIZED", "bad request");
+    }
+  };
+  const servers: Server[] = [];
+  const listen = (host: string) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer(handler);
+      server.once("error", reject);
+      server.listen({ port: options.port, host }, () => resolve(server));
+    });
+  servers.push(await listen("127.0.0.1"));
+  try {
+    servers.push(await listen("::1"));
+  } catch {
+    // No IPv6 loopback here; 127.0.0.1 is enough.
+  }
+  return {
+    url: `http://localhost:${options.port}`,
+    close: () =>
+      Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      ).then(() => undefined),
+  };
+}

@@ -1,0 +1,174 @@
+// PostgreSQL for the bridge, from the npm-shipped binaries. PostgreSQL refuses to run as root, so
+// as root it runs as an unprivileged system user (created on first use). TCP on loopback only,
+// password (SCRAM) authentication, no Unix socket.
+import { execFile as execFileCallback } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, chown, mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import type { ManagedProcess, Supervisor } from "./processes.ts";
+import { StartupError, waitUntilReady } from "./processes.ts";
+import { postgresBinaries } from "./tools.ts";
+
+const execFile = promisify(execFileCallback);
+
+export const POSTGRES_SYSTEM_USER = "xstream";
+export const BRIDGE_DATABASE = "xstream_bridge";
+export const BRIDGE_ROLE = "xstream_bridge";
+
+export interface PostgresOptions {
+  dataDir: string;
+  port: number;
+  superuserPassword: string;
+  bridgePassword: string;
+}
+
+export interface RunningPostgres {
+  process: ManagedProcess;
+  /** Connection URL for the bridge's own role and database. */
+  bridgeDatabaseUrl: string;
+  superuserUrl: string;
+}
+
+async function unprivilegedIds(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const lookup = async () => {
+    const uid = Number((await execFile("id", ["-u", POSTGRES_SYSTEM_USER])).stdout.trim());
+    const gid = Number((await execFile("id", ["-g", POSTGRES_SYSTEM_USER])).stdout.trim());
+    return { uid, gid };
+  };
+  try {
+    return await lookup();
+  } catch {
+    await execFile("useradd", [
+      "--system",
+      "--user-group",
+      "--no-create-home",
+      "--shell",
+      "/usr/sbin/nologin",
+      POSTGRES_SYSTEM_USER,
+    ]);
+    return lookup();
+  }
+}
+
+/** The unprivileged user must be able to reach the data folder through every parent. */
+async function assertReachable(dir: string, ids: { uid: number; gid: number } | undefined) {
+  if (!ids) return;
+  try {
+    await execFile("runuser", ["-u", POSTGRES_SYSTEM_USER, "--", "test", "-w", dir]);
+  } catch {
+    throw new StartupError(
+      `PostgreSQL runs as the unprivileged user "${POSTGRES_SYSTEM_USER}", which cannot reach ${dir} (a parent folder is private). Set XSTREAM_STATE_DIR to a folder under /var/lib or /tmp, or set DATABASE_URL to use another PostgreSQL.`,
+    );
+  }
+}
+
+function quoteLiteral(text: string) {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+export async function startPostgres(
+  supervisor: Supervisor,
+  options: PostgresOptions,
+): Promise<RunningPostgres> {
+  const binaries = await postgresBinaries();
+  const ids = await unprivilegedIds();
+  const dataDir = options.dataDir;
+  const pgData = join(dataDir, "data");
+  await mkdir(dataDir, { recursive: true });
+  await chmod(dataDir, 0o700);
+  if (ids) await chown(dataDir, ids.uid, ids.gid);
+  await assertReachable(dataDir, ids);
+  const spawnIds = ids ? { uid: ids.uid, gid: ids.gid } : {};
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
+
+  if (!existsSync(join(pgData, "PG_VERSION"))) {
+    const passwordFile = join(dataDir, "initdb-password");
+    await writeFile(passwordFile, `${options.superuserPassword}\n`, { mode: 0o600 });
+    if (ids) await chown(passwordFile, ids.uid, ids.gid);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        execFileCallback(
+          binaries.initdb,
+          [
+            `--pgdata=${pgData}`,
+            "--username=postgres",
+            `--pwfile=${passwordFile}`,
+            "--auth=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+          ],
+          { ...spawnIds, env },
+          (error, _stdout, stderr) =>
+            error ? reject(new StartupError(`initdb failed:\n${stderr}`)) : resolve(),
+        );
+      });
+    } finally {
+      await rm(passwordFile, { force: true });
+    }
+  }
+
+  const managed = await supervisor.start(
+    "postgres",
+    binaries.postgres,
+    [
+      "-D",
+      pgData,
+      "-p",
+      String(options.port),
+      "-h",
+      "127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "logging_collector=off",
+      "-c",
+      "log_min_messages=warning",
+    ],
+    { ...spawnIds, env, stopSignal: "SIGINT" },
+  );
+  const superuserUrl = `postgres://postgres:${encodeURIComponent(options.superuserPassword)}@127.0.0.1:${options.port}/postgres`;
+  await waitUntilReady(
+    managed,
+    "PostgreSQL",
+    async () => {
+      const client = new pg.Client({ connectionString: superuserUrl });
+      client.on("error", () => {});
+      try {
+        await client.connect();
+        return true;
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+    60_000,
+  );
+
+  await ensureBridgeDatabase(superuserUrl, options.bridgePassword);
+  return {
+    process: managed,
+    superuserUrl,
+    bridgeDatabaseUrl: `postgres://${BRIDGE_ROLE}:${encodeURIComponent(options.bridgePassword)}@127.0.0.1:${options.port}/${BRIDGE_DATABASE}`,
+  };
+}
+
+/** Creates (once) the bridge's role and database; keeps the role's password in step. */
+async function ensureBridgeDatabase(superuserUrl: string, password: string) {
+  const client = new pg.Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    const role = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [BRIDGE_ROLE]);
+    const verb = role.rowCount ? "ALTER" : "CREATE";
+    await client.query(`${verb} ROLE ${BRIDGE_ROLE} LOGIN PASSWORD ${quoteLiteral(password)}`);
+    const database = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
+      BRIDGE_DATABASE,
+    ]);
+    if (!database.rowCount) {
+      await client.query(`CREATE DATABASE ${BRIDGE_DATABASE} OWNER ${BRIDGE_ROLE}`);
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,191 @@
+// Starts the whole stack — PostgreSQL, LiveKit, Synapse, bridge-service and the edge — in one
+// state folder. `npm start` uses it with .xstream/ and fixed ports; the test harness with a
+// temporary folder and free ports.
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { startBridge } from "./bridge.ts";
+import { type RunningEdge, startEdge } from "./edge.ts";
+import { startLiveKit } from "./livekit.ts";
+import { clientDist } from "./paths.ts";
+import { assertPortsFree, type PortClaim } from "./ports.ts";
+import { startPostgres } from "./postgres.ts";
+import { type LogSink, reapLeftovers, StartupError, Supervisor } from "./processes.ts";
+import { loadOrCreateSecrets, type StackSecrets } from "./secrets.ts";
+import { startSynapse } from "./synapse.ts";
+import { ensureLiveKit, ensureSynapse } from "./tools.ts";
+
+export interface StackPorts {
+  edge: number;
+  synapse: number;
+  bridge: number;
+  livekit: number;
+  livekitRtcTcp: number;
+  livekitUdpStart: number;
+  livekitUdpEnd: number;
+  postgres: number;
+}
+
+export interface StackOptions {
+  stateDir: string;
+  toolsDir: string;
+  serverName: string;
+  ports: StackPorts;
+  /** Use this PostgreSQL instead of starting the bundled one. */
+  databaseUrl?: string;
+  sink: LogSink;
+  /** INFO-level logs from every part (npm start) or warnings only (tests). */
+  verbose: boolean;
+  synapseOverrides?: Record<string, unknown>;
+}
+
+export interface RunningStack {
+  serverName: string;
+  stateDir: string;
+  /** The page learners open; also serves /api, /_matrix and /.well-known. */
+  publicUrl: string;
+  synapseUrl: string;
+  bridgeUrl: string;
+  livekitUrl: string;
+  livekitWsUrl: string;
+  databaseUrl: string;
+  /** Only when the stack runs its own PostgreSQL. */
+  postgresSuperuserUrl?: string;
+  secrets: StackSecrets;
+  supervisor: Supervisor;
+  stop(): Promise<void>;
+}
+
+/** A state folder belongs to one server_name: Synapse's database cannot be renamed. */
+async function checkServerName(stateDir: string, serverName: string) {
+  const file = join(stateDir, "stack.json");
+  if (existsSync(file)) {
+    const stored = JSON.parse(await readFile(file, "utf8")) as { serverName?: string };
+    if (stored.serverName && stored.serverName !== serverName) {
+      throw new StartupError(
+        `XSTREAM_SERVER_NAME is "${serverName}" but ${stateDir} holds a homeserver for "${stored.serverName}". Use XSTREAM_STATE_DIR for a separate state folder, or delete ${stateDir} to start over.`,
+      );
+    }
+  } else {
+    await writeFile(file, `${JSON.stringify({ serverName }, null, 2)}\n`);
+  }
+}
+
+function portClaims(options: StackOptions): PortClaim[] {
+  const { ports } = options;
+  const claims: PortClaim[] = [
+    { port: ports.edge, part: "the web origin (XSTREAM_PORT)" },
+    { port: ports.synapse, part: "Synapse (XSTREAM_SYNAPSE_PORT)" },
+    { port: ports.bridge, part: "bridge-service (XSTREAM_BRIDGE_PORT)" },
+    { port: ports.livekit, part: "LiveKit (XSTREAM_LIVEKIT_PORT)" },
+    { port: ports.livekitRtcTcp, part: "LiveKit media over TCP (XSTREAM_LIVEKIT_RTC_TCP_PORT)" },
+  ];
+  if (!options.databaseUrl) {
+    claims.push({ port: ports.postgres, part: "PostgreSQL (XSTREAM_POSTGRES_PORT)" });
+  }
+  for (let port = ports.livekitUdpStart; port <= ports.livekitUdpEnd; port++) {
+    claims.push({
+      port,
+      part: "LiveKit media over UDP (XSTREAM_LIVEKIT_UDP_PORTS)",
+      protocol: "udp",
+    });
+  }
+  return claims;
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { stateDir, sink, ports } = options;
+  await mkdir(stateDir, { recursive: true });
+  // The unprivileged PostgreSQL user must be able to pass through the state folder.
+  await chmod(stateDir, 0o711);
+  const runDir = join(stateDir, "run");
+  await reapLeftovers(runDir, stateDir, sink);
+  await checkServerName(stateDir, options.serverName);
+  await assertPortsFree(portClaims(options));
+
+  const [python, livekitBinary] = await Promise.all([
+    ensureSynapse(options.toolsDir, sink),
+    ensureLiveKit(options.toolsDir, sink),
+  ]);
+  const secrets = await loadOrCreateSecrets(stateDir);
+  const publicUrl = `http://localhost:${ports.edge}`;
+  const bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
+  const livekitWsUrl = `ws://127.0.0.1:${ports.livekit}`;
+  const supervisor = new Supervisor(sink, runDir);
+  let edge: RunningEdge | undefined;
+
+  const stop = async () => {
+    await edge?.close();
+    await supervisor.stopAll();
+  };
+
+  try {
+    const postgres = options.databaseUrl
+      ? undefined
+      : await startPostgres(supervisor, {
+          dataDir: join(stateDir, "postgres"),
+          port: ports.postgres,
+          superuserPassword: secrets.postgresSuperuserPassword,
+          bridgePassword: secrets.bridgeDatabasePassword,
+        });
+    const databaseUrl = options.databaseUrl ?? postgres?.bridgeDatabaseUrl ?? "";
+
+    const livekit = await startLiveKit(supervisor, {
+      binary: livekitBinary,
+      dir: join(stateDir, "livekit"),
+      port: ports.livekit,
+      rtcTcpPort: ports.livekitRtcTcp,
+      udpStart: ports.livekitUdpStart,
+      udpEnd: ports.livekitUdpEnd,
+      apiKey: secrets.livekitApiKey,
+      apiSecret: secrets.livekitApiSecret,
+      logLevel: options.verbose ? "info" : "warn",
+    });
+    const synapse = await startSynapse(supervisor, {
+      python,
+      dir: join(stateDir, "synapse"),
+      serverName: options.serverName,
+      publicUrl,
+      port: ports.synapse,
+      bridgeUrl,
+      secrets,
+      logLevel: options.verbose ? "INFO" : "WARNING",
+      overrides: options.synapseOverrides,
+    });
+    const bridge = await startBridge(supervisor, {
+      port: ports.bridge,
+      databaseUrl,
+      serverName: options.serverName,
+      homeserverUrl: synapse.url,
+      publicUrl,
+      livekitUrl: livekitWsUrl,
+      secrets,
+      logLevel: options.verbose ? "info" : "warn",
+    });
+    await Promise.all([livekit.ready, synapse.ready, bridge.ready]);
+    edge = await startEdge({
+      port: ports.edge,
+      clientDir: clientDist,
+      synapseUrl: synapse.url,
+      bridgeUrl: bridge.url,
+      livekitUrl: livekit.url,
+    });
+    return {
+      serverName: options.serverName,
+      stateDir,
+      publicUrl,
+      synapseUrl: synapse.url,
+      bridgeUrl: bridge.url,
+      livekitUrl: livekit.url,
+      livekitWsUrl,
+      databaseUrl,
+      postgresSuperuserUrl: postgres?.superuserUrl,
+      secrets,
+      supervisor,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

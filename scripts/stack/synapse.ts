@@ -1,0 +1,99 @@
+// Synapse: configs rendered from synapse-config/ on every start (secrets kept in the state
+// folder), a signing key made once, SQLite by default.
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { synapseTemplates } from "./paths.ts";
+import type { ManagedProcess, Supervisor } from "./processes.ts";
+import { answersOk, waitUntilReady } from "./processes.ts";
+import { renderTemplate, type TemplateValues, yamlRegexLiteral } from "./render.ts";
+import { newSynapseSigningKey, type StackSecrets } from "./secrets.ts";
+
+export const JWT_ISSUER = "xstream-bridge";
+export const JWT_AUDIENCE = "xstream-synapse";
+
+export interface SynapseOptions {
+  python: string;
+  dir: string;
+  serverName: string;
+  publicUrl: string;
+  port: number;
+  bridgeUrl: string;
+  secrets: StackSecrets;
+  logLevel: "INFO" | "WARNING";
+  /** Extra config merged last (the test harness relaxes rate limits with it). */
+  overrides?: Record<string, unknown>;
+}
+
+export function synapseTemplateValues(options: SynapseOptions): TemplateValues {
+  const { secrets } = options;
+  return {
+    XS_SERVER_NAME: options.serverName,
+    XS_SERVER_NAME_REGEX: yamlRegexLiteral(options.serverName),
+    XS_PUBLIC_URL: options.publicUrl,
+    XS_SYNAPSE_DATA: options.dir,
+    XS_SYNAPSE_CONFIG: options.dir,
+    XS_SYNAPSE_PORT: options.port,
+    XS_SYNAPSE_BIND: "127.0.0.1",
+    XS_REGISTRATION_SHARED_SECRET: secrets.registrationSharedSecret,
+    XS_MACAROON_SECRET_KEY: secrets.macaroonSecretKey,
+    XS_FORM_SECRET: secrets.formSecret,
+    XS_SYNAPSE_JWT_SECRET: secrets.synapseJwtSecret,
+    XS_JWT_ISSUER: JWT_ISSUER,
+    XS_JWT_AUDIENCE: JWT_AUDIENCE,
+    XS_TRUSTED_KEY_SERVERS: "[]",
+    XS_SYNAPSE_LOG_LEVEL: options.logLevel,
+    XS_SYNAPSE_ACCESS_LOG_LEVEL: options.logLevel === "INFO" ? "INFO" : "WARNING",
+    XS_BRIDGE_URL: options.bridgeUrl,
+    XS_AS_TOKEN: secrets.asToken,
+    XS_HS_TOKEN: secrets.hsToken,
+  };
+}
+
+const TEMPLATES = [
+  "homeserver.yaml",
+  "database-sqlite.yaml",
+  "log.yaml",
+  "appservice-xstream.yaml",
+] as const;
+
+async function writeConfig(options: SynapseOptions): Promise<string[]> {
+  await mkdir(join(options.dir, "media"), { recursive: true });
+  const values = synapseTemplateValues(options);
+  for (const name of TEMPLATES) {
+    const template = await readFile(join(synapseTemplates, name), "utf8");
+    await writeFile(join(options.dir, name), renderTemplate(template, values, name), {
+      mode: 0o600,
+    });
+  }
+  const signingKey = join(options.dir, "signing.key");
+  if (!existsSync(signingKey)) await writeFile(signingKey, newSynapseSigningKey(), { mode: 0o600 });
+  const configFiles = [
+    join(options.dir, "homeserver.yaml"),
+    join(options.dir, "database-sqlite.yaml"),
+  ];
+  if (options.overrides) {
+    const overridesFile = join(options.dir, "overrides.yaml");
+    await writeFile(overridesFile, stringify(options.overrides));
+    configFiles.push(overridesFile);
+  }
+  return configFiles;
+}
+
+export async function startSynapse(
+  supervisor: Supervisor,
+  options: SynapseOptions,
+): Promise<{ process: ManagedProcess; url: string; ready: Promise<void> }> {
+  const configFiles = await writeConfig(options);
+  const managed = await supervisor.start(
+    "synapse",
+    options.python,
+    ["-m", "synapse.app.homeserver", ...configFiles.flatMap((file) => ["-c", file])],
+    { cwd: options.dir, env: { ...process.env, PYTHONUNBUFFERED: "1" } },
+  );
+  const url = `http://127.0.0.1:${options.port}`;
+  // The first start creates the database schema, which takes a while on two cores.
+  const ready = waitUntilReady(managed, "Synapse", () => answersOk(`${url}/health`), 240_000);
+  return { process: managed, url, ready };
+}

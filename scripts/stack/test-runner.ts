@@ -1,0 +1,115 @@
+// Prepares the machine for the tests (Chromium, Synapse, LiveKit, builds), runs the unit projects
+// and then the e2e project against the real stack, and prints one closing line with the totals.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { buildIfStale } from "./build.ts";
+import { consoleSink } from "./cli.ts";
+import { repoRoot } from "./paths.ts";
+import type { LogSink } from "./processes.ts";
+import { ensureLiveKit, ensureSynapse, MissingToolError } from "./tools.ts";
+
+const CHROMIUM = process.env.XSTREAM_CHROMIUM ?? "/usr/bin/chromium";
+
+function run(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repoRoot, stdio: "inherit" });
+    child.once("error", reject);
+    child.once("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+/** Browser tests use Debian's Chromium; as root it is installed from Debian's packages. */
+async function ensureChromium(sink: LogSink) {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) {
+    throw new MissingToolError(
+      `Chromium was not found at ${CHROMIUM}. Install Debian's chromium package (apt-get install chromium) or set XSTREAM_CHROMIUM.`,
+    );
+  }
+  sink("setup", "installing Debian's chromium for the browser tests…");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [
+    ["update", "-q"],
+    ["install", "-y", "-q", "chromium"],
+  ]) {
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn("apt-get", args, { stdio: "inherit", env });
+      child.once("error", reject);
+      child.once("exit", (status) => resolve(status ?? 1));
+    });
+    if (code !== 0) throw new MissingToolError(`apt-get ${args.join(" ")} failed`);
+  }
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numTotalTests: number;
+  success: boolean;
+}
+
+async function vitest(args: string[], reportName: string): Promise<VitestReport | undefined> {
+  const reportDir = join(repoRoot, "node_modules", ".cache", "xstream-test");
+  await mkdir(reportDir, { recursive: true });
+  const report = join(reportDir, `${reportName}.json`);
+  const vitestBin = join(repoRoot, "node_modules", "vitest", "vitest.mjs");
+  const code = await run(process.execPath, [
+    vitestBin,
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+    ...args,
+  ]);
+  if (!existsSync(report)) return undefined;
+  const parsed = JSON.parse(readFileSync(report, "utf8")) as VitestReport;
+  // A crash outside any test still fails the run.
+  return code === 0
+    ? parsed
+    : { ...parsed, success: false, numFailedTests: Math.max(1, parsed.numFailedTests) };
+}
+
+export async function runTests(extraArgs: string[]): Promise<number> {
+  const sink = consoleSink();
+  const toolsDir = process.env.XSTREAM_TOOLS_DIR ?? join(repoRoot, ".xstream", "tools");
+  try {
+    await ensureChromium(sink);
+    await buildIfStale(sink);
+    await Promise.all([ensureSynapse(toolsDir, sink), ensureLiveKit(toolsDir, sink)]);
+  } catch (error) {
+    console.error(`tests could not be prepared: ${error instanceof Error ? error.message : error}`);
+    return 1;
+  }
+
+  const runs =
+    extraArgs.length > 0
+      ? [{ name: "selected", args: extraArgs }]
+      : [
+          {
+            name: "unit",
+            args: ["--project", "bridge-service", "--project", "client", "--project", "scripts"],
+          },
+          { name: "e2e", args: ["--project", "e2e"] },
+        ];
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const { name, args } of runs) {
+    const report = await vitest(args, name);
+    if (!report) {
+      failed += 1;
+      console.error(`${name} tests did not produce a report`);
+      continue;
+    }
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + report.numTodoTests;
+  }
+  const skippedPart = skipped > 0 ? `, ${skipped} skipped` : "";
+  console.log(`\ntests: ${passed} passed, ${failed} failed${skippedPart}`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
