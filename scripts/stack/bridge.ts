@@ -15,6 +15,8 @@ export interface BridgeOptions {
   livekitUrl: string;
   secrets: StackSecrets;
   logLevel: string;
+  /** Extra variables, e.g. the test harness's rate limits. */
+  extraEnv?: Record<string, string>;
 }
 
 export function bridgeEnvironment(options: BridgeOptions): Record<string, string> {
@@ -30,6 +32,7 @@ export function bridgeEnvironment(options: BridgeOptions): Record<string, string
     BOT_LOCALPART: "xstream",
     AS_TOKEN: secrets.asToken,
     HS_TOKEN: secrets.hsToken,
+    SESSION_SECRET: secrets.sessionSecret,
     SYNAPSE_JWT_SECRET: secrets.synapseJwtSecret,
     SYNAPSE_JWT_ISSUER: JWT_ISSUER,
     SYNAPSE_JWT_AUDIENCE: JWT_AUDIENCE,
@@ -38,6 +41,7 @@ export function bridgeEnvironment(options: BridgeOptions): Record<string, string
     LIVEKIT_API_KEY: secrets.livekitApiKey,
     LIVEKIT_API_SECRET: secrets.livekitApiSecret,
     LOG_LEVEL: options.logLevel,
+    ...options.extraEnv,
   };
 }
 

@@ -4,6 +4,7 @@ import { routeFor } from "./edge.ts";
 describe("routeFor", () => {
   it.each([
     ["/_matrix/client/versions", "synapse"],
+    ["/_matrix/client/v3/login/sso/redirect", "synapse"],
     ["/_synapse/client/pick_idp", "synapse"],
     ["/.well-known/matrix/client", "synapse"],
     ["/_synapse/admin/v1/register", "hidden"],
@@ -15,7 +16,14 @@ describe("routeFor", () => {
     ["/rooms/abc", undefined],
     ["/assets/index-abc.js", undefined],
     ["/apiary", undefined],
-  ])("sends %s to %s", (path, route) => {
-    expect(routeFor(path)).toBe(route);
+  ])("sends GET %s to %s", (path, route) => {
+    expect(routeFor("GET", path)).toBe(route);
+  });
+
+  it.each([
+    ["GET", "/_matrix/client/v3/login", "synapse"],
+    ["POST", "/_matrix/client/v3/logout", "synapse"],
+  ])("sends %s %s to %s", (method, path, route) => {
+    expect(routeFor(method, path)).toBe(route);
   });
 });

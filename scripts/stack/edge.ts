@@ -40,7 +40,10 @@ const CONTENT_TYPES: Record<string, string> = {
  * Which upstream serves a path, or undefined for the client's static files. Synapse's admin API
  * (/_synapse/admin) is never exposed on the public origin, as in production.
  */
-export function routeFor(pathname: string): "synapse" | "bridge" | "hidden" | undefined {
+export function routeFor(
+  _method: string,
+  pathname: string,
+): "synapse" | "bridge" | "hidden" | undefined {
   if (
     pathname.startsWith("/_matrix/") ||
     pathname.startsWith("/_synapse/client/") ||
@@ -71,9 +74,9 @@ function sendError(res: ServerResponse, status: number, errcode: string, error: 
 }
 
 function proxy(req: IncomingMessage, res: ServerResponse, target: URL, name: string) {
-  const forwardedFor = [req.headers["x-forwarded-for"], req.socket.remoteAddress]
-    .filter(Boolean)
-    .join(", ");
+  // The edge is the first hop: a client-supplied X-Forwarded-For is replaced, never trusted, so
+  // per-address rate limits behind it cannot be dodged.
+  const forwardedFor = req.socket.remoteAddress ?? "";
   const upstream = request(
     {
       host: target.hostname,
@@ -168,7 +171,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     try {
       const pathname = new URL(req.url ?? "/", "http://edge").pathname;
-      const route = routeFor(pathname);
+      const route = routeFor(req.method ?? "GET", pathname);
       if (route === "synapse") proxy(req, res, synapse, "Synapse");
       else if (route === "bridge") proxy(req, res, bridge, "bridge-service");
       else if (route === "hidden") sendError(res, 404, "M_NOT_FOUND", "not found");

@@ -12,6 +12,7 @@ export interface StackSecrets {
   synapseJwtSecret: string;
   asToken: string;
   hsToken: string;
+  sessionSecret: string;
   livekitApiKey: string;
   livekitApiSecret: string;
   postgresSuperuserPassword: string;
@@ -25,6 +26,7 @@ const SECRET_NAMES: readonly (keyof StackSecrets)[] = [
   "synapseJwtSecret",
   "asToken",
   "hsToken",
+  "sessionSecret",
   "livekitApiKey",
   "livekitApiSecret",
   "postgresSuperuserPassword",

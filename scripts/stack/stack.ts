@@ -37,6 +37,7 @@ export interface StackOptions {
   /** INFO-level logs from every part (npm start) or warnings only (tests). */
   verbose: boolean;
   synapseOverrides?: Record<string, unknown>;
+  bridgeEnv?: Record<string, string>;
 }
 
 export interface RunningStack {
@@ -161,6 +162,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       livekitUrl: livekitWsUrl,
       secrets,
       logLevel: options.verbose ? "info" : "warn",
+      extraEnv: options.bridgeEnv,
     });
     await Promise.all([livekit.ready, synapse.ready, bridge.ready]);
     edge = await startEdge({

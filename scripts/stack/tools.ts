@@ -174,7 +174,7 @@ export async function postgresBinaries(): Promise<PostgresBinaries> {
   const binaries = { initdb: paths.initdb, postgres: paths.postgres, pgCtl: paths.pg_ctl };
   for (const file of Object.values(binaries)) {
     if (!existsSync(file)) {
-      throw new MissingToolError(`PostgreSQL binary ${file} is missing; run npm ci again`);
+      throw new MissingToolError(`PostgreSQL binary ${file} is missing; run npm install again`);
     }
     await chmod(file, 0o755);
   }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Validates docker-compose.yml without a Docker engine: renders a fresh .env with
+# scripts/compose-init.sh in a temporary copy of the deployment files (so a real .env is never
+# touched), then asks a compose client to parse and interpolate everything (`config`).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cd "$root"
+git ls-files -z -- docker-compose.yml .env.example .dockerignore scripts/compose-init.sh \
+  synapse-config livekit-config bridge-service/Dockerfile client/Dockerfile client/Caddyfile |
+  while IFS= read -r -d '' file; do
+    mkdir -p "$work/$(dirname "$file")"
+    cp -p "$file" "$work/$file"
+  done
+
+# Documentation-range address and example domain: nothing is contacted.
+XSTREAM_DOMAIN=chat.example.org LIVEKIT_NODE_IP=203.0.113.10 sh "$work/scripts/compose-init.sh" >/dev/null
+# Idempotent: a second run keeps every secret.
+before=$(sha256sum "$work/.env")
+sh "$work/scripts/compose-init.sh" >/dev/null
+[ "$before" = "$(sha256sum "$work/.env")" ] || { echo "compose-init.sh changed .env on a second run" >&2; exit 1; }
+
+if command -v docker-compose >/dev/null 2>&1; then
+  compose=(docker-compose)
+elif docker compose version >/dev/null 2>&1; then
+  compose=(docker compose)
+else
+  echo "no compose client: install Debian's docker-compose package" >&2
+  exit 1
+fi
+(cd "$work" && "${compose[@]}" -f docker-compose.yml config -q)
+# Every secret the bridge needs reaches its environment.
+rendered=$(cd "$work" && "${compose[@]}" -f docker-compose.yml config)
+for key in SESSION_SECRET AS_TOKEN HS_TOKEN SYNAPSE_JWT_SECRET SYNAPSE_REGISTRATION_SHARED_SECRET LIVEKIT_API_SECRET; do
+  grep -Eq "^ +${key}: .{32,}" <<<"$rendered" || { echo "bridge-service gets no $key" >&2; exit 1; }
+done
+echo "docker-compose.yml is valid (${compose[*]} config)"
