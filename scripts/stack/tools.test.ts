@@ -1,0 +1,50 @@
+import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ensureLiveKit, ensureSynapse, MissingToolError } from "./tools.ts";
+
+describe("missing tools are named with what to install", () => {
+  let toolsDir: string;
+  let savedPath: string | undefined;
+  let savedLiveKit: string | undefined;
+  // A PATH holding only a shell: no python3, no go, no livekit-server.
+  let barePath: string;
+  const sink = () => {};
+
+  beforeEach(async () => {
+    toolsDir = await mkdtemp(join(tmpdir(), "xstream-tools-"));
+    barePath = join(toolsDir, "bin");
+    await mkdir(barePath);
+    await symlink("/bin/sh", join(barePath, "sh"));
+    savedPath = process.env.PATH;
+    savedLiveKit = process.env.XSTREAM_LIVEKIT_BIN;
+    delete process.env.XSTREAM_LIVEKIT_BIN;
+  });
+  afterEach(async () => {
+    process.env.PATH = savedPath;
+    if (savedLiveKit !== undefined) process.env.XSTREAM_LIVEKIT_BIN = savedLiveKit;
+    await rm(toolsDir, { recursive: true, force: true });
+  });
+
+  it("says Synapse needs python3 3.10+", async () => {
+    process.env.PATH = barePath;
+    const failure = ensureSynapse(toolsDir, sink);
+    await expect(failure).rejects.toBeInstanceOf(MissingToolError);
+    await expect(failure).rejects.toThrow(
+      /python3 was not found.*Python 3\.10 or newer.*apt-get install python3 python3-venv/s,
+    );
+  });
+
+  it("says livekit-server needs Go 1.26+", async () => {
+    process.env.PATH = barePath;
+    const failure = ensureLiveKit(toolsDir, sink);
+    await expect(failure).rejects.toBeInstanceOf(MissingToolError);
+    await expect(failure).rejects.toThrow(/go was not found.*Go 1\.26 or newer/s);
+  });
+
+  it("rejects an XSTREAM_LIVEKIT_BIN that does not exist", async () => {
+    process.env.XSTREAM_LIVEKIT_BIN = join(toolsDir, "nope");
+    await expect(ensureLiveKit(toolsDir, sink)).rejects.toThrow(/XSTREAM_LIVEKIT_BIN points at/);
+  });
+});
