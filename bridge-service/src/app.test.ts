@@ -9,6 +9,7 @@ import type { ClientEvent } from "./matrix/events.js";
 import type { HomeserverClient } from "./matrix/homeserver.js";
 import { createInMemoryTransactionStore } from "./store/inMemoryTransactionStore.js";
 import type { TransactionStore } from "./store/transactionStore.js";
+import { authAppDeps, createTestAuth } from "./testing/authHarness.js";
 
 const HS_TOKEN = "hs-token-0123456789abcdef0123456789abcdef";
 const BOT = "@xstream:localhost";
@@ -57,6 +58,7 @@ function harness(overrides: Partial<AppDeps> = {}): Harness {
     checkDatabase: async () => {},
     transactions: store,
     events,
+    ...authAppDeps(createTestAuth()),
     ...overrides,
   });
   return { app, store, joined, emitted, events, logs };

@@ -1,13 +1,22 @@
+import cookieParser from "cookie-parser";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
+import type { TrustProxy } from "./config.js";
 import { createTransactionReceiver } from "./domain/appserviceTransactions.js";
+import type { AuthContext } from "./domain/authContext.js";
 import { appserviceRouter, DEFAULT_BODY_LIMIT } from "./http/appservice.js";
+import { authRouter } from "./http/authRouter.js";
 import { matrixErrorHandler, unrecognizedRoute } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
+import { loginGatewayRouter } from "./http/loginGateway.js";
+import { docsRouter } from "./http/openapi.js";
+import { corsAllowList, refuseCrossSiteWrites } from "./http/originPolicy.js";
 import { assignRequestId } from "./http/requestId.js";
+import { cookiesAreSecure } from "./http/sessionCookies.js";
 import { type Logger, redactUrl } from "./logger.js";
 import type { AppserviceEvents } from "./matrix/appserviceEvents.js";
+import type { LoginRelay } from "./matrix/loginRelay.js";
 import type { TransactionStore } from "./store/transactionStore.js";
 
 export interface AppDeps {
@@ -19,12 +28,25 @@ export interface AppDeps {
   transactions: TransactionStore;
   /** Committed appservice events are published here (the bot subscribes). */
   events: AppserviceEvents;
+  /** Accounts, sessions and Synapse login tokens. */
+  auth: AuthContext;
+  /** Origin learners open (PUBLIC_URL); decides whether cookies are Secure. */
+  publicUrl: string;
+  /** Origins allowed to use /api from a browser (CORS and the CSRF check). */
+  allowedOrigins: readonly string[];
+  /** Passes Matrix /login requests on to the homeserver. */
+  relayLogin: LoginRelay;
+  /** Express `trust proxy`: which hops' X-Forwarded-For to believe. */
+  trustProxy?: TrustProxy;
   now?: () => Date;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // req.ip (rate limits, the address passed to Synapse) is the client's only if the proxies in
+  // front are trusted and nothing else is.
+  app.set("trust proxy", deps.trustProxy ?? "loopback");
 
   app.use(
     pinoHttp({
@@ -44,6 +66,17 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  // Before helmet: Synapse's answers are relayed with Synapse's own headers (CORS included),
+  // since Element and other clients on any origin log in here.
+  app.use(
+    loginGatewayRouter({
+      loginTokens: deps.auth.loginTokens,
+      synapseLoginToken: deps.auth.settings.synapseLoginToken,
+      relay: deps.relayLogin,
+      now: deps.auth.now,
+    }),
+  );
+
   app.use(helmet());
 
   app.use(healthRouter(deps.checkDatabase));
@@ -60,7 +93,22 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  // Routers added later (/api, /get_token) get the default cap.
+  const api = express.Router();
+  api.use(corsAllowList(deps.allowedOrigins));
+  api.use(refuseCrossSiteWrites(deps.allowedOrigins));
+  api.use(cookieParser());
+  api.use(docsRouter(deps.publicUrl));
+  api.use(
+    "/auth",
+    authRouter({
+      auth: deps.auth,
+      publicUrl: deps.publicUrl,
+      secureCookies: cookiesAreSecure(deps.publicUrl),
+    }),
+  );
+  app.use("/api", api);
+
+  // Routers added later (/get_token) get the default cap.
   app.use(express.json({ limit: DEFAULT_BODY_LIMIT }));
 
   app.use(unrecognizedRoute);

@@ -10,6 +10,7 @@ const valid = {
   PUBLIC_URL: "http://localhost:8080",
   AS_TOKEN: secret("a"),
   HS_TOKEN: secret("h"),
+  SESSION_SECRET: secret("s"),
   SYNAPSE_JWT_SECRET: secret("j"),
   SYNAPSE_JWT_ISSUER: "xstream-bridge",
   SYNAPSE_JWT_AUDIENCE: "xstream-synapse",
@@ -32,7 +33,7 @@ function problemsOf(env: Record<string, string | undefined>): readonly string[] 
 describe("loadConfig", () => {
   it("applies defaults and derives the bot's user id", () => {
     const config = loadConfig(valid);
-    expect(config.http).toEqual({ host: "127.0.0.1", port: 9000 });
+    expect(config.http).toEqual({ host: "127.0.0.1", port: 9000, trustProxy: "loopback" });
     expect(config.matrix.appserviceId).toBe("xstream");
     expect(config.matrix.botUserId).toBe("@xstream:localhost");
     expect(config.matrix.homeserverUrl).toBe("http://127.0.0.1:8008");
@@ -44,6 +45,71 @@ describe("loadConfig", () => {
     });
   });
 
+  it("applies the account and session defaults", () => {
+    const config = loadConfig(valid);
+    expect(config.http.trustProxy).toBe("loopback");
+    expect(config.auth).toEqual({
+      sessionSecret: secret("s"),
+      allowedOrigins: ["http://localhost:8080"],
+      bootstrapAdmin: undefined,
+      rateLimits: {
+        signupsPerIpPerHour: 10,
+        loginsPerIpPerMinute: 30,
+        loginsPerAccountPer15Min: 10,
+      },
+    });
+  });
+
+  it("reads the account and session settings", () => {
+    const config = loadConfig({
+      ...valid,
+      CORS_ALLOWED_ORIGINS: "https://app.example.org, http://localhost:5173/",
+      BOOTSTRAP_ADMIN: " Ana.Garcia ",
+      RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: "3",
+      RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "1000",
+      RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: "5",
+      TRUST_PROXY: "loopback, 10.0.0.0/8",
+    });
+    expect(config.auth.allowedOrigins).toEqual([
+      "https://app.example.org",
+      "http://localhost:5173",
+    ]);
+    expect(config.auth.bootstrapAdmin).toBe("ana.garcia");
+    expect(config.auth.rateLimits).toEqual({
+      signupsPerIpPerHour: 3,
+      loginsPerIpPerMinute: 1000,
+      loginsPerAccountPer15Min: 5,
+    });
+    expect(config.http.trustProxy).toBe("loopback, 10.0.0.0/8");
+    expect(loadConfig({ ...valid, TRUST_PROXY: "1" }).http.trustProxy).toBe(1);
+    expect(loadConfig({ ...valid, TRUST_PROXY: "false" }).http.trustProxy).toBe(false);
+  });
+
+  it("reports every account and session problem at once", () => {
+    const problems = problemsOf({
+      ...valid,
+      SESSION_SECRET: "short-session-secret",
+      CORS_ALLOWED_ORIGINS: "https://ok.example.org,https://bad.example.org/path",
+      BOOTSTRAP_ADMIN: "not a username!",
+      RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: "0",
+      RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "ten",
+      RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: "1.5",
+      TRUST_PROXY: "the edge",
+    });
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(
+      [
+        "BOOTSTRAP_ADMIN",
+        "CORS_ALLOWED_ORIGINS",
+        "RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN",
+        "RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE",
+        "RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR",
+        "SESSION_SECRET",
+        "TRUST_PROXY",
+      ].sort(),
+    );
+    expect(problems.join("\n")).not.toContain("short-session-secret");
+  });
+
   it("reads explicit values, treating blank ones as unset", () => {
     const config = loadConfig({
       ...valid,
@@ -53,7 +119,7 @@ describe("loadConfig", () => {
       AS_ID: "",
       LOG_LEVEL: "silent",
     });
-    expect(config.http).toEqual({ host: "0.0.0.0", port: 9100 });
+    expect(config.http).toEqual({ host: "0.0.0.0", port: 9100, trustProxy: "loopback" });
     expect(config.matrix.botUserId).toBe("@tutor:localhost");
     expect(config.matrix.appserviceId).toBe("xstream");
     expect(config.logLevel).toBe("silent");

@@ -1,10 +1,26 @@
+import { isIP } from "node:net";
 import { z } from "zod";
+import {
+  normalizeUsername,
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+  USERNAME_PATTERN,
+} from "./domain/accountRules.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Express's `trust proxy` setting: a boolean, a hop count, or addresses/subnets/named ranges. */
+export type TrustProxy = boolean | number | string;
+
+export interface AuthRateLimits {
+  signupsPerIpPerHour: number;
+  loginsPerIpPerMinute: number;
+  loginsPerAccountPer15Min: number;
+}
+
 export interface BridgeConfig {
-  http: { host: string; port: number };
+  http: { host: string; port: number; trustProxy: TrustProxy };
   databaseUrl: string;
   /** Origin learners open in their browser, without a trailing slash. */
   publicUrl: string;
@@ -26,6 +42,15 @@ export interface BridgeConfig {
     registrationSharedSecret: string;
   };
   livekit: { url: string; apiKey: string; apiSecret: string };
+  auth: {
+    /** HS256 key of the bridge's own access JWTs. */
+    sessionSecret: string;
+    /** Origins allowed to call /api with credentials (CORS) and to write (CSRF check). */
+    allowedOrigins: readonly string[];
+    /** Username (lower-cased) made admin at start-up or when it signs up. */
+    bootstrapAdmin: string | undefined;
+    rateLimits: AuthRateLimits;
+  };
   logLevel: LogLevel;
 }
 
@@ -79,6 +104,70 @@ const localpart = (fallback: string) =>
     error: "may only contain a-z, 0-9 and . _ = - / +",
   });
 
+const positiveInteger = (fallback: number) =>
+  withDefault(String(fallback))
+    .refine(
+      (value) => /^\d+$/.test(value) && Number(value) >= 1 && Number.isSafeInteger(Number(value)),
+      {
+        error: "must be an integer >= 1",
+      },
+    )
+    .transform(Number);
+
+const NAMED_PROXY_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyAddress(entry: string): boolean {
+  if (NAMED_PROXY_RANGES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  if (rest.length > 0 || isIP(address) === 0) return false;
+  if (prefix === undefined) return true;
+  // proxy-addr also takes a netmask for IPv4, e.g. 10.0.0.0/255.0.0.0.
+  if (isIP(prefix) === 4) return isIP(address) === 4;
+  const max = isIP(address) === 4 ? 32 : 128;
+  return /^\d+$/.test(prefix) && Number(prefix) <= max;
+}
+
+const trustProxy = withDefault("loopback")
+  .refine(
+    (value) =>
+      ["true", "false"].includes(value) ||
+      /^\d+$/.test(value) ||
+      value.split(",").every((entry) => isProxyAddress(entry.trim())),
+    {
+      error:
+        'must be true, false, a hop count, or comma-separated addresses, CIDR subnets or "loopback", "linklocal", "uniquelocal"',
+    },
+  )
+  .transform((value): TrustProxy => {
+    if (value === "true") return true;
+    if (value === "false") return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    return value;
+  });
+
+const originList = z
+  .preprocess(blankAsMissing, z.string().optional())
+  .refine(
+    (value) =>
+      value === undefined ||
+      value.split(",").every((entry) => {
+        const url = parseUrl(entry.trim());
+        return (
+          (url?.protocol === "http:" || url?.protocol === "https:") &&
+          url.origin === entry.trim().replace(/\/+$/, "")
+        );
+      }),
+    { error: "must be comma-separated origins such as https://example.org (no path)" },
+  )
+  .transform((value) =>
+    value === undefined
+      ? undefined
+      : value
+          .split(",")
+          .map((entry) => entry.trim().replace(/\/+$/, ""))
+          .filter(Boolean),
+  );
+
 const envSchema = z.object({
   BRIDGE_HOST: withDefault("127.0.0.1"),
   BRIDGE_PORT: withDefault("9000").refine(
@@ -106,6 +195,25 @@ const envSchema = z.object({
   LIVEKIT_URL: urlWithProtocols("LiveKit server URL", ["ws:", "wss:"]),
   LIVEKIT_API_KEY: required("LiveKit API key"),
   LIVEKIT_API_SECRET: secret("LiveKit API secret"),
+  SESSION_SECRET: secret("key for the bridge's session JWTs"),
+  CORS_ALLOWED_ORIGINS: originList,
+  BOOTSTRAP_ADMIN: z
+    .preprocess(blankAsMissing, z.string().optional())
+    .transform((value) => (value === undefined ? undefined : normalizeUsername(value)))
+    .refine(
+      (value) =>
+        value === undefined ||
+        (USERNAME_PATTERN.test(value) &&
+          value.length >= USERNAME_MIN_LENGTH &&
+          value.length <= USERNAME_MAX_LENGTH),
+      {
+        error: `must be a username (${USERNAME_MIN_LENGTH}-${USERNAME_MAX_LENGTH} characters of a-z, 0-9 and . _ = - /)`,
+      },
+    ),
+  RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: positiveInteger(10),
+  RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: positiveInteger(30),
+  RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: positiveInteger(10),
+  TRUST_PROXY: trustProxy,
   LOG_LEVEL: z.preprocess(
     blankAsMissing,
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -127,7 +235,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
   }
   const e = result.data;
   return {
-    http: { host: e.BRIDGE_HOST, port: Number(e.BRIDGE_PORT) },
+    http: { host: e.BRIDGE_HOST, port: Number(e.BRIDGE_PORT), trustProxy: e.TRUST_PROXY },
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.PUBLIC_URL,
     matrix: {
@@ -146,6 +254,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       registrationSharedSecret: e.SYNAPSE_REGISTRATION_SHARED_SECRET,
     },
     livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET },
+    auth: {
+      sessionSecret: e.SESSION_SECRET,
+      allowedOrigins: e.CORS_ALLOWED_ORIGINS ?? [e.PUBLIC_URL],
+      bootstrapAdmin: e.BOOTSTRAP_ADMIN,
+      rateLimits: {
+        signupsPerIpPerHour: e.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,
+        loginsPerIpPerMinute: e.RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE,
+        loginsPerAccountPer15Min: e.RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN,
+      },
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,16 +1,86 @@
 import { createServer, type Server } from "node:http";
+import type pg from "pg";
 import { createApp } from "./app.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
+import { applyBootstrapAdmin } from "./domain/accounts.js";
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_TTL_MS,
+  type AuthContext,
+  type AuthSettings,
+  REFRESH_TOKEN_TTL_MS,
+  SYNAPSE_LOGIN_TOKEN_TTL_MS,
+} from "./domain/authContext.js";
+import { authRateLimitRules } from "./domain/rateLimits.js";
+import { pruneExpiredAuthState } from "./domain/sessions.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
 import { startBot } from "./matrix/bot.js";
 import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
+import { createLoginRelay } from "./matrix/loginRelay.js";
+import { createSynapseAdmin } from "./matrix/synapseAdmin.js";
+import { createPgAccountStore } from "./store/accountStore.js";
 import { checkDatabase, createPool, waitForDatabase } from "./store/database.js";
+import { createPgLoginTokenStore } from "./store/loginTokenStore.js";
 import { runMigrations } from "./store/migrations.js";
+import { createPgRateLimitStore } from "./store/rateLimitStore.js";
+import { createPgSessionStore } from "./store/sessionStore.js";
 import { createPgTransactionStore } from "./store/transactionStore.js";
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often expired refresh tokens, login-token ids and rate-limit windows are deleted. */
+const PRUNE_INTERVAL_MS = 10 * 60_000;
+
+function authSettingsFrom(config: BridgeConfig): AuthSettings {
+  return {
+    serverName: config.matrix.serverName,
+    bootstrapAdmin: config.auth.bootstrapAdmin,
+    accessToken: {
+      secret: config.auth.sessionSecret,
+      issuer: config.publicUrl,
+      audience: ACCESS_TOKEN_AUDIENCE,
+      ttlMs: ACCESS_TOKEN_TTL_MS,
+    },
+    refreshTokenTtlMs: REFRESH_TOKEN_TTL_MS,
+    synapseLoginToken: {
+      secret: config.synapse.jwtSecret,
+      issuer: config.synapse.jwtIssuer,
+      audience: config.synapse.jwtAudience,
+      ttlMs: SYNAPSE_LOGIN_TOKEN_TTL_MS,
+    },
+    rateLimits: authRateLimitRules(config.auth.rateLimits),
+  };
+}
+
+function createAuthContext(config: BridgeConfig, pool: pg.Pool, logger: Logger): AuthContext {
+  return {
+    accounts: createPgAccountStore(pool),
+    sessions: createPgSessionStore(pool),
+    loginTokens: createPgLoginTokenStore(pool),
+    rateLimits: createPgRateLimitStore(pool),
+    synapse: createSynapseAdmin({
+      homeserverUrl: config.matrix.homeserverUrl,
+      registrationSharedSecret: config.synapse.registrationSharedSecret,
+    }),
+    settings: authSettingsFrom(config),
+    now: () => new Date(),
+    logger: logger.child({ component: "auth" }),
+  };
+}
+
+/** Periodic clean-up of expired auth state; a failed round is logged and retried next time. */
+function startPruning(auth: AuthContext, logger: Logger): () => void {
+  const prune = () =>
+    pruneExpiredAuthState(auth).then(
+      (pruned) => logger.debug({ pruned }, "pruned expired auth state"),
+      (error: unknown) => logger.warn({ err: error }, "pruning expired auth state failed"),
+    );
+  void prune();
+  const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 function readConfig(): BridgeConfig {
   try {
@@ -80,12 +150,27 @@ async function main(): Promise<void> {
   );
   startBot({ events, homeserver, botUserId: config.matrix.botUserId, logger });
 
+  const auth = createAuthContext(config, pool, logger);
+  const bootstrapped = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
+  if (config.auth.bootstrapAdmin) {
+    logger.info(
+      { username: config.auth.bootstrapAdmin, exists: bootstrapped !== undefined },
+      bootstrapped ? "BOOTSTRAP_ADMIN is an admin" : "BOOTSTRAP_ADMIN becomes admin at sign-up",
+    );
+  }
+  const stopPruning = startPruning(auth, logger);
+
   const app = createApp({
     logger,
     hsToken: config.matrix.hsToken,
     checkDatabase: () => checkDatabase(pool),
     transactions: createPgTransactionStore(pool),
     events,
+    auth,
+    publicUrl: config.publicUrl,
+    allowedOrigins: config.auth.allowedOrigins,
+    relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
+    trustProxy: config.http.trustProxy,
   });
   const httpServer = createServer(app);
   await listen(httpServer, config.http.host, config.http.port);
@@ -98,6 +183,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    stopPruning();
     const forceClose = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; closing connections");
       httpServer.closeAllConnections();

@@ -1,17 +1,55 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ZodError } from "zod";
+import { Refusal, type RefusalReason } from "../domain/refusal.js";
 
 /** A failure with the status and Matrix `errcode` the client should see. */
 export class MatrixError extends Error {
   readonly status: number;
   readonly errcode: string;
+  /** The request field at fault, sent as `field`. */
+  readonly field: string | undefined;
+  /** For 429: sent as `retry_after_ms` and, in seconds, as the Retry-After header. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(status: number, errcode: string, message: string) {
+  constructor(
+    status: number,
+    errcode: string,
+    message: string,
+    options: { field?: string; retryAfterMs?: number } = {},
+  ) {
     super(message);
     this.name = "MatrixError";
     this.status = status;
     this.errcode = errcode;
+    this.field = options.field;
+    this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/** Status and errcode for each domain refusal. */
+export const REFUSAL_RESPONSES: Readonly<Record<RefusalReason, [number, string]>> = {
+  invalid_username: [400, "M_INVALID_USERNAME"],
+  reserved_username: [400, "M_EXCLUSIVE"],
+  weak_password: [400, "M_WEAK_PASSWORD"],
+  invalid_display_name: [400, "M_BAD_JSON"],
+  username_taken: [409, "M_USER_IN_USE"],
+  invalid_credentials: [403, "M_FORBIDDEN"],
+  wrong_current_password: [403, "M_FORBIDDEN"],
+  rate_limited: [429, "M_LIMIT_EXCEEDED"],
+  missing_session: [401, "M_MISSING_TOKEN"],
+  unknown_session: [401, "M_UNKNOWN_TOKEN"],
+  insufficient_role: [403, "M_FORBIDDEN"],
+  invalid_login_token: [403, "M_FORBIDDEN"],
+  login_token_used: [403, "M_FORBIDDEN"],
+};
+
+/** The wire name of a zod issue's path, e.g. `events[0].sender`. */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, key) =>
+      typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key),
+    "",
+  );
 }
 
 /** Readable summary of a zod failure that names each offending field, e.g. `events[0].sender`. */
@@ -19,11 +57,7 @@ export function describeZodError(error: ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const field = issue.path.reduce<string>(
-        (acc, key) =>
-          typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key),
-        "",
-      );
+      const field = fieldName(issue.path);
       return field ? `${field}: ${issue.message}` : issue.message;
     })
     .join("; ");
@@ -47,7 +81,19 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 
 function toMatrixError(error: unknown): MatrixError | undefined {
   if (error instanceof MatrixError) return error;
-  if (error instanceof ZodError) return new MatrixError(400, "M_BAD_JSON", describeZodError(error));
+  if (error instanceof Refusal) {
+    const [status, errcode] = REFUSAL_RESPONSES[error.reason];
+    return new MatrixError(status, errcode, error.message, {
+      field: error.field,
+      retryAfterMs: error.retryAfterMs,
+    });
+  }
+  if (error instanceof ZodError) {
+    const field = fieldName(error.issues[0]?.path ?? []);
+    return new MatrixError(400, "M_BAD_JSON", describeZodError(error), {
+      field: field || undefined,
+    });
+  }
   if (isBodyParserError(error)) {
     switch (error.type) {
       case "entity.parse.failed":
@@ -77,7 +123,13 @@ export const matrixErrorHandler: ErrorRequestHandler = (error, req, res, next) =
   }
   const known = toMatrixError(error);
   if (known) {
-    res.status(known.status).json({ errcode: known.errcode, error: known.message });
+    const body: Record<string, unknown> = { errcode: known.errcode, error: known.message };
+    if (known.field !== undefined) body.field = known.field;
+    if (known.retryAfterMs !== undefined) {
+      body.retry_after_ms = known.retryAfterMs;
+      res.setHeader("Retry-After", String(Math.ceil(known.retryAfterMs / 1000)));
+    }
+    res.status(known.status).json(body);
     return;
   }
   // Unexpected: log the detail, tell the client nothing about internals. A 500 also makes

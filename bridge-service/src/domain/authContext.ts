@@ -1,0 +1,54 @@
+import type { Logger } from "../logger.js";
+import type { SynapseAdmin } from "../matrix/synapseAdmin.js";
+import type { AccountStore } from "../store/accountStore.js";
+import type { LoginTokenStore } from "../store/loginTokenStore.js";
+import type { RateLimitStore } from "../store/rateLimitStore.js";
+import type { SessionStore } from "../store/sessionStore.js";
+import type { AuthRateLimitRules } from "./rateLimits.js";
+
+/** Signing settings of the bridge's own access JWTs (the `xs_access` cookie). */
+export interface AccessTokenSettings {
+  /** HS256 key (SESSION_SECRET). */
+  secret: string;
+  /** PUBLIC_URL's origin. */
+  issuer: string;
+  audience: string;
+  ttlMs: number;
+}
+
+/** Settings of the JWTs Synapse accepts for `org.matrix.login.jwt` (its `jwt_config`). */
+export interface SynapseLoginTokenSettings {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlMs: number;
+}
+
+export interface AuthSettings {
+  /** The homeserver's server_name: accounts are `@<username>:<serverName>`. */
+  serverName: string;
+  /** Username that becomes admin when it signs up (and at start-up). */
+  bootstrapAdmin: string | undefined;
+  accessToken: AccessTokenSettings;
+  refreshTokenTtlMs: number;
+  synapseLoginToken: SynapseLoginTokenSettings;
+  rateLimits: AuthRateLimitRules;
+}
+
+/** Everything the account and session functions work with. */
+export interface AuthContext {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  loginTokens: LoginTokenStore;
+  rateLimits: RateLimitStore;
+  synapse: SynapseAdmin;
+  settings: AuthSettings;
+  now: () => Date;
+  logger: Logger;
+}
+
+export const ACCESS_TOKEN_AUDIENCE = "xstream-api";
+export const ACCESS_TOKEN_TTL_MS = 15 * 60_000;
+export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60_000;
+/** Synapse login tokens are exchanged at once; 60 s covers a slow network and nothing more. */
+export const SYNAPSE_LOGIN_TOKEN_TTL_MS = 60_000;

@@ -1,0 +1,66 @@
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { createTestApp } from "../testing/authHarness.js";
+
+describe("GET /api/docs", () => {
+  it("serves an OpenAPI 3.1 document covering every /api route, with error responses", async () => {
+    const { app } = createTestApp();
+    const res = await request(app).get("/api/docs");
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe("3.1.0");
+    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .filter(([path]) => path.startsWith("/api/"))
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual(
+      [
+        "POST /api/auth/signup",
+        "POST /api/auth/login",
+        "POST /api/auth/refresh",
+        "POST /api/auth/logout",
+        "GET /api/auth/session",
+        "POST /api/auth/password",
+        "POST /api/auth/matrix-token",
+        "GET /api/docs",
+      ].sort(),
+    );
+    const signup = doc.paths["/api/auth/signup"].post;
+    expect(signup.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/SignupRequest",
+    });
+    expect(Object.keys(signup.responses).sort()).toEqual([
+      "201",
+      "400",
+      "403",
+      "409",
+      "413",
+      "429",
+    ]);
+    expect(signup.responses["429"].headers["Retry-After"]).toBeDefined();
+    expect(signup.responses["400"].content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/Error",
+    );
+    expect(doc.paths["/api/auth/session"].get.responses["401"]).toBeDefined();
+  });
+
+  it("builds its schemas from the zod request and response schemas", async () => {
+    const { app } = createTestApp();
+    const { schemas } = (await request(app).get("/api/docs")).body.components;
+    expect(schemas.SignupRequest).toMatchObject({
+      type: "object",
+      required: ["username", "password", "displayName"],
+      properties: {
+        username: { type: "string", minLength: 3, maxLength: 32 },
+        password: { type: "string", minLength: 10, maxLength: 256 },
+      },
+    });
+    expect(schemas.UserResponse.properties.user).toEqual({ $ref: "#/components/schemas/User" });
+    expect(schemas.User.properties.role).toEqual({
+      type: "string",
+      enum: ["user", "moderator", "admin"],
+    });
+    expect(schemas.MatrixTokenResponse.required.sort()).toEqual(["device_id", "token", "user_id"]);
+    expect(schemas.Error.required.sort()).toEqual(["errcode", "error"]);
+    for (const schema of Object.values(schemas)) expect(schema).not.toHaveProperty("$schema");
+  });
+});

@@ -1,0 +1,182 @@
+import type pg from "pg";
+import { withTransaction } from "./database.js";
+
+/**
+ * A refresh-token family: one sign-in in one browser, through every rotation of its refresh
+ * token. It owns one Matrix device.
+ */
+export interface SessionFamily {
+  familyId: string;
+  accountId: string;
+  /** The Matrix device the browser logs in as; stable across rotations. */
+  deviceId: string;
+}
+
+export interface NewRefreshToken {
+  /** SHA-256 of the token; the token itself is never stored. */
+  tokenHash: Buffer;
+  expiresAt: Date;
+}
+
+export type RotationResult =
+  | { outcome: "rotated"; family: SessionFamily }
+  /** The token had already been rotated: the whole family is now revoked. */
+  | { outcome: "reused"; family: SessionFamily }
+  /** Unknown, expired or revoked. */
+  | { outcome: "invalid" };
+
+export interface SessionStore {
+  createFamily(
+    family: SessionFamily & { userAgent: string | undefined },
+    token: NewRefreshToken,
+    now: Date,
+  ): Promise<void>;
+  /**
+   * Atomically marks the live token `tokenHash` as rotated and stores its replacement. Of two
+   * concurrent rotations of one token, exactly one can succeed; the other sees a reuse.
+   */
+  rotate(tokenHash: Buffer, replacement: NewRefreshToken, now: Date): Promise<RotationResult>;
+  /** The family of a token in any state (logout must work with a rotated or expired one). */
+  findFamilyByToken(tokenHash: Buffer): Promise<SessionFamily | undefined>;
+  /** The family if it still has an unrevoked, unexpired current token. */
+  findLiveFamily(familyId: string, now: Date): Promise<SessionFamily | undefined>;
+  /** Revokes every token of the family. Idempotent. */
+  revokeFamily(familyId: string, now: Date): Promise<void>;
+  /** Revokes every live family of the account except `keepFamilyId`; returns those revoked. */
+  revokeOtherFamilies(accountId: string, keepFamilyId: string, now: Date): Promise<SessionFamily[]>;
+  /**
+   * Deletes expired tokens and tokens revoked before `revokedBefore`; returns how many. Rotated
+   * tokens stay until they expire: they are what reuse detection recognizes.
+   */
+  prune(now: Date, revokedBefore: Date): Promise<number>;
+}
+
+/** Longest user agent kept; it only helps a user tell their sessions apart. */
+export const USER_AGENT_MAX_LENGTH = 512;
+
+interface FamilyRow {
+  family_id: string;
+  account_id: string;
+  device_id: string;
+}
+
+const toFamily = (row: FamilyRow): SessionFamily => ({
+  familyId: row.family_id,
+  accountId: row.account_id,
+  deviceId: row.device_id,
+});
+
+export function createPgSessionStore(pool: pg.Pool): SessionStore {
+  return {
+    async createFamily(family, token, now) {
+      await pool.query(
+        `INSERT INTO refresh_tokens
+           (token_hash, family_id, account_id, device_id, user_agent, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          token.tokenHash,
+          family.familyId,
+          family.accountId,
+          family.deviceId,
+          family.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+          now,
+          token.expiresAt,
+        ],
+      );
+    },
+
+    rotate(tokenHash, replacement, now) {
+      return withTransaction(pool, async (client): Promise<RotationResult> => {
+        // The row lock serializes rotations of one token: a concurrent caller waits here and
+        // then reads the committed `rotated_at`, so it takes the reuse branch.
+        const { rows } = await client.query<
+          FamilyRow & {
+            user_agent: string | null;
+            expires_at: Date;
+            rotated_at: Date | null;
+            revoked_at: Date | null;
+          }
+        >(
+          `SELECT family_id, account_id, device_id, user_agent, expires_at, rotated_at, revoked_at
+           FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
+          [tokenHash],
+        );
+        const row = rows[0];
+        if (!row || row.revoked_at !== null) return { outcome: "invalid" };
+        const family = toFamily(row);
+        if (row.rotated_at !== null) {
+          await client.query(
+            `UPDATE refresh_tokens SET revoked_at = $2
+             WHERE family_id = $1 AND revoked_at IS NULL`,
+            [family.familyId, now],
+          );
+          return { outcome: "reused", family };
+        }
+        if (row.expires_at <= now) return { outcome: "invalid" };
+        await client.query("UPDATE refresh_tokens SET rotated_at = $2 WHERE token_hash = $1", [
+          tokenHash,
+          now,
+        ]);
+        await client.query(
+          `INSERT INTO refresh_tokens
+             (token_hash, family_id, account_id, device_id, user_agent, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            replacement.tokenHash,
+            family.familyId,
+            family.accountId,
+            family.deviceId,
+            row.user_agent,
+            now,
+            replacement.expiresAt,
+          ],
+        );
+        return { outcome: "rotated", family };
+      });
+    },
+
+    async findFamilyByToken(tokenHash) {
+      const { rows } = await pool.query<FamilyRow>(
+        "SELECT family_id, account_id, device_id FROM refresh_tokens WHERE token_hash = $1",
+        [tokenHash],
+      );
+      return rows[0] && toFamily(rows[0]);
+    },
+
+    async findLiveFamily(familyId, now) {
+      const { rows } = await pool.query<FamilyRow>(
+        `SELECT family_id, account_id, device_id FROM refresh_tokens
+         WHERE family_id = $1 AND revoked_at IS NULL AND rotated_at IS NULL AND expires_at > $2
+         LIMIT 1`,
+        [familyId, now],
+      );
+      return rows[0] && toFamily(rows[0]);
+    },
+
+    async revokeFamily(familyId, now) {
+      await pool.query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
+        [familyId, now],
+      );
+    },
+
+    async revokeOtherFamilies(accountId, keepFamilyId, now) {
+      const { rows } = await pool.query<FamilyRow>(
+        `UPDATE refresh_tokens SET revoked_at = $3
+         WHERE account_id = $1 AND family_id <> $2 AND revoked_at IS NULL
+         RETURNING family_id, account_id, device_id`,
+        [accountId, keepFamilyId, now],
+      );
+      const families = new Map(rows.map((row) => [row.family_id, toFamily(row)]));
+      return [...families.values()];
+    },
+
+    async prune(now, revokedBefore) {
+      const result = await pool.query(
+        "DELETE FROM refresh_tokens WHERE expires_at <= $1 OR revoked_at < $2",
+        [now, revokedBefore],
+      );
+      return result.rowCount ?? 0;
+    },
+  };
+}
