@@ -3,12 +3,15 @@ import "./ui/theme.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
+import { createAppServices } from "./app/services";
 
 const container = document.getElementById("root");
 if (!container) throw new Error("index.html is missing the #root element");
 
+const services = createAppServices();
+
 createRoot(container).render(
   <StrictMode>
-    <App />
+    <App services={services} />
   </StrictMode>,
 );

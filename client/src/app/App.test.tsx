@@ -1,11 +1,268 @@
-import { render, screen } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import { memorySessionHint } from "../features/auth/sessionHint";
+import { ANA, FakeBridge, json } from "../test/fakeBridge";
+import { fakeMatrixSdk } from "../test/fakeMatrixSdk";
 import { App } from "./App";
+import { createAppServices } from "./services";
+
+/** Renders the whole app against a fake bridge and a fake matrix-js-sdk. */
+function renderApp(bridge: FakeBridge, { signedInBefore = true, path = "/" } = {}) {
+  window.history.replaceState(null, "", path);
+  const matrix = fakeMatrixSdk();
+  const hint = memorySessionHint(signedInBefore);
+  const services = createAppServices({
+    fetch: bridge.fetch,
+    locks: null,
+    loadSdk: matrix.loadSdk,
+    hint,
+    origin: "http://localhost:3000",
+  });
+  const user = userEvent.setup();
+  render(<App services={services} />);
+  return { user, matrix, hint, services };
+}
+
+const unknownToken = () => json(401, { errcode: "M_UNKNOWN_TOKEN", error: "Token expired" });
+const CONNECTED = "Connected to Matrix as @ana:example.org";
+
+beforeEach(() => {
+  window.history.replaceState(null, "", "/");
+});
 
 describe("App", () => {
-  it("starts on the sign-in page", () => {
-    render(<App />);
+  it("shows the sign-in page to a first-time visitor without asking the server", async () => {
+    const bridge = new FakeBridge();
+    const { matrix } = renderApp(bridge, { signedInBefore: false });
 
-    expect(screen.getByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/signin");
+    expect(bridge.requests).toEqual([]);
+    expect(matrix.loadSdk).not.toHaveBeenCalled();
+  });
+
+  it("restores the session on load and connects to Matrix with the bridge's JWT", async () => {
+    const bridge = FakeBridge.signedIn();
+    renderApp(bridge);
+
+    expect(screen.getByRole("status")).toHaveTextContent("Loading Xstream…");
+    expect(await screen.findByRole("heading", { name: "Hello, Ana Lima" })).toBeInTheDocument();
+    expect(await screen.findByText(CONNECTED)).toBeInTheDocument();
+
+    expect(bridge.calls("POST", "/api/auth/refresh")).toHaveLength(1);
+    expect(bridge.calls("POST", "/_matrix/client/v3/login")[0]?.body).toMatchObject({
+      type: "org.matrix.login.jwt",
+      token: "jwt-1",
+      device_id: "WEBDEVICE",
+    });
+  });
+
+  it("shows the sign-in page with an explanation when the stored session has expired", async () => {
+    const bridge = new FakeBridge().on("POST", "/api/auth/refresh", unknownToken);
+    const { hint } = renderApp(bridge, { path: "/settings" });
+
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent(
+      "Your session has ended. Please sign in again.",
+    );
+    expect(hint.get()).toBe(false);
+  });
+
+  it("returns to sign-in with an explanation when a request gets 401 and the refresh fails", async () => {
+    const bridge = FakeBridge.signedIn()
+      .on("POST", "/api/auth/refresh", () => json(200, { user: ANA }), unknownToken)
+      .on("POST", "/api/auth/matrix-token", unknownToken);
+    const { matrix } = renderApp(bridge);
+
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent(
+      "Your session has ended. Please sign in again.",
+    );
+    expect(bridge.calls("POST", "/api/auth/refresh")).toHaveLength(2);
+    expect(matrix.clients).toHaveLength(0);
+  });
+
+  it("shows a wrong password in the alert, then signs in and goes home", async () => {
+    const bridge = FakeBridge.signedIn().on(
+      "POST",
+      "/api/auth/login",
+      () => json(403, { errcode: "M_FORBIDDEN", error: "Invalid username or password" }),
+      () => json(200, { user: ANA }),
+    );
+    const { user, hint } = renderApp(bridge, { signedInBefore: false });
+
+    await user.type(await screen.findByLabelText("Username"), "ana");
+    await user.type(screen.getByLabelText("Password"), "wrong-password{Enter}");
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Invalid username or password");
+    expect(screen.getByLabelText("Username")).not.toHaveAttribute("aria-invalid");
+
+    await user.clear(screen.getByLabelText("Password"));
+    await user.type(screen.getByLabelText("Password"), "right-password{Enter}");
+
+    expect(await screen.findByRole("heading", { name: "Hello, Ana Lima" })).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/");
+    expect(bridge.calls("POST", "/api/auth/login")[1]?.body).toEqual({
+      username: "ana",
+      password: "right-password",
+    });
+    expect(await screen.findByText(CONNECTED)).toBeInTheDocument();
+    expect(hint.get()).toBe(true);
+  });
+
+  it("goes from sign-in to sign-up and places the server's refusals on the right fields", async () => {
+    const bridge = FakeBridge.signedIn().on("POST", "/api/auth/signup", () =>
+      json(409, { errcode: "M_USER_IN_USE", error: "User ID already taken", field: "username" }),
+    );
+    const { user } = renderApp(bridge, { signedInBefore: false });
+
+    await user.click(await screen.findByRole("button", { name: "Create an account" }));
+    expect(screen.getByRole("heading", { name: "Create your account" })).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/signup");
+
+    await user.type(screen.getByLabelText("Username"), "ana");
+    await user.type(screen.getByLabelText("Display name"), "Ana Lima");
+    await user.type(screen.getByLabelText("Password"), "tangerine-sky");
+    await user.type(screen.getByLabelText("Confirm password"), "tangerine-sky");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+
+    const username = screen.getByLabelText("Username");
+    await waitFor(() => expect(username).toHaveAttribute("aria-invalid", "true"));
+    expect(username).toHaveAccessibleDescription(
+      expect.stringContaining("That username is taken. Try another one."),
+    );
+    expect(username).toHaveFocus();
+    expect(screen.getByLabelText("Password")).not.toHaveAttribute("aria-invalid");
+
+    bridge.on("POST", "/api/auth/signup", () =>
+      json(400, {
+        errcode: "M_WEAK_PASSWORD",
+        error: "This password is too common",
+        field: "password",
+      }),
+    );
+    await user.type(username, "2");
+    expect(username).not.toHaveAttribute("aria-invalid");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+
+    const password = screen.getByLabelText("Password");
+    await waitFor(() =>
+      expect(password).toHaveAccessibleDescription(
+        expect.stringContaining("This password is too common"),
+      ),
+    );
+    expect(screen.getByLabelText("Username")).not.toHaveAttribute("aria-invalid");
+    expect(bridge.calls("POST", "/api/auth/signup")[1]?.body).toEqual({
+      username: "ana2",
+      displayName: "Ana Lima",
+      password: "tangerine-sky",
+    });
+  });
+
+  it("signs up straight into the app", async () => {
+    const bridge = FakeBridge.signedIn().on("POST", "/api/auth/signup", () =>
+      json(201, { user: ANA }),
+    );
+    const { user } = renderApp(bridge, { signedInBefore: false, path: "/signup" });
+
+    await user.type(await screen.findByLabelText("Username"), "ana");
+    await user.type(screen.getByLabelText("Display name"), "Ana Lima");
+    await user.type(screen.getByLabelText("Password"), "tangerine-sky");
+    await user.type(screen.getByLabelText("Confirm password"), "tangerine-sky{Enter}");
+
+    expect(await screen.findByText(CONNECTED)).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/");
+  });
+
+  it("signs out: logs out on the server, stops Matrix and says so", async () => {
+    const bridge = FakeBridge.signedIn();
+    const { user, matrix, hint } = renderApp(bridge);
+    await screen.findByText(CONNECTED);
+
+    await user.click(screen.getByRole("button", { name: "Sign out" }));
+
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("You have signed out.");
+    expect(bridge.calls("POST", "/api/auth/logout")).toHaveLength(1);
+    expect(matrix.clients[0]?.stopClient).toHaveBeenCalled();
+    expect(hint.get()).toBe(false);
+  });
+
+  it("stays signed in and says why when the server cannot be told about the sign-out", async () => {
+    const bridge = FakeBridge.signedIn().on(
+      "POST",
+      "/api/auth/logout",
+      () => new Response("Bad gateway", { status: 502 }),
+    );
+    const { user } = renderApp(bridge);
+    await screen.findByText(CONNECTED);
+
+    await user.click(screen.getByRole("button", { name: "Sign out" }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(/HTTP 502/);
+    expect(screen.getByRole("heading", { name: "Hello, Ana Lima" })).toBeInTheDocument();
+    expect(await screen.findByText(CONNECTED)).toBeInTheDocument();
+  });
+
+  it("changes the password in settings and logs in to Matrix again", async () => {
+    const bridge = FakeBridge.signedIn().on("POST", "/api/auth/password", () =>
+      json(200, { user: ANA }),
+    );
+    const { user, matrix } = renderApp(bridge);
+    await screen.findByText(CONNECTED);
+
+    await user.click(screen.getByRole("link", { name: "Settings" }));
+    expect(window.location.pathname).toBe("/settings");
+    expect(screen.getByRole("heading", { level: 1, name: "Settings" })).toHaveFocus();
+
+    await user.type(screen.getByLabelText("Current password"), "old-password-1");
+    await user.type(screen.getByLabelText("New password"), "tangerine-sky");
+    await user.type(screen.getByLabelText("Confirm password"), "tangerine-sky");
+    await user.click(screen.getByRole("button", { name: "Change password" }));
+
+    const form = screen.getByRole("button", { name: "Change password" }).closest("section");
+    expect(
+      await within(form as HTMLElement).findByText(/Your password has been changed/),
+    ).toBeInTheDocument();
+    expect(bridge.calls("POST", "/api/auth/password")[0]?.body).toEqual({
+      currentPassword: "old-password-1",
+      newPassword: "tangerine-sky",
+    });
+    await waitFor(() => expect(matrix.clients).toHaveLength(2));
+    expect(matrix.clients[0]?.stopped).toBe(true);
+    expect(bridge.calls("POST", "/_matrix/client/v3/login")).toHaveLength(2);
+  });
+
+  it("shows a wrong current password on its field", async () => {
+    const bridge = FakeBridge.signedIn().on("POST", "/api/auth/password", () =>
+      json(403, { errcode: "M_FORBIDDEN", error: "Wrong password", field: "currentPassword" }),
+    );
+    const { user, matrix } = renderApp(bridge, { path: "/settings" });
+
+    await user.type(await screen.findByLabelText("Current password"), "not-my-password");
+    await user.type(screen.getByLabelText("New password"), "tangerine-sky");
+    await user.type(screen.getByLabelText("Confirm password"), "tangerine-sky{Enter}");
+
+    const current = screen.getByLabelText("Current password");
+    await waitFor(() =>
+      expect(current).toHaveAccessibleDescription("That isn't your current password"),
+    );
+    expect(current).toHaveFocus();
+    expect(screen.queryByText(/Your password has been changed/)).not.toBeInTheDocument();
+    expect(matrix.clients).toHaveLength(1);
+  });
+
+  it("brings a person whose session ended back to the page they were on", async () => {
+    const bridge = FakeBridge.signedIn()
+      .on("POST", "/api/auth/refresh", unknownToken)
+      .on("POST", "/api/auth/login", () => json(200, { user: ANA }));
+    const { user } = renderApp(bridge, { path: "/settings" });
+
+    await user.type(await screen.findByLabelText("Username"), "ana");
+    await user.type(screen.getByLabelText("Password"), "right-password{Enter}");
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Settings" })).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/settings");
   });
 });

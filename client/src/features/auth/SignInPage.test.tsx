@@ -118,3 +118,23 @@ describe("SignInPage", () => {
     expect(screen.getByRole("heading", { level: 1, name: "Xstream" })).toBeInTheDocument();
   });
 });
+
+describe("SignInPage messages from the app and the server", () => {
+  it("explains why the person is here without calling it an error", () => {
+    render(<SignInPage notice="Your session has ended. Please sign in again." />);
+
+    expect(screen.getByRole("status")).toHaveTextContent(
+      "Your session has ended. Please sign in again.",
+    );
+    expect(screen.getByRole("alert")).toBeEmptyDOMElement();
+  });
+
+  it("shows a server message for a field under that field and focuses it", () => {
+    render(<SignInPage fieldErrors={{ username: "Usernames are lower-case" }} />);
+
+    const username = screen.getByLabelText("Username");
+    expect(username).toHaveAttribute("aria-invalid", "true");
+    expect(username).toHaveAccessibleDescription("Usernames are lower-case");
+    expect(username).toHaveFocus();
+  });
+});

@@ -1,4 +1,5 @@
-import { type FormEvent, useRef, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { usePageArrival } from "../../routing/usePageArrival";
 import { BrandMark } from "../../ui/BrandMark";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
@@ -7,14 +8,22 @@ import "./SignInPage.css";
 
 export type SignInPageProps = {
   /** Called with the trimmed username and the password once both are filled in. */
-  onSignIn?: (credentials: SignInCredentials) => void | Promise<void>;
+  onSignIn?: (credentials: SignInCredentials) => unknown;
   /** Called when the user asks to create an account instead. */
   onCreateAccount?: () => void;
   /** A message from the server (e.g. wrong password), announced to screen readers. */
   serverError?: string | null;
+  /** Messages from the server that belong to one field; shown under it. */
+  fieldErrors?: SignInFieldErrors;
+  /** Called when the person edits a field, so its server message can be cleared. */
+  onFieldChange?: (field: keyof SignInCredentials) => void;
   /** True while a sign-in request is in flight: the form is locked and the button says so. */
   pending?: boolean;
+  /** Why the person is here (e.g. their session ended); not an error. */
+  notice?: string | null;
 };
+
+const NO_ERRORS: SignInFieldErrors = {};
 
 const doNothing = () => {};
 
@@ -22,13 +31,24 @@ export function SignInPage({
   onSignIn = doNothing,
   onCreateAccount = doNothing,
   serverError = null,
+  fieldErrors = NO_ERRORS,
+  onFieldChange = doNothing,
   pending = false,
+  notice = null,
 }: SignInPageProps) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<SignInFieldErrors>({});
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  usePageArrival("sign in", headingRef);
+
+  // A field the server blames gets focus, so the person can correct it straight away.
+  useEffect(() => {
+    if (fieldErrors.username) usernameRef.current?.focus();
+    else if (fieldErrors.password) passwordRef.current?.focus();
+  }, [fieldErrors]);
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -58,9 +78,15 @@ export function SignInPage({
       </header>
 
       <section className="auth-card" aria-labelledby="sign-in-title">
-        <h2 id="sign-in-title" className="auth-card__title">
+        <h2 id="sign-in-title" className="auth-card__title" ref={headingRef} tabIndex={-1}>
           Sign in
         </h2>
+
+        {notice && (
+          <p className="auth-card__notice" role="status">
+            {notice}
+          </p>
+        )}
 
         {/* Always rendered so screen readers announce text when it appears. */}
         <div className="auth-card__server-error" role="alert">
@@ -78,10 +104,11 @@ export function SignInPage({
             spellCheck={false}
             required
             value={username}
-            error={errors.username}
+            error={errors.username ?? fieldErrors.username}
             onChange={(event) => {
               setUsername(event.target.value);
               if (errors.username) setErrors({ ...errors, username: undefined });
+              onFieldChange("username");
             }}
           />
 
@@ -93,10 +120,11 @@ export function SignInPage({
             autoComplete="current-password"
             required
             value={password}
-            error={errors.password}
+            error={errors.password ?? fieldErrors.password}
             onChange={(event) => {
               setPassword(event.target.value);
               if (errors.password) setErrors({ ...errors, password: undefined });
+              onFieldChange("password");
             }}
           />
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { validateSignIn } from "./credentials";
+import {
+  USERNAME_SYMBOLS,
+  validateNewPassword,
+  validatePasswordChange,
+  validateSignIn,
+  validateSignUp,
+  validateUsername,
+} from "./credentials";
 
 describe("validateSignIn", () => {
   it("accepts a filled-in username and password", () => {
@@ -16,6 +23,85 @@ describe("validateSignIn", () => {
   it("treats a whitespace-only username as empty but keeps a whitespace password", () => {
     expect(validateSignIn({ username: "   ", password: "  " })).toEqual({
       username: "Enter your username",
+    });
+  });
+});
+
+describe("validateUsername", () => {
+  it.each(["ana", "ana.lima", "a_b=c-d/e", "x1y", "a".repeat(32)])("accepts %j", (name) => {
+    expect(validateUsername(name)).toBeUndefined();
+  });
+
+  it.each([
+    ["", "Choose a username"],
+    ["ab", "Use at least 3 characters"],
+    ["a".repeat(33), "Use at most 32 characters"],
+    ["Ana", "Use lower-case letters only"],
+    ["ana!", `Use only lower-case letters, digits and ${USERNAME_SYMBOLS}`],
+    ["аna", `Use only lower-case letters, digits and ${USERNAME_SYMBOLS}`], // Cyrillic а look-alike
+    ["ana lima", `Use only lower-case letters, digits and ${USERNAME_SYMBOLS}`],
+  ])("refuses %j", (name, message) => {
+    expect(validateUsername(name)).toBe(message);
+  });
+});
+
+describe("validateNewPassword", () => {
+  it("needs at least 10 characters", () => {
+    expect(validateNewPassword("123456789", "ana")).toBe("Use at least 10 characters");
+    expect(validateNewPassword("1234567890", "ana")).toBeUndefined();
+  });
+
+  it("refuses a password containing the username, whatever the case", () => {
+    expect(validateNewPassword("my-ANA-password", "ana")).toBe(
+      "Don't include your username in your password",
+    );
+  });
+
+  it("does not compare against a username that is itself invalid", () => {
+    expect(validateNewPassword("abcdefghijk", "a")).toBeUndefined();
+  });
+});
+
+describe("validateSignUp", () => {
+  it("accepts a complete, consistent form", () => {
+    expect(
+      validateSignUp({
+        username: "ana",
+        displayName: "Ana",
+        password: "tangerine-sky",
+        confirmPassword: "tangerine-sky",
+      }),
+    ).toEqual({});
+  });
+
+  it("reports each broken rule on its field", () => {
+    expect(
+      validateSignUp({
+        username: "Ana",
+        displayName: "  ",
+        password: "short",
+        confirmPassword: "other",
+      }),
+    ).toEqual({
+      username: "Use lower-case letters only",
+      displayName: "Enter the name other learners will see",
+      password: "Use at least 10 characters",
+      confirmPassword: "The passwords don't match",
+    });
+  });
+});
+
+describe("validatePasswordChange", () => {
+  it("needs the current password and a valid, confirmed new one", () => {
+    expect(
+      validatePasswordChange(
+        { currentPassword: "", newPassword: "ana-is-me-123", confirmPassword: "" },
+        "ana",
+      ),
+    ).toEqual({
+      currentPassword: "Enter your current password",
+      newPassword: "Don't include your username in your password",
+      confirmPassword: "Type the password again",
     });
   });
 });

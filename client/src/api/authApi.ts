@@ -1,0 +1,49 @@
+import type { ApiClient } from "./ApiClient";
+import type {
+  MatrixLoginToken,
+  PasswordChangeRequest,
+  SignInRequest,
+  SignUpRequest,
+  User,
+} from "./types";
+
+/** The bridge's account and session endpoints, typed. Every method rejects with an ApiError. */
+export type AuthApi = {
+  signUp(request: SignUpRequest): Promise<User>;
+  signIn(request: SignInRequest): Promise<User>;
+  /** Restores or extends the session from the refresh cookie. */
+  refresh(): Promise<User>;
+  signOut(): Promise<void>;
+  changePassword(request: PasswordChangeRequest): Promise<User>;
+  matrixToken(): Promise<MatrixLoginToken>;
+};
+
+type UserBody = { user: User };
+
+export function createAuthApi(api: ApiClient): AuthApi {
+  return {
+    async signUp(request) {
+      const { user } = await api.request<UserBody>("POST", "/auth/signup", {
+        body: request,
+        refreshOn401: false,
+      });
+      return user;
+    },
+    async signIn(request) {
+      const { user } = await api.request<UserBody>("POST", "/auth/login", {
+        body: request,
+        refreshOn401: false,
+      });
+      return user;
+    },
+    refresh: () => api.refresh(),
+    async signOut() {
+      await api.request<unknown>("POST", "/auth/logout", { refreshOn401: false });
+    },
+    async changePassword(request) {
+      const { user } = await api.request<UserBody>("POST", "/auth/password", { body: request });
+      return user;
+    },
+    matrixToken: () => api.request<MatrixLoginToken>("POST", "/auth/matrix-token"),
+  };
+}

@@ -1,0 +1,41 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { AppShell } from "./AppShell";
+
+describe("AppShell", () => {
+  it("marks the current page in the navigation and shows who is signed in", () => {
+    render(
+      <AppShell path="/settings" displayName="Ana Lima" onSignOut={() => {}}>
+        <p>content</p>
+      </AppShell>,
+    );
+
+    const nav = screen.getByRole("navigation", { name: "Main" });
+    expect(nav).toContainElement(screen.getByRole("link", { name: "Settings" }));
+    expect(screen.getByRole("link", { name: "Settings" })).toHaveAttribute("aria-current", "page");
+    expect(screen.getByRole("link", { name: "Home" })).not.toHaveAttribute("aria-current");
+    expect(screen.getByText("Ana Lima")).toBeInTheDocument();
+    expect(screen.getByRole("main")).toHaveTextContent("content");
+  });
+
+  it("signs out from the button and shows a failure in the alert", async () => {
+    const onSignOut = vi.fn();
+    const { rerender } = render(
+      <AppShell path="/" displayName="Ana" onSignOut={onSignOut}>
+        <p>content</p>
+      </AppShell>,
+    );
+
+    await userEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    expect(onSignOut).toHaveBeenCalledTimes(1);
+
+    rerender(
+      <AppShell path="/" displayName="Ana" onSignOut={onSignOut} signingOut signOutError="Offline">
+        <p>content</p>
+      </AppShell>,
+    );
+    expect(screen.getByRole("button", { name: "Signing out…" })).toBeDisabled();
+    expect(screen.getByRole("alert")).toHaveTextContent("Offline");
+  });
+});
