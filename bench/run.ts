@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { buildIfStale } from "../scripts/stack/build.ts";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { ensureLiveKit, ensureSynapse } from "../scripts/stack/tools.ts";
+import { authBenchmark } from "./auth.ts";
 import { startupBenchmark } from "./startup.ts";
 
 export interface Figure {
@@ -16,6 +17,7 @@ export type Benchmark = (report: (figure: Figure) => void) => Promise<void>;
 
 const BENCHMARKS: Record<string, Benchmark> = {
   startup: startupBenchmark,
+  auth: authBenchmark,
 };
 
 export async function runBenchmarks(only: string[]): Promise<number> {

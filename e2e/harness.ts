@@ -50,6 +50,13 @@ export const TEST_RATE_LIMITS = {
   rc_presence: { per_user: generous },
 };
 
+// Every test talks to the bridge from 127.0.0.1; per-address limits would throttle the suite, so
+// they are raised here. Per-account limits keep their production defaults (tests use fresh names).
+export const TEST_BRIDGE_ENV = {
+  RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: "100000",
+  RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "100000",
+};
+
 export const toolsDir = process.env.XSTREAM_TOOLS_DIR ?? join(repoRoot, ".xstream", "tools");
 
 export async function freeStackPorts(): Promise<StackPorts> {
@@ -72,7 +79,7 @@ export function fileSink(logsDir: string): LogSink {
 }
 
 export async function startTestStack(
-  options: { stateDir?: string; ports?: StackPorts } = {},
+  options: { stateDir?: string; ports?: StackPorts; bridgeEnv?: Record<string, string> } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
   const logsDir = join(stateDir, "logs");
@@ -85,6 +92,7 @@ export async function startTestStack(
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,
+    bridgeEnv: { ...TEST_BRIDGE_ENV, ...options.bridgeEnv },
   }).catch((error: unknown) => {
     throw new Error(`test stack did not start (logs in ${logsDir}): ${String(error)}`);
   });

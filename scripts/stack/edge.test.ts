@@ -21,6 +21,8 @@ describe("routeFor", () => {
   });
 
   it.each([
+    ["POST", "/_matrix/client/v3/login", "bridge"],
+    ["POST", "/_matrix/client/r0/login", "bridge"],
     ["GET", "/_matrix/client/v3/login", "synapse"],
     ["POST", "/_matrix/client/v3/logout", "synapse"],
   ])("sends %s %s to %s", (method, path, route) => {

@@ -36,14 +36,18 @@ const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
+const LOGIN_PATHS = new Set(["/_matrix/client/v3/login", "/_matrix/client/r0/login"]);
+
 /**
  * Which upstream serves a path, or undefined for the client's static files. Synapse's admin API
  * (/_synapse/admin) is never exposed on the public origin, as in production.
  */
 export function routeFor(
-  _method: string,
+  method: string,
   pathname: string,
 ): "synapse" | "bridge" | "hidden" | undefined {
+  // Logins pass through the bridge, which makes each JWT login token single-use.
+  if (method === "POST" && LOGIN_PATHS.has(pathname)) return "bridge";
   if (
     pathname.startsWith("/_matrix/") ||
     pathname.startsWith("/_synapse/client/") ||
