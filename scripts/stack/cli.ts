@@ -31,6 +31,8 @@ const settingsSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   XSTREAM_LOG: z.enum(["info", "warn"]).default("info"),
+  // The account that is made an admin when it exists or signs up (never from sign-up input).
+  XSTREAM_ADMIN: z.string().min(1).optional(),
 });
 
 export type StartSettings = z.infer<typeof settingsSchema>;
@@ -125,6 +127,7 @@ export async function runStart(): Promise<void> {
       databaseUrl: settings.DATABASE_URL,
       sink,
       verbose: settings.XSTREAM_LOG === "info",
+      bridgeEnv: settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : undefined,
     });
   } catch (error) {
     console.error(`\nXstream could not start: ${error instanceof Error ? error.message : error}`);
