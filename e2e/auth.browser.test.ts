@@ -1,20 +1,13 @@
 // A learner signs up in the browser, reloads and is still signed in (and connected to Matrix),
 // signs out and signs in again.
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { artifactPath, launchChromium } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { artifactPath, useChromium } from "./browser.ts";
 import { strongPassword } from "./web-session.ts";
 
 const stack = inject("stack");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 async function expectConnected(page: Page, userId: string) {
   await page.getByText(`Connected to Matrix as ${userId}`).waitFor({ timeout: 30_000 });
@@ -22,7 +15,7 @@ async function expectConnected(page: Page, userId: string) {
 
 describe("signing up and in, in the browser", () => {
   it("signs up, survives a reload, signs out and signs in again", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await chromium().newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
@@ -60,7 +53,7 @@ describe("signing up and in, in the browser", () => {
   });
 
   it("shows the server's reason when the password is wrong", async () => {
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     await page.goto(stack.publicUrl);
     await page.getByLabel("Username").fill(`nobody${randomUUID().slice(0, 6)}`);

@@ -1,21 +1,13 @@
 // Accounts, sessions and JWT login against the real Synapse and PostgreSQL, through the one
 // origin, as the web client and Element use them.
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { useBridgeDatabase } from "./database.ts";
 import { MatrixError, matrixRequest, passwordLogin } from "./matrix.ts";
 import { jwtLogin, strongPassword, WebSession } from "./web-session.ts";
 
 const stack = inject("stack");
-let db: pg.Client;
-
-beforeAll(async () => {
-  db = new pg.Client({ connectionString: stack.databaseUrl });
-  await db.connect();
-});
-afterAll(async () => {
-  await db.end();
-});
+const db = useBridgeDatabase();
 
 function newUsername(prefix = "learner") {
   return `${prefix}${randomUUID().replaceAll("-", "").slice(0, 10)}`;
@@ -46,7 +38,7 @@ async function matrixLogin(session: WebSession) {
 }
 
 async function accountRows(username: string) {
-  const result = await db.query("SELECT 1 FROM accounts WHERE username = $1", [username]);
+  const result = await db().query("SELECT 1 FROM accounts WHERE username = $1", [username]);
   return result.rowCount ?? 0;
 }
 

@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { repoRoot } from "../scripts/stack/paths.ts";
 
 export const CHROMIUM = process.env.XSTREAM_CHROMIUM ?? "/usr/bin/chromium";
@@ -30,4 +31,19 @@ export function launchChromium(options: { fakeMedia?: boolean } = {}): Promise<B
 export function artifactPath(name: string): string {
   mkdirSync(artifactsDir, { recursive: true });
   return join(artifactsDir, name);
+}
+
+/** One Chromium for a test file: launched before its tests, closed after them. */
+export function useChromium(options: { fakeMedia?: boolean } = {}): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium(options);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("Chromium is not running yet");
+    return browser;
+  };
 }

@@ -1,21 +1,13 @@
 // A learner opens the one URL npm start prints and gets the sign-in page.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { artifactPath, launchChromium } from "./browser.ts";
+import { describe, expect, inject, it } from "vitest";
+import { artifactPath, useChromium } from "./browser.ts";
 
 const stack = inject("stack");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 describe.each(["light", "dark"] as const)("the sign-in page in %s theme", (colorScheme) => {
   it("renders the sign-in shell and validates empty fields", async () => {
-    const context = await browser.newContext({
+    const context = await chromium().newContext({
       colorScheme,
       viewport: { width: 1280, height: 800 },
     });

@@ -1,8 +1,8 @@
 // The foundation against the real parts: Synapse, PostgreSQL, LiveKit and bridge-service, all
 // reached the way users and other servers reach them.
 import { createHmac, randomUUID } from "node:crypto";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { useBridgeDatabase } from "./database.ts";
 import {
   eventually,
   type MatrixUser,
@@ -14,15 +14,7 @@ import {
 
 const stack = inject("stack");
 const botUserId = `@xstream:${stack.serverName}`;
-let db: pg.Client;
-
-beforeAll(async () => {
-  db = new pg.Client({ connectionString: stack.databaseUrl });
-  await db.connect();
-});
-afterAll(async () => {
-  await db.end();
-});
+const db = useBridgeDatabase();
 
 describe("the web origin", () => {
   it("serves the client page", async () => {
@@ -197,7 +189,7 @@ describe("Matrix through Synapse and the appservice", () => {
     expect(seenByBob.content.body).toBe(text);
 
     const activity = await eventually(async () => {
-      const result = await db.query<{ last_event_id: string }>(
+      const result = await db().query<{ last_event_id: string }>(
         "SELECT last_event_id FROM user_activity WHERE user_id = $1",
         [alice.userId],
       );
@@ -235,7 +227,9 @@ describe("the appservice endpoint", () => {
     const response = await put(txnId, `${stack.hsToken}x`, { events: [] });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ errcode: "M_FORBIDDEN" });
-    const rows = await db.query("SELECT 1 FROM appservice_transactions WHERE txn_id = $1", [txnId]);
+    const rows = await db().query("SELECT 1 FROM appservice_transactions WHERE txn_id = $1", [
+      txnId,
+    ]);
     expect(rows.rowCount).toBe(0);
   });
 
@@ -263,11 +257,12 @@ describe("the appservice endpoint", () => {
       events: [event("$replay", Date.now() + 1000)],
     });
     expect(replay.status).toBe(200);
-    const activity = await db.query("SELECT last_event_id FROM user_activity WHERE user_id = $1", [
-      sender,
-    ]);
+    const activity = await db().query(
+      "SELECT last_event_id FROM user_activity WHERE user_id = $1",
+      [sender],
+    );
     expect(activity.rows).toEqual([{ last_event_id: "$first" }]);
-    const txns = await db.query(
+    const txns = await db().query(
       "SELECT event_count FROM appservice_transactions WHERE txn_id = $1",
       [txnId],
     );
