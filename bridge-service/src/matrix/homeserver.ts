@@ -1,3 +1,8 @@
+import { createSynapseRequest } from "./synapseRequest.js";
+
+// Callers catch HomeserverError from here; it lives with the request plumbing.
+export { HomeserverError } from "./synapseRequest.js";
+
 /** Calls the bridge makes to its homeserver's client-server API, as the appservice. */
 export interface HomeserverClient {
   /** Joins the appservice's bot to a room it was invited to. */
@@ -7,19 +12,6 @@ export interface HomeserverClient {
    * directions and both tokens work. Resolves with the round-trip time the homeserver measured.
    */
   pingHomeserver(transactionId?: string): Promise<{ durationMs: number }>;
-}
-
-/** A non-2xx answer from the homeserver, with its Matrix error code when it sent one. */
-export class HomeserverError extends Error {
-  readonly status: number;
-  readonly errcode: string | undefined;
-
-  constructor(status: number, errcode: string | undefined, message: string) {
-    super(message);
-    this.name = "HomeserverError";
-    this.status = status;
-    this.errcode = errcode;
-  }
 }
 
 export interface HomeserverClientOptions {
@@ -37,35 +29,10 @@ export function createHomeserverClient({
   timeoutMs = 15_000,
   fetch = globalThis.fetch,
 }: HomeserverClientOptions): HomeserverClient {
-  const base = homeserverUrl.replace(/\/+$/, "");
-
-  async function call(
-    method: string,
-    path: string,
-    body: unknown,
-  ): Promise<Record<string, unknown>> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${asToken}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const payload: unknown = await response.json().catch(() => undefined);
-    const json =
-      typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
-    if (!response.ok) {
-      const errcode = typeof json.errcode === "string" ? json.errcode : undefined;
-      const detail = typeof json.error === "string" ? json.error : response.statusText;
-      throw new HomeserverError(
-        response.status,
-        errcode,
-        `${method} ${path} failed: ${response.status} ${errcode ?? ""} ${detail}`
-          .replace(/\s+/g, " ")
-          .trim(),
-      );
-    }
-    return json;
-  }
+  const request = createSynapseRequest({ homeserverUrl, timeoutMs, fetch });
+  // Every call sends a JSON body (even an empty one) and the appservice token.
+  const call = (method: string, path: string, body: unknown) =>
+    request(method, path, { body, token: asToken });
 
   return {
     async joinRoom(roomIdOrAlias) {

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { HomeserverError } from "./homeserver.js";
+import { createSynapseRequest, HomeserverError, type SynapseJson } from "./synapseRequest.js";
 
 /** Synapse-specific user management the account service needs (admin and shared-secret APIs). */
 export interface SynapseAdmin {
@@ -55,47 +55,14 @@ export interface SynapseAdminOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-type Json = Record<string, unknown>;
-
 export function createSynapseAdmin({
   homeserverUrl,
   registrationSharedSecret,
   timeoutMs = 15_000,
   fetch = globalThis.fetch,
 }: SynapseAdminOptions): SynapseAdmin {
-  const base = homeserverUrl.replace(/\/+$/, "");
+  const call = createSynapseRequest({ homeserverUrl, timeoutMs, fetch });
   const adminPassword = deriveAdminPassword(registrationSharedSecret);
-
-  async function call(
-    method: string,
-    path: string,
-    { body, token }: { body?: unknown; token?: string } = {},
-  ): Promise<Json> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (token !== undefined) headers.Authorization = `Bearer ${token}`;
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const payload: unknown = await response.json().catch(() => undefined);
-    const json = typeof payload === "object" && payload !== null ? (payload as Json) : {};
-    if (!response.ok) {
-      const errcode = typeof json.errcode === "string" ? json.errcode : undefined;
-      const detail = typeof json.error === "string" ? json.error : response.statusText;
-      // The path may carry a user id, never a secret; bodies are not included.
-      throw new HomeserverError(
-        response.status,
-        errcode,
-        `${method} ${path.split("?")[0]} failed: ${response.status} ${errcode ?? ""} ${detail}`
-          .replace(/\s+/g, " ")
-          .trim(),
-      );
-    }
-    return json;
-  }
 
   async function register(user: {
     localpart: string;
@@ -171,7 +138,7 @@ export function createSynapseAdmin({
     return adminToken;
   };
 
-  async function adminCall(method: string, path: string, body?: unknown): Promise<Json> {
+  async function adminCall(method: string, path: string, body?: unknown): Promise<SynapseJson> {
     const token = await currentAdminToken();
     try {
       return await call(method, path, { body, token });

@@ -1,11 +1,10 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useRef } from "react";
 import type { SignUpRequest } from "../../api/types";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { BrandMark } from "../../ui/BrandMark";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
 import {
-  PASSWORD_MIN_LENGTH,
   type SignUpDetails,
   type SignUpFieldErrors,
   USERNAME_MAX_LENGTH,
@@ -17,6 +16,8 @@ import {
   validateSignUp,
   validateUsername,
 } from "./credentials";
+import { NewPasswordFields } from "./NewPasswordFields";
+import { useCheckedForm } from "./useCheckedForm";
 import "./SignInPage.css";
 
 /** Fields the server may blame in a sign-up refusal. */
@@ -39,6 +40,12 @@ export type SignUpPageProps = {
 
 type Field = keyof SignUpDetails;
 const FIELD_ORDER: readonly Field[] = ["username", "displayName", "password", "confirmPassword"];
+const SERVER_FIELDS: readonly SignUpServerField[] = ["username", "displayName", "password"];
+const EMPTY: SignUpDetails = { username: "", displayName: "", password: "", confirmPassword: "" };
+const DEPENDANTS: Partial<Record<Field, readonly Field[]>> = {
+  username: ["password"],
+  password: ["confirmPassword"],
+};
 const NO_ERRORS: SignUpFieldErrors = {};
 const doNothing = () => {};
 
@@ -56,6 +63,15 @@ function checkField(field: Field, details: SignUpDetails): string | undefined {
   }
 }
 
+/** What the rules say, trimmed as it will be sent. */
+function normalised(details: SignUpDetails): SignUpDetails {
+  return {
+    ...details,
+    username: details.username.trim(),
+    displayName: details.displayName.trim(),
+  };
+}
+
 export function SignUpPage({
   onSignUp = doNothing,
   onSignIn = doNothing,
@@ -64,76 +80,31 @@ export function SignUpPage({
   onFieldChange = doNothing,
   pending = false,
 }: SignUpPageProps) {
-  const [values, setValues] = useState<SignUpDetails>({
-    username: "",
-    displayName: "",
-    password: "",
-    confirmPassword: "",
-  });
-  const [errors, setErrors] = useState<SignUpFieldErrors>({});
-  const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
-  const focus = (field: Field) => inputs.current[field]?.focus();
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("create an account", headingRef);
-
-  // A field the server blames (name taken, common password…) gets focus.
-  useEffect(() => {
-    const blamed = FIELD_ORDER.find((field) => field !== "confirmPassword" && fieldErrors[field]);
-    if (blamed) inputs.current[blamed]?.focus();
-  }, [fieldErrors]);
-
-  /** What the rules say, trimmed as it will be sent. */
-  function normalised(details: SignUpDetails): SignUpDetails {
-    return {
-      ...details,
-      username: details.username.trim(),
-      displayName: details.displayName.trim(),
-    };
-  }
-
-  function handleChange(field: Field, value: string) {
-    const next = { ...values, [field]: value };
-    setValues(next);
-    if (field !== "confirmPassword") onFieldChange(field);
-    // Once a message is showing, keep it in step with what is typed so it goes away when fixed.
-    // Fields whose rule depends on this one are re-checked too.
-    const dependants: Field[] =
-      field === "username" ? ["password"] : field === "password" ? ["confirmPassword"] : [];
-    const updated = { ...errors };
-    for (const name of [field, ...dependants]) {
-      if (updated[name] !== undefined) updated[name] = checkField(name, normalised(next));
-    }
-    setErrors(updated);
-  }
-
-  function handleBlur(field: Field, next: EventTarget | null) {
-    // Judge a field when the person moves on to another one, but not one they have not started
-    // on. Not when they go for a button: a message appearing would push the button away from
-    // under the pointer and swallow the click; submitting checks everything anyway.
-    if (values[field] === "" || !(next instanceof HTMLInputElement)) return;
-    setErrors({ ...errors, [field]: checkField(field, normalised(values)) });
-  }
+  // After the page arrival, so a field the server blames takes the focus from the heading.
+  const form = useCheckedForm({
+    initial: EMPTY,
+    order: FIELD_ORDER,
+    serverFields: SERVER_FIELDS,
+    check: checkField,
+    validate: validateSignUp,
+    dependants: DEPENDANTS,
+    normalise: normalised,
+    fieldErrors,
+    onFieldChange,
+  });
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
-    const details = normalised(values);
-    const found = validateSignUp(details);
-    setErrors(found);
-    const firstInvalid = FIELD_ORDER.find((field) => found[field] !== undefined);
-    if (firstInvalid) {
-      focus(firstInvalid);
-      return;
-    }
+    const details = form.validate();
+    if (!details) return;
     void onSignUp({
       username: details.username,
       displayName: details.displayName,
       password: details.password,
     });
-  }
-
-  function errorFor(field: Field): string | undefined {
-    return errors[field] ?? (field === "confirmPassword" ? undefined : fieldErrors[field]);
   }
 
   return (
@@ -157,67 +128,28 @@ export function SignUpPage({
 
         <form className="auth-form" noValidate onSubmit={handleSubmit} aria-busy={pending}>
           <TextField
-            ref={(input) => {
-              inputs.current.username = input;
-            }}
+            {...form.field("username")}
             label="Username"
-            name="username"
             autoComplete="username"
             autoCapitalize="none"
             autoCorrect="off"
             spellCheck={false}
             required
             hint={`${USERNAME_MIN_LENGTH}–${USERNAME_MAX_LENGTH} lower-case letters, digits or ${USERNAME_SYMBOLS}`}
-            value={values.username}
-            error={errorFor("username")}
-            onChange={(event) => handleChange("username", event.target.value)}
-            onBlur={(event) => handleBlur("username", event.relatedTarget)}
           />
 
           <TextField
-            ref={(input) => {
-              inputs.current.displayName = input;
-            }}
+            {...form.field("displayName")}
             label="Display name"
-            name="displayName"
             autoComplete="nickname"
             required
             hint="What your partners see. You can change it later."
-            value={values.displayName}
-            error={errorFor("displayName")}
-            onChange={(event) => handleChange("displayName", event.target.value)}
-            onBlur={(event) => handleBlur("displayName", event.relatedTarget)}
           />
 
-          <TextField
-            ref={(input) => {
-              inputs.current.password = input;
-            }}
+          <NewPasswordFields
             label="Password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            hint={`At least ${PASSWORD_MIN_LENGTH} characters, without your username.`}
-            value={values.password}
-            error={errorFor("password")}
-            onChange={(event) => handleChange("password", event.target.value)}
-            onBlur={(event) => handleBlur("password", event.relatedTarget)}
-          />
-
-          <TextField
-            ref={(input) => {
-              inputs.current.confirmPassword = input;
-            }}
-            label="Confirm password"
-            name="confirmPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={values.confirmPassword}
-            error={errorFor("confirmPassword")}
-            onChange={(event) => handleChange("confirmPassword", event.target.value)}
-            onBlur={(event) => handleBlur("confirmPassword", event.relatedTarget)}
+            password={form.field("password")}
+            confirmation={form.field("confirmPassword")}
           />
 
           <Button type="submit" fullWidth disabled={pending}>

@@ -1,16 +1,17 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import type { PasswordChangeRequest, User } from "../../api/types";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
 import {
-  PASSWORD_MIN_LENGTH,
   type PasswordChangeDetails,
   type PasswordChangeFieldErrors,
   validateConfirmation,
   validateNewPassword,
   validatePasswordChange,
 } from "../auth/credentials";
+import { NewPasswordFields } from "../auth/NewPasswordFields";
+import { useCheckedForm } from "../auth/useCheckedForm";
 import "./SettingsPage.css";
 
 /** Fields the server may blame in a password-change refusal. */
@@ -28,6 +29,9 @@ export type SettingsPageProps = {
 
 type Field = keyof PasswordChangeDetails;
 const FIELD_ORDER: readonly Field[] = ["currentPassword", "newPassword", "confirmPassword"];
+const SERVER_FIELDS: readonly PasswordChangeServerField[] = ["currentPassword", "newPassword"];
+const DEPENDANTS: Partial<Record<Field, readonly Field[]>> = { newPassword: ["confirmPassword"] };
+const NOT_CHECKED_ON_BLUR: readonly Field[] = ["currentPassword"];
 const EMPTY: PasswordChangeDetails = { currentPassword: "", newPassword: "", confirmPassword: "" };
 const NO_ERRORS: PasswordChangeFieldErrors = {};
 const refuse = async () => false;
@@ -42,18 +46,24 @@ export function SettingsPage({
   onFieldChange = doNothing,
   pending = false,
 }: SettingsPageProps) {
-  const [values, setValues] = useState<PasswordChangeDetails>(EMPTY);
-  const [errors, setErrors] = useState<PasswordChangeFieldErrors>({});
   const [changed, setChanged] = useState(false);
-  const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("settings", headingRef);
-
-  // A field the server blames (wrong current password…) gets focus.
-  useEffect(() => {
-    const blamed = FIELD_ORDER.find((field) => field !== "confirmPassword" && fieldErrors[field]);
-    if (blamed) inputs.current[blamed]?.focus();
-  }, [fieldErrors]);
+  // After the page arrival, so a field the server blames takes the focus from the heading.
+  const form = useCheckedForm({
+    initial: EMPTY,
+    order: FIELD_ORDER,
+    serverFields: SERVER_FIELDS,
+    check,
+    validate: (values) => validatePasswordChange(values, user.username),
+    dependants: DEPENDANTS,
+    // As on the sign-up page, fields are judged on moving to another one; an empty current
+    // password is only worth saying on submit.
+    notCheckedOnBlur: NOT_CHECKED_ON_BLUR,
+    fieldErrors,
+    onFieldChange,
+    onEdit: () => setChanged(false),
+  });
 
   function check(field: Field, details: PasswordChangeDetails): string | undefined {
     if (field === "currentPassword") {
@@ -63,49 +73,19 @@ export function SettingsPage({
     return validateConfirmation(details.newPassword, details.confirmPassword);
   }
 
-  function handleChange(field: Field, value: string) {
-    const next = { ...values, [field]: value };
-    setValues(next);
-    setChanged(false);
-    if (field !== "confirmPassword") onFieldChange(field);
-    const dependants: Field[] = field === "newPassword" ? ["confirmPassword"] : [];
-    const updated = { ...errors };
-    for (const name of [field, ...dependants]) {
-      if (updated[name] !== undefined) updated[name] = check(name, next);
-    }
-    setErrors(updated);
-  }
-
-  function handleBlur(field: Field, next: EventTarget | null) {
-    // As on the sign-up page: only when moving on to another field, so the click on the button
-    // is never swallowed by a message pushing it down.
-    if (values[field] === "" || field === "currentPassword") return;
-    if (!(next instanceof HTMLInputElement)) return;
-    setErrors({ ...errors, [field]: check(field, values) });
-  }
-
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
-    const found = validatePasswordChange(values, user.username);
-    setErrors(found);
-    const firstInvalid = FIELD_ORDER.find((field) => found[field] !== undefined);
-    if (firstInvalid) {
-      inputs.current[firstInvalid]?.focus();
-      return;
-    }
+    const values = form.validate();
+    if (!values) return;
     const ok = await onChangePassword({
       currentPassword: values.currentPassword,
       newPassword: values.newPassword,
     });
     if (ok) {
-      setValues(EMPTY);
+      form.reset();
       setChanged(true);
     }
-  }
-
-  function errorFor(field: Field): string | undefined {
-    return errors[field] ?? (field === "confirmPassword" ? undefined : fieldErrors[field]);
   }
 
   return (
@@ -170,47 +150,16 @@ export function SettingsPage({
             hidden
           />
           <TextField
-            ref={(input) => {
-              inputs.current.currentPassword = input;
-            }}
+            {...form.field("currentPassword")}
             label="Current password"
-            name="currentPassword"
             type="password"
             autoComplete="current-password"
             required
-            value={values.currentPassword}
-            error={errorFor("currentPassword")}
-            onChange={(event) => handleChange("currentPassword", event.target.value)}
-            onBlur={(event) => handleBlur("currentPassword", event.relatedTarget)}
           />
-          <TextField
-            ref={(input) => {
-              inputs.current.newPassword = input;
-            }}
+          <NewPasswordFields
             label="New password"
-            name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            hint={`At least ${PASSWORD_MIN_LENGTH} characters, without your username.`}
-            value={values.newPassword}
-            error={errorFor("newPassword")}
-            onChange={(event) => handleChange("newPassword", event.target.value)}
-            onBlur={(event) => handleBlur("newPassword", event.relatedTarget)}
-          />
-          <TextField
-            ref={(input) => {
-              inputs.current.confirmPassword = input;
-            }}
-            label="Confirm password"
-            name="confirmPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={values.confirmPassword}
-            error={errorFor("confirmPassword")}
-            onChange={(event) => handleChange("confirmPassword", event.target.value)}
-            onBlur={(event) => handleBlur("confirmPassword", event.relatedTarget)}
+            password={form.field("newPassword")}
+            confirmation={form.field("confirmPassword")}
           />
           <div className="settings-form__actions">
             <Button type="submit" disabled={pending}>
