@@ -66,22 +66,39 @@ const toFamily = (row: FamilyRow): SessionFamily => ({
   deviceId: row.device_id,
 });
 
+/** One refresh token of a family: the first one at sign-in, then each rotation's successor. */
+async function insertRefreshToken(
+  db: pg.Pool | pg.PoolClient,
+  family: SessionFamily,
+  userAgent: string | null,
+  token: NewRefreshToken,
+  now: Date,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO refresh_tokens
+       (token_hash, family_id, account_id, device_id, user_agent, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      token.tokenHash,
+      family.familyId,
+      family.accountId,
+      family.deviceId,
+      userAgent,
+      now,
+      token.expiresAt,
+    ],
+  );
+}
+
 export function createPgSessionStore(pool: pg.Pool): SessionStore {
   return {
     async createFamily(family, token, now) {
-      await pool.query(
-        `INSERT INTO refresh_tokens
-           (token_hash, family_id, account_id, device_id, user_agent, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          token.tokenHash,
-          family.familyId,
-          family.accountId,
-          family.deviceId,
-          family.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
-          now,
-          token.expiresAt,
-        ],
+      await insertRefreshToken(
+        pool,
+        family,
+        family.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+        token,
+        now,
       );
     },
 
@@ -117,20 +134,7 @@ export function createPgSessionStore(pool: pg.Pool): SessionStore {
           tokenHash,
           now,
         ]);
-        await client.query(
-          `INSERT INTO refresh_tokens
-             (token_hash, family_id, account_id, device_id, user_agent, created_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [
-            replacement.tokenHash,
-            family.familyId,
-            family.accountId,
-            family.deviceId,
-            row.user_agent,
-            now,
-            replacement.expiresAt,
-          ],
-        );
+        await insertRefreshToken(client, family, row.user_agent, replacement, now);
         return { outcome: "rotated", family };
       });
     },
