@@ -83,7 +83,7 @@ export function SignInPage({
         </h2>
 
         {notice && (
-          <p className="auth-card__notice" role="status">
+          <p className="auth-card__notice notice" role="status">
             {notice}
           </p>
         )}
