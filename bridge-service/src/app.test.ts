@@ -7,9 +7,11 @@ import { AppserviceEvents } from "./matrix/appserviceEvents.js";
 import { startBot } from "./matrix/bot.js";
 import type { ClientEvent } from "./matrix/events.js";
 import type { HomeserverClient } from "./matrix/homeserver.js";
+import { createInMemoryBotStore } from "./store/botStore.js";
 import { createInMemoryTransactionStore } from "./store/inMemoryTransactionStore.js";
 import type { TransactionStore } from "./store/transactionStore.js";
 import { authAppDeps, createTestAuth } from "./testing/authHarness.js";
+import { createUnusedPartnerContext } from "./testing/partnerHarness.js";
 
 const HS_TOKEN = "hs-token-0123456789abcdef0123456789abcdef";
 const BOT = "@xstream:localhost";
@@ -46,8 +48,28 @@ function harness(overrides: Partial<AppDeps> = {}): Harness {
     async pingHomeserver() {
       return { durationMs: 1 };
     },
+    async sendMessage() {
+      return { eventId: "$sent" };
+    },
+    async createRoom() {
+      return "!created:localhost";
+    },
+    async displayNameOf() {
+      return undefined;
+    },
+    async defaultRoomVersion() {
+      return "12";
+    },
   };
-  startBot({ events, homeserver, botUserId: BOT, logger, sleep: async () => {} });
+  startBot({
+    events,
+    homeserver,
+    botUserId: BOT,
+    logger,
+    partners: createUnusedPartnerContext(),
+    botStore: createInMemoryBotStore(),
+    sleep: async () => {},
+  });
   const emitted: ClientEvent[] = [];
   events.on("event", (event) => {
     emitted.push(event);

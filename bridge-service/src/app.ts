@@ -5,6 +5,7 @@ import { pinoHttp } from "pino-http";
 import type { TrustProxy } from "./config.js";
 import { createTransactionReceiver } from "./domain/appserviceTransactions.js";
 import type { AuthContext } from "./domain/authContext.js";
+import type { PartnerContext } from "./domain/partnerContext.js";
 import { appserviceRouter, DEFAULT_BODY_LIMIT } from "./http/appservice.js";
 import { authRouter } from "./http/authRouter.js";
 import { matrixErrorHandler, unrecognizedRoute } from "./http/errors.js";
@@ -12,6 +13,7 @@ import { healthRouter } from "./http/health.js";
 import { loginGatewayRouter } from "./http/loginGateway.js";
 import { docsRouter } from "./http/openapi.js";
 import { corsAllowList, refuseCrossSiteWrites } from "./http/originPolicy.js";
+import { partnersRouter } from "./http/partnersRouter.js";
 import { assignRequestId } from "./http/requestId.js";
 import { cookiesAreSecure } from "./http/sessionCookies.js";
 import { type Logger, redactUrl } from "./logger.js";
@@ -30,6 +32,8 @@ export interface AppDeps {
   events: AppserviceEvents;
   /** Accounts, sessions and Synapse login tokens. */
   auth: AuthContext;
+  /** Profiles, matching, requests, partners, blocks and reports. */
+  partners: PartnerContext;
   /** Origin learners open (PUBLIC_URL); decides whether cookies are Secure. */
   publicUrl: string;
   /** Origins allowed to use /api from a browser (CORS and the CSRF check). */
@@ -106,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
       secureCookies: cookiesAreSecure(deps.publicUrl),
     }),
   );
+  api.use(partnersRouter({ auth: deps.auth, partners: deps.partners }));
   app.use("/api", api);
 
   // Routers added later (/get_token) get the default cap.

@@ -11,6 +11,8 @@ import {
   REFRESH_TOKEN_TTL_MS,
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "./domain/authContext.js";
+import type { PartnerContext } from "./domain/partnerContext.js";
+import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { authRateLimitRules } from "./domain/rateLimits.js";
 import { pruneExpiredAuthState } from "./domain/sessions.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -18,11 +20,15 @@ import { AppserviceEvents } from "./matrix/appserviceEvents.js";
 import { startBot } from "./matrix/bot.js";
 import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
 import { createLoginRelay } from "./matrix/loginRelay.js";
+import { createPartnerMatrix } from "./matrix/partnerMatrix.js";
 import { createSynapseAdmin } from "./matrix/synapseAdmin.js";
 import { createPgAccountStore } from "./store/accountStore.js";
+import { createPgBotStore } from "./store/botStore.js";
 import { checkDatabase, createPool, waitForDatabase } from "./store/database.js";
 import { createPgLoginTokenStore } from "./store/loginTokenStore.js";
 import { runMigrations } from "./store/migrations.js";
+import { createPgPartnerStore } from "./store/partnerStore.js";
+import { createPgProfileStore } from "./store/profileStore.js";
 import { createPgRateLimitStore } from "./store/rateLimitStore.js";
 import { createPgSessionStore } from "./store/sessionStore.js";
 import { createPgTransactionStore } from "./store/transactionStore.js";
@@ -31,6 +37,8 @@ import { createPgTransactionStore } from "./store/transactionStore.js";
 const SHUTDOWN_GRACE_MS = 10_000;
 /** How often expired refresh tokens, login-token ids and rate-limit windows are deleted. */
 const PRUNE_INTERVAL_MS = 10 * 60_000;
+/** How often Matrix work that failed earlier (profile fields, partner rooms) is retried. */
+const MATRIX_CATCH_UP_INTERVAL_MS = 30_000;
 
 function authSettingsFrom(config: BridgeConfig): AuthSettings {
   return {
@@ -78,6 +86,31 @@ function startPruning(auth: AuthContext, logger: Logger): () => void {
     );
   void prune();
   const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Retries Matrix side effects whose first attempt failed (Synapse restarting, say): PostgreSQL
+ * holds what was accepted, this makes Matrix catch up. Runs at start-up and then periodically.
+ */
+function startMatrixCatchUp(partners: PartnerContext, logger: Logger): () => void {
+  let running = false;
+  const catchUp = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const published = await publishPendingProfiles(partners);
+      const rooms = await createMissingPartnerRooms(partners);
+      if (published || rooms) logger.info({ published, rooms }, "caught up with Matrix");
+    } catch (error) {
+      logger.warn({ err: error }, "catching up with Matrix failed; retrying later");
+    } finally {
+      running = false;
+    }
+  };
+  void catchUp();
+  const timer = setInterval(catchUp, MATRIX_CATCH_UP_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -148,9 +181,30 @@ async function main(): Promise<void> {
   const events = new AppserviceEvents((error, name) =>
     logger.error({ err: error, bus: name }, "appservice event listener failed"),
   );
-  startBot({ events, homeserver, botUserId: config.matrix.botUserId, logger });
-
   const auth = createAuthContext(config, pool, logger);
+  const botStore = createPgBotStore(pool);
+  const partners: PartnerContext = {
+    profiles: createPgProfileStore(pool),
+    partners: createPgPartnerStore(pool),
+    matrix: createPartnerMatrix({
+      homeserver,
+      synapseAdmin: auth.synapse,
+      botStore,
+      botUserId: config.matrix.botUserId,
+      serverName: config.matrix.serverName,
+      logger: logger.child({ component: "partner-matrix" }),
+    }),
+    now: () => new Date(),
+    logger: logger.child({ component: "partners" }),
+  };
+  startBot({
+    events,
+    homeserver,
+    botUserId: config.matrix.botUserId,
+    logger,
+    partners,
+    botStore,
+  });
   const bootstrapped = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
   if (config.auth.bootstrapAdmin) {
     logger.info(
@@ -167,6 +221,7 @@ async function main(): Promise<void> {
     transactions: createPgTransactionStore(pool),
     events,
     auth,
+    partners,
     publicUrl: config.publicUrl,
     allowedOrigins: config.auth.allowedOrigins,
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
@@ -177,6 +232,7 @@ async function main(): Promise<void> {
   logger.info(`bridge-service listening on http://${config.http.host}:${config.http.port}`);
 
   void pingHomeserverOnce(homeserver, logger);
+  const stopCatchUp = startMatrixCatchUp(partners, logger);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -184,6 +240,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     stopPruning();
+    stopCatchUp();
     const forceClose = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; closing connections");
       httpServer.closeAllConnections();

@@ -39,3 +39,35 @@ export function latestActivityBySender(
   }
   return [...latest.values()];
 }
+
+export type PresenceState = "online" | "unavailable" | "offline";
+
+/** A presence update the homeserver pushed (an `m.presence` ephemeral event). */
+export interface PresenceUpdate {
+  userId: string;
+  presence: PresenceState;
+  at: Date;
+}
+
+const PRESENCE_STATES: readonly string[] = ["online", "unavailable", "offline"];
+
+/**
+ * The last presence per user among `m.presence` ephemeral events, dated at reception (presence
+ * updates arrive in order; their `last_active_ago` says when the user acted, not when the
+ * state changed). Malformed updates are skipped.
+ */
+export function latestPresenceByUser(
+  events: readonly { type: string; content: Record<string, unknown>; [key: string]: unknown }[],
+  receivedAt: Date,
+): PresenceUpdate[] {
+  const latest = new Map<string, PresenceUpdate>();
+  for (const event of events) {
+    if (event.type !== "m.presence") continue;
+    const userId = event.sender ?? event.content.user_id;
+    const presence = event.content.presence;
+    if (typeof userId !== "string" || typeof presence !== "string") continue;
+    if (!PRESENCE_STATES.includes(presence)) continue;
+    latest.set(userId, { userId, presence: presence as PresenceState, at: receivedAt });
+  }
+  return [...latest.values()];
+}

@@ -2,7 +2,7 @@ import type { Logger } from "../logger.js";
 import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import { type AppserviceTransaction, isStateEvent } from "../matrix/events.js";
 import type { TransactionOutcome, TransactionStore } from "../store/transactionStore.js";
-import { latestActivityBySender } from "./activity.js";
+import { latestActivityBySender, latestPresenceByUser } from "./activity.js";
 
 export interface TransactionReceiverDeps {
   store: TransactionStore;
@@ -39,8 +39,10 @@ export function createTransactionReceiver({
       })),
       receivedAt,
     );
+    const presence = latestPresenceByUser(transaction.ephemeral, receivedAt);
     const outcome = await store.runOnce(txnId, transaction.events.length, async (effects) => {
       await effects.recordUserActivity(activity);
+      await effects.recordPresence(presence);
     });
     logger.debug(
       {

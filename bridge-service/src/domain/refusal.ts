@@ -18,7 +18,23 @@ export type RefusalReason =
   | "unknown_session"
   | "insufficient_role"
   | "invalid_login_token"
-  | "login_token_used";
+  | "login_token_used"
+  /** A profile field is malformed: unknown language code, level, time zone, too many items. */
+  | "invalid_profile"
+  /** The learner has no profile yet. */
+  | "profile_missing"
+  /** The profile lacks a native or a learning language, so nobody can match it. */
+  | "profile_incomplete"
+  | "invalid_user_id"
+  | "cannot_target_self"
+  /** The two learners' languages do not mirror each other (or the other is not discoverable). */
+  | "not_a_match"
+  | "already_connected"
+  | "request_exists"
+  /** Blocked, or holding too many open requests; deliberately the same for both. */
+  | "partner_unavailable"
+  | "request_not_found"
+  | "invalid_report";
 
 /** An expected refusal (bad input, wrong password, limit hit), as opposed to a fault. */
 export class Refusal extends Error {

@@ -2,7 +2,7 @@ import express, { Router } from "express";
 import { z } from "zod";
 import type { ReceiveTransaction } from "../domain/appserviceTransactions.js";
 import type { AppserviceTransaction } from "../matrix/events.js";
-import { MatrixError } from "./errors.js";
+import { MatrixError, parseBody } from "./errors.js";
 import { requireHsToken } from "./hsTokenAuth.js";
 
 /** Homeservers batch many events per transaction; everything else is small. */
@@ -37,12 +37,6 @@ const transactionSchema = z.looseObject({
 const pingSchema = z.looseObject({ transaction_id: z.string().optional() });
 
 const txnIdSchema = z.string().min(1).max(255);
-
-/** Parses a JSON body; a missing one (wrong or no Content-Type) is "not JSON", not "bad JSON". */
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  if (body === undefined) throw new MatrixError(400, "M_NOT_JSON", "Content not JSON.");
-  return schema.parse(body);
-}
 
 export interface AppserviceRouterDeps {
   hsToken: string;

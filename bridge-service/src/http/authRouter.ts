@@ -1,5 +1,4 @@
 import express, { type Request, Router } from "express";
-import type { z } from "zod";
 import { changePassword, describeUser, logIn, signUp } from "../domain/accounts.js";
 import type { AuthContext } from "../domain/authContext.js";
 import { Refusal } from "../domain/refusal.js";
@@ -12,7 +11,7 @@ import {
   signupRequestSchema,
   type UserResponse,
 } from "./authSchemas.js";
-import { MatrixError } from "./errors.js";
+import { parseBody } from "./errors.js";
 import { requireSession, sessionOf } from "./sessionAuth.js";
 import {
   ACCESS_COOKIE,
@@ -30,12 +29,6 @@ export interface AuthRouterDeps {
   /** PUBLIC_URL: the homeserver base URL clients use (the edge routes /_matrix to Synapse). */
   publicUrl: string;
   secureCookies: boolean;
-}
-
-/** Parses a JSON body; a missing one (wrong or no Content-Type) is "not JSON", not "bad JSON". */
-function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
-  if (req.body === undefined) throw new MatrixError(400, "M_NOT_JSON", "Content not JSON.");
-  return schema.parse(req.body);
 }
 
 const clientOf = (req: Request) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" });
@@ -57,14 +50,14 @@ export function authRouter({ auth, publicUrl, secureCookies }: AuthRouterDeps): 
   router.use(express.json({ limit: AUTH_BODY_LIMIT }));
 
   router.post("/signup", async (req, res) => {
-    const input = parseBody(signupRequestSchema, req);
+    const input = parseBody(signupRequestSchema, req.body);
     const account = await signUp(auth, input, clientOf(req));
     setSessionCookies(res, await startSession(auth, account, userAgentOf(req)), secureCookies);
     res.status(201).json(userResponse(account));
   });
 
   router.post("/login", async (req, res) => {
-    const input = parseBody(loginRequestSchema, req);
+    const input = parseBody(loginRequestSchema, req.body);
     const account = await logIn(auth, input, clientOf(req));
     setSessionCookies(res, await startSession(auth, account, userAgentOf(req)), secureCookies);
     res.json(userResponse(account));
@@ -98,7 +91,7 @@ export function authRouter({ auth, publicUrl, secureCookies }: AuthRouterDeps): 
   });
 
   router.post("/password", requireSession(auth), async (req, res) => {
-    const input = parseBody(passwordChangeRequestSchema, req);
+    const input = parseBody(passwordChangeRequestSchema, req.body);
     const { account, family } = sessionOf(res);
     await changePassword(auth, account, input, family.familyId);
     const updated = (await auth.accounts.findById(account.id)) ?? account;

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { ZodError } from "zod";
+import { ZodError, type ZodType } from "zod";
 import { Refusal, type RefusalReason } from "../domain/refusal.js";
 
 /** A failure with the status and Matrix `errcode` the client should see. */
@@ -41,6 +41,17 @@ export const REFUSAL_RESPONSES: Readonly<Record<RefusalReason, [number, string]>
   insufficient_role: [403, "M_FORBIDDEN"],
   invalid_login_token: [403, "M_FORBIDDEN"],
   login_token_used: [403, "M_FORBIDDEN"],
+  invalid_profile: [400, "M_INVALID_PARAM"],
+  profile_missing: [404, "M_NOT_FOUND"],
+  profile_incomplete: [400, "M_INVALID_PARAM"],
+  invalid_user_id: [400, "M_INVALID_PARAM"],
+  cannot_target_self: [400, "M_INVALID_PARAM"],
+  not_a_match: [400, "M_INVALID_PARAM"],
+  already_connected: [409, "ORG.XSTREAM.ALREADY_CONNECTED"],
+  request_exists: [409, "ORG.XSTREAM.REQUEST_EXISTS"],
+  partner_unavailable: [409, "ORG.XSTREAM.UNAVAILABLE"],
+  request_not_found: [404, "M_NOT_FOUND"],
+  invalid_report: [400, "M_INVALID_PARAM"],
 };
 
 /** The wire name of a zod issue's path, e.g. `events[0].sender`. */
@@ -137,3 +148,9 @@ export const matrixErrorHandler: ErrorRequestHandler = (error, req, res, next) =
   req.log.error({ err: error }, "request failed");
   res.status(500).json({ errcode: "M_UNKNOWN", error: "Internal server error" });
 };
+
+/** Parses a JSON body; a missing one (wrong or no Content-Type) is "not JSON", not "bad JSON". */
+export function parseBody<T>(schema: ZodType<T>, body: unknown): T {
+  if (body === undefined) throw new MatrixError(400, "M_NOT_JSON", "Content not JSON.");
+  return schema.parse(body);
+}

@@ -22,6 +22,20 @@ describe("GET /api/docs", () => {
         "POST /api/auth/password",
         "POST /api/auth/matrix-token",
         "GET /api/docs",
+        "GET /api/languages",
+        "GET /api/profile",
+        "PUT /api/profile",
+        "GET /api/partners/suggestions",
+        "GET /api/partners/requests",
+        "POST /api/partners/requests",
+        "POST /api/partners/requests/{id}/accept",
+        "POST /api/partners/requests/{id}/decline",
+        "GET /api/partners",
+        "GET /api/blocks",
+        "POST /api/blocks",
+        "DELETE /api/blocks/{user}",
+        "GET /api/reports",
+        "POST /api/reports",
       ].sort(),
     );
     const signup = doc.paths["/api/auth/signup"].post;
@@ -61,6 +75,17 @@ describe("GET /api/docs", () => {
     });
     expect(schemas.MatrixTokenResponse.required.sort()).toEqual(["device_id", "token", "user_id"]);
     expect(schemas.Error.required.sort()).toEqual(["errcode", "error"]);
+    expect(schemas.ProfileInput.required.sort()).toEqual(
+      ["availability", "bio", "discoverable", "interests", "learning", "native", "timezone"].sort(),
+    );
+    expect(schemas.ProfileInput.properties.learning.items.properties.level.enum).toEqual([
+      "A1",
+      "A2",
+      "B1",
+      "B2",
+      "C1",
+      "C2",
+    ]);
     for (const schema of Object.values(schemas)) expect(schema).not.toHaveProperty("$schema");
   });
 });

@@ -10,6 +10,21 @@ import {
   userResponseSchema,
   userSchema,
 } from "./authSchemas.js";
+import {
+  blocksResponseSchema,
+  languagesResponseSchema,
+  partnerResponseSchema,
+  partnersResponseSchema,
+  profileInputSchema,
+  profileResponseSchema,
+  reportRequestSchema,
+  reportResponseSchema,
+  reportsResponseSchema,
+  requestResponseSchema,
+  requestsResponseSchema,
+  suggestionsResponseSchema,
+  userTargetSchema,
+} from "./partnerSchemas.js";
 import { ACCESS_COOKIE, REFRESH_COOKIE } from "./sessionCookies.js";
 
 type JsonObject = Record<string, unknown>;
@@ -24,6 +39,19 @@ const COMPONENTS: Record<string, z.ZodType> = {
   MatrixTokenResponse: matrixTokenResponseSchema,
   Empty: emptyResponseSchema,
   Error: errorResponseSchema,
+  LanguagesResponse: languagesResponseSchema,
+  ProfileInput: profileInputSchema,
+  ProfileResponse: profileResponseSchema,
+  SuggestionsResponse: suggestionsResponseSchema,
+  UserTarget: userTargetSchema,
+  PartnerRequestResponse: requestResponseSchema,
+  PartnerRequestsResponse: requestsResponseSchema,
+  PartnerResponse: partnerResponseSchema,
+  PartnersResponse: partnersResponseSchema,
+  BlocksResponse: blocksResponseSchema,
+  ReportRequest: reportRequestSchema,
+  ReportResponse: reportResponseSchema,
+  ReportsResponse: reportsResponseSchema,
 };
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) for every component, cross-referenced by $ref. */
@@ -51,11 +79,12 @@ const json = (name: keyof typeof COMPONENTS) => ({
 });
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "Invalid input: M_NOT_JSON, M_BAD_JSON, M_INVALID_USERNAME, M_EXCLUSIVE or M_WEAK_PASSWORD, naming the `field`.",
+  400: "Invalid input: M_NOT_JSON, M_BAD_JSON (wrong shape or type), M_INVALID_PARAM (a value the rules refuse: unknown language code, CEFR level, time zone, too many items, not a match), M_INVALID_USERNAME, M_EXCLUSIVE or M_WEAK_PASSWORD, naming the `field`.",
   401: "M_MISSING_TOKEN (no session cookie) or M_UNKNOWN_TOKEN (expired, invalid or revoked).",
   403: "M_FORBIDDEN: cross-site request (Origin not allowed), wrong credentials, or missing role.",
-  409: "M_USER_IN_USE: the username is taken.",
-  413: "M_TOO_LARGE: request body over 16 KiB.",
+  404: "M_NOT_FOUND: no profile yet, or no open request with this id for you.",
+  409: "M_USER_IN_USE (username taken), ORG.XSTREAM.ALREADY_CONNECTED, ORG.XSTREAM.REQUEST_EXISTS or ORG.XSTREAM.UNAVAILABLE (the learner takes no requests now).",
+  413: "M_TOO_LARGE: request body over the route's limit (16 KiB for auth, 1 MiB otherwise).",
   429: "M_LIMIT_EXCEEDED, with a Retry-After header (seconds) and `retry_after_ms`.",
 };
 
@@ -191,6 +220,137 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
           security: cookieSession,
           ok: [200, "MatrixTokenResponse", "Log in to the homeserver with it within 60 s"],
           errors: [401, 403],
+        }),
+      },
+      "/api/languages": {
+        get: operation({
+          summary: "Languages offered in pickers, with English names",
+          description: "Any other valid BCP 47 language[-script][-region] tag is accepted too.",
+          ok: [200, "LanguagesResponse", "Sorted by name"],
+          errors: [],
+        }),
+      },
+      "/api/profile": {
+        get: operation({
+          summary: "Your language profile (null before onboarding)",
+          security: cookieSession,
+          ok: [200, "ProfileResponse", "Your profile"],
+          errors: [401],
+        }),
+        put: operation({
+          summary: "Create or replace your language profile",
+          description:
+            "Also published on your Matrix profile as `org.xstream.languages` and `m.tz`. " +
+            CSRF_NOTE,
+          security: cookieSession,
+          request: "ProfileInput",
+          ok: [200, "ProfileResponse", "Saved"],
+          errors: [400, 401, 403, 413],
+        }),
+      },
+      "/api/partners/suggestions": {
+        get: {
+          ...operation({
+            summary: "Ranked partner suggestions, with reasons",
+            description:
+              "Reciprocal matches only (their native language is one you learn and yours one they learn); never yourself, blocked users (either way), partners, or learners with an open request with you or too many open requests.",
+            security: cookieSession,
+            ok: [200, "SuggestionsResponse", "Best first"],
+            errors: [400, 401, 404],
+          }),
+          parameters: [
+            {
+              name: "limit",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: 50, default: 20 },
+            },
+          ],
+        },
+      },
+      "/api/partners/requests": {
+        get: operation({
+          summary: "Your open partner requests, incoming and outgoing",
+          security: cookieSession,
+          ok: [200, "PartnerRequestsResponse", "Oldest first"],
+          errors: [401],
+        }),
+        post: operation({
+          summary: "Ask a learner to be your partner",
+          description:
+            "The learner is told in the web client and, if they talk to the bot, in Matrix. If they had already asked you, this accepts their request (200 with `partner`). " +
+            CSRF_NOTE,
+          security: cookieSession,
+          request: "UserTarget",
+          ok: [201, "PartnerRequestResponse", "Request sent"],
+          errors: [400, 401, 403, 404, 409],
+        }),
+      },
+      "/api/partners/requests/{id}/accept": {
+        post: operation({
+          summary: "Accept a request addressed to you",
+          description:
+            "The bot creates a direct room, invites you both and posts a welcome. `room_id` is null if the homeserver was unavailable; the room follows shortly. " +
+            CSRF_NOTE,
+          security: cookieSession,
+          ok: [200, "PartnerResponse", "You are partners"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/api/partners/requests/{id}/decline": {
+        post: operation({
+          summary: "Decline a request addressed to you",
+          security: cookieSession,
+          ok: [200, "PartnerRequestResponse", "Declined"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/api/partners": {
+        get: operation({
+          summary: "Your partners and their rooms",
+          security: cookieSession,
+          ok: [200, "PartnersResponse", "Newest first"],
+          errors: [401],
+        }),
+      },
+      "/api/blocks": {
+        get: operation({
+          summary: "Users you blocked",
+          security: cookieSession,
+          ok: [200, "BlocksResponse", "Newest first"],
+          errors: [401],
+        }),
+        post: operation({
+          summary: "Block a user",
+          description:
+            "No suggestions or requests either way; open requests are cancelled and a partnership ends. Idempotent.",
+          security: cookieSession,
+          request: "UserTarget",
+          ok: [200, "Empty", "Blocked"],
+          errors: [400, 401, 403],
+        }),
+      },
+      "/api/blocks/{user}": {
+        delete: operation({
+          summary: "Unblock a user",
+          description: "`user` is the URL-encoded Matrix user id. Idempotent.",
+          security: cookieSession,
+          ok: [200, "Empty", "Unblocked"],
+          errors: [400, 401, 403],
+        }),
+      },
+      "/api/reports": {
+        get: operation({
+          summary: "Reports filed by learners (moderators and admins)",
+          security: cookieSession,
+          ok: [200, "ReportsResponse", "Newest first"],
+          errors: [401, 403],
+        }),
+        post: operation({
+          summary: "Report a user to the moderators",
+          security: cookieSession,
+          request: "ReportRequest",
+          ok: [201, "ReportResponse", "Filed"],
+          errors: [400, 401, 403],
         }),
       },
       "/api/docs": {

@@ -44,4 +44,65 @@ describe("createHomeserverClient", () => {
     expect(error).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
     expect(String(error)).not.toContain(AS_TOKEN);
   });
+
+  it("sends messages as the bot with the caller's transaction id", async () => {
+    const { client, calls } = clientAnswering(200, { event_id: "$e1" });
+    const content = { msgtype: "m.notice", body: "hi" };
+    await expect(
+      client.sendMessage("!dm:localhost", content, "xstream-reply-$a/b"),
+    ).resolves.toEqual({ eventId: "$e1" });
+    expect(calls[0]?.url).toBe(
+      "http://127.0.0.1:8008/_matrix/client/v3/rooms/!dm%3Alocalhost/send/m.room.message/xstream-reply-%24a%2Fb",
+    );
+    expect(calls[0]?.init?.method).toBe("PUT");
+    expect(calls[0]?.init?.body).toBe(JSON.stringify(content));
+    expect(new Headers(calls[0]?.init?.headers).get("authorization")).toBe(`Bearer ${AS_TOKEN}`);
+  });
+
+  it("creates rooms and resolves with their id", async () => {
+    const { client, calls } = clientAnswering(200, { room_id: "!new:localhost" });
+    const body = { preset: "private_chat" as const, is_direct: true, invite: ["@a:localhost"] };
+    await expect(client.createRoom(body)).resolves.toBe("!new:localhost");
+    expect(calls[0]?.url).toBe("http://127.0.0.1:8008/_matrix/client/v3/createRoom");
+    expect(calls[0]?.init?.method).toBe("POST");
+    expect(calls[0]?.init?.body).toBe(JSON.stringify(body));
+  });
+
+  it("rejects a created room without an id", async () => {
+    const { client } = clientAnswering(200, {});
+    await expect(client.createRoom({})).rejects.toThrow(/no room_id/);
+  });
+
+  it("reads display names, local or remote, without a request body", async () => {
+    const { client, calls } = clientAnswering(200, { displayname: "Ana" });
+    await expect(client.displayNameOf("@ana:other.example")).resolves.toBe("Ana");
+    expect(calls[0]?.url).toBe(
+      "http://127.0.0.1:8008/_matrix/client/v3/profile/%40ana%3Aother.example/displayname",
+    );
+    expect(calls[0]?.init?.method).toBe("GET");
+    expect(calls[0]?.init?.body).toBeUndefined();
+  });
+
+  it("has no display name for unknown users or users without one", async () => {
+    await expect(
+      clientAnswering(404, { errcode: "M_NOT_FOUND" }).client.displayNameOf("@x:localhost"),
+    ).resolves.toBeUndefined();
+    await expect(clientAnswering(200, {}).client.displayNameOf("@x:localhost")).resolves.toBe(
+      undefined,
+    );
+    await expect(
+      clientAnswering(502, { errcode: "M_UNKNOWN" }).client.displayNameOf("@x:remote.example"),
+    ).rejects.toBeInstanceOf(HomeserverError);
+  });
+
+  it("reads the default room version from the capabilities", async () => {
+    const { client, calls } = clientAnswering(200, {
+      capabilities: { "m.room_versions": { default: "12", available: { "12": "stable" } } },
+    });
+    await expect(client.defaultRoomVersion()).resolves.toBe("12");
+    expect(calls[0]?.url).toBe("http://127.0.0.1:8008/_matrix/client/v3/capabilities");
+    await expect(
+      clientAnswering(200, { capabilities: {} }).client.defaultRoomVersion(),
+    ).resolves.toBe("1");
+  });
 });

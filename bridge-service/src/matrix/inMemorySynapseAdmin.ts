@@ -12,12 +12,15 @@ export type SynapseAdminCall =
   | { op: "registerUser"; userId: string }
   | { op: "setPassword"; userId: string }
   | { op: "deleteDevice"; userId: string; deviceId: string }
-  | { op: "deactivateUser"; userId: string };
+  | { op: "deactivateUser"; userId: string }
+  | { op: "setProfileField"; userId: string; field: string; value: unknown };
 
 /** Same contract as the real client, in memory: for unit tests of callers. */
 export interface InMemorySynapseAdmin extends SynapseAdmin {
   readonly users: ReadonlyMap<string, FakeMatrixUser>;
   readonly calls: readonly SynapseAdminCall[];
+  /** Profile fields set through setProfileField, by user id then field name. */
+  readonly profileFields: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** Makes the next call of `op` throw `error` (default: 502 from the homeserver). */
   failNext(op: SynapseAdminCall["op"], error?: Error): void;
 }
@@ -25,6 +28,7 @@ export interface InMemorySynapseAdmin extends SynapseAdmin {
 export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseAdmin {
   const users = new Map<string, FakeMatrixUser>();
   const calls: SynapseAdminCall[] = [];
+  const profileFields = new Map<string, Record<string, unknown>>();
   const failures = new Map<SynapseAdminCall["op"], Error>();
   const maybeFail = (op: SynapseAdminCall["op"]) => {
     const failure = failures.get(op);
@@ -37,6 +41,7 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
   return {
     users,
     calls,
+    profileFields,
     failNext(op, error = new HomeserverError(502, undefined, `${op} failed: 502 Bad Gateway`)) {
       failures.set(op, error);
     },
@@ -65,6 +70,12 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
       const user = users.get(userId);
       if (user) user.deactivated = true;
       calls.push({ op: "deactivateUser", userId });
+    },
+    async setProfileField(userId, field, value) {
+      maybeFail("setProfileField");
+      // Users registered elsewhere (Element, the harness) have profiles too.
+      profileFields.set(userId, { ...profileFields.get(userId), [field]: value });
+      calls.push({ op: "setProfileField", userId, field, value });
     },
   };
 }

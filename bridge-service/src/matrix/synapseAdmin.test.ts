@@ -153,6 +153,30 @@ describe("createSynapseAdmin", () => {
     expect(adminCalls.find((call) => call.method === "POST")?.body).toEqual({ erase: true });
   });
 
+  it("sets profile fields of local users with its admin token", async () => {
+    const { admin, calls } = fakeSynapse((call) =>
+      isLogin(call) ? [200, { access_token: "admin-token" }] : [200, {}],
+    );
+    const languages = [{ language: "es", level: "native" }];
+    await admin.setProfileField("@ana:localhost", "org.xstream.languages", languages);
+    await admin.setProfileField("@ana:localhost", "m.tz", "Europe/Madrid");
+    const puts = calls.filter((call) => call.method === "PUT");
+    expect(puts).toEqual([
+      {
+        method: "PUT",
+        path: "/_matrix/client/v3/profile/%40ana%3Alocalhost/org.xstream.languages",
+        auth: "Bearer admin-token",
+        body: { "org.xstream.languages": languages },
+      },
+      {
+        method: "PUT",
+        path: "/_matrix/client/v3/profile/%40ana%3Alocalhost/m.tz",
+        auth: "Bearer admin-token",
+        body: { "m.tz": "Europe/Madrid" },
+      },
+    ]);
+  });
+
   it("logs in again once when its token stops working", async () => {
     let tokenNumber = 0;
     let valid = "";

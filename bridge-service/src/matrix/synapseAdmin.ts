@@ -16,6 +16,11 @@ export interface SynapseAdmin {
   deleteDevice(userId: string, deviceId: string): Promise<void>;
   /** Deactivates the user and erases its data (undoing a sign-up that could not commit). */
   deactivateUser(userId: string): Promise<void>;
+  /**
+   * Sets one field of a local user's Matrix profile, e.g. a custom MSC4133 field such as
+   * `m.tz`. Synapse lets server admins edit other local users' profiles.
+   */
+  setProfileField(userId: string, field: string, value: unknown): Promise<void>;
 }
 
 /** The bridge's own Synapse admin user. The `xstream` prefix is reserved for web sign-ups. */
@@ -178,6 +183,14 @@ export function createSynapseAdmin({
 
     async deactivateUser(userId) {
       await adminCall("POST", `/_synapse/admin/v1/deactivate/${user(userId)}`, { erase: true });
+    },
+
+    async setProfileField(userId, field, value) {
+      await adminCall(
+        "PUT",
+        `/_matrix/client/v3/profile/${user(userId)}/${encodeURIComponent(field)}`,
+        { [field]: value },
+      );
     },
   };
 }

@@ -1,9 +1,11 @@
+import type { PresenceUpdate } from "../domain/activity.js";
 import type { TransactionStore, UserActivityRecord } from "./transactionStore.js";
 
 /** Same contract as the PostgreSQL store, in memory: for unit tests of callers. */
 export interface InMemoryTransactionStore extends TransactionStore {
   readonly transactions: ReadonlyMap<string, { eventCount: number }>;
   readonly userActivity: ReadonlyMap<string, UserActivityRecord>;
+  readonly presence: ReadonlyMap<string, PresenceUpdate>;
   /** How many times effects were committed; a retried transaction must not add one. */
   readonly commits: number;
 }
@@ -11,10 +13,12 @@ export interface InMemoryTransactionStore extends TransactionStore {
 export function createInMemoryTransactionStore(): InMemoryTransactionStore {
   const transactions = new Map<string, { eventCount: number }>();
   const userActivity = new Map<string, UserActivityRecord>();
+  const presence = new Map<string, PresenceUpdate>();
   let commits = 0;
   return {
     transactions,
     userActivity,
+    presence,
     get commits() {
       return commits;
     },
@@ -22,9 +26,13 @@ export function createInMemoryTransactionStore(): InMemoryTransactionStore {
       if (transactions.has(txnId)) return "duplicate";
       // Stage writes so a failing `apply` leaves nothing behind, like a rollback.
       const staged: UserActivityRecord[] = [];
+      const stagedPresence: PresenceUpdate[] = [];
       await apply({
         async recordUserActivity(activity) {
           staged.push(...activity);
+        },
+        async recordPresence(updates) {
+          stagedPresence.push(...updates);
         },
       });
       transactions.set(txnId, { eventCount });
@@ -33,6 +41,10 @@ export function createInMemoryTransactionStore(): InMemoryTransactionStore {
         if (!known || known.lastActiveAt <= record.lastActiveAt) {
           userActivity.set(record.userId, record);
         }
+      }
+      for (const record of stagedPresence) {
+        const known = presence.get(record.userId);
+        if (!known || known.at <= record.at) presence.set(record.userId, record);
       }
       commits++;
       return "applied";

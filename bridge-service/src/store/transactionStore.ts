@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from "pg";
+import type { PresenceUpdate } from "../domain/activity.js";
 
 /** One row of `user_activity`. */
 export interface UserActivityRecord {
@@ -11,6 +12,8 @@ export interface UserActivityRecord {
 export interface TransactionEffects {
   /** Upserts each user's activity, keeping whichever of stored and given is newer. */
   recordUserActivity(activity: readonly UserActivityRecord[]): Promise<void>;
+  /** Upserts each user's presence, keeping whichever of stored and given is newer. */
+  recordPresence(presence: readonly PresenceUpdate[]): Promise<void>;
 }
 
 export type TransactionOutcome = "applied" | "duplicate";
@@ -46,6 +49,19 @@ async function recordUserActivity(client: PoolClient, activity: readonly UserAct
   );
 }
 
+async function recordPresence(client: PoolClient, presence: readonly PresenceUpdate[]) {
+  if (presence.length === 0) return;
+  // As above: at most one record per user.
+  await client.query(
+    `INSERT INTO user_presence (user_id, presence, updated_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+     ON CONFLICT (user_id) DO UPDATE
+       SET presence = EXCLUDED.presence, updated_at = EXCLUDED.updated_at
+       WHERE user_presence.updated_at <= EXCLUDED.updated_at`,
+    [presence.map((p) => p.userId), presence.map((p) => p.presence), presence.map((p) => p.at)],
+  );
+}
+
 export function createPgTransactionStore(pool: Pool): TransactionStore {
   return {
     async runOnce(txnId, eventCount, apply) {
@@ -64,7 +80,10 @@ export function createPgTransactionStore(pool: Pool): TransactionStore {
           await client.query("ROLLBACK");
           return "duplicate";
         }
-        await apply({ recordUserActivity: (activity) => recordUserActivity(client, activity) });
+        await apply({
+          recordUserActivity: (activity) => recordUserActivity(client, activity),
+          recordPresence: (presence) => recordPresence(client, presence),
+        });
         await client.query("COMMIT");
         return "applied";
       } catch (error) {

@@ -33,6 +33,7 @@ import {
 } from "../store/inMemorySessionStore.js";
 import { createInMemoryTransactionStore } from "../store/inMemoryTransactionStore.js";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
+import { createUnusedPartnerContext } from "./partnerHarness.js";
 
 export const SERVER_NAME = "localhost";
 export const PUBLIC_URL = "http://localhost:8080";
@@ -144,9 +145,10 @@ export function createFakeLoginRelay() {
 export function authAppDeps(
   testAuth: TestAuth,
   relay = createFakeLoginRelay().relay,
-): Pick<AppDeps, "auth" | "publicUrl" | "allowedOrigins" | "relayLogin"> {
+): Pick<AppDeps, "auth" | "partners" | "publicUrl" | "allowedOrigins" | "relayLogin"> {
   return {
     auth: testAuth.auth,
+    partners: createUnusedPartnerContext(),
     publicUrl: PUBLIC_URL,
     allowedOrigins: [PUBLIC_URL],
     relayLogin: relay,

@@ -1,0 +1,72 @@
+import type { Logger } from "../logger.js";
+import type { PartnerStore } from "../store/partnerStore.js";
+import type { ProfileStore } from "../store/profileStore.js";
+import type { CefrLevel, LearningLanguage, Profile } from "./profiles.js";
+
+/** Someone as other learners see them in lists. */
+export interface PersonView {
+  userId: string;
+  displayName: string;
+}
+
+export type PartnerRequestStatus = "pending" | "accepted" | "declined" | "cancelled";
+
+export interface PartnerRequestView {
+  id: string;
+  requester: PersonView;
+  recipient: PersonView;
+  status: PartnerRequestStatus;
+  createdAt: Date;
+  decidedAt: Date | undefined;
+}
+
+export interface PartnershipView {
+  partner: PersonView & { native: string[]; learning: LearningLanguage[] };
+  /** The shared direct room; null while the bot has not managed to create it yet. */
+  roomId: string | null;
+  since: Date;
+}
+
+export interface ReportView {
+  id: string;
+  reporter: string;
+  reported: string;
+  reason: string;
+  eventIds: string[];
+  roomId: string | undefined;
+  createdAt: Date;
+}
+
+/** The two sides of a new partnership, for the welcome message. */
+export interface NewPartnership {
+  requester: Profile;
+  recipient: Profile;
+  /** The languages they exchange: what the requester learns from the recipient and back. */
+  requesterLearns: { language: string; level: CefrLevel } | undefined;
+  recipientLearns: { language: string; level: CefrLevel } | undefined;
+}
+
+/**
+ * What partner matching needs from Matrix; implemented in matrix/partnerMatrix.ts with the
+ * bot's appservice token and the bridge's admin user.
+ */
+export interface PartnerMatrix {
+  /** Publishes `org.xstream.languages` and `m.tz` on a local user's Matrix profile; no-op for remote users. */
+  publishProfile(profile: Profile): Promise<void>;
+  /** Creates the partners' direct room, invites both, posts the welcome; resolves with its id. */
+  createPartnerRoom(partnership: NewPartnership): Promise<string>;
+  /** Tells the recipient, through the bot's DM with them if there is one. */
+  tellRequestReceived(request: PartnerRequestView, requester: Profile): Promise<void>;
+  /** Tells the requester that the recipient accepted, and where the room is. */
+  tellRequestAccepted(request: PartnerRequestView, roomId: string | null): Promise<void>;
+  /** The Matrix display name of any user, local or remote. */
+  displayNameOf(userId: string): Promise<string | undefined>;
+}
+
+export interface PartnerContext {
+  profiles: ProfileStore;
+  partners: PartnerStore;
+  matrix: PartnerMatrix;
+  now: () => Date;
+  logger: Logger;
+}
