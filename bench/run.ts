@@ -5,6 +5,7 @@ import { buildIfStale } from "../scripts/stack/build.ts";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { ensureLiveKit, ensureSynapse } from "../scripts/stack/tools.ts";
 import { authBenchmark } from "./auth.ts";
+import { partnersBenchmark } from "./partners.ts";
 import { startupBenchmark } from "./startup.ts";
 
 export interface Figure {
@@ -18,6 +19,7 @@ export type Benchmark = (report: (figure: Figure) => void) => Promise<void>;
 const BENCHMARKS: Record<string, Benchmark> = {
   startup: startupBenchmark,
   auth: authBenchmark,
+  partners: partnersBenchmark,
 };
 
 export async function runBenchmarks(only: string[]): Promise<number> {

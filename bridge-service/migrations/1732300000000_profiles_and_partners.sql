@@ -6,28 +6,33 @@
 CREATE TABLE profiles (
   user_id text PRIMARY KEY,
   display_name text NOT NULL,
-  -- Canonical BCP 47 tags as entered (pt-BR), and their primary subtags (pt) for matching.
+  -- Canonical BCP 47 tags as entered (pt-BR).
   native_languages text[] NOT NULL,
-  native_primary text[] NOT NULL,
   -- [{"language": "en", "level": "B1"}, ...]
   learning jsonb NOT NULL,
-  learning_primary text[] NOT NULL,
+  -- Every exchange this learner offers, "<native>><learnt>" on primary subtags (pt-BR native
+  -- learning en: "pt>en"). A learner who speaks N and learns L wants partners offering "L>N",
+  -- so one array overlap finds exactly the reciprocal matches.
+  exchange_keys text[] NOT NULL,
   interests text[] NOT NULL,
   timezone text NOT NULL,
   -- [{"day": 0, "start": "18:00", "end": "20:00"}, ...] in `timezone`
   availability jsonb NOT NULL,
   bio text NOT NULL,
   discoverable boolean NOT NULL,
+  -- Copied from user_activity whenever the homeserver reports the user active, so suggestions
+  -- can rank candidates without a join over every match.
+  last_active_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   -- When the Matrix profile fields last matched this row; behind updated_at = still to publish.
   published_at timestamptz
-);
+) WITH (fillfactor = 90); -- room for HOT updates of last_active_at
 
--- Suggestions look up "natives of what I learn who learn what I speak" among discoverable
--- profiles: both array overlaps use these.
-CREATE INDEX profiles_native_primary_idx ON profiles USING gin (native_primary) WHERE discoverable;
-CREATE INDEX profiles_learning_primary_idx ON profiles USING gin (learning_primary) WHERE discoverable;
+-- Without the pending list, a query never has to scan recent inserts linearly; profiles change
+-- rarely, so slower index updates are the cheaper side.
+CREATE INDEX profiles_exchange_keys_idx ON profiles USING gin (exchange_keys)
+  WITH (fastupdate = off) WHERE discoverable;
 CREATE INDEX profiles_unpublished_idx ON profiles (updated_at)
   WHERE published_at IS NULL OR published_at < updated_at;
 

@@ -5,8 +5,10 @@ import {
   type MatchCandidate,
   type MatchSignals,
   ONLINE_WINDOW_MS,
+  offeredExchanges,
   rankCandidates,
   type Suggestion,
+  soughtExchanges,
   weeklyOverlapMinutes,
 } from "./matching.js";
 import type { AvailabilityWindow, Profile, ProfileInput } from "./profiles.js";
@@ -422,5 +424,40 @@ describe("rankCandidates: reasons", () => {
     // Madrid Friday 19:00–22:00 UTC, New York Friday 20:30–23:00 UTC.
     expect(weeklyOverlapMinutes(madrid.profile, newYork.profile, now)).toBe(90);
     expect(only(rank(madrid, [newYork])).overlapMinutesPerWeek).toBe(90);
+  });
+});
+
+describe("exchange keys", () => {
+  const people = [
+    profile("@a:x", { native: ["es"], learning: [{ language: "en", level: "B1" }] }),
+    profile("@b:x", { native: ["en-GB"], learning: [{ language: "es", level: "A2" }] }),
+    profile("@c:x", { native: ["en", "fr"], learning: [{ language: "pt-BR", level: "C1" }] }),
+    profile("@d:x", { native: ["pt-PT"], learning: [{ language: "fr", level: "B2" }] }),
+    profile("@e:x", {
+      native: ["de"],
+      learning: [
+        { language: "en", level: "A1" },
+        { language: "es", level: "B1" },
+      ],
+    }),
+    profile("@f:x", { native: ["es"], learning: [] }),
+  ];
+
+  it("names each offered exchange on primary subtags", () => {
+    expect(offeredExchanges(people[2] as Profile)).toEqual(["en>pt", "fr>pt"]);
+    expect(soughtExchanges(people[2] as Profile)).toEqual(["pt>en", "pt>fr"]);
+  });
+
+  it("meet exactly when the two profiles are reciprocal", () => {
+    for (const me of people) {
+      for (const them of people) {
+        const sought = new Set(soughtExchanges(me));
+        const meets = offeredExchanges(them).some((key) => sought.has(key));
+        expect(meets, `${me.userId} and ${them.userId}`).toBe(isReciprocal(me, them));
+      }
+    }
+    // The set is not trivially all-false: these pairs do match.
+    expect(isReciprocal(people[0] as Profile, people[1] as Profile)).toBe(true);
+    expect(isReciprocal(people[2] as Profile, people[3] as Profile)).toBe(true);
   });
 });

@@ -93,6 +93,34 @@ export function isReciprocal(me: Profile, them: Profile): boolean {
   return speaks(them.native, me.learning) && speaks(me.native, them.learning);
 }
 
+const exchangeKeys = (natives: readonly string[], learnt: readonly string[]) => [
+  ...new Set(
+    natives.flatMap((native) =>
+      learnt.map((code) => `${primaryLanguage(native)}>${primaryLanguage(code)}`),
+    ),
+  ),
+];
+
+/**
+ * The exchanges a learner offers, `<native>><learnt>` on primary subtags (`pt>en`). Stored with
+ * each profile, they let the database find reciprocal matches with one index lookup:
+ * `isReciprocal(me, them)` exactly when `offeredExchanges(them)` meets `soughtExchanges(me)`.
+ */
+export function offeredExchanges(profile: Pick<Profile, "native" | "learning">): string[] {
+  return exchangeKeys(
+    profile.native,
+    profile.learning.map((entry) => entry.language),
+  );
+}
+
+/** The exchanges a partner of `profile` would offer: native in what it learns, learning what it speaks. */
+export function soughtExchanges(profile: Pick<Profile, "native" | "learning">): string[] {
+  return exchangeKeys(
+    profile.learning.map((entry) => entry.language),
+    profile.native,
+  );
+}
+
 /**
  * Suggested partners for `me`, best first. Drops myself, people who are not discoverable, not
  * reciprocal, in `excludedUserIds` (blocked, connected, already asked) or holding

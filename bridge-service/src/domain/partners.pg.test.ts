@@ -93,9 +93,9 @@ describe("partner matching on PostgreSQL", () => {
       expect(profile.displayName).toBe("Name of @ana:localhost");
       expect(published).toEqual(["@ana:localhost"]);
       const { rows } = await pool.query(
-        "SELECT native_primary, learning_primary, published_at = updated_at AS published FROM profiles",
+        "SELECT exchange_keys, published_at = updated_at AS published FROM profiles",
       );
-      expect(rows).toEqual([{ native_primary: ["es"], learning_primary: ["pt"], published: true }]);
+      expect(rows).toEqual([{ exchange_keys: ["es>pt"], published: true }]);
     });
 
     it.each([
@@ -357,6 +357,23 @@ describe("partner matching on PostgreSQL", () => {
   });
 
   describe("presence and activity", () => {
+    it("ranks the learner who was active recently first", async () => {
+      const { ctx } = setUp();
+      await saveProfile(ctx, "@ana:localhost", SPANISH_SPEAKER);
+      await saveProfile(ctx, "@ben:localhost", ENGLISH_SPEAKER);
+      await saveProfile(ctx, "@cat:localhost", ENGLISH_SPEAKER);
+      const ranked = async () =>
+        (await findPartners(ctx, "@ana:localhost", { limit: 5 })).map((s) => s.userId);
+      expect(await ranked()).toEqual(["@ben:localhost", "@cat:localhost"]);
+      const store = createPgTransactionStore(pool);
+      await store.runOnce("txn-activity", 1, (effects) =>
+        effects.recordUserActivity([
+          { userId: "@cat:localhost", lastActiveAt: new Date(), lastEventId: "$recent" },
+        ]),
+      );
+      expect(await ranked()).toEqual(["@cat:localhost", "@ben:localhost"]);
+    });
+
     it("marks suggestions online from presence the homeserver pushed", async () => {
       const { ctx } = setUp();
       await saveProfile(ctx, "@ana:localhost", SPANISH_SPEAKER);

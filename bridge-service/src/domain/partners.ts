@@ -28,7 +28,7 @@ import {
 import { Refusal } from "./refusal.js";
 
 /** How many reciprocal candidates, most recently active first, are scored per request. */
-export const CANDIDATE_POOL = 400;
+export const CANDIDATE_POOL = 300;
 export const MAX_SUGGESTIONS = 50;
 /** A room creation that has not finished after this long is assumed dead and retried. */
 export const ROOM_CREATION_STALE_MS = 2 * 60_000;
@@ -147,12 +147,12 @@ export async function findPartners(
   userId: string,
   { limit }: { limit: number },
 ): Promise<Suggestion[]> {
-  const me = await requireProfile(ctx, userId);
-  requireCompleteProfile(me);
-  const [excluded, signals] = await Promise.all([
+  const [me, excluded, signals] = await Promise.all([
+    requireProfile(ctx, userId),
     ctx.partners.excludedFor(userId),
     ctx.profiles.signalsOf(userId),
   ]);
+  requireCompleteProfile(me);
   const candidates = await ctx.profiles.findCandidates(me, excluded, CANDIDATE_POOL);
   const self: MatchCandidate = {
     profile: me,

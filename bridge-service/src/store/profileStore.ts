@@ -1,7 +1,6 @@
 import type pg from "pg";
 import type { PresenceState } from "../domain/activity.js";
-import { primaryLanguage } from "../domain/languages.js";
-import type { MatchCandidate } from "../domain/matching.js";
+import { type MatchCandidate, offeredExchanges, soughtExchanges } from "../domain/matching.js";
 import type {
   AvailabilityWindow,
   LearningLanguage,
@@ -97,8 +96,6 @@ function signalsFromRow(row: SignalsRow): MatchCandidate["signals"] {
   };
 }
 
-const primaries = (codes: readonly string[]) => [...new Set(codes.map(primaryLanguage))];
-
 export function createPgProfileStore(pool: pg.Pool): ProfileStore {
   return {
     async get(userId) {
@@ -117,16 +114,16 @@ export function createPgProfileStore(pool: pg.Pool): ProfileStore {
         );
         const input = change(rows[0] && profileFromRow(rows[0]));
         const saved = await client.query<ProfileRow>(
-          `INSERT INTO profiles AS p (user_id, display_name, native_languages, native_primary,
-             learning, learning_primary, interests, timezone, availability, bio, discoverable,
+          `INSERT INTO profiles AS p (user_id, display_name, native_languages, learning,
+             exchange_keys, interests, timezone, availability, bio, discoverable, last_active_at,
              created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+             (SELECT last_active_at FROM user_activity WHERE user_id = $1), $11, $11)
            ON CONFLICT (user_id) DO UPDATE SET
              display_name = EXCLUDED.display_name,
              native_languages = EXCLUDED.native_languages,
-             native_primary = EXCLUDED.native_primary,
              learning = EXCLUDED.learning,
-             learning_primary = EXCLUDED.learning_primary,
+             exchange_keys = EXCLUDED.exchange_keys,
              interests = EXCLUDED.interests,
              timezone = EXCLUDED.timezone,
              availability = EXCLUDED.availability,
@@ -139,9 +136,8 @@ export function createPgProfileStore(pool: pg.Pool): ProfileStore {
             userId,
             displayName,
             input.native,
-            primaries(input.native),
             JSON.stringify(input.learning),
-            primaries(input.learning.map((entry) => entry.language)),
+            offeredExchanges(input),
             input.interests,
             input.timezone,
             JSON.stringify(input.availability),
@@ -175,21 +171,22 @@ export function createPgProfileStore(pool: pg.Pool): ProfileStore {
     },
 
     async findCandidates(me, excluded, limit) {
+      // The most recently active reciprocal matches come from the exchange-key index and the
+      // activity copied onto each profile; presence and open requests are then looked up for
+      // those `limit` rows only.
       const { rows } = await pool.query<ProfileRow & SignalsRow>(
-        `SELECT ${PROFILE_COLUMNS}, ${SIGNAL_COLUMNS}
-         FROM profiles p ${SIGNAL_JOINS}
-         WHERE p.discoverable
-           AND p.native_primary && $1::text[]
-           AND p.learning_primary && $2::text[]
-           AND p.user_id <> ALL ($3::text[])
-         ORDER BY a.last_active_at DESC NULLS LAST, p.updated_at DESC
-         LIMIT $4`,
-        [
-          primaries(me.learning.map((entry) => entry.language)),
-          primaries(me.native),
-          [me.userId, ...excluded],
-          limit,
-        ],
+        `SELECT p.*, pr.presence, pr.updated_at AS presence_at,
+           (SELECT count(*) FROM partner_requests r
+             WHERE r.recipient = p.user_id AND r.status = 'pending')::int AS pending_incoming
+         FROM (
+           SELECT ${PROFILE_COLUMNS}, p.last_active_at FROM profiles p
+           WHERE p.discoverable AND p.exchange_keys && $1::text[] AND p.user_id <> ALL ($2::text[])
+           ORDER BY p.last_active_at DESC NULLS LAST, p.updated_at DESC
+           LIMIT $3
+         ) p
+         LEFT JOIN user_presence pr ON pr.user_id = p.user_id
+         ORDER BY p.last_active_at DESC NULLS LAST, p.updated_at DESC`,
+        [soughtExchanges(me), [me.userId, ...excluded], limit],
       );
       return rows.map((row) => ({ profile: profileFromRow(row), signals: signalsFromRow(row) }));
     },

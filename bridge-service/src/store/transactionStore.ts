@@ -34,13 +34,21 @@ export interface TransactionStore {
 async function recordUserActivity(client: PoolClient, activity: readonly UserActivityRecord[]) {
   if (activity.length === 0) return;
   // One statement for the whole batch; callers pass at most one record per user, as
-  // ON CONFLICT cannot update the same row twice in one statement.
+  // ON CONFLICT cannot update the same row twice in one statement. Whatever became newer is
+  // copied onto the user's profile, where partner suggestions rank by it.
   await client.query(
-    `INSERT INTO user_activity (user_id, last_active_at, last_event_id)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[])
-     ON CONFLICT (user_id) DO UPDATE
-       SET last_active_at = EXCLUDED.last_active_at, last_event_id = EXCLUDED.last_event_id
-       WHERE user_activity.last_active_at <= EXCLUDED.last_active_at`,
+    `WITH newer AS (
+       INSERT INTO user_activity (user_id, last_active_at, last_event_id)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[])
+       ON CONFLICT (user_id) DO UPDATE
+         SET last_active_at = EXCLUDED.last_active_at, last_event_id = EXCLUDED.last_event_id
+         WHERE user_activity.last_active_at <= EXCLUDED.last_active_at
+       RETURNING user_id, last_active_at
+     )
+     UPDATE profiles p SET last_active_at = newer.last_active_at
+     FROM newer
+     WHERE p.user_id = newer.user_id
+       AND (p.last_active_at IS NULL OR p.last_active_at < newer.last_active_at)`,
     [
       activity.map((a) => a.userId),
       activity.map((a) => a.lastActiveAt),
