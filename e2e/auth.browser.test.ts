@@ -32,6 +32,12 @@ describe("signing up and in, in the browser", () => {
     await page.getByLabel("Confirm password").fill(password);
     await page.screenshot({ path: artifactPath("signup.png") });
     await page.getByRole("button", { name: "Create account" }).click();
+    // A new learner starts by describing their languages; Home is one click away.
+    await page.getByRole("heading", { name: "Set up your profile" }).waitFor();
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Home", exact: true })
+      .click();
     await expectConnected(page, userId);
     await page.screenshot({ path: artifactPath("home.png") });
 

@@ -324,17 +324,31 @@ describe("partner matching on PostgreSQL", () => {
       expect(partnership.roomId).toBeNull();
 
       setRoomCreationFails(false);
-      // The failed attempt's claim is fresh: nobody retries until it is stale.
-      expect(await createMissingPartnerRooms(ctx)).toBe(0);
-      await pool.query(
-        "UPDATE partnerships SET room_creation_started_at = now() - interval '1 hour'",
-      );
       expect(await createMissingPartnerRooms(ctx)).toBe(1);
       expect(rooms).toEqual([
         { requester: "@ana:localhost", recipient: "@ben:localhost", roomId: "!room1:localhost" },
       ]);
       expect((await listPartners(ctx, "@ana:localhost"))[0]?.roomId).toBe("!room1:localhost");
       expect(await createMissingPartnerRooms(ctx)).toBe(0);
+    });
+
+    it("does not create a room twice while another attempt holds the claim", async () => {
+      const { ctx } = setUp({ failRoomCreation: true });
+      await saveProfile(ctx, "@ana:localhost", SPANISH_SPEAKER);
+      await saveProfile(ctx, "@ben:localhost", ENGLISH_SPEAKER);
+      const { request } = await requestPartner(ctx, "@ana:localhost", "@ben:localhost");
+      await acceptRequest(ctx, "@ben:localhost", request.id);
+      // Another bridge instance started creating the room a moment ago and is still at it.
+      await pool.query("UPDATE partnerships SET room_creation_started_at = now()");
+      const other = setUp();
+      expect(await createMissingPartnerRooms(other.ctx)).toBe(0);
+      // Once its claim is stale it is presumed dead, and the room is created exactly once.
+      await pool.query(
+        "UPDATE partnerships SET room_creation_started_at = now() - interval '1 hour'",
+      );
+      expect(await createMissingPartnerRooms(other.ctx)).toBe(1);
+      expect(await createMissingPartnerRooms(other.ctx)).toBe(0);
+      expect(other.rooms).toHaveLength(1);
     });
 
     it("blocking cancels open requests and ends the partnership", async () => {

@@ -343,6 +343,9 @@ async function ensurePartnerRoom(
       { err: error, users: partnership.users },
       "creating a partner room failed; will retry",
     );
+    await ctx.partners.releaseRoomCreation(partnership.users).catch(() => {
+      // The claim then goes stale and the retry comes a little later.
+    });
     return null;
   }
 }

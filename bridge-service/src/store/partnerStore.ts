@@ -77,6 +77,8 @@ export interface PartnerStore {
    * started less than `staleAfterMs` ago.
    */
   claimRoomCreation(users: [string, string], now: Date, staleAfterMs: number): Promise<boolean>;
+  /** Gives up a claim after a failed attempt, so the next retry need not wait for it to go stale. */
+  releaseRoomCreation(users: [string, string]): Promise<void>;
   setPartnershipRoom(users: [string, string], roomId: string): Promise<void>;
   /** Partnerships still waiting for their room, oldest first. */
   partnershipsWithoutRoom(limit: number): Promise<PartnershipRecord[]>;
@@ -278,6 +280,15 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         [userA, userB, now, new Date(now.getTime() - staleAfterMs)],
       );
       return rowCount === 1;
+    },
+
+    async releaseRoomCreation(users) {
+      const [userA, userB] = orderedPair(...users);
+      await pool.query(
+        `UPDATE partnerships SET room_creation_started_at = NULL
+         WHERE user_a = $1 AND user_b = $2 AND room_id IS NULL`,
+        [userA, userB],
+      );
     },
 
     async setPartnershipRoom(users, roomId) {

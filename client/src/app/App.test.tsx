@@ -1,9 +1,10 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { memorySessionHint } from "../features/auth/sessionHint";
 import { ANA, FakeBridge, json } from "../test/fakeBridge";
-import { fakeMatrixSdk } from "../test/fakeMatrixSdk";
+import { FakeRoom, fakeMatrixSdk } from "../test/fakeMatrixSdk";
+import { CARLA, LANGUAGES, partnerRequest, profile, suggestion } from "../test/fakePartners";
 import { App } from "./App";
 import { createAppServices } from "./services";
 
@@ -160,19 +161,84 @@ describe("App", () => {
     });
   });
 
-  it("signs up straight into the app", async () => {
-    const bridge = FakeBridge.signedIn().on("POST", "/api/auth/signup", () =>
-      json(201, { user: ANA }),
-    );
-    const { user } = renderApp(bridge, { signedInBefore: false, path: "/signup" });
+  it("signs up straight into onboarding, then on to partner suggestions", async () => {
+    const bridge = FakeBridge.signedIn()
+      .on("POST", "/api/auth/signup", () => json(201, { user: ANA }))
+      .on("GET", "/api/languages", () => json(200, { languages: LANGUAGES }))
+      .on("GET", "/api/profile", () => json(200, { profile: null }))
+      .on("PUT", "/api/profile", () => json(200, { profile: profile() }))
+      .on("GET", "/api/partners/suggestions", () => json(200, { suggestions: [suggestion()] }));
+    const { user, matrix } = renderApp(bridge, { signedInBefore: false, path: "/signup" });
 
     await user.type(await screen.findByLabelText("Username"), "ana");
     await user.type(screen.getByLabelText("Display name"), "Ana Lima");
     await user.type(screen.getByLabelText("Password"), "tangerine-sky");
     await user.type(screen.getByLabelText("Confirm password"), "tangerine-sky{Enter}");
 
-    expect(await screen.findByText(CONNECTED)).toBeInTheDocument();
-    expect(window.location.pathname).toBe("/");
+    expect(
+      await screen.findByRole("heading", { level: 1, name: "Set up your profile" }),
+    ).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/welcome");
+    await waitFor(() => expect(matrix.clients).toHaveLength(1));
+
+    await user.type(
+      await screen.findByRole("combobox", { name: "Native languages" }),
+      "portuguese{Enter}",
+    );
+    await user.type(
+      screen.getByRole("combobox", { name: "Languages you are learning" }),
+      "spanish{Enter}",
+    );
+    await user.selectOptions(screen.getByLabelText("Level"), "B1");
+    await user.click(screen.getByRole("button", { name: "Save and find partners" }));
+
+    expect(
+      await screen.findByRole("heading", { level: 1, name: "Find partners" }),
+    ).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/partners/find");
+    expect(await screen.findByRole("article", { name: "Bob Silva" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Find partners" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+  });
+
+  it("shows the number of incoming requests on the Requests link, and opens them", async () => {
+    const bridge = FakeBridge.signedIn().on("GET", "/api/partners/requests", () =>
+      json(200, {
+        incoming: [partnerRequest(), partnerRequest({ id: "req-2", requester: CARLA })],
+        outgoing: [],
+      }),
+    );
+    const { user } = renderApp(bridge);
+
+    const requests = await screen.findByRole("link", { name: "Requests, 2 pending" });
+    await user.click(requests);
+
+    const heading = await screen.findByRole("heading", { level: 1, name: "Requests" });
+    await waitFor(() => expect(heading).toHaveFocus());
+    expect(window.location.pathname).toBe("/partners/requests");
+    expect(await screen.findByText("Carla Ruiz")).toBeInTheDocument();
+  });
+
+  it("opens a partner's room from its address", async () => {
+    const bridge = FakeBridge.signedIn();
+    const { matrix } = renderApp(bridge, { path: "/rooms/!room1%3Aexample.org" });
+
+    expect(
+      await screen.findByText("Waiting for your invitation", { exact: false }),
+    ).toBeInTheDocument();
+    expect(matrix.clients).toHaveLength(1);
+    const room = new FakeRoom("!room1:example.org", {
+      myUserId: ANA.matrixUserId,
+      creator: "@xstream:example.org",
+    });
+    room.setMember(ANA.matrixUserId, "Ana Lima", "invite");
+    room.setMember("@bob:example.org", "Bob Silva", "join");
+    act(() => matrix.clients[0]?.addRoom(room));
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Bob Silva" })).toBeInTheDocument();
+    expect(matrix.clients[0]?.joinRoom).toHaveBeenCalledWith("!room1:example.org");
   });
 
   it("signs out: logs out on the server, stops Matrix and says so", async () => {

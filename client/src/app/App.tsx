@@ -1,25 +1,56 @@
-import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from "react";
 import type { PasswordChangeRequest, SignInRequest, SignUpRequest, User } from "../api/types";
+import { PartnersApiProvider, usePartnersApi } from "../api/usePartnersApi";
 import type { SignedOutReason } from "../features/auth/SessionStore";
 import { SignInPage } from "../features/auth/SignInPage";
 import { SignUpPage } from "../features/auth/SignUpPage";
 import { useFormSubmission } from "../features/auth/useFormSubmission";
 import { SessionProvider, useSession } from "../features/auth/useSession";
 import { HomePage } from "../features/home/HomePage";
+import { PartnerRequestsStore } from "../features/partners/PartnerRequestsStore";
+import {
+  PartnerRequestsProvider,
+  usePartnerRequests,
+  useRequestsPolling,
+} from "../features/partners/usePartnerRequests";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { MatrixConnectionProvider, useMatrixClient } from "../matrix/useMatrixClient";
+import { roomIdFromPath } from "../routing/paths";
 import { navigate, usePathname } from "../routing/router";
 import { BrandMark } from "../ui/BrandMark";
+import { Loading } from "../ui/LoadState";
 import { AppShell } from "./AppShell";
-import { isPrivatePath, resolveScreen } from "./screens";
+import { isPrivatePath, resolveScreen, type Screen } from "./screens";
 import type { AppServices } from "./services";
+
+// The partner and room pages load on first use, so the sign-in pages stay small.
+const OnboardingPage = lazy(() =>
+  import("../features/profile/OnboardingPage").then((m) => ({ default: m.OnboardingPage })),
+);
+const ProfilePage = lazy(() =>
+  import("../features/profile/ProfilePage").then((m) => ({ default: m.ProfilePage })),
+);
+const FindPartnersPage = lazy(() =>
+  import("../features/partners/FindPartnersPage").then((m) => ({ default: m.FindPartnersPage })),
+);
+const RequestsPage = lazy(() =>
+  import("../features/partners/RequestsPage").then((m) => ({ default: m.RequestsPage })),
+);
+const PartnersPage = lazy(() =>
+  import("../features/partners/PartnersPage").then((m) => ({ default: m.PartnersPage })),
+);
+const RoomPage = lazy(() =>
+  import("../features/rooms/RoomPage").then((m) => ({ default: m.RoomPage })),
+);
 
 /** Top-level: provides the services and shows the screen for the session and the path. */
 export function App({ services }: { services: AppServices }) {
   return (
     <SessionProvider store={services.session}>
       <MatrixConnectionProvider connection={services.matrix}>
-        <Screens />
+        <PartnersApiProvider api={services.partners}>
+          <Screens />
+        </PartnersApiProvider>
       </MatrixConnectionProvider>
     </SessionProvider>
   );
@@ -54,18 +85,39 @@ function Screens() {
       return <SignInScreen reason={state.status === "signedOut" ? state.reason : null} />;
     case "signUp":
       return <SignUpScreen />;
-    case "home":
-    case "settings":
+    default:
       if (state.status !== "signedIn") return null;
+      // One frame for every signed-in screen, so it (and its request polling) stays mounted.
       return (
         <SignedInFrame path={path} user={state.user}>
-          {screen === "home" ? (
-            <HomeScreen user={state.user} />
-          ) : (
-            <SettingsScreen user={state.user} />
-          )}
+          <Suspense fallback={<Loading label="Loading…" />}>
+            <SignedInScreen screen={screen} path={path} user={state.user} />
+          </Suspense>
         </SignedInFrame>
       );
+  }
+}
+
+function SignedInScreen({ screen, path, user }: { screen: Screen; path: string; user: User }) {
+  switch (screen) {
+    case "home":
+      return <HomeScreen user={user} />;
+    case "settings":
+      return <SettingsScreen user={user} />;
+    case "welcome":
+      return <OnboardingPage />;
+    case "profile":
+      return <ProfilePage />;
+    case "findPartners":
+      return <FindPartnersPage />;
+    case "requests":
+      return <RequestsPage />;
+    case "partners":
+      return <PartnersScreen />;
+    case "room":
+      return <RoomScreen roomId={roomIdFromPath(path) ?? ""} />;
+    default:
+      return null;
   }
 }
 
@@ -132,7 +184,30 @@ function SignedInFrame({
   user: User;
   children: ReactNode;
 }) {
+  const api = usePartnersApi();
+  // One per signed-in session: signing out unmounts the frame and drops it.
+  const [requests] = useState(() => new PartnerRequestsStore(api));
+  useRequestsPolling(requests);
+  return (
+    <PartnerRequestsProvider store={requests}>
+      <SignedInShell path={path} user={user}>
+        {children}
+      </SignedInShell>
+    </PartnerRequestsProvider>
+  );
+}
+
+function SignedInShell({
+  path,
+  user,
+  children,
+}: {
+  path: string;
+  user: User;
+  children: ReactNode;
+}) {
   const { session } = useSession();
+  const { requests } = usePartnerRequests();
   const signOut = useCallback(() => session.signOut(), [session]);
   const form = useFormSubmission(signOut, NO_FIELDS);
   return (
@@ -142,6 +217,7 @@ function SignedInFrame({
       onSignOut={() => void form.submit(undefined)}
       signingOut={form.pending}
       signOutError={form.formError}
+      pendingRequests={requests.incoming.length}
     >
       {children}
     </AppShell>
@@ -151,6 +227,17 @@ function SignedInFrame({
 function HomeScreen({ user }: { user: User }) {
   const matrix = useMatrixClient();
   return <HomePage user={user} matrix={matrix} onRetryMatrix={matrix.retry} />;
+}
+
+function PartnersScreen() {
+  const { client } = useMatrixClient();
+  return <PartnersPage matrixClient={client} />;
+}
+
+function RoomScreen({ roomId }: { roomId: string }) {
+  const { client } = useMatrixClient();
+  // A new room is a new page: fresh composer, fresh subscriptions.
+  return <RoomPage key={roomId} client={client} roomId={roomId} />;
 }
 
 const PASSWORD_FIELDS = ["currentPassword", "newPassword"] as const;

@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { AppShell } from "./AppShell";
@@ -17,6 +17,34 @@ describe("AppShell", () => {
     expect(screen.getByRole("link", { name: "Home" })).not.toHaveAttribute("aria-current");
     expect(screen.getByText("Ana Lima")).toBeInTheDocument();
     expect(screen.getByRole("main")).toHaveTextContent("content");
+  });
+
+  it("links to every signed-in page and counts pending requests on Requests", () => {
+    const { rerender } = render(
+      <AppShell path="/partners" displayName="Ana Lima" onSignOut={() => {}}>
+        <p>content</p>
+      </AppShell>,
+    );
+
+    const nav = screen.getByRole("navigation", { name: "Main" });
+    expect(
+      within(nav)
+        .getAllByRole("link")
+        .map((link) => link.getAttribute("href")),
+    ).toEqual(["/", "/partners/find", "/partners/requests", "/partners", "/profile", "/settings"]);
+    expect(within(nav).getByRole("link", { name: "Partners" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+    expect(within(nav).getByRole("link", { name: "Requests" })).toBeInTheDocument();
+
+    rerender(
+      <AppShell path="/partners" displayName="Ana Lima" onSignOut={() => {}} pendingRequests={2}>
+        <p>content</p>
+      </AppShell>,
+    );
+    const requests = within(nav).getByRole("link", { name: "Requests, 2 pending" });
+    expect(requests).toHaveTextContent("Requests2");
   });
 
   it("signs out from the button and shows a failure in the alert", async () => {

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { Link } from "../routing/Link";
+import { PATHS } from "../routing/paths";
+import { initialOf } from "../ui/Avatar";
 import { BrandMark } from "../ui/BrandMark";
 import { Button } from "../ui/Button";
 import "./AppShell.css";
@@ -12,12 +14,18 @@ export type AppShellProps = {
   signingOut?: boolean;
   /** Why signing out failed, if it did. */
   signOutError?: string | null;
+  /** Incoming partner requests waiting for an answer, shown as a badge on "Requests". */
+  pendingRequests?: number;
   children: ReactNode;
 };
 
 const NAVIGATION = [
-  { to: "/", label: "Home" },
-  { to: "/settings", label: "Settings" },
+  { to: PATHS.home, label: "Home" },
+  { to: PATHS.findPartners, label: "Find partners" },
+  { to: PATHS.requests, label: "Requests" },
+  { to: PATHS.partners, label: "Partners" },
+  { to: PATHS.profile, label: "Profile" },
+  { to: PATHS.settings, label: "Settings" },
 ] as const;
 
 /** The frame around every signed-in screen: brand, navigation, who is signed in, sign out. */
@@ -27,6 +35,7 @@ export function AppShell({
   onSignOut,
   signingOut = false,
   signOutError = null,
+  pendingRequests = 0,
   children,
 }: AppShellProps) {
   return (
@@ -36,7 +45,7 @@ export function AppShell({
       </a>
       <header className="shell__header">
         <div className="shell__bar">
-          <Link to="/" className="shell__brand" aria-label="Xstream home">
+          <Link to={PATHS.home} className="shell__brand" aria-label="Xstream home">
             <BrandMark size={32} />
             <span className="shell__brand-name" aria-hidden="true">
               Xstream
@@ -45,24 +54,33 @@ export function AppShell({
 
           <nav className="shell__nav" aria-label="Main">
             <ul>
-              {NAVIGATION.map(({ to, label }) => (
-                <li key={to}>
-                  <Link
-                    to={to}
-                    className="shell__nav-link"
-                    aria-current={path === to ? "page" : undefined}
-                  >
-                    {label}
-                  </Link>
-                </li>
-              ))}
+              {NAVIGATION.map(({ to, label }) => {
+                const badge = to === PATHS.requests && pendingRequests > 0 ? pendingRequests : 0;
+                return (
+                  <li key={to}>
+                    <Link
+                      to={to}
+                      className="shell__nav-link"
+                      aria-current={path === to ? "page" : undefined}
+                      aria-label={badge > 0 ? `${label}, ${badge} pending` : undefined}
+                    >
+                      {label}
+                      {badge > 0 && (
+                        <span className="badge" aria-hidden="true">
+                          {badge}
+                        </span>
+                      )}
+                    </Link>
+                  </li>
+                );
+              })}
             </ul>
           </nav>
 
           <div className="shell__account">
             <span className="shell__user" title={displayName}>
               <span className="shell__avatar" aria-hidden="true">
-                {initial(displayName)}
+                {initialOf(displayName)}
               </span>
               <span className="shell__user-name">{displayName}</span>
             </span>
@@ -81,10 +99,4 @@ export function AppShell({
       </main>
     </div>
   );
-}
-
-function initial(name: string): string {
-  // First user-perceived character, so an emoji or accented letter is not cut in half.
-  const [first = "?"] = Array.from(new Intl.Segmenter().segment(name.trim()), (s) => s.segment);
-  return first.toLocaleUpperCase();
 }

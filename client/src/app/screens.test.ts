@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ANA } from "../test/fakeBridge";
-import { resolveScreen } from "./screens";
+import { isPrivatePath, resolveScreen } from "./screens";
 
 const signedIn = { status: "signedIn", user: ANA } as const;
 const signedOut = { status: "signedOut", reason: null } as const;
@@ -33,5 +33,38 @@ describe("resolveScreen", () => {
       screen: "settings",
       redirect: null,
     });
+  });
+
+  it("sends a new account from sign-up to onboarding", () => {
+    const newAccount = { ...signedIn, newAccount: true };
+    expect(resolveScreen(newAccount, "/signup", null)).toEqual({
+      screen: "welcome",
+      redirect: "/welcome",
+    });
+    expect(resolveScreen(newAccount, "/partners/find", null)).toEqual({
+      screen: "findPartners",
+      redirect: null,
+    });
+  });
+
+  it("knows the partner pages and rooms, all of them private", () => {
+    const screens = ["/welcome", "/profile", "/partners/find", "/partners/requests", "/partners"];
+    expect(screens.map((path) => resolveScreen(signedIn, path, null).screen)).toEqual([
+      "welcome",
+      "profile",
+      "findPartners",
+      "requests",
+      "partners",
+    ]);
+    expect(resolveScreen(signedIn, "/rooms/!abc%3Aexample.org", null)).toEqual({
+      screen: "room",
+      redirect: null,
+    });
+    expect(resolveScreen(signedIn, "/rooms/", null).redirect).toBe("/");
+    for (const path of [...screens, "/rooms/!abc%3Aexample.org"]) {
+      expect(isPrivatePath(path)).toBe(true);
+      expect(resolveScreen(signedOut, path, null).redirect).toBe("/signin");
+    }
+    expect(isPrivatePath("/signin")).toBe(false);
   });
 });

@@ -1,17 +1,45 @@
 import type { SessionState } from "../features/auth/SessionStore";
+import { PATHS, roomIdFromPath } from "../routing/paths";
 
-export type Screen = "loading" | "signIn" | "signUp" | "home" | "settings";
+export type Screen =
+  | "loading"
+  | "signIn"
+  | "signUp"
+  | "home"
+  | "settings"
+  | "welcome"
+  | "profile"
+  | "findPartners"
+  | "requests"
+  | "partners"
+  | "room";
 
-const SIGNED_IN_SCREENS: Record<string, Screen> = { "/": "home", "/settings": "settings" };
+type SignedInScreen = Exclude<Screen, "loading" | "signIn" | "signUp">;
+
+const SIGNED_IN_SCREENS: Record<string, SignedInScreen> = {
+  [PATHS.home]: "home",
+  [PATHS.settings]: "settings",
+  [PATHS.welcome]: "welcome",
+  [PATHS.profile]: "profile",
+  [PATHS.findPartners]: "findPartners",
+  [PATHS.requests]: "requests",
+  [PATHS.partners]: "partners",
+};
+
+function signedInScreen(path: string): SignedInScreen | undefined {
+  if (Object.hasOwn(SIGNED_IN_SCREENS, path)) return SIGNED_IN_SCREENS[path];
+  return roomIdFromPath(path) === null ? undefined : "room";
+}
 
 /** Paths that only make sense signed in. */
 export function isPrivatePath(path: string): boolean {
-  return path in SIGNED_IN_SCREENS;
+  return signedInScreen(path) !== undefined;
 }
 
 /**
  * Which screen to show for the session and path, and the path to put in the address bar when
- * the current one does not fit (signed out on a private page, signed in on /signin…).
+ * the current one does not fit (signed out on a private page, signed in on /signin…). A new
+ * account goes to onboarding first.
  */
 export function resolveScreen(
   state: SessionState,
@@ -22,13 +50,15 @@ export function resolveScreen(
     case "loading":
       return { screen: "loading", redirect: null };
     case "signedOut":
-      if (path === "/signup") return { screen: "signUp", redirect: null };
-      return { screen: "signIn", redirect: path === "/signin" ? null : "/signin" };
+      if (path === PATHS.signUp) return { screen: "signUp", redirect: null };
+      return { screen: "signIn", redirect: path === PATHS.signIn ? null : PATHS.signIn };
     case "signedIn": {
-      const screen = SIGNED_IN_SCREENS[path];
+      const screen = signedInScreen(path);
       if (screen) return { screen, redirect: null };
-      const target = path === "/signin" || path === "/signup" ? (returnTo ?? "/") : "/";
-      return { screen: SIGNED_IN_SCREENS[target] ?? "home", redirect: target };
+      const leavingSignIn = path === PATHS.signIn || path === PATHS.signUp;
+      let target: string = PATHS.home;
+      if (leavingSignIn) target = state.newAccount ? PATHS.welcome : (returnTo ?? PATHS.home);
+      return { screen: signedInScreen(target) ?? "home", redirect: target };
     }
   }
 }

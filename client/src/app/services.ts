@@ -1,5 +1,6 @@
 import { ApiClient, type LockManagerLike } from "../api/ApiClient";
 import { createAuthApi } from "../api/authApi";
+import { createPartnersApi, type PartnersApi } from "../api/partnersApi";
 import { SessionStore } from "../features/auth/SessionStore";
 import { browserSessionHint, type SessionHint } from "../features/auth/sessionHint";
 import { MatrixConnection, type MatrixSdk } from "../matrix/MatrixConnection";
@@ -8,6 +9,7 @@ import { MatrixConnection, type MatrixSdk } from "../matrix/MatrixConnection";
 export type AppServices = {
   session: SessionStore;
   matrix: MatrixConnection;
+  partners: PartnersApi;
 };
 
 export type AppServicesOptions = {
@@ -34,5 +36,5 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
   });
   const session = new SessionStore({ auth, matrix, hint: options.hint ?? browserSessionHint });
   api.onSessionEnded(() => session.endSession());
-  return { session, matrix };
+  return { session, matrix, partners: createPartnersApi(api) };
 }

@@ -69,10 +69,11 @@ export class FakeBridge {
     return handler(request);
   };
 
-  /** A bridge where `ana` is signed in and the Matrix login works. */
+  /** A bridge where `ana` is signed in, the Matrix login works and no requests are pending. */
   static signedIn(): FakeBridge {
     let tokens = 0;
     return new FakeBridge()
+      .on("GET", "/api/partners/requests", () => json(200, { incoming: [], outgoing: [] }))
       .on("POST", "/api/auth/refresh", () => json(200, { user: ANA }))
       .on("POST", "/api/auth/logout", () => json(200, {}))
       .on("POST", "/api/auth/matrix-token", () => {

@@ -1,12 +1,14 @@
 import type { ICreateClientOpts, IStartClientOpts, MatrixClient } from "matrix-js-sdk";
 import { vi } from "vitest";
 import type { MatrixSdk } from "../matrix/MatrixConnection";
+import { type FakeMatrixEvent, FakeRoom } from "./fakeMatrixRoom";
 
 /** A stand-in for a matrix-js-sdk MatrixClient: records what it was asked and emits on demand. */
 export class FakeMatrixClient {
   readonly options: ICreateClientOpts;
   readonly startOptions: IStartClientOpts[] = [];
   stopped = false;
+  readonly rooms = new Map<string, FakeRoom>();
   readonly #listeners = new Map<string, Set<(...args: unknown[]) => void>>();
 
   constructor(options: ICreateClientOpts, autoSync: boolean) {
@@ -35,6 +37,18 @@ export class FakeMatrixClient {
     return this;
   }
 
+  off(event: string, listener: (...args: unknown[]) => void) {
+    this.#listeners.get(event)?.delete(listener);
+    return this;
+  }
+
+  /** How many listeners are registered, all events together (to check they are removed). */
+  listenerCount() {
+    let count = 0;
+    for (const set of this.#listeners.values()) count += set.size;
+    return count;
+  }
+
   removeAllListeners() {
     this.#listeners.clear();
     return this;
@@ -44,11 +58,68 @@ export class FakeMatrixClient {
     for (const listener of this.#listeners.get(event) ?? []) listener(...args);
   }
 
+  getUserId() {
+    return this.options.userId ?? null;
+  }
+
+  getRoom(roomId: string | undefined) {
+    return (roomId && this.rooms.get(roomId)) || null;
+  }
+
+  /** Joins a room we are invited to, like the SDK once the homeserver said yes. */
+  joinRoom = vi.fn(async (roomId: string) => {
+    const room = this.rooms.get(roomId);
+    const me = this.getUserId() ?? "";
+    if (room?.getMyMembership() !== "invite") throw new Error("M_FORBIDDEN: You are not invited");
+    this.changeMembership(room, me, room.getMember(me)?.name ?? me, "join");
+    return room;
+  });
+
+  /** Sends like the SDK: a local echo now, then the server's event id. */
+  sendTextMessage = vi.fn(async (roomId: string, body: string) => {
+    const room = this.rooms.get(roomId);
+    if (!room) throw new Error("Unknown room");
+    const me = this.getUserId() ?? "";
+    const echo = room.message(me, body, { id: undefined, txnId: "~txn1", status: "sending" });
+    this.emit("Room.timeline", echo, room, false, false, { liveEvent: true });
+    const eventId = `$sent-${room.events.length}`;
+    echo.fields.id = eventId;
+    echo.status = null;
+    this.emit("Room.localEchoUpdated", echo, room);
+    return { event_id: eventId };
+  });
+
+  /** A room arriving in a sync (an invite, or a join from another device). */
+  addRoom(room: FakeRoom) {
+    this.rooms.set(room.roomId, room);
+    this.emit("Room", room);
+  }
+
+  /** A live event arriving in a sync. */
+  receive(room: FakeRoom, event: FakeMatrixEvent) {
+    if (!room.events.includes(event)) room.events.push(event);
+    this.emit("Room.timeline", event, room, false, false, { liveEvent: true });
+  }
+
+  /** A membership change arriving in a sync. */
+  changeMembership(room: FakeRoom, userId: string, name: string, membership: string) {
+    const old = room.setMember(userId, name, membership);
+    this.emit("RoomMember.membership", {}, room.getMember(userId), old);
+    if (userId === this.getUserId()) this.emit("Room.myMembership", room, membership, old);
+  }
+
   /** What the SDK does when the homeserver answers M_UNKNOWN_TOKEN. */
   logOut() {
     this.emit("Session.logged_out", { errcode: "M_UNKNOWN_TOKEN" });
   }
 }
+
+/** A started client for `userId`, for tests of code that takes a MatrixClient. */
+export function fakeMatrixClient(userId = "@ana:example.org"): FakeMatrixClient {
+  return new FakeMatrixClient({ baseUrl: "http://localhost:3000", userId }, false);
+}
+
+export { FakeRoom };
 
 /** A fake matrix-js-sdk module; `loadSdk` counts how often the app asked for it. */
 export function fakeMatrixSdk({ autoSync = true } = {}) {

@@ -1,11 +1,12 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes, Ref } from "react";
 
-export type ButtonVariant = "primary" | "secondary" | "link";
+export type ButtonVariant = "primary" | "secondary" | "danger" | "link";
 
 export type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
   variant?: ButtonVariant;
   /** Stretch to the width of the container (forms, narrow screens). */
   fullWidth?: boolean;
+  ref?: Ref<HTMLButtonElement>;
 };
 
 /** A native button with the app's look. Defaults to `type="button"` so it never submits by accident. */

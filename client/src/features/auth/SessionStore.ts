@@ -16,7 +16,12 @@ export type SignedOutReason =
 export type SessionState =
   | { status: "loading" }
   | { status: "signedOut"; reason: SignedOutReason | null }
-  | { status: "signedIn"; user: User };
+  | {
+      status: "signedIn";
+      user: User;
+      /** Signed in by creating the account just now: onboarding comes first. */
+      newAccount?: boolean;
+    };
 
 export type SessionStoreOptions = {
   auth: AuthApi;
@@ -79,7 +84,7 @@ export class SessionStore {
 
   /** Rejects with an ApiError when the bridge refuses. */
   async signUp(request: SignUpRequest): Promise<void> {
-    this.#signedIn(await this.#auth.signUp(request));
+    this.#signedIn(await this.#auth.signUp(request), { newAccount: true });
   }
 
   /**
@@ -121,9 +126,9 @@ export class SessionStore {
     this.#set({ status: "signedOut", reason: "sessionEnded" });
   }
 
-  #signedIn(user: User) {
+  #signedIn(user: User, { newAccount = false } = {}) {
     this.#hint.set(true);
-    this.#set({ status: "signedIn", user });
+    this.#set({ status: "signedIn", user, newAccount });
     void this.#matrix.start();
   }
 

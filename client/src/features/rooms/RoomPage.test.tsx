@@ -1,0 +1,193 @@
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { MatrixClient } from "matrix-js-sdk";
+import { describe, expect, it } from "vitest";
+import { type FakeMatrixClient, FakeRoom, fakeMatrixClient } from "../../test/fakeMatrixSdk";
+import { RoomPage } from "./RoomPage";
+
+const ANA = "@ana:example.org";
+const BOB = "@bob:example.org";
+const BOT = "@xstream:example.org";
+const ROOM_ID = "!partners:example.org";
+const WELCOME = "Welcome, Ana and Bob! Ana speaks Portuguese and learns Spanish; Bob the reverse.";
+
+/** The room the bot sets up for two partners: the bot created it and stays in it. */
+function partnerRoom(myMembership = "join") {
+  const room = new FakeRoom(ROOM_ID, {
+    myUserId: ANA,
+    creator: BOT,
+    name: "Bob Silva and Xstream",
+  });
+  room.setMember(BOT, "Xstream", "join");
+  room.setMember(ANA, "Ana Lima", myMembership);
+  room.setMember(BOB, "Bob Silva", "invite");
+  room.message(BOT, WELCOME, { msgtype: "m.notice" });
+  return room;
+}
+
+function renderRoom(client: FakeMatrixClient | null) {
+  const user = userEvent.setup();
+  const result = render(
+    <RoomPage client={client as unknown as MatrixClient | null} roomId={ROOM_ID} />,
+  );
+  return { user, ...result };
+}
+
+const log = () => screen.getByRole("log", { name: "Messages" });
+
+describe("RoomPage", () => {
+  it("shows the partner's name, the joined members and the bot's welcome", () => {
+    const client = fakeMatrixClient();
+    client.rooms.set(ROOM_ID, partnerRoom());
+    renderRoom(client);
+
+    expect(screen.getByRole("heading", { level: 1, name: "Bob Silva" })).toBeInTheDocument();
+    const members = screen.getByRole("complementary", { name: "Members" });
+    expect(
+      within(members)
+        .getAllByRole("listitem")
+        .map((item) => item.textContent),
+    ).toEqual([`AAna Lima${ANA}`, `XXstream${BOT}`]);
+    const welcome = within(log()).getByText(WELCOME);
+    expect(welcome.closest("li")).toHaveTextContent("Xstream");
+  });
+
+  it("prefers the room's own name", () => {
+    const client = fakeMatrixClient();
+    const room = new FakeRoom(ROOM_ID, {
+      myUserId: ANA,
+      creator: ANA,
+      explicitName: "Spanish club",
+    });
+    room.setMember(ANA, "Ana Lima", "join");
+    client.rooms.set(ROOM_ID, room);
+    renderRoom(client);
+
+    expect(screen.getByRole("heading", { level: 1, name: "Spanish club" })).toBeInTheDocument();
+    expect(within(log()).getByText("No messages yet. Say hello!")).toBeInTheDocument();
+  });
+
+  it("shows messages as plain text, never as HTML, and only text messages", () => {
+    const client = fakeMatrixClient();
+    const room = partnerRoom();
+    room.setMember(BOB, "Bob Silva", "join");
+    room.message(BOB, "<img src=x onerror=alert(1)> hola", {
+      content: {
+        msgtype: "m.text",
+        body: "<img src=x onerror=alert(1)> hola",
+        format: "org.matrix.custom.html",
+        formatted_body: "<b>bold</b>",
+      },
+    });
+    room.message(BOB, "a picture", { msgtype: "m.image" });
+    room.message(BOB, "deleted", { redacted: true });
+    client.rooms.set(ROOM_ID, room);
+    renderRoom(client);
+
+    expect(within(log()).getByText("<img src=x onerror=alert(1)> hola")).toBeInTheDocument();
+    expect(log().querySelector("img, b")).toBeNull();
+    expect(within(log()).queryByText("a picture")).not.toBeInTheDocument();
+    expect(within(log()).queryByText("deleted")).not.toBeInTheDocument();
+    expect(within(log()).getAllByRole("listitem")).toHaveLength(2);
+  });
+
+  it("adds messages and members as they arrive", () => {
+    const client = fakeMatrixClient();
+    const room = partnerRoom();
+    client.rooms.set(ROOM_ID, room);
+    renderRoom(client);
+
+    act(() => {
+      client.changeMembership(room, BOB, "Bob Silva", "join");
+      client.receive(room, room.message(BOB, "¡Hola, Ana!"));
+    });
+
+    expect(within(log()).getByText("¡Hola, Ana!").closest("li")).toHaveTextContent("Bob Silva");
+    expect(
+      within(screen.getByRole("complementary", { name: "Members" })).getByText("Bob Silva"),
+    ).toBeInTheDocument();
+  });
+
+  it("sends a message with Enter and shows it", async () => {
+    const client = fakeMatrixClient();
+    client.rooms.set(ROOM_ID, partnerRoom());
+    const { user } = renderRoom(client);
+
+    const composer = screen.getByRole("textbox", { name: "Message" });
+    await user.type(composer, "Olá, Bob!{Enter}");
+
+    expect(client.sendTextMessage).toHaveBeenCalledWith(ROOM_ID, "Olá, Bob!");
+    expect(composer).toHaveValue("");
+    expect(within(log()).getByText("Olá, Bob!").closest("li")).toHaveClass("message--own");
+  });
+
+  it("keeps Shift+Enter for new lines, and puts the text back if sending failed", async () => {
+    const client = fakeMatrixClient();
+    client.rooms.set(ROOM_ID, partnerRoom());
+    client.sendTextMessage.mockRejectedValueOnce(new Error("Network down"));
+    const { user } = renderRoom(client);
+
+    const composer = screen.getByRole("textbox", { name: "Message" });
+    await user.type(composer, "line one{Shift>}{Enter}{/Shift}line two");
+    expect(client.sendTextMessage).not.toHaveBeenCalled();
+    await user.click(screen.getByRole("button", { name: "Send" }));
+
+    expect(client.sendTextMessage).toHaveBeenCalledWith(ROOM_ID, "line one\nline two");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Couldn't send your message: Network down",
+    );
+    expect(composer).toHaveValue("line one\nline two");
+  });
+
+  it("joins a room the person is invited to as soon as they open it", async () => {
+    const client = fakeMatrixClient();
+    client.rooms.set(ROOM_ID, partnerRoom("invite"));
+    renderRoom(client);
+
+    expect(client.joinRoom).toHaveBeenCalledWith(ROOM_ID);
+    expect(await within(log()).findByText(WELCOME)).toBeInTheDocument();
+    expect(client.joinRoom).toHaveBeenCalledTimes(1);
+  });
+
+  it("waits for an invitation that has not arrived yet, then joins", async () => {
+    const client = fakeMatrixClient();
+    renderRoom(client);
+
+    expect(screen.getByRole("status")).toHaveTextContent("Waiting for your invitation");
+    expect(client.joinRoom).not.toHaveBeenCalled();
+
+    act(() => client.addRoom(partnerRoom("invite")));
+
+    expect(await within(log()).findByText(WELCOME)).toBeInTheDocument();
+    expect(client.joinRoom).toHaveBeenCalledTimes(1);
+  });
+
+  it("says why joining failed and tries again on request", async () => {
+    const client = fakeMatrixClient();
+    client.rooms.set(ROOM_ID, partnerRoom("invite"));
+    client.joinRoom.mockRejectedValueOnce(new Error("M_LIMIT_EXCEEDED"));
+    const { user } = renderRoom(client);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Couldn't join the room: M_LIMIT_EXCEEDED",
+    );
+    await user.click(screen.getByRole("button", { name: "Try again" }));
+
+    expect(await within(log()).findByText(WELCOME)).toBeInTheDocument();
+    expect(client.joinRoom).toHaveBeenCalledTimes(2);
+  });
+
+  it("waits for Matrix, and stops listening to the client when closed", async () => {
+    const { rerender, unmount } = renderRoom(null);
+    expect(screen.getByRole("status")).toHaveTextContent("Connecting to Matrix…");
+
+    const client = fakeMatrixClient();
+    client.rooms.set(ROOM_ID, partnerRoom());
+    rerender(<RoomPage client={client as unknown as MatrixClient} roomId={ROOM_ID} />);
+    await waitFor(() => expect(within(log()).getByText(WELCOME)).toBeInTheDocument());
+    expect(client.listenerCount()).toBeGreaterThan(0);
+
+    unmount();
+    expect(client.listenerCount()).toBe(0);
+  });
+});

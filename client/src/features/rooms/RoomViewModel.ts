@@ -1,0 +1,196 @@
+import type { MatrixClient, MatrixEvent, Room, RoomMember, RoomState } from "matrix-js-sdk";
+import { MatrixEvents } from "../../matrix/sdkValues";
+import {
+  joinedMembers,
+  type RoomMemberView,
+  type RoomMessage,
+  roomName,
+  timelineMessages,
+} from "./roomView";
+
+export type RoomStatus =
+  /** Matrix is not connected yet. */
+  | "connecting"
+  /** The client does not know the room yet (an invite on its way, or no access). */
+  | "waiting"
+  /** Invited, and joining. */
+  | "joining"
+  | "joined"
+  /** Joining failed; `join()` tries again. */
+  | "joinFailed"
+  /** Left, kicked or banned. */
+  | "notMember";
+
+export type RoomSnapshot = {
+  status: RoomStatus;
+  roomId: string;
+  /** Best known name; null until the room is known. */
+  name: string | null;
+  members: RoomMemberView[];
+  messages: RoomMessage[];
+  joinError: string | null;
+  sendError: string | null;
+};
+
+export function emptyRoomSnapshot(roomId: string, status: RoomStatus): RoomSnapshot {
+  return {
+    status,
+    roomId,
+    name: null,
+    members: [],
+    messages: [],
+    joinError: null,
+    sendError: null,
+  };
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The state of one room for the room page, kept up to date from the signed-in client's events:
+ * its name, joined members and text messages. Joins automatically when the person is invited.
+ * Listens only while someone is subscribed.
+ */
+export class RoomViewModel {
+  readonly #client: MatrixClient;
+  readonly #roomId: string;
+  readonly #listeners = new Set<() => void>();
+  #snapshot: RoomSnapshot;
+  #stopListening: (() => void) | null = null;
+  /** Set once an automatic join has been tried, so a failure does not loop. */
+  #autoJoined = false;
+  #joining = false;
+  #joinError: string | null = null;
+  #sendError: string | null = null;
+
+  constructor(client: MatrixClient, roomId: string) {
+    this.#client = client;
+    this.#roomId = roomId;
+    this.#snapshot = this.#describe();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    if (this.#listeners.size === 1) this.#startListening();
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) {
+        this.#stopListening?.();
+        this.#stopListening = null;
+      }
+    };
+  };
+
+  getSnapshot = (): RoomSnapshot => this.#snapshot;
+
+  /** Joins the room (done automatically on an invite; this is for trying again). */
+  async join(): Promise<void> {
+    if (this.#joining) return;
+    this.#autoJoined = true;
+    this.#joining = true;
+    this.#joinError = null;
+    this.#update();
+    try {
+      await this.#client.joinRoom(this.#roomId);
+    } catch (error) {
+      this.#joinError = `Couldn't join the room: ${reason(error)}`;
+    } finally {
+      this.#joining = false;
+      this.#update();
+    }
+  }
+
+  /** Sends a plain-text message; resolves to false (and sets `sendError`) if it failed. */
+  async send(text: string): Promise<boolean> {
+    const body = text.trim();
+    if (body === "") return false;
+    try {
+      await this.#client.sendTextMessage(this.#roomId, body);
+      this.#sendError = null;
+      this.#update();
+      return true;
+    } catch (error) {
+      this.#sendError = `Couldn't send your message: ${reason(error)}`;
+      this.#update();
+      return false;
+    }
+  }
+
+  #startListening() {
+    const client = this.#client;
+    const roomId = this.#roomId;
+    const ifThisRoom = (room: Room | undefined) => {
+      if (room?.roomId === roomId) this.#update();
+    };
+    const onRoomEvent = (_event: MatrixEvent, room: Room | undefined) => ifThisRoom(room);
+    const onMember = (_event: MatrixEvent, member: RoomMember) => {
+      if (member.roomId === roomId) this.#update();
+    };
+    const onMembers = (_event: MatrixEvent, state: RoomState) => {
+      if (state.roomId === roomId) this.#update();
+    };
+
+    client.on(MatrixEvents.Room, ifThisRoom);
+    client.on(MatrixEvents.Timeline, onRoomEvent);
+    client.on(MatrixEvents.TimelineReset, ifThisRoom);
+    client.on(MatrixEvents.LocalEchoUpdated, onRoomEvent);
+    client.on(MatrixEvents.Redaction, onRoomEvent);
+    client.on(MatrixEvents.RoomName, ifThisRoom);
+    client.on(MatrixEvents.MyMembership, ifThisRoom);
+    client.on(MatrixEvents.Members, onMembers);
+    client.on(MatrixEvents.MemberName, onMember);
+    client.on(MatrixEvents.Membership, onMember);
+    this.#stopListening = () => {
+      client.off(MatrixEvents.Room, ifThisRoom);
+      client.off(MatrixEvents.Timeline, onRoomEvent);
+      client.off(MatrixEvents.TimelineReset, ifThisRoom);
+      client.off(MatrixEvents.LocalEchoUpdated, onRoomEvent);
+      client.off(MatrixEvents.Redaction, onRoomEvent);
+      client.off(MatrixEvents.RoomName, ifThisRoom);
+      client.off(MatrixEvents.MyMembership, ifThisRoom);
+      client.off(MatrixEvents.Members, onMembers);
+      client.off(MatrixEvents.MemberName, onMember);
+      client.off(MatrixEvents.Membership, onMember);
+    };
+    // Things may have changed while nobody listened.
+    this.#update();
+  }
+
+  #update() {
+    const room = this.#client.getRoom(this.#roomId);
+    if (room?.getMyMembership() === "invite" && !this.#autoJoined) {
+      void this.join(); // Updates the snapshot itself.
+      return;
+    }
+    this.#snapshot = this.#describe();
+    for (const listener of this.#listeners) listener();
+  }
+
+  #describe(): RoomSnapshot {
+    const room = this.#client.getRoom(this.#roomId);
+    const base = {
+      ...emptyRoomSnapshot(this.#roomId, this.#status(room)),
+      joinError: this.#joinError,
+      sendError: this.#sendError,
+    };
+    if (!room) return base;
+    const me = this.#client.getUserId() ?? "";
+    return {
+      ...base,
+      name: roomName(room, me),
+      members: joinedMembers(room),
+      messages: timelineMessages(room, me),
+    };
+  }
+
+  #status(room: Room | null): RoomStatus {
+    const membership = room?.getMyMembership();
+    if (membership === "join") return "joined";
+    if (this.#joining) return "joining";
+    if (this.#joinError !== null) return "joinFailed";
+    if (membership === "invite") return "joining";
+    return room ? "notMember" : "waiting";
+  }
+}

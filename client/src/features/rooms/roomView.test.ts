@@ -1,0 +1,41 @@
+import type { Room } from "matrix-js-sdk";
+import { describe, expect, it } from "vitest";
+import { FakeRoom } from "../../test/fakeMatrixSdk";
+import { roomName } from "./roomView";
+
+const ANA = "@ana:example.org";
+
+function room(creator: string, members: Array<[string, string, string]>, sdkName = "SDK name") {
+  const fake = new FakeRoom("!r:example.org", { myUserId: ANA, creator, name: sdkName });
+  for (const [id, name, membership] of members) fake.setMember(id, name, membership);
+  return fake as unknown as Room;
+}
+
+describe("roomName", () => {
+  it("names a two-person room after the other person", () => {
+    const direct = room("@bob:example.org", [
+      [ANA, "Ana", "join"],
+      ["@bob:example.org", "Bob", "join"],
+    ]);
+    expect(roomName(direct, ANA)).toBe("Bob");
+  });
+
+  it("names a room the bot set up for two people after the partner, invited or joined", () => {
+    const partners = room("@xstream:example.org", [
+      ["@xstream:example.org", "Xstream", "join"],
+      [ANA, "Ana", "join"],
+      ["@bob:example.org", "Bob", "invite"],
+    ]);
+    expect(roomName(partners, ANA)).toBe("Bob");
+  });
+
+  it("falls back to the SDK's name for groups, and ignores people who left", () => {
+    const group = room(ANA, [
+      [ANA, "Ana", "join"],
+      ["@bob:example.org", "Bob", "join"],
+      ["@carla:example.org", "Carla", "join"],
+      ["@dan:example.org", "Dan", "leave"],
+    ]);
+    expect(roomName(group, ANA)).toBe("SDK name");
+  });
+});
