@@ -332,6 +332,16 @@ describe("the bot", () => {
     expect(greeting?.body).toMatch(/help/);
     expect(greeting?.msgtype).toBe("m.notice");
     expect(greeting?.formattedBody).toBeDefined();
+    // Clients show a name, not the bare user id.
+    await eventually(async () => {
+      const { displayname } = await matrixRequest<{ displayname?: string }>(
+        stack.publicUrl,
+        "GET",
+        `/_matrix/client/v3/profile/${encodeURIComponent(BOT)}/displayname`,
+        { token: dave.accessToken },
+      );
+      return displayname === "Xstream" ? true : undefined;
+    }, "the bot's display name");
   });
 
   it("answers malformed commands with what it expected", async () => {

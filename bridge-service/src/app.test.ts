@@ -60,6 +60,7 @@ function harness(overrides: Partial<AppDeps> = {}): Harness {
     async defaultRoomVersion() {
       return "12";
     },
+    async setBotDisplayName() {},
   };
   startBot({
     events,

@@ -39,6 +39,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 /** How often Matrix work that failed earlier (profile fields, partner rooms) is retried. */
 const MATRIX_CATCH_UP_INTERVAL_MS = 30_000;
+const BOT_DISPLAY_NAME = "Xstream";
 
 function authSettingsFrom(config: BridgeConfig): AuthSettings {
   return {
@@ -94,12 +95,22 @@ function startPruning(auth: AuthContext, logger: Logger): () => void {
  * Retries Matrix side effects whose first attempt failed (Synapse restarting, say): PostgreSQL
  * holds what was accepted, this makes Matrix catch up. Runs at start-up and then periodically.
  */
-function startMatrixCatchUp(partners: PartnerContext, logger: Logger): () => void {
+function startMatrixCatchUp(
+  partners: PartnerContext,
+  bot: { homeserver: HomeserverClient; userId: string },
+  logger: Logger,
+): () => void {
   let running = false;
+  let botNamed = false;
   const catchUp = async () => {
     if (running) return;
     running = true;
     try {
+      if (!botNamed) {
+        // Clients show "Xstream" instead of the bare @xstream:server id.
+        await bot.homeserver.setBotDisplayName(bot.userId, BOT_DISPLAY_NAME);
+        botNamed = true;
+      }
       const published = await publishPendingProfiles(partners);
       const rooms = await createMissingPartnerRooms(partners);
       if (published || rooms) logger.info({ published, rooms }, "caught up with Matrix");
@@ -232,7 +243,11 @@ async function main(): Promise<void> {
   logger.info(`bridge-service listening on http://${config.http.host}:${config.http.port}`);
 
   void pingHomeserverOnce(homeserver, logger);
-  const stopCatchUp = startMatrixCatchUp(partners, logger);
+  const stopCatchUp = startMatrixCatchUp(
+    partners,
+    { homeserver, userId: config.matrix.botUserId },
+    logger,
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

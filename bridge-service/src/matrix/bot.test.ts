@@ -113,6 +113,7 @@ function setup(options: { joinRoom?: HomeserverClient["joinRoom"]; failSend?: bo
     createRoom: async () => "!unused:localhost",
     displayNameOf: async () => undefined,
     defaultRoomVersion: async () => "12",
+    setBotDisplayName: async () => {},
   };
   const botStore = createInMemoryBotStore();
   const logs: Record<string, unknown>[] = [];

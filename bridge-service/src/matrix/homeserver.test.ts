@@ -59,6 +59,16 @@ describe("createHomeserverClient", () => {
     expect(new Headers(calls[0]?.init?.headers).get("authorization")).toBe(`Bearer ${AS_TOKEN}`);
   });
 
+  it("names the bot through its own profile", async () => {
+    const { client, calls } = clientAnswering(200, {});
+    await client.setBotDisplayName("@xstream:localhost", "Xstream");
+    expect(calls[0]?.url).toBe(
+      "http://127.0.0.1:8008/_matrix/client/v3/profile/%40xstream%3Alocalhost/displayname",
+    );
+    expect(calls[0]?.init?.method).toBe("PUT");
+    expect(calls[0]?.init?.body).toBe(JSON.stringify({ displayname: "Xstream" }));
+  });
+
   it("creates rooms and resolves with their id", async () => {
     const { client, calls } = clientAnswering(200, { room_id: "!new:localhost" });
     const body = { preset: "private_chat" as const, is_direct: true, invite: ["@a:localhost"] };

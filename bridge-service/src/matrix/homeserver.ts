@@ -27,6 +27,8 @@ export interface HomeserverClient {
   displayNameOf(userId: string): Promise<string | undefined>;
   /** The room version the homeserver gives new rooms (from /capabilities). */
   defaultRoomVersion(): Promise<string>;
+  /** Sets the display name of the appservice's own user (the bot). */
+  setBotDisplayName(userId: string, displayName: string): Promise<void>;
 }
 
 /** The `POST /createRoom` fields the bridge uses; anything else in the spec may be added. */
@@ -107,6 +109,11 @@ export function createHomeserverClient({
         if (error instanceof HomeserverError && error.status === 404) return undefined;
         throw error;
       }
+    },
+    async setBotDisplayName(userId, displayName) {
+      await call("PUT", `/_matrix/client/v3/profile/${encodeURIComponent(userId)}/displayname`, {
+        displayname: displayName,
+      });
     },
     async defaultRoomVersion() {
       const json = await get("/_matrix/client/v3/capabilities");

@@ -85,6 +85,7 @@ function setup(options: { roomVersion?: string; failSend?: boolean } = {}) {
       versionLookups++;
       return options.roomVersion ?? "12";
     },
+    async setBotDisplayName() {},
   };
   const synapseAdmin = createInMemorySynapseAdmin("hs");
   const botStore = createInMemoryBotStore();
