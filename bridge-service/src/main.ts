@@ -106,11 +106,14 @@ function startMatrixCatchUp(
     if (running) return;
     running = true;
     try {
-      if (!botNamed) {
-        // Clients show "Xstream" instead of the bare @xstream:server id.
-        await bot.homeserver.setBotDisplayName(bot.userId, BOT_DISPLAY_NAME);
-        botNamed = true;
-      }
+      // Clients show "Xstream" instead of the bare @xstream:server id.
+      botNamed ||= await bot.homeserver.setBotDisplayName(bot.userId, BOT_DISPLAY_NAME).then(
+        () => true,
+        (error: unknown) => {
+          logger.warn({ err: error }, "naming the bot failed; retrying later");
+          return false;
+        },
+      );
       const published = await publishPendingProfiles(partners);
       const rooms = await createMissingPartnerRooms(partners);
       if (published || rooms) logger.info({ published, rooms }, "caught up with Matrix");
@@ -149,23 +152,36 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-/** Start-up check that Synapse can reach us with our tokens; informative, never fatal. */
-async function pingHomeserverOnce(homeserver: HomeserverClient, logger: Logger): Promise<void> {
-  try {
-    const { durationMs } = await homeserver.pingHomeserver(`startup-${Date.now()}`);
-    logger.info({ durationMs }, "homeserver ping round-trip ok");
-  } catch (error) {
-    // Usually "connection refused" while Synapse starts: one readable line, no stack.
-    const reason =
-      error instanceof Error
-        ? [error.message, error.cause instanceof Error ? error.cause.message : undefined]
-            .filter(Boolean)
-            .join(": ")
-        : String(error);
-    logger.warn(
-      { reason },
-      "homeserver ping failed: Synapse may not be up yet, or its appservice registration (url, tokens) does not match this bridge",
-    );
+/** Delays between start-up pings while Synapse comes up (it often starts after us). */
+const HOMESERVER_PING_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+
+/**
+ * Pings the homeserver, which pings us back with our tokens, until both directions work; then
+ * resolves. A wrong registration keeps failing, so each failure is logged (once the homeserver
+ * answers at all, the reason says which side is wrong). Never rejects.
+ */
+async function waitForHomeserver(homeserver: HomeserverClient, logger: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { durationMs } = await homeserver.pingHomeserver(`startup-${Date.now()}`);
+      logger.info({ durationMs }, "homeserver ping round-trip ok");
+      return;
+    } catch (error) {
+      // Usually "connection refused" while Synapse starts: one readable line, no stack.
+      const reason =
+        error instanceof Error
+          ? [error.message, error.cause instanceof Error ? error.cause.message : undefined]
+              .filter(Boolean)
+              .join(": ")
+          : String(error);
+      const delay =
+        HOMESERVER_PING_DELAYS_MS[Math.min(attempt, HOMESERVER_PING_DELAYS_MS.length - 1)];
+      logger[attempt < 3 ? "debug" : "warn"](
+        { reason, retryInMs: delay },
+        "homeserver ping failed: Synapse may not be up yet, or its appservice registration (url, tokens) does not match this bridge",
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+    }
   }
 }
 
@@ -242,14 +258,18 @@ async function main(): Promise<void> {
   await listen(httpServer, config.http.host, config.http.port);
   logger.info(`bridge-service listening on http://${config.http.host}:${config.http.port}`);
 
-  void pingHomeserverOnce(homeserver, logger);
-  const stopCatchUp = startMatrixCatchUp(
-    partners,
-    { homeserver, userId: config.matrix.botUserId },
-    logger,
-  );
-
   let stopping = false;
+  let stopCatchUp = () => {};
+  // Matrix work (naming the bot, profiles and rooms left over from before) waits for Synapse.
+  void waitForHomeserver(homeserver, logger).then(() => {
+    if (stopping) return;
+    stopCatchUp = startMatrixCatchUp(
+      partners,
+      { homeserver, userId: config.matrix.botUserId },
+      logger,
+    );
+  });
+
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
