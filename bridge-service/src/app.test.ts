@@ -1,8 +1,6 @@
-import { Writable } from "node:stream";
 import request from "supertest";
 import { describe, expect, it, vi } from "vitest";
 import { type AppDeps, createApp } from "./app.js";
-import { createLogger } from "./logger.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
 import { startBot } from "./matrix/bot.js";
 import type { ClientEvent } from "./matrix/events.js";
@@ -11,6 +9,7 @@ import { createInMemoryBotStore } from "./store/botStore.js";
 import { createInMemoryTransactionStore } from "./store/inMemoryTransactionStore.js";
 import type { TransactionStore } from "./store/transactionStore.js";
 import { authAppDeps, createTestAuth } from "./testing/authHarness.js";
+import { createCapturedLogger } from "./testing/capturedLogger.js";
 import { createUnusedPartnerContext } from "./testing/partnerHarness.js";
 
 const HS_TOKEN = "hs-token-0123456789abcdef0123456789abcdef";
@@ -27,14 +26,7 @@ interface Harness {
 }
 
 function harness(overrides: Partial<AppDeps> = {}): Harness {
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
-  const logger = createLogger("debug", sink);
+  const { logger, lines: logs } = createCapturedLogger();
   const store = createInMemoryTransactionStore();
   const events = new AppserviceEvents((error) => {
     throw error;

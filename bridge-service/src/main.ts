@@ -107,13 +107,15 @@ function startMatrixCatchUp(
     running = true;
     try {
       // Clients show "Xstream" instead of the bare @xstream:server id.
-      botNamed ||= await bot.homeserver.setBotDisplayName(bot.userId, BOT_DISPLAY_NAME).then(
-        () => true,
-        (error: unknown) => {
-          logger.warn({ err: error }, "naming the bot failed; retrying later");
-          return false;
-        },
-      );
+      if (!botNamed) {
+        botNamed = await bot.homeserver.setBotDisplayName(bot.userId, BOT_DISPLAY_NAME).then(
+          () => true,
+          (error: unknown) => {
+            logger.warn({ err: error }, "naming the bot failed; retrying later");
+            return false;
+          },
+        );
+      }
       const published = await publishPendingProfiles(partners);
       const rooms = await createMissingPartnerRooms(partners);
       if (published || rooms) logger.info({ published, rooms }, "caught up with Matrix");

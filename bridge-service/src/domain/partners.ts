@@ -1,8 +1,4 @@
-import type {
-  PartnerRequestRecord,
-  PartnershipRecord,
-  ReportRecord,
-} from "../store/partnerStore.js";
+import type { PartnerRequestRecord, PartnershipRecord } from "../store/partnerStore.js";
 import { primaryLanguage } from "./languages.js";
 import {
   isReciprocal,
@@ -447,10 +443,6 @@ export async function listBlocks(ctx: PartnerContext, userId: string) {
   return ctx.partners.blocksOf(userId);
 }
 
-function reportView(record: ReportRecord): ReportView {
-  return { ...record };
-}
-
 const EVENT_ID = /^\$[^\s]{1,254}$/;
 const ROOM_ID = /^![^\s:]+:[^\s]+$/;
 
@@ -504,9 +496,9 @@ export async function reportUser(
     ctx.now(),
   );
   ctx.logger.info({ reportId: record.id }, "report filed");
-  return reportView(record);
+  return record;
 }
 
 export async function listReports(ctx: PartnerContext, limit = 200): Promise<ReportView[]> {
-  return (await ctx.partners.listReports(limit)).map(reportView);
+  return ctx.partners.listReports(limit);
 }

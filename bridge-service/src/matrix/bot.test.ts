@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Suggestion } from "../domain/matching.js";
 import type {
@@ -9,8 +8,8 @@ import type {
 import * as partners from "../domain/partners.js";
 import { emptyProfileInput, type Profile, validateProfileInput } from "../domain/profiles.js";
 import { Refusal } from "../domain/refusal.js";
-import { createLogger } from "../logger.js";
 import { createInMemoryBotStore } from "../store/botStore.js";
+import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { AppserviceEvents } from "./appserviceEvents.js";
 import { startBot } from "./bot.js";
 import type { ClientEvent } from "./events.js";
@@ -116,16 +115,7 @@ function setup(options: { joinRoom?: HomeserverClient["joinRoom"]; failSend?: bo
     setBotDisplayName: async () => {},
   };
   const botStore = createInMemoryBotStore();
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    "debug",
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(JSON.parse(chunk.toString()));
-        done();
-      },
-    }),
-  );
+  const { logger, records } = createCapturedLogger();
   const stop = startBot({
     events,
     homeserver,
@@ -147,7 +137,7 @@ function setup(options: { joinRoom?: HomeserverClient["joinRoom"]; failSend?: bo
     return String(sent[before]?.content.body);
   }
 
-  return { events, join, sleeps, sent, botStore, logs, say, stop };
+  return { events, join, sleeps, sent, botStore, logs: records, say, stop };
 }
 
 /** A bot whose DM with Ana (and a remote learner) already exists. */
@@ -338,7 +328,9 @@ describe("startBot: which messages it answers", () => {
   it("keeps answering when a reply cannot be sent", async () => {
     const { events, logs } = await withDirectRooms({ failSend: true });
     events.emit("event", message("help"));
-    await until(() => expect(logs.some((log) => log.msg === "could not send a reply")).toBe(true));
+    await until(() =>
+      expect(logs().some((log) => log.msg === "could not send a reply")).toBe(true),
+    );
   });
 });
 
@@ -420,7 +412,7 @@ describe("startBot: profile commands", () => {
     const { say, logs } = await withDirectRooms();
     vi.mocked(partners.getProfile).mockRejectedValueOnce(new Error("connection reset"));
     expect(await say("profile")).toMatch(/Something went wrong on our side, please try again/);
-    expect(logs).toContainEqual(
+    expect(logs()).toContainEqual(
       expect.objectContaining({ level: 50, msg: "bot command failed", command: "profile" }),
     );
   });

@@ -1,9 +1,8 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { NewPartnership, PartnerRequestView } from "../domain/partnerContext.js";
 import type { Profile } from "../domain/profiles.js";
-import { createLogger } from "../logger.js";
 import { createInMemoryBotStore } from "../store/botStore.js";
+import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { type CreateRoomBody, type HomeserverClient, HomeserverError } from "./homeserver.js";
 import { createInMemorySynapseAdmin } from "./inMemorySynapseAdmin.js";
 import {
@@ -89,16 +88,7 @@ function setup(options: { roomVersion?: string; failSend?: boolean } = {}) {
   };
   const synapseAdmin = createInMemorySynapseAdmin("hs");
   const botStore = createInMemoryBotStore();
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    "debug",
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(JSON.parse(chunk.toString()));
-        done();
-      },
-    }),
-  );
+  const { logger, records } = createCapturedLogger();
   const matrix = createPartnerMatrix({
     homeserver,
     synapseAdmin,
@@ -113,7 +103,7 @@ function setup(options: { roomVersion?: string; failSend?: boolean } = {}) {
     created,
     synapseAdmin,
     botStore,
-    logs,
+    logs: records,
     versionLookups: () => versionLookups,
   };
 }
@@ -206,7 +196,7 @@ describe("createPartnerMatrix", () => {
     it("returns the room even if the welcome cannot be posted", async () => {
       const { matrix, logs } = setup({ failSend: true });
       await expect(matrix.createPartnerRoom(partnership)).resolves.toBe("!room1:hs");
-      expect(logs.some((log) => log.msg === "could not post the welcome message")).toBe(true);
+      expect(logs().some((log) => log.msg === "could not post the welcome message")).toBe(true);
     });
   });
 
@@ -248,7 +238,7 @@ describe("createPartnerMatrix", () => {
       const { matrix, botStore, logs } = setup({ failSend: true });
       await botStore.rememberDirectRoom("@ana:hs", "!anadm:hs");
       await expect(matrix.tellRequestAccepted(request, "!r:hs")).resolves.toBeUndefined();
-      expect(logs).toContainEqual(
+      expect(logs()).toContainEqual(
         expect.objectContaining({ level: 40, msg: "could not tell a learner through the bot" }),
       );
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { PartnerRequestStatus } from "../domain/partnerContext.js";
+import type { PartnerRequestStatus, ReportView } from "../domain/partnerContext.js";
 import { withTransaction } from "./database.js";
 
 export interface PartnerRequestRecord {
@@ -25,15 +25,8 @@ export interface BlockRecord {
   createdAt: Date;
 }
 
-export interface ReportRecord {
-  id: string;
-  reporter: string;
-  reported: string;
-  reason: string;
-  eventIds: string[];
-  roomId: string | undefined;
-  createdAt: Date;
-}
+/** Reports are stored as moderators see them. */
+export type ReportRecord = ReportView;
 
 /** Why a request could not be stored; checked under a lock on the recipient. */
 export type RequestRefusal = "request_exists" | "connected" | "blocked" | "recipient_full";

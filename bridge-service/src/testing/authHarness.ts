@@ -1,6 +1,3 @@
-// Test wiring for the account/session code: in-memory stores, a fake Synapse and a controllable
-// clock. Imported by tests only (excluded from the build).
-import { Writable } from "node:stream";
 import { type AppDeps, createApp } from "../app.js";
 import {
   ACCESS_TOKEN_AUDIENCE,
@@ -33,6 +30,7 @@ import {
 } from "../store/inMemorySessionStore.js";
 import { createInMemoryTransactionStore } from "../store/inMemoryTransactionStore.js";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
+import { createCapturedLogger } from "./capturedLogger.js";
 import { createUnusedPartnerContext } from "./partnerHarness.js";
 
 export const SERVER_NAME = "localhost";
@@ -159,16 +157,7 @@ export function authAppDeps(
 export function createTestApp(
   options: { settings?: Partial<AuthSettings>; relay?: AppDeps["relayLogin"] } = {},
 ) {
-  const logs: string[] = [];
-  const logger = createLogger(
-    "debug",
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = createCapturedLogger();
   const testAuth = createTestAuth({ settings: options.settings, logger });
   const login = createFakeLoginRelay();
   const app = createApp({
