@@ -24,7 +24,7 @@ import {
 import { Refusal } from "./refusal.js";
 
 /** How many reciprocal candidates, most recently active first, are scored per request. */
-export const CANDIDATE_POOL = 300;
+export const CANDIDATE_POOL = 200;
 export const MAX_SUGGESTIONS = 50;
 /** A room creation that has not finished after this long is assumed dead and retried. */
 export const ROOM_CREATION_STALE_MS = 2 * 60_000;
