@@ -5,6 +5,7 @@ import { memorySessionHint } from "../features/auth/sessionHint";
 import { ANA, FakeBridge, json } from "../test/fakeBridge";
 import { FakeRoom, fakeMatrixSdk } from "../test/fakeMatrixSdk";
 import { CARLA, LANGUAGES, partnerRequest, profile, suggestion } from "../test/fakePartners";
+import { FakeRoomListClient, joinedRoom } from "../test/fakeRoomList";
 import { App } from "./App";
 import { createAppServices } from "./services";
 
@@ -219,6 +220,41 @@ describe("App", () => {
     await waitFor(() => expect(heading).toHaveFocus());
     expect(window.location.pathname).toBe("/partners/requests");
     expect(await screen.findByText("Carla Ruiz")).toBeInTheDocument();
+  });
+
+  it("lists the chats under Chats, right after Home", async () => {
+    const bridge = FakeBridge.signedIn();
+    window.history.replaceState(null, "", "/");
+    const matrix = fakeMatrixSdk();
+    const client = new FakeRoomListClient(ANA.matrixUserId);
+    client.rooms.set(
+      "!book:example.org",
+      joinedRoom("!book:example.org", [], { explicitName: "Book club" }),
+    );
+    const sdk = { ...matrix.sdk, createClient: () => client.asClient() };
+    const services = createAppServices({
+      fetch: bridge.fetch,
+      locks: null,
+      loadSdk: async () => sdk,
+      hint: memorySessionHint(true),
+      origin: "http://localhost:3000",
+    });
+    const user = userEvent.setup();
+    render(<App services={services} />);
+
+    const nav = await screen.findByRole("navigation", { name: "Main" });
+    const links = within(nav).getAllByRole("link");
+    expect(links.slice(0, 2).map((link) => link.textContent)).toEqual(["Home", "Chats"]);
+    await user.click(within(nav).getByRole("link", { name: "Chats" }));
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Chats" })).toBeInTheDocument();
+    expect(window.location.pathname).toBe("/chats");
+    expect(within(nav).getByRole("link", { name: "Chats" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+    await user.click(await screen.findByRole("link", { name: "Book club" }));
+    expect(window.location.pathname).toBe("/rooms/!book%3Aexample.org");
   });
 
   it("opens a partner's room from its address", async () => {

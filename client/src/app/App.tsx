@@ -39,6 +39,9 @@ const RequestsPage = lazy(() =>
 const PartnersPage = lazy(() =>
   import("../features/partners/PartnersPage").then((m) => ({ default: m.PartnersPage })),
 );
+const ChatsPage = lazy(() =>
+  import("../features/roomList/ChatsPage").then((m) => ({ default: m.ChatsPage })),
+);
 const RoomPage = lazy(() =>
   import("../features/rooms/RoomPage").then((m) => ({ default: m.RoomPage })),
 );
@@ -102,6 +105,8 @@ function SignedInScreen({ screen, path, user }: { screen: Screen; path: string; 
   switch (screen) {
     case "home":
       return <HomeScreen user={user} />;
+    case "chats":
+      return <ChatsScreen />;
     case "settings":
       return <SettingsScreen user={user} />;
     case "welcome":
@@ -232,6 +237,11 @@ function HomeScreen({ user }: { user: User }) {
 function PartnersScreen() {
   const { client } = useMatrixClient();
   return <PartnersPage matrixClient={client} />;
+}
+
+function ChatsScreen() {
+  const { client } = useMatrixClient();
+  return <ChatsPage client={client} />;
 }
 
 function RoomScreen({ roomId }: { roomId: string }) {

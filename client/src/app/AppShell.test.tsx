@@ -31,7 +31,20 @@ describe("AppShell", () => {
       within(nav)
         .getAllByRole("link")
         .map((link) => link.getAttribute("href")),
-    ).toEqual(["/", "/partners/find", "/partners/requests", "/partners", "/profile", "/settings"]);
+    ).toEqual([
+      "/",
+      "/chats",
+      "/partners/find",
+      "/partners/requests",
+      "/partners",
+      "/profile",
+      "/settings",
+    ]);
+    expect(
+      within(nav)
+        .getAllByRole("link")
+        .map((link) => link.textContent),
+    ).toEqual(["Home", "Chats", "Find partners", "Requests", "Partners", "Profile", "Settings"]);
     expect(within(nav).getByRole("link", { name: "Partners" })).toHaveAttribute(
       "aria-current",
       "page",

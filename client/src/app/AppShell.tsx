@@ -21,6 +21,7 @@ export type AppShellProps = {
 
 const NAVIGATION = [
   { to: PATHS.home, label: "Home" },
+  { to: PATHS.chats, label: "Chats" },
   { to: PATHS.findPartners, label: "Find partners" },
   { to: PATHS.requests, label: "Requests" },
   { to: PATHS.partners, label: "Partners" },

@@ -47,14 +47,22 @@ describe("resolveScreen", () => {
     });
   });
 
-  it("knows the partner pages and rooms, all of them private", () => {
-    const screens = ["/welcome", "/profile", "/partners/find", "/partners/requests", "/partners"];
+  it("knows the partner pages, chats and rooms, all of them private", () => {
+    const screens = [
+      "/welcome",
+      "/profile",
+      "/partners/find",
+      "/partners/requests",
+      "/partners",
+      "/chats",
+    ];
     expect(screens.map((path) => resolveScreen(signedIn, path, null).screen)).toEqual([
       "welcome",
       "profile",
       "findPartners",
       "requests",
       "partners",
+      "chats",
     ]);
     expect(resolveScreen(signedIn, "/rooms/!abc%3Aexample.org", null)).toEqual({
       screen: "room",

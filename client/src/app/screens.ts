@@ -6,6 +6,7 @@ export type Screen =
   | "signIn"
   | "signUp"
   | "home"
+  | "chats"
   | "settings"
   | "welcome"
   | "profile"
@@ -18,6 +19,7 @@ type SignedInScreen = Exclude<Screen, "loading" | "signIn" | "signUp">;
 
 const SIGNED_IN_SCREENS: Record<string, SignedInScreen> = {
   [PATHS.home]: "home",
+  [PATHS.chats]: "chats",
   [PATHS.settings]: "settings",
   [PATHS.welcome]: "welcome",
   [PATHS.profile]: "profile",

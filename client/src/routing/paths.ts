@@ -1,6 +1,7 @@
 /** The app's in-app paths, for links and redirects. */
 export const PATHS = {
   home: "/",
+  chats: "/chats",
   settings: "/settings",
   welcome: "/welcome",
   profile: "/profile",

@@ -1,3 +1,5 @@
+import { vi } from "vitest";
+
 /**
  * Stand-ins for the matrix-js-sdk Room, RoomMember and MatrixEvent: only what the app reads,
  * with setters tests use to change them. A FakeMatrixClient holds them and emits the events.
@@ -10,6 +12,8 @@ export class FakeRoomMember {
     public name: string,
     public membership: string,
   ) {}
+  /** Set by a typing notification (`RoomMember.typing`). */
+  typing = false;
 }
 
 export type FakeEventFields = {
@@ -24,6 +28,9 @@ export type FakeEventFields = {
   /** Local echo state (`MatrixEvent.status`); null once the server has the event. */
   status?: string | null;
   redacted?: boolean;
+  /** An encrypted event: "failed" could not be decrypted, "pending" is still being decrypted. */
+  decryption?: "failed" | "pending";
+  roomId?: string;
 };
 
 let nextEvent = 1;
@@ -51,11 +58,23 @@ export class FakeMatrixEvent {
   getContent() {
     return this.fields.content;
   }
+  getOriginalContent() {
+    return this.fields.content;
+  }
+  getRoomId() {
+    return this.fields.roomId;
+  }
+  isEncrypted() {
+    return this.fields.decryption !== undefined;
+  }
+  isDecryptionFailure() {
+    return this.fields.decryption === "failed";
+  }
   getSender() {
     return this.fields.sender;
   }
   getTs() {
-    return this.fields.ts ?? Date.UTC(2025, 0, 6, 18, 0);
+    return this.fields.ts ?? Date.UTC(2025, 0, 6, 12, 0);
   }
   getStateKey() {
     return this.fields.stateKey;
@@ -74,6 +93,12 @@ export class FakeRoom {
   readonly members = new Map<string, FakeRoomMember>();
   readonly events: FakeMatrixEvent[] = [];
   readonly state = new Map<string, FakeMatrixEvent>();
+  /** Older events the server still has, oldest first; `paginateBack` moves them in. */
+  readonly olderEvents: FakeMatrixEvent[] = [];
+  /** The back-pagination token; null once the start of the room is loaded. */
+  backToken: string | null = null;
+  /** Where each user's read receipt points (user id → event id). */
+  readonly receipts = new Map<string, string>();
 
   constructor(
     roomId: string,
@@ -109,6 +134,65 @@ export class FakeRoom {
     return old;
   }
 
+  /** Any event from a member, appended to the live timeline. */
+  event(
+    sender: string,
+    type: string,
+    content: Record<string, unknown>,
+    extra: Partial<FakeEventFields> = {},
+  ): FakeMatrixEvent {
+    const event = new FakeMatrixEvent(
+      { id: `$event${nextEvent++}`, type, sender, content, roomId: this.roomId, ...extra },
+      this.members.get(sender) ?? null,
+    );
+    this.events.push(event);
+    return event;
+  }
+
+  /** An `m.reaction` annotation of `targetId`. */
+  reaction(sender: string, targetId: string, key: string, extra: Partial<FakeEventFields> = {}) {
+    return this.event(
+      sender,
+      "m.reaction",
+      { "m.relates_to": { rel_type: "m.annotation", event_id: targetId, key } },
+      extra,
+    );
+  }
+
+  /** An `m.replace` edit of `targetId`. */
+  edit(sender: string, targetId: string, newBody: string, extra: Partial<FakeEventFields> = {}) {
+    return this.event(
+      sender,
+      "m.room.message",
+      {
+        msgtype: "m.text",
+        body: `* ${newBody}`,
+        "m.new_content": { msgtype: "m.text", body: newBody },
+        "m.relates_to": { rel_type: "m.replace", event_id: targetId },
+      },
+      extra,
+    );
+  }
+
+  /** Redacts an event in place, like the SDK when the redaction arrives. */
+  redact(event: FakeMatrixEvent) {
+    event.fields.redacted = true;
+    event.fields.content = {};
+  }
+
+  /** Moves `userId`'s read receipt to `eventId`. */
+  setReadUpTo(userId: string, eventId: string) {
+    this.receipts.set(userId, eventId);
+  }
+
+  /** Brings up to `limit` older events into the timeline; false once the start is reached. */
+  paginateBack(limit: number): boolean {
+    const page = this.olderEvents.splice(Math.max(0, this.olderEvents.length - limit));
+    this.events.unshift(...page);
+    if (this.olderEvents.length === 0) this.backToken = null;
+    return this.backToken !== null;
+  }
+
   /** A text message (or another msgtype) from a member, appended to the live timeline. */
   message(
     sender: string,
@@ -122,6 +206,7 @@ export class FakeRoom {
         type: "m.room.message",
         sender,
         content: { msgtype, body },
+        roomId: this.roomId,
         ...fields,
       },
       this.members.get(sender) ?? null,
@@ -145,13 +230,69 @@ export class FakeRoom {
   getCreator() {
     return this.creator;
   }
+  getUsersReadUpTo(event: FakeMatrixEvent) {
+    return [...this.receipts].filter(([, id]) => id === event.getId()).map(([userId]) => userId);
+  }
+  getEventReadUpTo(userId: string) {
+    return this.receipts.get(userId) ?? null;
+  }
   getLiveTimeline() {
     return {
       getEvents: () => this.events,
+      getPaginationToken: (direction: string) => (direction === "b" ? this.backToken : null),
       getState: () => ({
         getStateEvents: (type: string, stateKey: string) =>
           this.state.get(`${type}|${stateKey}`) ?? null,
       }),
     };
   }
+}
+
+/** What a FakeMatrixClient offers that the timeline helpers need (no import: no cycle). */
+type TimelineHost = {
+  rooms: Map<string, FakeRoom>;
+  getUserId(): string | null;
+  emit(event: string, ...args: unknown[]): void;
+};
+
+/**
+ * The timeline calls of a MatrixClient, added to a fake client as spies: scroll-back, reactions,
+ * redactions and read receipts, each behaving like the SDK once the server answered.
+ */
+export function withTimelineApi<C extends TimelineHost>(client: C) {
+  const fn = vi.fn;
+  const me = () => client.getUserId() ?? "";
+  const api = {
+    paginateEventTimeline: fn(
+      async (_timeline: unknown, opts: { backwards?: boolean; limit?: number }) => {
+        const room = [...client.rooms.values()].find((candidate) => candidate.backToken !== null);
+        if (!room || !opts.backwards) return false;
+        const more = room.paginateBack(opts.limit ?? 30);
+        client.emit("Room.timeline", room.events[0], room, true, false, { liveEvent: false });
+        return more;
+      },
+    ),
+    sendEvent: fn(async (roomId: string, type: string, content: Record<string, unknown>) => {
+      const room = client.rooms.get(roomId);
+      if (!room) throw new Error("Unknown room");
+      const event = room.event(me(), type, content);
+      client.emit("Room.timeline", event, room, false, false, { liveEvent: true });
+      return { event_id: event.getId() };
+    }),
+    redactEvent: fn(async (roomId: string, eventId: string) => {
+      const room = client.rooms.get(roomId);
+      const event = room?.events.find((candidate) => candidate.getId() === eventId);
+      if (!room || !event) throw new Error("Unknown event");
+      room.redact(event);
+      client.emit("Room.redaction", event, room);
+      return { event_id: `$redaction-of-${eventId}` };
+    }),
+    sendReadReceipt: fn(async (event: FakeMatrixEvent) => {
+      const room = client.rooms.get(event.getRoomId() ?? "");
+      const id = event.getId();
+      if (room && id) room.setReadUpTo(me(), id);
+      return {};
+    }),
+  };
+  return Object.assign(client, api);
 }

@@ -62,6 +62,15 @@ export class FakeMatrixClient {
     return this.options.userId ?? null;
   }
 
+  getRooms(): unknown[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Like the SDK before the first sync. */
+  getSyncState(): string | null {
+    return null;
+  }
+
   getRoom(roomId: string | undefined) {
     return (roomId && this.rooms.get(roomId)) || null;
   }

@@ -1,12 +1,6 @@
 import type { MatrixClient, MatrixEvent, Room, RoomMember, RoomState } from "matrix-js-sdk";
 import { MatrixEvents } from "../../matrix/sdkValues";
-import {
-  joinedMembers,
-  type RoomMemberView,
-  type RoomMessage,
-  roomName,
-  timelineMessages,
-} from "./roomView";
+import { joinedMembers, type RoomMemberView, roomName } from "./roomView";
 
 export type RoomStatus =
   /** Matrix is not connected yet. */
@@ -27,9 +21,7 @@ export type RoomSnapshot = {
   /** Best known name; null until the room is known. */
   name: string | null;
   members: RoomMemberView[];
-  messages: RoomMessage[];
   joinError: string | null;
-  sendError: string | null;
 };
 
 export function emptyRoomSnapshot(roomId: string, status: RoomStatus): RoomSnapshot {
@@ -38,9 +30,7 @@ export function emptyRoomSnapshot(roomId: string, status: RoomStatus): RoomSnaps
     roomId,
     name: null,
     members: [],
-    messages: [],
     joinError: null,
-    sendError: null,
   };
 }
 
@@ -50,7 +40,7 @@ function reason(error: unknown): string {
 
 /**
  * The state of one room for the room page, kept up to date from the signed-in client's events:
- * its name, joined members and text messages. Joins automatically when the person is invited.
+ * its name and joined members (the timeline has its own model). Joins automatically when the person is invited.
  * Listens only while someone is subscribed.
  */
 export class RoomViewModel {
@@ -63,7 +53,6 @@ export class RoomViewModel {
   #autoJoined = false;
   #joining = false;
   #joinError: string | null = null;
-  #sendError: string | null = null;
 
   constructor(client: MatrixClient, roomId: string) {
     this.#client = client;
@@ -99,22 +88,6 @@ export class RoomViewModel {
     } finally {
       this.#joining = false;
       this.#update();
-    }
-  }
-
-  /** Sends a plain-text message; resolves to false (and sets `sendError`) if it failed. */
-  async send(text: string): Promise<boolean> {
-    const body = text.trim();
-    if (body === "") return false;
-    try {
-      await this.#client.sendTextMessage(this.#roomId, body);
-      this.#sendError = null;
-      this.#update();
-      return true;
-    } catch (error) {
-      this.#sendError = `Couldn't send your message: ${reason(error)}`;
-      this.#update();
-      return false;
     }
   }
 
@@ -173,7 +146,6 @@ export class RoomViewModel {
     const base = {
       ...emptyRoomSnapshot(this.#roomId, this.#status(room)),
       joinError: this.#joinError,
-      sendError: this.#sendError,
     };
     if (!room) return base;
     const me = this.#client.getUserId() ?? "";
@@ -181,7 +153,6 @@ export class RoomViewModel {
       ...base,
       name: roomName(room, me),
       members: joinedMembers(room),
-      messages: timelineMessages(room, me),
     };
   }
 

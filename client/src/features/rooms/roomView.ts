@@ -1,29 +1,8 @@
-import type { MatrixEvent, Room, RoomMember } from "matrix-js-sdk";
-import { FORWARDS, SendStatus } from "../../matrix/sdkValues";
+import type { Room, RoomMember } from "matrix-js-sdk";
+import { FORWARDS } from "../../matrix/sdkValues";
 
 /** Someone in the room, as the page lists them. */
 export type RoomMemberView = { userId: string; displayName: string };
-
-export type MessageKind = "text" | "notice" | "emote";
-
-/** A text message in the timeline, as plain text (formatted bodies are never rendered). */
-export type RoomMessage = {
-  /** Event id, or the transaction id of our own message until the server has it. */
-  id: string;
-  senderId: string;
-  senderName: string;
-  body: string;
-  kind: MessageKind;
-  timestamp: number;
-  own: boolean;
-  delivery: "sent" | "sending" | "failed";
-};
-
-const MESSAGE_KINDS: Record<string, MessageKind> = {
-  "m.text": "text",
-  "m.notice": "notice",
-  "m.emote": "emote",
-};
 
 function isPresent(member: RoomMember): boolean {
   return member.membership === "join" || member.membership === "invite";
@@ -56,42 +35,4 @@ export function joinedMembers(room: Room): RoomMemberView[] {
     .getJoinedMembers()
     .map((member) => ({ userId: member.userId, displayName: member.name || member.userId }))
     .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.userId.localeCompare(b.userId));
-}
-
-function messageFrom(event: MatrixEvent, room: Room, myUserId: string): RoomMessage | undefined {
-  if (event.getType() !== "m.room.message" || event.isRedacted()) return undefined;
-  if (event.status === SendStatus.Cancelled) return undefined;
-  const content = event.getContent();
-  const kind = typeof content.msgtype === "string" ? MESSAGE_KINDS[content.msgtype] : undefined;
-  if (!kind || typeof content.body !== "string") return undefined;
-  // Edits arrive as separate events; this seed shows the original only.
-  if (content["m.relates_to"]?.rel_type === "m.replace") return undefined;
-  const senderId = event.getSender() ?? "";
-  const id = event.getId() ?? event.getTxnId();
-  if (!id) return undefined;
-  return {
-    id,
-    senderId,
-    senderName: event.sender?.name || room.getMember(senderId)?.name || senderId,
-    body: content.body,
-    kind,
-    timestamp: event.getTs(),
-    own: senderId === myUserId,
-    delivery:
-      event.status === null || event.status === SendStatus.Sent
-        ? "sent"
-        : event.status === SendStatus.NotSent
-          ? "failed"
-          : "sending",
-  };
-}
-
-/** The text messages of the live timeline, oldest first. */
-export function timelineMessages(room: Room, myUserId: string): RoomMessage[] {
-  const messages: RoomMessage[] = [];
-  for (const event of room.getLiveTimeline().getEvents()) {
-    const message = messageFrom(event, room, myUserId);
-    if (message) messages.push(message);
-  }
-  return messages;
 }

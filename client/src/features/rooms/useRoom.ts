@@ -3,8 +3,6 @@ import { useCallback, useMemo, useSyncExternalStore } from "react";
 import { emptyRoomSnapshot, type RoomSnapshot, RoomViewModel } from "./RoomViewModel";
 
 export type UseRoom = RoomSnapshot & {
-  /** Sends a text message; resolves to false if it could not be sent. */
-  send: (text: string) => Promise<boolean>;
   /** Tries joining again after status "joinFailed". */
   retryJoin: () => void;
 };
@@ -12,8 +10,8 @@ export type UseRoom = RoomSnapshot & {
 const noSubscription = () => () => {};
 
 /**
- * One room of the signed-in Matrix client, kept up to date: name, joined members and text
- * messages. `client` is null while Matrix is connecting.
+ * One room of the signed-in Matrix client, kept up to date: name and joined members (the
+ * timeline is `useTimeline`'s). `client` is null while Matrix is connecting.
  */
 export function useRoom(client: MatrixClient | null, roomId: string): UseRoom {
   const model = useMemo(
@@ -25,10 +23,6 @@ export function useRoom(client: MatrixClient | null, roomId: string): UseRoom {
     model?.subscribe ?? noSubscription,
     model?.getSnapshot ?? (() => connecting),
   );
-  const send = useCallback(
-    (text: string) => (model ? model.send(text) : Promise.resolve(false)),
-    [model],
-  );
   const retryJoin = useCallback(() => void model?.join(), [model]);
-  return { ...snapshot, send, retryJoin };
+  return { ...snapshot, retryJoin };
 }

@@ -1,0 +1,295 @@
+import type {
+  ClientEvent,
+  EventType,
+  ICreateRoomOpts,
+  MatrixClient,
+  MatrixEvent,
+  Preset,
+  Room,
+  RoomEvent,
+  RoomState,
+} from "matrix-js-sdk";
+import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
+import type { NewGroup } from "./newGroup";
+import {
+  byActivity,
+  directRoomIds,
+  type InviteEntry,
+  matchesFilter,
+  type RoomListEntry,
+  summarizeInvite,
+  summarizeRoom,
+} from "./roomSummary";
+
+/** The SDK events that change what the room list shows, beyond the shared `MatrixEvents`. */
+const ListEvents = {
+  Receipt: sdkValue<RoomEvent.Receipt>("Room.receipt"),
+  UnreadNotifications: sdkValue<RoomEvent.UnreadNotifications>("Room.UnreadNotifications"),
+  AccountData: sdkValue<ClientEvent.AccountData>("accountData"),
+  DeleteRoom: sdkValue<ClientEvent.DeleteRoom>("deleteRoom"),
+} as const;
+
+const PRIVATE_CHAT = sdkValue<Preset.PrivateChat>("private_chat");
+const DIRECT = sdkValue<EventType.Direct>("m.direct");
+
+export type RoomAction = "accepting" | "declining" | "leaving";
+
+export type RoomListSnapshot = {
+  /** "connecting" until there is a client to read rooms from. */
+  status: "connecting" | "ready";
+  filter: string;
+  /** Invites matching the filter, newest first. */
+  invites: InviteEntry[];
+  /** Joined one-to-one rooms matching the filter, latest activity first. */
+  direct: RoomListEntry[];
+  /** Joined group rooms matching the filter, latest activity first. */
+  groups: RoomListEntry[];
+  /** Invites and joined rooms before filtering, to tell "no rooms" from "no matches". */
+  total: number;
+  /** What is under way per room id. */
+  pending: Readonly<Record<string, RoomAction>>;
+  /** Why the last accept or decline failed, for people. */
+  error: string | null;
+};
+
+export function emptyRoomListSnapshot(status: RoomListSnapshot["status"]): RoomListSnapshot {
+  return {
+    status,
+    filter: "",
+    invites: [],
+    direct: [],
+    groups: [],
+    total: 0,
+    pending: {},
+    error: null,
+  };
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The signed-in person's rooms for the room list, kept up to date from the client's events:
+ * invites, and joined rooms with name, latest message, unread and mention counts, as direct
+ * rooms and groups, latest activity first. Also accepts, declines, leaves and creates rooms.
+ *
+ * A sync brings many events at once (hundreds of rooms after signing in), so changes are
+ * collected and applied once per microtask, and only the rooms that changed are summarised again.
+ * Listens only while someone is subscribed.
+ */
+export class RoomListViewModel {
+  readonly #client: MatrixClient;
+  readonly #listeners = new Set<() => void>();
+  #snapshot = emptyRoomListSnapshot("ready");
+  #stopListening: (() => void) | null = null;
+  readonly #rooms = new Map<string, RoomListEntry>();
+  readonly #invites = new Map<string, InviteEntry>();
+  readonly #dirty = new Set<string>();
+  #allDirty = true;
+  #flushScheduled = false;
+  #filter = "";
+  #pending: Record<string, RoomAction> = {};
+  #error: string | null = null;
+
+  constructor(client: MatrixClient) {
+    this.#client = client;
+    this.#refresh();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    if (this.#listeners.size === 1) this.#startListening();
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) {
+        this.#stopListening?.();
+        this.#stopListening = null;
+      }
+    };
+  };
+
+  getSnapshot = (): RoomListSnapshot => this.#snapshot;
+
+  /** Shows only rooms whose name contains `text` (ignoring case and accents). */
+  setFilter(text: string): void {
+    this.#filter = text;
+    this.#publish();
+  }
+
+  async accept(roomId: string): Promise<void> {
+    await this.#act(roomId, "accepting", () => this.#client.joinRoom(roomId), "accept the invite");
+  }
+
+  async decline(roomId: string): Promise<void> {
+    await this.#act(roomId, "declining", () => this.#client.leave(roomId), "decline the invite");
+  }
+
+  /** Leaves a joined room; resolves to why it failed, or null once left. */
+  async leave(roomId: string): Promise<string | null> {
+    return this.#act(roomId, "leaving", () => this.#client.leave(roomId), "leave the room");
+  }
+
+  /** Creates a private group and invites people; resolves to its room id. Rejects on failure. */
+  async createGroup(group: NewGroup): Promise<string> {
+    const options: ICreateRoomOpts = {
+      name: group.name,
+      preset: PRIVATE_CHAT,
+      invite: group.invite,
+      ...(group.topic !== null && { topic: group.topic }),
+    };
+    try {
+      const { room_id } = await this.#client.createRoom(options);
+      return room_id;
+    } catch (error) {
+      throw new Error(`Couldn't create the group: ${reason(error)}`);
+    }
+  }
+
+  async #act(
+    roomId: string,
+    action: RoomAction,
+    run: () => Promise<unknown>,
+    what: string,
+  ): Promise<string | null> {
+    if (this.#pending[roomId]) return null;
+    this.#pending = { ...this.#pending, [roomId]: action };
+    this.#error = null;
+    this.#publish();
+    let problem: string | null = null;
+    try {
+      await run();
+    } catch (error) {
+      problem = `Couldn't ${what}: ${reason(error)}`;
+    }
+    const { [roomId]: _done, ...rest } = this.#pending;
+    this.#pending = rest;
+    if (problem && action !== "leaving") this.#error = problem;
+    // The room moved (invite → joined, gone) without waiting for the sync to say so.
+    this.#dirty.add(roomId);
+    this.#refresh();
+    return problem;
+  }
+
+  #startListening() {
+    const client = this.#client;
+    // Unread counts change on the room alone: the client does not pass that event on.
+    const countWatchers = new Map<Room, () => void>();
+    const watchCounts = (room: Room) => {
+      if (countWatchers.has(room)) return;
+      const onCounts = () => this.#markDirty(room.roomId);
+      room.on(ListEvents.UnreadNotifications, onCounts);
+      countWatchers.set(room, onCounts);
+    };
+    const onRoom = (room: Room | undefined) => {
+      if (!room) return;
+      watchCounts(room);
+      this.#markDirty(room.roomId);
+    };
+    const onRoomEvent = (_event: MatrixEvent, room: Room | undefined) => onRoom(room);
+    const onMembers = (_event: MatrixEvent, state: RoomState) => this.#markDirty(state.roomId);
+    const onAccountData = (event: MatrixEvent) => {
+      if (event.getType() === DIRECT) this.#markAllDirty();
+    };
+    const onDeleteRoom = (roomId: string) => this.#markDirty(roomId);
+
+    client.on(MatrixEvents.Room, onRoom);
+    client.on(MatrixEvents.Timeline, onRoomEvent);
+    client.on(MatrixEvents.TimelineReset, onRoom);
+    client.on(MatrixEvents.LocalEchoUpdated, onRoomEvent);
+    client.on(MatrixEvents.Redaction, onRoomEvent);
+    client.on(MatrixEvents.RoomName, onRoom);
+    client.on(MatrixEvents.MyMembership, onRoom);
+    client.on(MatrixEvents.Members, onMembers);
+    client.on(ListEvents.Receipt, onRoomEvent);
+    client.on(ListEvents.AccountData, onAccountData);
+    client.on(ListEvents.DeleteRoom, onDeleteRoom);
+    for (const room of client.getRooms()) watchCounts(room);
+    this.#stopListening = () => {
+      client.off(MatrixEvents.Room, onRoom);
+      client.off(MatrixEvents.Timeline, onRoomEvent);
+      client.off(MatrixEvents.TimelineReset, onRoom);
+      client.off(MatrixEvents.LocalEchoUpdated, onRoomEvent);
+      client.off(MatrixEvents.Redaction, onRoomEvent);
+      client.off(MatrixEvents.RoomName, onRoom);
+      client.off(MatrixEvents.MyMembership, onRoom);
+      client.off(MatrixEvents.Members, onMembers);
+      client.off(ListEvents.Receipt, onRoomEvent);
+      client.off(ListEvents.AccountData, onAccountData);
+      client.off(ListEvents.DeleteRoom, onDeleteRoom);
+      for (const [room, onCounts] of countWatchers) {
+        room.off(ListEvents.UnreadNotifications, onCounts);
+      }
+    };
+    // Things may have changed while nobody listened.
+    this.#markAllDirty();
+  }
+
+  #markDirty(roomId: string) {
+    this.#dirty.add(roomId);
+    this.#scheduleFlush();
+  }
+
+  #markAllDirty() {
+    this.#allDirty = true;
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush() {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.#refresh();
+    });
+  }
+
+  /** Summarises the rooms that changed, then publishes. */
+  #refresh() {
+    const client = this.#client;
+    const me = client.getUserId() ?? "";
+    const direct = directRoomIds(client.getAccountData(DIRECT)?.getContent());
+    const rooms = this.#allDirty
+      ? client.getRooms()
+      : [...this.#dirty].flatMap((roomId) => client.getRoom(roomId) ?? []);
+    if (this.#allDirty) {
+      this.#rooms.clear();
+      this.#invites.clear();
+    } else {
+      for (const roomId of this.#dirty) {
+        this.#rooms.delete(roomId);
+        this.#invites.delete(roomId);
+      }
+    }
+    this.#allDirty = false;
+    this.#dirty.clear();
+    for (const room of rooms) {
+      const membership = room.getMyMembership();
+      if (membership === "join") this.#rooms.set(room.roomId, summarizeRoom(room, me, direct));
+      else if (membership === "invite") {
+        this.#invites.set(room.roomId, summarizeInvite(room, me, direct));
+      }
+    }
+    this.#publish();
+  }
+
+  #publish() {
+    const filter = this.#filter;
+    const joined = [...this.#rooms.values()]
+      .filter((room) => matchesFilter(room.name, filter))
+      .sort(byActivity);
+    this.#snapshot = {
+      status: "ready",
+      filter,
+      invites: [...this.#invites.values()]
+        .filter((invite) => matchesFilter(invite.name, filter))
+        .sort(byActivity),
+      direct: joined.filter((room) => room.direct),
+      groups: joined.filter((room) => !room.direct),
+      total: this.#rooms.size + this.#invites.size,
+      pending: this.#pending,
+      error: this.#error,
+    };
+    for (const listener of this.#listeners) listener();
+  }
+}

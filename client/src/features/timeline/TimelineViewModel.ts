@@ -1,0 +1,229 @@
+import type { MatrixClient, MatrixEvent, Room, RoomMember } from "matrix-js-sdk";
+import { MatrixEvents } from "../../matrix/sdkValues";
+import { fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
+import { typingLine } from "./people";
+import { reactionToggle } from "./reactions";
+import { buildTimeline, type MessageItem, type TimelineItem } from "./timelineModel";
+
+export type TimelineSnapshot = {
+  items: TimelineItem[];
+  /** "Ana is typing…", or "" when nobody is. */
+  typing: string;
+  /** Older events can still be loaded from the server. */
+  hasMoreHistory: boolean;
+  loadingHistory: boolean;
+  historyError: string | null;
+  /** Why the last reaction or deletion failed. */
+  actionError: string | null;
+};
+
+export const emptyTimeline: TimelineSnapshot = {
+  items: [],
+  typing: "",
+  hasMoreHistory: false,
+  loadingHistory: false,
+  historyError: null,
+  actionError: null,
+};
+
+/** How many events one scroll-back asks for. */
+export const PAGE_SIZE = 30;
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The timeline of one room, kept up to date from the client's events: its rows (see
+ * `buildTimeline`), who is typing and whether older history is left. Loads older events, toggles
+ * reactions, deletes messages and sends read receipts. Listens only while someone is subscribed.
+ */
+export class TimelineViewModel {
+  readonly #client: MatrixClient;
+  readonly #roomId: string;
+  readonly #listeners = new Set<() => void>();
+  #snapshot: TimelineSnapshot;
+  #stopListening: (() => void) | null = null;
+  #loadingHistory = false;
+  #reachedStart = false;
+  #historyError: string | null = null;
+  #actionError: string | null = null;
+  #lastReceiptFor: string | null = null;
+
+  constructor(client: MatrixClient, roomId: string) {
+    this.#client = client;
+    this.#roomId = roomId;
+    this.#snapshot = this.#describe();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    if (this.#listeners.size === 1) this.#startListening();
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) {
+        this.#stopListening?.();
+        this.#stopListening = null;
+      }
+    };
+  };
+
+  getSnapshot = (): TimelineSnapshot => this.#snapshot;
+
+  /** Loads older events into the live timeline (once at a time). */
+  async loadOlder(): Promise<void> {
+    const room = this.#client.getRoom(this.#roomId);
+    if (!room || this.#loadingHistory || !this.#snapshot.hasMoreHistory) return;
+    this.#loadingHistory = true;
+    this.#historyError = null;
+    this.#update();
+    try {
+      const more = await this.#client.paginateEventTimeline(room.getLiveTimeline(), {
+        backwards: true,
+        limit: PAGE_SIZE,
+      });
+      if (!more) this.#reachedStart = true;
+    } catch (error) {
+      this.#historyError = `Couldn't load older messages: ${reason(error)}`;
+    } finally {
+      this.#loadingHistory = false;
+      this.#update();
+    }
+  }
+
+  /** Adds our `key` reaction to a message, or takes it back if we had reacted so. */
+  async toggleReaction(eventId: string, key: string): Promise<void> {
+    const message = this.#message(eventId);
+    const toggle = reactionToggle(message?.reactions ?? [], key);
+    try {
+      if (toggle.action === "send") {
+        await this.#client.sendEvent(this.#roomId, TimelineSdk.Reaction, {
+          "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key },
+        } as never);
+      } else if (toggle.action === "redact") {
+        await this.#client.redactEvent(this.#roomId, toggle.eventId);
+      }
+      this.#setActionError(null);
+    } catch (error) {
+      this.#setActionError(`Couldn't change your reaction: ${reason(error)}`);
+    }
+  }
+
+  /** Deletes (redacts) a message. */
+  async redact(eventId: string): Promise<void> {
+    try {
+      await this.#client.redactEvent(this.#roomId, eventId);
+      this.#setActionError(null);
+    } catch (error) {
+      this.#setActionError(`Couldn't delete the message: ${reason(error)}`);
+    }
+  }
+
+  /** Sends a read receipt for the latest event, if we have not already. Call while visible. */
+  async markRead(): Promise<void> {
+    const room = this.#client.getRoom(this.#roomId);
+    const me = this.#client.getUserId();
+    if (!room || !me || room.getMyMembership() !== "join") return;
+    const latest = room
+      .getLiveTimeline()
+      .getEvents()
+      .findLast((event) => event.status === null && event.getId()?.startsWith("$"));
+    const eventId = latest?.getId();
+    if (!latest || !eventId || eventId === this.#lastReceiptFor) return;
+    if (latest.getSender() === me || room.getEventReadUpTo(me) === eventId) {
+      this.#lastReceiptFor = eventId;
+      return;
+    }
+    this.#lastReceiptFor = eventId;
+    try {
+      await this.#client.sendReadReceipt(latest);
+    } catch {
+      // Not worth bothering anyone: the next event sends another.
+      this.#lastReceiptFor = null;
+    }
+  }
+
+  #message(eventId: string): MessageItem | undefined {
+    return this.#snapshot.items.find(
+      (item): item is MessageItem => item.kind === "message" && item.eventId === eventId,
+    );
+  }
+
+  #setActionError(error: string | null) {
+    if (error === this.#actionError) return;
+    this.#actionError = error;
+    this.#update();
+  }
+
+  #startListening() {
+    const client = this.#client;
+    const roomId = this.#roomId;
+    const ifThisRoom = (room: Room | undefined) => {
+      // Events arriving one by one during a scroll-back are shown together when it ends.
+      if (room?.roomId === roomId && !this.#loadingHistory) this.#update();
+    };
+    const onRoomEvent = (_event: MatrixEvent, room: Room | undefined) => ifThisRoom(room);
+    const onEvent = (event: MatrixEvent) => {
+      if (event.getRoomId() === roomId) this.#update();
+    };
+    const onMember = (_event: MatrixEvent, member: RoomMember) => {
+      if (member.roomId === roomId) this.#update();
+    };
+    const subscriptions: Array<[string, (...args: never[]) => void]> = [
+      [MatrixEvents.Room, ifThisRoom],
+      [MatrixEvents.Timeline, onRoomEvent],
+      [MatrixEvents.TimelineReset, ifThisRoom],
+      [MatrixEvents.LocalEchoUpdated, onRoomEvent],
+      [MatrixEvents.Redaction, onRoomEvent],
+      [MatrixEvents.MyMembership, ifThisRoom],
+      [MatrixEvents.MemberName, onMember],
+      [TimelineSdk.Receipt, onRoomEvent],
+      [TimelineSdk.Typing, onMember],
+      [TimelineSdk.Decrypted, onEvent],
+    ];
+    const emitter = client as unknown as {
+      on(event: string, listener: (...args: never[]) => void): void;
+      off(event: string, listener: (...args: never[]) => void): void;
+    };
+    for (const [event, listener] of subscriptions) emitter.on(event, listener);
+    this.#stopListening = () => {
+      for (const [event, listener] of subscriptions) emitter.off(event, listener);
+    };
+    this.#update();
+  }
+
+  #update() {
+    this.#snapshot = this.#describe();
+    for (const listener of this.#listeners) listener();
+  }
+
+  #describe(): TimelineSnapshot {
+    const room = this.#client.getRoom(this.#roomId);
+    const base = {
+      ...emptyTimeline,
+      loadingHistory: this.#loadingHistory,
+      historyError: this.#historyError,
+      actionError: this.#actionError,
+    };
+    if (!room) return base;
+    if (room.getMyMembership() !== "join") return base;
+    const me = this.#client.getUserId() ?? "";
+    const timeline = room.getLiveTimeline();
+    const inputs = timeline.getEvents().flatMap((event) => fromMatrixEvent(event, room) ?? []);
+    const typingNames = room
+      .getMembers()
+      .filter((member) => member.typing && member.userId !== me)
+      .map((member) => member.name || member.userId);
+    return {
+      ...base,
+      items: buildTimeline(inputs, {
+        myUserId: me,
+        myName: room.getMember(me)?.name ?? "",
+        mayRedactOthers: mayRedactOthers(room, me),
+      }),
+      typing: typingLine(typingNames),
+      hasMoreHistory:
+        !this.#reachedStart && timeline.getPaginationToken(TimelineSdk.Backwards) !== null,
+    };
+  }
+}

@@ -1,0 +1,247 @@
+import { describe, expect, it } from "vitest";
+import type { Person } from "./people";
+import {
+  buildTimeline,
+  type MessageItem,
+  type TimelineContext,
+  type TimelineEventInput,
+  type TimelineItem,
+} from "./timelineModel";
+
+const ME = "@me:x";
+const me: Person = { userId: ME, name: "Mia" };
+const ana: Person = { userId: "@ana:x", name: "Ana" };
+const ben: Person = { userId: "@ben:x", name: "Ben" };
+const context: TimelineContext = { myUserId: ME, myName: "Mia", mayRedactOthers: false };
+
+const T0 = new Date(2025, 0, 6, 12, 0).getTime();
+const MINUTE = 60_000;
+let counter = 0;
+
+function event(
+  sender: Person,
+  content: Record<string, unknown>,
+  extra: Partial<TimelineEventInput> = {},
+): TimelineEventInput {
+  const id = `$e${++counter}`;
+  return {
+    key: id,
+    eventId: id,
+    type: "m.room.message",
+    sender,
+    ts: T0,
+    content,
+    redacted: false,
+    decryption: "none",
+    delivery: "sent",
+    readBy: [],
+    ...extra,
+  };
+}
+
+const text = (sender: Person, body: string, extra: Partial<TimelineEventInput> = {}) =>
+  event(sender, { msgtype: "m.text", body }, extra);
+
+const messages = (items: TimelineItem[]) =>
+  items.filter((item): item is MessageItem => item.kind === "message");
+
+describe("buildTimeline", () => {
+  it("puts a day separator before each new day", () => {
+    const items = buildTimeline(
+      [
+        text(ana, "one"),
+        text(ana, "two", { ts: T0 + MINUTE }),
+        text(ben, "three", { ts: T0 + 24 * 60 * MINUTE }),
+      ],
+      context,
+    );
+    expect(items.map((item) => item.kind)).toEqual(["day", "message", "message", "day", "message"]);
+  });
+
+  it("groups consecutive messages by the same sender within five minutes", () => {
+    const items = messages(
+      buildTimeline(
+        [
+          text(ana, "a1"),
+          text(ana, "a2", { ts: T0 + MINUTE }),
+          text(ben, "b1", { ts: T0 + 2 * MINUTE }),
+          text(ben, "b2", { ts: T0 + 10 * MINUTE }),
+          event(ben, { msgtype: "m.emote", body: "waves" }, { ts: T0 + 11 * MINUTE }),
+        ],
+        context,
+      ),
+    );
+    expect(items.map((item) => item.continuation)).toEqual([false, true, false, false, false]);
+  });
+
+  it("shows the latest edit by the sender, marked edited, and ignores others' edits", () => {
+    const original = text(ana, "helo");
+    const items = messages(
+      buildTimeline(
+        [
+          original,
+          event(ana, {
+            body: "* hello",
+            "m.new_content": { msgtype: "m.text", body: "hello" },
+            "m.relates_to": { rel_type: "m.replace", event_id: original.eventId },
+          }),
+          event(ben, {
+            body: "* hacked",
+            "m.new_content": { msgtype: "m.text", body: "hacked" },
+            "m.relates_to": { rel_type: "m.replace", event_id: original.eventId },
+          }),
+        ],
+        context,
+      ),
+    );
+    expect(items).toHaveLength(1);
+    expect(items[0]?.body).toMatchObject({ kind: "text", text: "hello" });
+    expect(items[0]?.edited).toBe(true);
+  });
+
+  it("shows deleted messages as deleted, without actions, and hides deleted reactions", () => {
+    const message = text(ana, "", { redacted: true, content: {} });
+    const kept = text(ben, "kept");
+    const items = messages(
+      buildTimeline(
+        [
+          message,
+          kept,
+          event(
+            ana,
+            { "m.relates_to": { rel_type: "m.annotation", event_id: kept.eventId, key: "👍" } },
+            {
+              type: "m.reaction",
+              redacted: true,
+            },
+          ),
+        ],
+        context,
+      ),
+    );
+    expect(items[0]).toMatchObject({
+      body: { kind: "deleted" },
+      canReact: false,
+      canRedact: false,
+    });
+    expect(items[1]?.reactions).toEqual([]);
+  });
+
+  it("quotes the message replied to, without the reply fallback", () => {
+    const original = text(ana, "¿Cómo estás?");
+    const reply = event(me, {
+      msgtype: "m.text",
+      body: "> <@ana:x> ¿Cómo estás?\n\nBien, ¿y tú?",
+      "m.relates_to": { "m.in_reply_to": { event_id: original.eventId } },
+    });
+    const orphan = event(me, {
+      msgtype: "m.text",
+      body: "hm",
+      "m.relates_to": { "m.in_reply_to": { event_id: "$gone" } },
+    });
+    const [, answer, lost] = messages(buildTimeline([original, reply, orphan], context));
+    expect(answer?.body).toMatchObject({ text: "Bien, ¿y tú?" });
+    expect(answer?.replyTo).toEqual({
+      eventId: original.eventId,
+      senderName: "Ana",
+      text: "¿Cómo estás?",
+    });
+    expect(lost?.replyTo).toEqual({ eventId: "$gone", senderName: null, text: null });
+  });
+
+  it("shows a notice for messages that could not be decrypted", () => {
+    const [failed, pending] = messages(
+      buildTimeline(
+        [
+          event(
+            ana,
+            { msgtype: "m.bad.encrypted", body: "** Unable to decrypt **" },
+            { decryption: "failed" },
+          ),
+          event(ana, { ciphertext: "AwgA…" }, { type: "m.room.encrypted", decryption: "pending" }),
+        ],
+        context,
+      ),
+    );
+    expect(failed?.body).toEqual({ kind: "undecryptable" });
+    expect(pending?.body).toEqual({ kind: "decrypting" });
+    expect(failed?.canCorrect).toBe(false);
+  });
+
+  it("aggregates reactions under their message", () => {
+    const message = text(ana, "hola");
+    const reaction = (sender: Person, key: string) =>
+      event(
+        sender,
+        { "m.relates_to": { rel_type: "m.annotation", event_id: message.eventId, key } },
+        {
+          type: "m.reaction",
+        },
+      );
+    const items = buildTimeline([message, reaction(ben, "👍"), reaction(me, "👍")], context);
+    expect(items).toHaveLength(2);
+    expect(messages(items)[0]?.reactions).toEqual([
+      { key: "👍", senders: [ben, me], mine: expect.stringMatching(/^\$e/) },
+    ]);
+  });
+
+  it("shows corrections of a loaded message under it, and alone otherwise", () => {
+    const message = text(ana, "Yo soy cansado");
+    const correction = (target: string) =>
+      event(me, {
+        msgtype: "m.text",
+        body: "Correction: “Yo estoy cansado”",
+        "m.relates_to": { rel_type: "org.xstream.correction", event_id: target },
+        "org.xstream.correction": { original: "Yo soy cansado", corrected: "Yo estoy cansado" },
+      });
+    const items = messages(
+      buildTimeline([message, correction(message.eventId ?? ""), correction("$old")], context),
+    );
+    expect(items).toHaveLength(2);
+    expect(items[0]?.corrections).toEqual([
+      expect.objectContaining({
+        senderName: "Mia",
+        original: "Yo soy cansado",
+        corrected: "Yo estoy cansado",
+      }),
+    ]);
+    expect(items[1]?.body).toMatchObject({ text: "Correction: “Yo estoy cansado”" });
+  });
+
+  it("shows read receipts on the message at or above them, never the reader's own", () => {
+    const first = text(ana, "one", { readBy: [me] });
+    const second = text(ana, "two", { readBy: [ben] });
+    const hiddenReaction = event(
+      ben,
+      { "m.relates_to": { rel_type: "m.annotation", event_id: second.eventId, key: "👍" } },
+      { type: "m.reaction", readBy: [ana] },
+    );
+    const items = messages(buildTimeline([first, second, hiddenReaction], context));
+    expect(items.map((item) => item.readBy)).toEqual([[], [ben, ana]]);
+  });
+
+  it("highlights mentions of the reader and decides who may do what", () => {
+    const items = messages(
+      buildTimeline(
+        [
+          text(ana, "Hi Mia!"),
+          event(ana, { msgtype: "m.text", body: "hey", "m.mentions": { user_ids: [ME] } }),
+          text(me, "Mia here"),
+          text(me, "sending", { eventId: null, key: "~txn", delivery: "sending" }),
+        ],
+        context,
+      ),
+    );
+    expect(items.map((item) => item.mentionsMe)).toEqual([true, true, false, false]);
+    expect(items.map((item) => [item.canEdit, item.canRedact, item.canCorrect])).toEqual([
+      [false, false, true],
+      [false, false, true],
+      [true, true, false],
+      [false, false, false],
+    ]);
+    const moderated = messages(
+      buildTimeline([text(ana, "spam")], { ...context, mayRedactOthers: true }),
+    );
+    expect(moderated[0]?.canRedact).toBe(true);
+  });
+});
