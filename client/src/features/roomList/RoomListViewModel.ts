@@ -9,6 +9,7 @@ import type {
   RoomEvent,
   RoomState,
 } from "matrix-js-sdk";
+import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
 import type { NewGroup } from "./newGroup";
 import {
@@ -80,9 +81,8 @@ function reason(error: unknown): string {
  */
 export class RoomListViewModel {
   readonly #client: MatrixClient;
-  readonly #listeners = new Set<() => void>();
+  readonly #subscribers = new LiveSubscribers(() => this.#startListening());
   #snapshot = emptyRoomListSnapshot("ready");
-  #stopListening: (() => void) | null = null;
   readonly #rooms = new Map<string, RoomListEntry>();
   readonly #invites = new Map<string, InviteEntry>();
   readonly #dirty = new Set<string>();
@@ -97,17 +97,7 @@ export class RoomListViewModel {
     this.#refresh();
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    if (this.#listeners.size === 1) this.#startListening();
-    return () => {
-      this.#listeners.delete(listener);
-      if (this.#listeners.size === 0) {
-        this.#stopListening?.();
-        this.#stopListening = null;
-      }
-    };
-  };
+  subscribe = this.#subscribers.subscribe;
 
   getSnapshot = (): RoomListSnapshot => this.#snapshot;
 
@@ -171,7 +161,7 @@ export class RoomListViewModel {
     return problem;
   }
 
-  #startListening() {
+  #startListening(): () => void {
     const client = this.#client;
     // Unread counts change on the room alone: the client does not pass that event on.
     const countWatchers = new Map<Room, () => void>();
@@ -193,36 +183,28 @@ export class RoomListViewModel {
     };
     const onDeleteRoom = (roomId: string) => this.#markDirty(roomId);
 
-    client.on(MatrixEvents.Room, onRoom);
-    client.on(MatrixEvents.Timeline, onRoomEvent);
-    client.on(MatrixEvents.TimelineReset, onRoom);
-    client.on(MatrixEvents.LocalEchoUpdated, onRoomEvent);
-    client.on(MatrixEvents.Redaction, onRoomEvent);
-    client.on(MatrixEvents.RoomName, onRoom);
-    client.on(MatrixEvents.MyMembership, onRoom);
-    client.on(MatrixEvents.Members, onMembers);
-    client.on(ListEvents.Receipt, onRoomEvent);
-    client.on(ListEvents.AccountData, onAccountData);
-    client.on(ListEvents.DeleteRoom, onDeleteRoom);
     for (const room of client.getRooms()) watchCounts(room);
-    this.#stopListening = () => {
-      client.off(MatrixEvents.Room, onRoom);
-      client.off(MatrixEvents.Timeline, onRoomEvent);
-      client.off(MatrixEvents.TimelineReset, onRoom);
-      client.off(MatrixEvents.LocalEchoUpdated, onRoomEvent);
-      client.off(MatrixEvents.Redaction, onRoomEvent);
-      client.off(MatrixEvents.RoomName, onRoom);
-      client.off(MatrixEvents.MyMembership, onRoom);
-      client.off(MatrixEvents.Members, onMembers);
-      client.off(ListEvents.Receipt, onRoomEvent);
-      client.off(ListEvents.AccountData, onAccountData);
-      client.off(ListEvents.DeleteRoom, onDeleteRoom);
+    const stop = listenTo(client, [
+      [MatrixEvents.Room, onRoom],
+      [MatrixEvents.Timeline, onRoomEvent],
+      [MatrixEvents.TimelineReset, onRoom],
+      [MatrixEvents.LocalEchoUpdated, onRoomEvent],
+      [MatrixEvents.Redaction, onRoomEvent],
+      [MatrixEvents.RoomName, onRoom],
+      [MatrixEvents.MyMembership, onRoom],
+      [MatrixEvents.Members, onMembers],
+      [ListEvents.Receipt, onRoomEvent],
+      [ListEvents.AccountData, onAccountData],
+      [ListEvents.DeleteRoom, onDeleteRoom],
+    ]);
+    // Things may have changed while nobody listened.
+    this.#markAllDirty();
+    return () => {
+      stop();
       for (const [room, onCounts] of countWatchers) {
         room.off(ListEvents.UnreadNotifications, onCounts);
       }
     };
-    // Things may have changed while nobody listened.
-    this.#markAllDirty();
   }
 
   #markDirty(roomId: string) {
@@ -290,6 +272,6 @@ export class RoomListViewModel {
       pending: this.#pending,
       error: this.#error,
     };
-    for (const listener of this.#listeners) listener();
+    this.#subscribers.notify();
   }
 }

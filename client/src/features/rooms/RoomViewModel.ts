@@ -1,4 +1,5 @@
 import type { MatrixClient, MatrixEvent, Room, RoomMember, RoomState } from "matrix-js-sdk";
+import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents } from "../../matrix/sdkValues";
 import { joinedMembers, type RoomMemberView, roomName } from "./roomView";
 
@@ -46,9 +47,8 @@ function reason(error: unknown): string {
 export class RoomViewModel {
   readonly #client: MatrixClient;
   readonly #roomId: string;
-  readonly #listeners = new Set<() => void>();
+  readonly #subscribers = new LiveSubscribers(() => this.#startListening());
   #snapshot: RoomSnapshot;
-  #stopListening: (() => void) | null = null;
   /** Set once an automatic join has been tried, so a failure does not loop. */
   #autoJoined = false;
   #joining = false;
@@ -60,17 +60,7 @@ export class RoomViewModel {
     this.#snapshot = this.#describe();
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    if (this.#listeners.size === 1) this.#startListening();
-    return () => {
-      this.#listeners.delete(listener);
-      if (this.#listeners.size === 0) {
-        this.#stopListening?.();
-        this.#stopListening = null;
-      }
-    };
-  };
+  subscribe = this.#subscribers.subscribe;
 
   getSnapshot = (): RoomSnapshot => this.#snapshot;
 
@@ -91,7 +81,7 @@ export class RoomViewModel {
     }
   }
 
-  #startListening() {
+  #startListening(): () => void {
     const client = this.#client;
     const roomId = this.#roomId;
     const ifThisRoom = (room: Room | undefined) => {
@@ -105,30 +95,21 @@ export class RoomViewModel {
       if (state.roomId === roomId) this.#update();
     };
 
-    client.on(MatrixEvents.Room, ifThisRoom);
-    client.on(MatrixEvents.Timeline, onRoomEvent);
-    client.on(MatrixEvents.TimelineReset, ifThisRoom);
-    client.on(MatrixEvents.LocalEchoUpdated, onRoomEvent);
-    client.on(MatrixEvents.Redaction, onRoomEvent);
-    client.on(MatrixEvents.RoomName, ifThisRoom);
-    client.on(MatrixEvents.MyMembership, ifThisRoom);
-    client.on(MatrixEvents.Members, onMembers);
-    client.on(MatrixEvents.MemberName, onMember);
-    client.on(MatrixEvents.Membership, onMember);
-    this.#stopListening = () => {
-      client.off(MatrixEvents.Room, ifThisRoom);
-      client.off(MatrixEvents.Timeline, onRoomEvent);
-      client.off(MatrixEvents.TimelineReset, ifThisRoom);
-      client.off(MatrixEvents.LocalEchoUpdated, onRoomEvent);
-      client.off(MatrixEvents.Redaction, onRoomEvent);
-      client.off(MatrixEvents.RoomName, ifThisRoom);
-      client.off(MatrixEvents.MyMembership, ifThisRoom);
-      client.off(MatrixEvents.Members, onMembers);
-      client.off(MatrixEvents.MemberName, onMember);
-      client.off(MatrixEvents.Membership, onMember);
-    };
+    const stop = listenTo(client, [
+      [MatrixEvents.Room, ifThisRoom],
+      [MatrixEvents.Timeline, onRoomEvent],
+      [MatrixEvents.TimelineReset, ifThisRoom],
+      [MatrixEvents.LocalEchoUpdated, onRoomEvent],
+      [MatrixEvents.Redaction, onRoomEvent],
+      [MatrixEvents.RoomName, ifThisRoom],
+      [MatrixEvents.MyMembership, ifThisRoom],
+      [MatrixEvents.Members, onMembers],
+      [MatrixEvents.MemberName, onMember],
+      [MatrixEvents.Membership, onMember],
+    ]);
     // Things may have changed while nobody listened.
     this.#update();
+    return stop;
   }
 
   #update() {
@@ -138,7 +119,7 @@ export class RoomViewModel {
       return;
     }
     this.#snapshot = this.#describe();
-    for (const listener of this.#listeners) listener();
+    this.#subscribers.notify();
   }
 
   #describe(): RoomSnapshot {

@@ -1,4 +1,5 @@
 import type { MatrixClient, MatrixEvent, Room, RoomMember } from "matrix-js-sdk";
+import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents } from "../../matrix/sdkValues";
 import { fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
 import { typingLine } from "./people";
@@ -41,9 +42,8 @@ function reason(error: unknown): string {
 export class TimelineViewModel {
   readonly #client: MatrixClient;
   readonly #roomId: string;
-  readonly #listeners = new Set<() => void>();
+  readonly #subscribers = new LiveSubscribers(() => this.#startListening());
   #snapshot: TimelineSnapshot;
-  #stopListening: (() => void) | null = null;
   #loadingHistory = false;
   #reachedStart = false;
   #historyError: string | null = null;
@@ -56,17 +56,7 @@ export class TimelineViewModel {
     this.#snapshot = this.#describe();
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    if (this.#listeners.size === 1) this.#startListening();
-    return () => {
-      this.#listeners.delete(listener);
-      if (this.#listeners.size === 0) {
-        this.#stopListening?.();
-        this.#stopListening = null;
-      }
-    };
-  };
+  subscribe = this.#subscribers.subscribe;
 
   getSnapshot = (): TimelineSnapshot => this.#snapshot;
 
@@ -155,7 +145,7 @@ export class TimelineViewModel {
     this.#update();
   }
 
-  #startListening() {
+  #startListening(): () => void {
     const client = this.#client;
     const roomId = this.#roomId;
     const ifThisRoom = (room: Room | undefined) => {
@@ -169,7 +159,7 @@ export class TimelineViewModel {
     const onMember = (_event: MatrixEvent, member: RoomMember) => {
       if (member.roomId === roomId) this.#update();
     };
-    const subscriptions: Array<[string, (...args: never[]) => void]> = [
+    const stop = listenTo(client, [
       [MatrixEvents.Room, ifThisRoom],
       [MatrixEvents.Timeline, onRoomEvent],
       [MatrixEvents.TimelineReset, ifThisRoom],
@@ -180,21 +170,14 @@ export class TimelineViewModel {
       [TimelineSdk.Receipt, onRoomEvent],
       [TimelineSdk.Typing, onMember],
       [TimelineSdk.Decrypted, onEvent],
-    ];
-    const emitter = client as unknown as {
-      on(event: string, listener: (...args: never[]) => void): void;
-      off(event: string, listener: (...args: never[]) => void): void;
-    };
-    for (const [event, listener] of subscriptions) emitter.on(event, listener);
-    this.#stopListening = () => {
-      for (const [event, listener] of subscriptions) emitter.off(event, listener);
-    };
+    ]);
     this.#update();
+    return stop;
   }
 
   #update() {
     this.#snapshot = this.#describe();
-    for (const listener of this.#listeners) listener();
+    this.#subscribers.notify();
   }
 
   #describe(): TimelineSnapshot {
