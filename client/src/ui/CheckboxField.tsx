@@ -1,4 +1,5 @@
-import { type InputHTMLAttributes, useId } from "react";
+import type { InputHTMLAttributes } from "react";
+import { FieldMessages, fieldClass, useFieldIds } from "./fieldParts";
 
 export type CheckboxFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type"> & {
   /** Visible label, beside the box; also its accessible name. */
@@ -9,34 +10,15 @@ export type CheckboxFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id
 
 /** A labelled checkbox with optional hint and inline error message. */
 export function CheckboxField({ label, hint, error, className, ...rest }: CheckboxFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint && hintId, error && errorId].filter(Boolean).join(" ") || undefined;
+  const { id, hintId, errorId, aria } = useFieldIds(hint, error);
   return (
-    <div className={["checkbox", error && "field--invalid", className].filter(Boolean).join(" ")}>
-      <input
-        id={id}
-        type="checkbox"
-        className="checkbox__input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...rest}
-      />
+    <div className={fieldClass("checkbox", error, className)}>
+      <input id={id} type="checkbox" className="checkbox__input" {...aria} {...rest} />
       <div className="checkbox__text">
         <label className="field__label" htmlFor={id}>
           {label}
         </label>
-        {hint && (
-          <p id={hintId} className="field__hint">
-            {hint}
-          </p>
-        )}
-        {error && (
-          <p id={errorId} className="field__error">
-            {error}
-          </p>
-        )}
+        <FieldMessages hint={hint} error={error} hintId={hintId} errorId={errorId} />
       </div>
     </div>
   );

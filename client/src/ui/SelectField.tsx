@@ -1,4 +1,5 @@
-import { type ReactNode, type Ref, type SelectHTMLAttributes, useId } from "react";
+import type { ReactNode, Ref, SelectHTMLAttributes } from "react";
+import { FieldMessages, fieldClass, useFieldIds } from "./fieldParts";
 
 export type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> & {
   /** Visible label; also the select's accessible name. */
@@ -19,35 +20,16 @@ export function SelectField({
   children,
   ...rest
 }: SelectFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint && hintId, error && errorId].filter(Boolean).join(" ") || undefined;
+  const { id, hintId, errorId, aria } = useFieldIds(hint, error);
   return (
-    <div className={["field", error && "field--invalid", className].filter(Boolean).join(" ")}>
+    <div className={fieldClass("field", error, className)}>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <select
-        ref={ref}
-        id={id}
-        className="field__input field__select"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...rest}
-      >
+      <select ref={ref} id={id} className="field__input field__select" {...aria} {...rest}>
         {children}
       </select>
-      {hint && (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field__error">
-          {error}
-        </p>
-      )}
+      <FieldMessages hint={hint} error={error} hintId={hintId} errorId={errorId} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { type Ref, type TextareaHTMLAttributes, useId } from "react";
+import type { Ref, TextareaHTMLAttributes } from "react";
+import { FieldMessages, fieldClass, useFieldIds } from "./fieldParts";
 
 export type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id"> & {
   /** Visible label; also the text area's accessible name. */
@@ -10,33 +11,14 @@ export type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement
 
 /** A labelled multi-line text input with optional hint and inline error message. */
 export function TextAreaField({ label, error, hint, className, ref, ...rest }: TextAreaFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint && hintId, error && errorId].filter(Boolean).join(" ") || undefined;
+  const { id, hintId, errorId, aria } = useFieldIds(hint, error);
   return (
-    <div className={["field", error && "field--invalid", className].filter(Boolean).join(" ")}>
+    <div className={fieldClass("field", error, className)}>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <textarea
-        ref={ref}
-        id={id}
-        className="field__input field__textarea"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...rest}
-      />
-      {hint && (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field__error">
-          {error}
-        </p>
-      )}
+      <textarea ref={ref} id={id} className="field__input field__textarea" {...aria} {...rest} />
+      <FieldMessages hint={hint} error={error} hintId={hintId} errorId={errorId} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { type InputHTMLAttributes, type Ref, useId } from "react";
+import type { InputHTMLAttributes, Ref } from "react";
+import { FieldMessages, fieldClass, useFieldIds } from "./fieldParts";
 
 export type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> & {
   /** Visible label; also the input's accessible name. */
@@ -20,35 +21,14 @@ export function TextField({
   ref,
   ...rest
 }: TextFieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint && hintId, error && errorId].filter(Boolean).join(" ") || undefined;
-
+  const { id, hintId, errorId, aria } = useFieldIds(hint, error);
   return (
-    <div className={["field", error && "field--invalid", className].filter(Boolean).join(" ")}>
+    <div className={fieldClass("field", error, className)}>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <input
-        ref={ref}
-        id={id}
-        type={type}
-        className="field__input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...rest}
-      />
-      {hint && (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field__error">
-          {error}
-        </p>
-      )}
+      <input ref={ref} id={id} type={type} className="field__input" {...aria} {...rest} />
+      <FieldMessages hint={hint} error={error} hintId={hintId} errorId={errorId} />
     </div>
   );
 }

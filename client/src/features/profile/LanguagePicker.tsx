@@ -1,5 +1,6 @@
-import { type KeyboardEvent, type Ref, useEffect, useId, useMemo, useState } from "react";
+import { type KeyboardEvent, type Ref, useEffect, useMemo, useState } from "react";
 import type { Language } from "../../api/partnerTypes";
+import { FieldMessages, fieldClass, useFieldIds } from "../../ui/fieldParts";
 import { searchLanguages } from "./languageNames";
 
 export type LanguagePickerProps = {
@@ -33,10 +34,8 @@ export function LanguagePicker({
   disabled = false,
   inputRef,
 }: LanguagePickerProps) {
-  const id = useId();
+  const { id, hintId, errorId, aria } = useFieldIds(hint, error);
   const listId = `${id}-options`;
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
   const [query, setQuery] = useState("");
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -96,10 +95,8 @@ export function LanguagePicker({
     }
   }
 
-  const describedBy = [hint && hintId, error && errorId].filter(Boolean).join(" ") || undefined;
-
   return (
-    <div className={["field", "combobox", error && "field--invalid"].filter(Boolean).join(" ")}>
+    <div className={fieldClass("field", error, "combobox")}>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
@@ -117,8 +114,7 @@ export function LanguagePicker({
           aria-controls={listId}
           aria-autocomplete="list"
           aria-activedescendant={activeOption ? optionId(activeOption.code) : undefined}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy}
+          {...aria}
           disabled={disabled}
           value={query}
           onChange={(event) => {
@@ -161,16 +157,7 @@ export function LanguagePicker({
           )}
         </div>
       </div>
-      {hint && (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field__error">
-          {error}
-        </p>
-      )}
+      <FieldMessages hint={hint} error={error} hintId={hintId} errorId={errorId} />
     </div>
   );
 }
