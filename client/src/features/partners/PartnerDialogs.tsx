@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { Partner } from "../../api/partnerTypes";
 import { Button } from "../../ui/Button";
+import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { Dialog } from "../../ui/Dialog";
 import { TextAreaField } from "../../ui/TextAreaField";
 
@@ -17,37 +18,20 @@ export function BlockDialog({
   onClose,
   onBlock,
 }: DialogProps & { onBlock: () => Promise<string | null> }) {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const name = partner.display_name;
-
-  async function confirm() {
-    setPending(true);
-    setError(null);
-    const problem = await onBlock();
-    setPending(false);
-    if (problem === null) onClose();
-    else setError(problem);
-  }
-
   return (
-    <Dialog title={`Block ${name}?`} onClose={onClose}>
+    <ConfirmDialog
+      title={`Block ${name}?`}
+      confirmLabel="Block"
+      pendingLabel="Blocking…"
+      onConfirm={onBlock}
+      onClose={onClose}
+    >
       <p>
         {name} will no longer be your partner. They won't be suggested to you and can't send you
         requests.
       </p>
-      <p className="notice notice--error live-region" role="alert">
-        {error}
-      </p>
-      <div className="dialog__actions">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button variant="danger" onClick={() => void confirm()} disabled={pending}>
-          {pending ? "Blocking…" : "Block"}
-        </Button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Button } from "../../ui/Button";
+import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { Dialog } from "../../ui/Dialog";
 import { TextField } from "../../ui/TextField";
 import { type NewGroup, type NewGroupErrors, validateNewGroup } from "./newGroup";
@@ -15,38 +16,21 @@ export function LeaveRoomDialog({
   onClose: () => void;
   onLeave: () => Promise<string | null>;
 }) {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function confirm() {
-    setPending(true);
-    setError(null);
-    const problem = await onLeave();
-    setPending(false);
-    if (problem === null) onClose();
-    else setError(problem);
-  }
-
   return (
-    <Dialog title={`Leave ${room.name}?`} onClose={onClose}>
+    <ConfirmDialog
+      title={`Leave ${room.name}?`}
+      confirmLabel="Leave"
+      pendingLabel="Leaving…"
+      onConfirm={onLeave}
+      onClose={onClose}
+    >
       <p>
         {room.direct
           ? `You will no longer get messages from ${room.name} here.`
           : "You will no longer get this group's messages."}{" "}
         To come back, someone in the room has to invite you again.
       </p>
-      <p className="notice notice--error live-region" role="alert">
-        {error}
-      </p>
-      <div className="dialog__actions">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button variant="danger" onClick={() => void confirm()} disabled={pending}>
-          {pending ? "Leaving…" : "Leave"}
-        </Button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
