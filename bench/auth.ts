@@ -6,17 +6,11 @@ import { removeStateDir, startTestStack } from "../e2e/harness.ts";
 import { matrixRequest } from "../e2e/matrix.ts";
 import { jwtLogin, strongPassword, WebSession } from "../e2e/web-session.ts";
 import type { Benchmark } from "./run.ts";
+import { percentile, round } from "./stats.ts";
 
 const CONCURRENCY = 16;
 const LOGINS = 640;
 const SIGNUPS = 20;
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] ?? 0;
-}
-
-const round = (value: number) => Number(value.toFixed(1));
 
 export const authBenchmark: Benchmark = async (report) => {
   const stack = await startTestStack({

@@ -9,6 +9,7 @@ import type { CefrLevel } from "../bridge-service/src/domain/profiles.ts";
 import { createPgPartnerContext } from "../bridge-service/src/testing/partnerHarness.ts";
 import { removeStateDir, startTestStack } from "../e2e/harness.ts";
 import type { Benchmark } from "./run.ts";
+import { percentile, round } from "./stats.ts";
 
 const PROFILES = 100_000;
 const QUERIES = 300;
@@ -103,13 +104,6 @@ function random(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] ?? 0;
-}
-
-const round = (value: number) => Number(value.toFixed(1));
 
 interface SyntheticProfile {
   userId: string;

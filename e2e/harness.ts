@@ -48,6 +48,9 @@ export const TEST_RATE_LIMITS = {
   rc_invites: { per_room: generous, per_user: generous, per_issuer: generous },
   rc_delayed_event_mgmt: generous,
   rc_presence: { per_user: generous },
+  rc_room_creation: generous,
+  rc_media_create: generous,
+  rc_reports: generous,
 };
 
 // Every test talks to the bridge from 127.0.0.1; per-address limits would throttle the suite, so
