@@ -27,6 +27,7 @@ export const MatrixEvents = {
   Members: sdkValue<RoomStateEvent.Members>("RoomState.members"),
   MemberName: sdkValue<RoomMemberEvent.Name>("RoomMember.name"),
   Membership: sdkValue<RoomMemberEvent.Membership>("RoomMember.membership"),
+  PowerLevel: sdkValue<RoomMemberEvent.PowerLevel>("RoomMember.powerLevel"),
 } as const;
 
 /** Local echo states of an event being sent (`MatrixEvent.status`). */

@@ -1,0 +1,93 @@
+import type { MatrixClient, MatrixEvent, Room, RoomMember, RoomState } from "matrix-js-sdk";
+import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import { MatrixEvents } from "../../matrix/sdkValues";
+import { isMatrixUserId } from "../roomList/newGroup";
+import { EMPTY_ROSTER, type Roster, rosterOf } from "./roster";
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The people of one room, kept up to date from the client's events, and the two things the
+ * members panel does: invite someone by Matrix ID and remove someone (kick, or withdraw an
+ * invite). The server has the last word on power levels; its refusal is passed on as said.
+ */
+export class MembersViewModel {
+  readonly #client: MatrixClient;
+  readonly #roomId: string;
+  readonly #subscribers = new LiveSubscribers(() => this.#startListening());
+  #roster: Roster;
+
+  constructor(client: MatrixClient, roomId: string) {
+    this.#client = client;
+    this.#roomId = roomId;
+    this.#roster = this.#describe();
+  }
+
+  subscribe = this.#subscribers.subscribe;
+
+  getSnapshot = (): Roster => this.#roster;
+
+  /** Invites `userId`; resolves to an error for people, or null once invited. */
+  async invite(userId: string): Promise<string | null> {
+    const id = userId.trim();
+    if (!isMatrixUserId(id)) return `"${id}" is not a Matrix ID. Use the form @name:server.`;
+    if (this.#roster.joined.some((member) => member.userId === id)) {
+      return "They are already in this room.";
+    }
+    if (this.#roster.invited.some((member) => member.userId === id)) {
+      return "They are already invited.";
+    }
+    try {
+      await this.#client.invite(this.#roomId, id);
+      return null;
+    } catch (error) {
+      return `Couldn't invite ${id}: ${reason(error)}`;
+    }
+  }
+
+  /** Removes a member or withdraws an invite; resolves to an error for people, or null. */
+  async remove(userId: string, why: string): Promise<string | null> {
+    try {
+      await this.#client.kick(this.#roomId, userId, why.trim() || undefined);
+      return null;
+    } catch (error) {
+      return `Couldn't remove them: ${reason(error)}`;
+    }
+  }
+
+  #startListening(): () => void {
+    const roomId = this.#roomId;
+    const ifThisRoom = (room: Room | undefined) => {
+      if (room?.roomId === roomId) this.#update();
+    };
+    const onMember = (_event: MatrixEvent, member: RoomMember) => {
+      if (member.roomId === roomId) this.#update();
+    };
+    const onState = (_event: MatrixEvent, state: RoomState) => {
+      if (state.roomId === roomId) this.#update();
+    };
+    const stop = listenTo(this.#client, [
+      [MatrixEvents.Room, ifThisRoom],
+      [MatrixEvents.MyMembership, ifThisRoom],
+      [MatrixEvents.Members, onState],
+      [MatrixEvents.MemberName, onMember],
+      [MatrixEvents.Membership, onMember],
+      [MatrixEvents.PowerLevel, onMember],
+    ]);
+    this.#update();
+    return stop;
+  }
+
+  #update() {
+    this.#roster = this.#describe();
+    this.#subscribers.notify();
+  }
+
+  #describe(): Roster {
+    const room = this.#client.getRoom(this.#roomId);
+    const me = this.#client.getUserId();
+    return room && me ? rosterOf(room, me) : EMPTY_ROSTER;
+  }
+}
