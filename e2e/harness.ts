@@ -58,6 +58,7 @@ export const TEST_RATE_LIMITS = {
 export const TEST_BRIDGE_ENV = {
   RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: "100000",
   RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "100000",
+  RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: "100000",
 };
 
 export const toolsDir = process.env.XSTREAM_TOOLS_DIR ?? join(repoRoot, ".xstream", "tools");

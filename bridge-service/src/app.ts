@@ -6,6 +6,7 @@ import type { TrustProxy } from "./config.js";
 import { createTransactionReceiver } from "./domain/appserviceTransactions.js";
 import type { AuthContext } from "./domain/authContext.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
+import type { CallTokenContext } from "./domain/rtcTokensIssuer.js";
 import { appserviceRouter, DEFAULT_BODY_LIMIT } from "./http/appservice.js";
 import { authRouter } from "./http/authRouter.js";
 import { matrixErrorHandler, unrecognizedRoute } from "./http/errors.js";
@@ -15,6 +16,7 @@ import { docsRouter } from "./http/openapi.js";
 import { corsAllowList, refuseCrossSiteWrites } from "./http/originPolicy.js";
 import { partnersRouter } from "./http/partnersRouter.js";
 import { assignRequestId } from "./http/requestId.js";
+import { rtcRouter } from "./http/rtcRouter.js";
 import { cookiesAreSecure } from "./http/sessionCookies.js";
 import { type Logger, redactUrl } from "./logger.js";
 import type { AppserviceEvents } from "./matrix/appserviceEvents.js";
@@ -40,6 +42,8 @@ export interface AppDeps {
   allowedOrigins: readonly string[];
   /** Passes Matrix /login requests on to the homeserver. */
   relayLogin: LoginRelay;
+  /** The MatrixRTC LiveKit token service (/get_token, /sfu/get); left out by tests of other parts. */
+  rtc?: CallTokenContext;
   /** Express `trust proxy`: which hops' X-Forwarded-For to believe. */
   trustProxy?: TrustProxy;
   now?: () => Date;
@@ -83,7 +87,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(helmet());
 
+  // GET /healthz is also the token service's health check (lk-jwt-service has one there too).
   app.use(healthRouter(deps.checkDatabase));
+  if (deps.rtc) app.use(rtcRouter(deps.rtc));
   app.use(
     "/_matrix/app/v1",
     appserviceRouter({
@@ -113,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(partnersRouter({ auth: deps.auth, partners: deps.partners }));
   app.use("/api", api);
 
-  // Routers added later (/get_token) get the default cap.
+  // Routers added later get the default cap.
   app.use(express.json({ limit: DEFAULT_BODY_LIMIT }));
 
   app.use(unrecognizedRoute);

@@ -110,6 +110,37 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).not.toContain("short-session-secret");
   });
 
+  it("lets only our own homeserver's users get call tokens unless others are listed", () => {
+    expect(loadConfig(valid).rtc).toEqual({ allowedHomeservers: [], tokensPerIpPerMinute: 60 });
+    expect(loadConfig({ ...valid, RTC_ALLOWED_HOMESERVERS: "" }).rtc.allowedHomeservers).toEqual(
+      [],
+    );
+    const config = loadConfig({
+      ...valid,
+      RTC_ALLOWED_HOMESERVERS: " friends.example, matrix.partner.org:8448 ,[2001:db8::1] ",
+      RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: "120",
+    });
+    expect(config.rtc).toEqual({
+      allowedHomeservers: ["friends.example", "matrix.partner.org:8448", "[2001:db8::1]"],
+      tokensPerIpPerMinute: 120,
+    });
+  });
+
+  it("names the call settings it refuses, and the bad server name", () => {
+    const problems = problemsOf({
+      ...valid,
+      RTC_ALLOWED_HOMESERVERS: "friends.example,https://evil.example/",
+      RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: "0",
+    });
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual([
+      "RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE",
+      "RTC_ALLOWED_HOMESERVERS",
+    ]);
+    expect(problems.find((p) => p.startsWith("RTC_ALLOWED_HOMESERVERS"))).toContain(
+      '"https://evil.example/"',
+    );
+  });
+
   it("reads explicit values, treating blank ones as unset", () => {
     const config = loadConfig({
       ...valid,

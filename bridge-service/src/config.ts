@@ -6,6 +6,7 @@ import {
   USERNAME_MIN_LENGTH,
   USERNAME_PATTERN,
 } from "./domain/accountRules.js";
+import { isServerName } from "./domain/rtcTokens.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -42,6 +43,11 @@ export interface BridgeConfig {
     registrationSharedSecret: string;
   };
   livekit: { url: string; apiKey: string; apiSecret: string };
+  rtc: {
+    /** Other homeservers whose users may get call tokens; ours always may. */
+    allowedHomeservers: readonly string[];
+    tokensPerIpPerMinute: number;
+  };
   auth: {
     /** HS256 key of the bridge's own access JWTs. */
     sessionSecret: string;
@@ -168,6 +174,25 @@ const originList = z
           .filter(Boolean),
   );
 
+const serverNameList = z
+  .preprocess(blankAsMissing, z.string().optional())
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .superRefine((names, ctx) => {
+    // Server names are public, so the bad one is named (unlike the secrets above).
+    const bad = names.find((name) => !isServerName(name));
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be comma-separated Matrix server names such as example.org or matrix.example.org:8448 (not ${JSON.stringify(bad)})`,
+      });
+    }
+  });
+
 const envSchema = z.object({
   BRIDGE_HOST: withDefault("127.0.0.1"),
   BRIDGE_PORT: withDefault("9000").refine(
@@ -195,6 +220,8 @@ const envSchema = z.object({
   LIVEKIT_URL: urlWithProtocols("LiveKit server URL", ["ws:", "wss:"]),
   LIVEKIT_API_KEY: required("LiveKit API key"),
   LIVEKIT_API_SECRET: secret("LiveKit API secret"),
+  RTC_ALLOWED_HOMESERVERS: serverNameList,
+  RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: positiveInteger(60),
   SESSION_SECRET: secret("key for the bridge's session JWTs"),
   CORS_ALLOWED_ORIGINS: originList,
   BOOTSTRAP_ADMIN: z
@@ -254,6 +281,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       registrationSharedSecret: e.SYNAPSE_REGISTRATION_SHARED_SECRET,
     },
     livekit: { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET },
+    rtc: {
+      allowedHomeservers: e.RTC_ALLOWED_HOMESERVERS,
+      tokensPerIpPerMinute: e.RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE,
+    },
     auth: {
       sessionSecret: e.SESSION_SECRET,
       allowedOrigins: e.CORS_ALLOWED_ORIGINS ?? [e.PUBLIC_URL],

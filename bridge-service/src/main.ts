@@ -14,12 +14,19 @@ import {
 import type { PartnerContext } from "./domain/partnerContext.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { authRateLimitRules } from "./domain/rateLimits.js";
+import {
+  CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
+  type CallTokenContext,
+  callTokenRateLimitRule,
+} from "./domain/rtcTokensIssuer.js";
 import { pruneExpiredAuthState } from "./domain/sessions.js";
+import { createLiveKitServer } from "./livekit/liveKitServer.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
 import { startBot } from "./matrix/bot.js";
 import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
 import { createLoginRelay } from "./matrix/loginRelay.js";
+import { createOpenIdVerifier } from "./matrix/openIdUserInfo.js";
 import { createPartnerMatrix } from "./matrix/partnerMatrix.js";
 import { createSynapseAdmin } from "./matrix/synapseAdmin.js";
 import { createPgAccountStore } from "./store/accountStore.js";
@@ -75,6 +82,35 @@ function createAuthContext(config: BridgeConfig, pool: pg.Pool, logger: Logger):
     settings: authSettingsFrom(config),
     now: () => new Date(),
     logger: logger.child({ component: "auth" }),
+  };
+}
+
+function createCallTokenContext(
+  config: BridgeConfig,
+  auth: AuthContext,
+  logger: Logger,
+): CallTokenContext {
+  return {
+    ownServerName: config.matrix.serverName,
+    allowedHomeservers: config.rtc.allowedHomeservers,
+    openId: createOpenIdVerifier({
+      ownServerName: config.matrix.serverName,
+      ownHomeserverUrl: config.matrix.homeserverUrl,
+      timeoutMs: CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
+    }),
+    // Synapse's admin API sees every room's members, even rooms the bot is not in.
+    members: auth.synapse,
+    liveKit: createLiveKitServer({
+      url: config.livekit.url,
+      apiKey: config.livekit.apiKey,
+      apiSecret: config.livekit.apiSecret,
+      timeoutMs: CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
+    }),
+    rateLimits: auth.rateLimits,
+    rateLimit: callTokenRateLimitRule(config.rtc.tokensPerIpPerMinute),
+    membershipTimeoutMs: CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
+    now: () => new Date(),
+    logger: logger.child({ component: "rtc-tokens" }),
   };
 }
 
@@ -254,6 +290,7 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     allowedOrigins: config.auth.allowedOrigins,
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
+    rtc: createCallTokenContext(config, auth, logger),
     trustProxy: config.http.trustProxy,
   });
   const httpServer = createServer(app);

@@ -33,6 +33,14 @@ const settingsSchema = z.object({
   XSTREAM_LOG: z.enum(["info", "warn"]).default("info"),
   // The account that is made an admin when it exists or signs up (never from sign-up input).
   XSTREAM_ADMIN: z.string().min(1).optional(),
+  // Other homeservers whose users may get call tokens (the bridge's RTC_ALLOWED_HOMESERVERS).
+  XSTREAM_RTC_ALLOWED_HOMESERVERS: z
+    .string()
+    .regex(
+      /^\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*(?:,\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*)*$/,
+      "must be comma-separated Matrix server names such as example.org",
+    )
+    .optional(),
 });
 
 export type StartSettings = z.infer<typeof settingsSchema>;
@@ -127,7 +135,12 @@ export async function runStart(): Promise<void> {
       databaseUrl: settings.DATABASE_URL,
       sink,
       verbose: settings.XSTREAM_LOG === "info",
-      bridgeEnv: settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : undefined,
+      bridgeEnv: {
+        ...(settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : {}),
+        ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
+          ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }
+          : {}),
+      },
     });
   } catch (error) {
     console.error(`\nXstream could not start: ${error instanceof Error ? error.message : error}`);

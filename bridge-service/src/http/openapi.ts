@@ -25,6 +25,12 @@ import {
   suggestionsResponseSchema,
   userTargetSchema,
 } from "./partnerSchemas.js";
+import {
+  callTokenRequestSchema,
+  callTokenResponseSchema,
+  legacyCallTokenRequestSchema,
+  openIdTokenSchema,
+} from "./rtcSchemas.js";
 import { ACCESS_COOKIE, REFRESH_COOKIE } from "./sessionCookies.js";
 
 type JsonObject = Record<string, unknown>;
@@ -52,6 +58,10 @@ const COMPONENTS: Record<string, z.ZodType> = {
   ReportRequest: reportRequestSchema,
   ReportResponse: reportResponseSchema,
   ReportsResponse: reportsResponseSchema,
+  OpenIdToken: openIdTokenSchema,
+  CallTokenRequest: callTokenRequestSchema,
+  LegacyCallTokenRequest: legacyCallTokenRequestSchema,
+  CallTokenResponse: callTokenResponseSchema,
 };
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) for every component, cross-referenced by $ref. */
@@ -139,10 +149,44 @@ function operation(spec: {
   };
 }
 
+const CALL_TOKEN_ERRORS: Record<number, string> = {
+  400: "M_NOT_JSON, M_BAD_JSON (wrong shape or type, or delayed-leave delegation asked for), M_INVALID_PARAM (not a room id, user id or server name), naming the `field`.",
+  401: "M_UNAUTHORIZED: the homeserver does not know the OpenID token (forged or expired), or it belongs to another user than claimed.",
+  403: "M_FORBIDDEN: the token's homeserver is neither this one nor on RTC_ALLOWED_HOMESERVERS, or the user is not joined to the room.",
+  405: "M_UNRECOGNIZED: only POST (and the CORS preflight).",
+  413: "M_TOO_LARGE: request body over 16 KiB.",
+  429: "M_LIMIT_EXCEEDED (per client address), with a Retry-After header (seconds) and `retry_after_ms`.",
+  502: "M_UNKNOWN: the homeserver or LiveKit could not be reached or answered an error.",
+  504: "M_UNKNOWN: the homeserver or LiveKit did not answer within 5 s.",
+};
+
+/** /get_token and /sfu/get: lk-jwt-service's contract, for any origin, without credentials. */
+function callTokenOperation(spec: {
+  summary: string;
+  description: string;
+  request: keyof typeof COMPONENTS;
+}): JsonObject {
+  return {
+    summary: spec.summary,
+    description: `${spec.description} CORS: any origin, no credentials.`,
+    security: [],
+    requestBody: { required: true, ...json(spec.request) },
+    responses: {
+      "200": { description: "A LiveKit token for the call", ...json("CallTokenResponse") },
+      ...Object.fromEntries(
+        Object.entries(CALL_TOKEN_ERRORS).map(([status, description]) => [
+          status,
+          { description, ...json("Error") },
+        ]),
+      ),
+    },
+  };
+}
+
 const CSRF_NOTE =
   "Writes must carry an Origin (or, failing that, Referer) header of an allowed origin.";
 
-/** The OpenAPI 3.1 document for /api (and the Matrix login gateway), from the zod schemas. */
+/** The OpenAPI 3.1 document for /api, the Matrix login gateway and the call token service. */
 export function buildOpenApiDocument(publicUrl: string): JsonObject {
   const schemas = componentSchemas();
   return {
@@ -151,7 +195,7 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
       title: "Xstream bridge API",
       version: "1",
       description:
-        "Accounts and sessions of the Xstream web client. Every error is `{errcode, error, field?}` JSON. " +
+        "Accounts and sessions of the Xstream web client, and the MatrixRTC LiveKit token service. Every error is `{errcode, error, field?}` JSON. " +
         CSRF_NOTE,
     },
     servers: [{ url: publicUrl }],
@@ -352,6 +396,35 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
           ok: [201, "ReportResponse", "Filed"],
           errors: [400, 401, 403],
         }),
+      },
+      "/get_token": {
+        post: callTokenOperation({
+          summary: "A LiveKit token for a MatrixRTC call (MSC4195, as lk-jwt-service)",
+          description:
+            "Checks the OpenID token with its homeserver (`/_matrix/federation/v1/openid/userinfo`; the user must be `member.claimed_user_id`) and that the user is joined to `room_id`, creates the LiveKit room if needed and returns a token for it. LiveKit room: unpadded base64 of SHA-256 of the JSON array `[room_id, slot_id]`; identity: the same of `[user_id, claimed_device_id, member.id]`.",
+          request: "CallTokenRequest",
+        }),
+      },
+      "/sfu/get": {
+        post: callTokenOperation({
+          summary: "Legacy: a LiveKit token for a room's call (before MSC4195)",
+          description:
+            "As /get_token for the room's `m.call#ROOM` slot, with the identity `<user_id>:<device_id>` of the user the OpenID token belongs to.",
+          request: "LegacyCallTokenRequest",
+        }),
+      },
+      "/healthz": {
+        get: {
+          summary: "Health of the bridge and its token service (checks the database)",
+          security: [],
+          responses: {
+            "200": {
+              description: "Healthy",
+              content: { "application/json": { schema: { type: "object" } } },
+            },
+            "503": { description: "M_UNAVAILABLE: the database is unreachable", ...json("Error") },
+          },
+        },
       },
       "/api/docs": {
         get: {

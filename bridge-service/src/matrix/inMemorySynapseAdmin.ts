@@ -13,7 +13,8 @@ export type SynapseAdminCall =
   | { op: "setPassword"; userId: string }
   | { op: "deleteDevice"; userId: string; deviceId: string }
   | { op: "deactivateUser"; userId: string }
-  | { op: "setProfileField"; userId: string; field: string; value: unknown };
+  | { op: "setProfileField"; userId: string; field: string; value: unknown }
+  | { op: "joinedMembers"; roomId: string };
 
 /** Same contract as the real client, in memory: for unit tests of callers. */
 export interface InMemorySynapseAdmin extends SynapseAdmin {
@@ -21,6 +22,8 @@ export interface InMemorySynapseAdmin extends SynapseAdmin {
   readonly calls: readonly SynapseAdminCall[];
   /** Profile fields set through setProfileField, by user id then field name. */
   readonly profileFields: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Joined members by room id, as joinedMembers reports them; tests fill it. */
+  readonly roomMembers: Map<string, string[]>;
   /** Makes the next call of `op` throw `error` (default: 502 from the homeserver). */
   failNext(op: SynapseAdminCall["op"], error?: Error): void;
 }
@@ -29,6 +32,7 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
   const users = new Map<string, FakeMatrixUser>();
   const calls: SynapseAdminCall[] = [];
   const profileFields = new Map<string, Record<string, unknown>>();
+  const roomMembers = new Map<string, string[]>();
   const failures = new Map<SynapseAdminCall["op"], Error>();
   const maybeFail = (op: SynapseAdminCall["op"]) => {
     const failure = failures.get(op);
@@ -42,6 +46,7 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
     users,
     calls,
     profileFields,
+    roomMembers,
     failNext(op, error = new HomeserverError(502, undefined, `${op} failed: 502 Bad Gateway`)) {
       failures.set(op, error);
     },
@@ -76,6 +81,11 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
       // Users registered elsewhere (Element, the harness) have profiles too.
       profileFields.set(userId, { ...profileFields.get(userId), [field]: value });
       calls.push({ op: "setProfileField", userId, field, value });
+    },
+    async joinedMembers(roomId) {
+      maybeFail("joinedMembers");
+      calls.push({ op: "joinedMembers", roomId });
+      return roomMembers.get(roomId);
     },
   };
 }

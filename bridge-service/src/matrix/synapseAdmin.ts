@@ -21,6 +21,11 @@ export interface SynapseAdmin {
    * `m.tz`. Synapse lets server admins edit other local users' profiles.
    */
   setProfileField(userId: string, field: string, value: unknown): Promise<void>;
+  /**
+   * User ids joined to a room as this homeserver sees it (local and remote users), whether or
+   * not the bot is in it; undefined if the homeserver does not know the room.
+   */
+  joinedMembers(roomId: string): Promise<readonly string[] | undefined>;
 }
 
 /** The bridge's own Synapse admin user. The `xstream` prefix is reserved for web sign-ups. */
@@ -191,6 +196,20 @@ export function createSynapseAdmin({
         `/_matrix/client/v3/profile/${user(userId)}/${encodeURIComponent(field)}`,
         { [field]: value },
       );
+    },
+
+    async joinedMembers(roomId) {
+      try {
+        const json = await adminCall(
+          "GET",
+          `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/members`,
+        );
+        if (!Array.isArray(json.members)) throw new Error("Synapse returned no members list");
+        return json.members.filter((member): member is string => typeof member === "string");
+      } catch (error) {
+        if (error instanceof HomeserverError && error.status === 404) return undefined;
+        throw error;
+      }
     },
   };
 }
