@@ -178,7 +178,31 @@ describe("chatting in two browsers", () => {
     await expect(messages(b.page).getByText("Message deleted").count()).resolves.toBeGreaterThan(0);
   });
 
+  it("fits a phone screen without sideways scrolling", async () => {
+    await a.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await message(a.page, "I go to the beach on Sunday").waitFor();
+      const overflow = () =>
+        a.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await expect(overflow()).resolves.toBeLessThanOrEqual(0);
+      await expect(a.page.getByRole("textbox", { name: "Message" }).isVisible()).resolves.toBe(
+        true,
+      );
+      await a.page.screenshot({ path: artifactPath("chat-phone.png") });
+      await a.page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: "Chats" })
+        .click();
+      await a.page.getByRole("heading", { name: "Chats" }).waitFor();
+      await expect(overflow()).resolves.toBeLessThanOrEqual(0);
+      await a.page.screenshot({ path: artifactPath("chats-phone.png") });
+    } finally {
+      await a.page.setViewportSize({ width: 1280, height: 860 });
+    }
+  });
+
   it("keeps the history after a reload", async () => {
+    await openRoom(a.page, stack, roomId);
     await a.page.reload();
     await messages(a.page).waitFor({ timeout: 30_000 });
     for (const text of [

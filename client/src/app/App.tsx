@@ -112,7 +112,7 @@ function SignedInScreen({ screen, path, user }: { screen: Screen; path: string; 
     case "welcome":
       return <OnboardingPage />;
     case "profile":
-      return <ProfilePage />;
+      return <ProfileScreen />;
     case "findPartners":
       return <FindPartnersPage />;
     case "requests":
@@ -213,7 +213,12 @@ function SignedInShell({
 }) {
   const { session } = useSession();
   const { requests } = usePartnerRequests();
-  const signOut = useCallback(() => session.signOut(), [session]);
+  const { forgetDevice } = useMatrixClient();
+  const signOut = useCallback(async () => {
+    await session.signOut();
+    // The bridge deleted this device: its encryption keys must not stay in the browser.
+    await forgetDevice();
+  }, [session, forgetDevice]);
   const form = useFormSubmission(signOut, NO_FIELDS);
   return (
     <AppShell
@@ -237,6 +242,11 @@ function HomeScreen({ user }: { user: User }) {
 function PartnersScreen() {
   const { client } = useMatrixClient();
   return <PartnersPage matrixClient={client} />;
+}
+
+function ProfileScreen() {
+  const { client } = useMatrixClient();
+  return <ProfilePage matrixClient={client} />;
 }
 
 function ChatsScreen() {

@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { AppShell } from "./AppShell";
@@ -78,5 +78,25 @@ describe("AppShell", () => {
     );
     expect(screen.getByRole("button", { name: "Signing out…" })).toBeDisabled();
     expect(screen.getByRole("alert")).toHaveTextContent("Offline");
+  });
+
+  it("shows a banner while the browser is offline, and none once it is back", () => {
+    const onLine = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
+    render(
+      <AppShell path="/chats" displayName="Ana Lima" onSignOut={() => {}}>
+        <p>content</p>
+      </AppShell>,
+    );
+    expect(
+      screen.getByText("You're offline — messages will send when you reconnect."),
+    ).toBeVisible();
+
+    onLine.mockReturnValue(true);
+    act(() => {
+      window.dispatchEvent(new Event("online"));
+    });
+
+    expect(screen.queryByText(/You're offline/)).toBeNull();
+    onLine.mockRestore();
   });
 });

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { ConnectionStatus } from "../features/connection/ConnectionBanner";
 import { Link } from "../routing/Link";
 import { PATHS } from "../routing/paths";
 import { initialOf } from "../ui/Avatar";
@@ -29,7 +30,10 @@ const NAVIGATION = [
   { to: PATHS.settings, label: "Settings" },
 ] as const;
 
-/** The frame around every signed-in screen: brand, navigation, who is signed in, sign out. */
+/**
+ * The frame around every signed-in screen: brand, navigation, who is signed in, sign out, and the
+ * banner that says when chat is offline or reconnecting.
+ */
 export function AppShell({
   path,
   displayName,
@@ -94,6 +98,7 @@ export function AppShell({
           {signOutError}
         </div>
       </header>
+      <ConnectionStatus />
 
       <main id="main" className="shell__main">
         {children}

@@ -1,13 +1,62 @@
+import type { ICreateClientOpts } from "matrix-js-sdk";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/ApiError";
 import type { MatrixLoginToken } from "../api/types";
 import { FakeBridge, json } from "../test/fakeBridge";
-import { fakeMatrixSdk } from "../test/fakeMatrixSdk";
-import { MatrixConnection } from "./MatrixConnection";
+import { type FakeMatrixClient, fakeMatrixSdk } from "../test/fakeMatrixSdk";
+import type { CryptoDatabases, CryptoStoreLocks } from "./cryptoStore";
+import { ENCRYPTION_IN_OTHER_TAB, MatrixConnection } from "./MatrixConnection";
 
-function setUp(bridge = FakeBridge.signedIn()) {
+const STORE = "xstream-crypto/@ana:example.org/WEBDEVICE";
+
+/** IndexedDB as far as the crypto store needs it: names of databases, and deleting them. */
+class FakeDatabases implements CryptoDatabases {
+  readonly names = new Set<string>();
+  readonly deleted: string[] = [];
+
+  deleteDatabase(name: string) {
+    const request = {} as IDBOpenDBRequest;
+    setTimeout(() => {
+      this.names.delete(name);
+      this.deleted.push(name);
+      request.onsuccess?.({} as Event);
+    }, 0);
+    return request;
+  }
+
+  async databases() {
+    return [...this.names].map((name) => ({ name, version: 1 }));
+  }
+}
+
+/**
+ * The Web Locks API between tabs of one browser: a lock is held until its callback settles. A
+ * lock held elsewhere stays so for as long as the caller is willing to wait.
+ */
+class FakeLocks implements CryptoStoreLocks {
+  readonly held = new Set<string>();
+
+  async request(
+    name: string,
+    _options: { signal: AbortSignal },
+    callback: (lock: unknown) => Promise<void>,
+  ) {
+    if (this.held.has(name)) throw new DOMException("The lock request timed out", "TimeoutError");
+    this.held.add(name);
+    try {
+      await callback({ name });
+    } finally {
+      this.held.delete(name);
+    }
+  }
+}
+
+function setUp(
+  bridge = FakeBridge.signedIn(),
+  crypto = { databases: new FakeDatabases(), locks: new FakeLocks() },
+) {
   // Syncs are emitted by hand here, to control when the client counts as connected.
-  const { clients, loadSdk } = fakeMatrixSdk({ autoSync: false });
+  const { sdk, clients, loadSdk } = fakeMatrixSdk({ autoSync: false });
   let grants = 0;
   const requestLoginToken = vi.fn(
     async (): Promise<MatrixLoginToken> => ({
@@ -23,8 +72,9 @@ function setUp(bridge = FakeBridge.signedIn()) {
     loadSdk,
     fetch: bridge.fetch,
     origin: "http://localhost:3000",
+    ...crypto,
   });
-  return { connection, bridge, clients, loadSdk, requestLoginToken, onSessionLost };
+  return { connection, bridge, sdk, clients, loadSdk, requestLoginToken, onSessionLost, ...crypto };
 }
 
 describe("MatrixConnection", () => {
@@ -59,7 +109,9 @@ describe("MatrixConnection", () => {
       userId: "@ana:example.org",
       deviceId: "WEBDEVICE",
     });
-    expect(clients[0]?.startOptions).toEqual([{ initialSyncLimit: 20 }]);
+    expect(clients[0]?.startOptions).toEqual([
+      { initialSyncLimit: 20, pendingEventOrdering: "detached" },
+    ]);
     expect(connection.getSnapshot().status).toBe("connecting");
 
     clients[0]?.emit("sync", "PREPARED");
@@ -163,5 +215,153 @@ describe("MatrixConnection", () => {
     expect(clients).toHaveLength(2);
     expect(clients[0]?.stopped).toBe(true);
     expect(clients[1]?.options.accessToken).toBe("syt_jwt-2");
+  });
+
+  it("turns encryption on with this device's own store before the first sync", async () => {
+    const { connection, clients } = setUp();
+
+    await connection.start();
+
+    const client = clients[0];
+    expect(client?.initRustCrypto).toHaveBeenCalledWith({
+      useIndexedDB: true,
+      cryptoDatabasePrefix: STORE,
+    });
+    const initialised = client?.initRustCrypto.mock.invocationCallOrder[0] ?? Infinity;
+    const started = client?.startClient.mock.invocationCallOrder[0] ?? -Infinity;
+    expect(initialised).toBeLessThan(started);
+    // Nobody verifies devices yet: messages must still go to unverified ones.
+    expect(client?.getCrypto()?.globalBlacklistUnverifiedDevices).toBe(false);
+    expect(connection.getSnapshot()).toMatchObject({
+      encryption: "ready",
+      encryptionProblem: null,
+    });
+  });
+
+  it("still connects for unencrypted rooms when encryption cannot start, and says why", async () => {
+    const { connection, clients, sdk } = setUp();
+    const createClient = sdk.createClient;
+    Object.assign(sdk, {
+      createClient: (options: ICreateClientOpts) => {
+        const client = createClient(options) as unknown as FakeMatrixClient;
+        client.initRustCrypto.mockRejectedValueOnce(new Error("IndexedDB is blocked"));
+        return client;
+      },
+    });
+
+    await connection.start();
+    clients[0]?.emit("sync", "PREPARED");
+
+    expect(clients[0]?.startClient).toHaveBeenCalled();
+    expect(connection.getSnapshot()).toMatchObject({
+      status: "connected",
+      client: clients[0],
+      encryption: "unavailable",
+      encryptionProblem: "Encrypted chats are unavailable: IndexedDB is blocked",
+    });
+  });
+
+  it("leaves the keys to another tab that is using them, and says so", async () => {
+    const locks = new FakeLocks();
+    locks.held.add(`${STORE}::lock`);
+    const { connection, clients } = setUp(FakeBridge.signedIn(), {
+      databases: new FakeDatabases(),
+      locks,
+    });
+
+    await connection.start();
+
+    expect(clients[0]?.initRustCrypto).not.toHaveBeenCalled();
+    expect(clients[0]?.startClient).toHaveBeenCalled();
+    expect(connection.getSnapshot()).toMatchObject({
+      encryption: "unavailable",
+      encryptionProblem: ENCRYPTION_IN_OTHER_TAB,
+    });
+  });
+
+  it("lets go of the keys when stopped, so the next start (or tab) can use them", async () => {
+    const { connection, clients, locks } = setUp();
+    await connection.start();
+    expect(locks.held).toEqual(new Set([`${STORE}::lock`]));
+
+    connection.stop();
+    await vi.waitFor(() => expect(locks.held.size).toBe(0));
+    await connection.start();
+
+    expect(clients[1]?.initRustCrypto).toHaveBeenCalled();
+    expect(connection.getSnapshot().encryption).toBe("ready");
+  });
+
+  it("deletes the device's keys from the browser when asked to forget it (signed out)", async () => {
+    const { connection, clients, databases } = setUp();
+    await connection.start();
+
+    await connection.forgetDevice();
+
+    expect(clients[0]?.stopped).toBe(true);
+    expect(databases.deleted.sort()).toEqual([
+      `${STORE}::matrix-sdk-crypto`,
+      `${STORE}::matrix-sdk-crypto-meta`,
+    ]);
+    expect(connection.getSnapshot().status).toBe("stopped");
+  });
+
+  it("starts with fresh keys after a password change deleted the device, not after a retry", async () => {
+    const { connection, databases } = setUp();
+    await connection.start();
+
+    await connection.retry();
+    expect(databases.deleted).toEqual([]);
+
+    await connection.restart();
+    expect(databases.deleted).toHaveLength(2);
+  });
+
+  it("deletes keys left behind by other devices, and keeps this one's", async () => {
+    const { connection, databases } = setUp();
+    const old = "xstream-crypto/@ana:example.org/OLDDEVICE";
+    for (const name of [
+      `${old}::matrix-sdk-crypto`,
+      `${STORE}::matrix-sdk-crypto`,
+      "some-other-app",
+    ]) {
+      databases.names.add(name);
+    }
+
+    await connection.start();
+
+    await vi.waitFor(() => expect(databases.deleted).toEqual([`${old}::matrix-sdk-crypto`]));
+    expect(databases.names).toEqual(new Set([`${STORE}::matrix-sdk-crypto`, "some-other-app"]));
+  });
+
+  it("forgets the keys when the device is gone (hard logout), not on a soft logout", async () => {
+    const { connection, clients, databases } = setUp();
+    await connection.start();
+
+    clients[0]?.emit("Session.logged_out", {
+      errcode: "M_UNKNOWN_TOKEN",
+      data: { soft_logout: true },
+    });
+    await vi.waitFor(() => expect(clients).toHaveLength(2));
+    expect(databases.deleted).toEqual([]);
+
+    clients[1]?.emit("sync", "PREPARED");
+    clients[1]?.emit("Session.logged_out", {
+      errcode: "M_UNKNOWN_TOKEN",
+      data: { soft_logout: false },
+    });
+    await vi.waitFor(() => expect(clients).toHaveLength(3));
+    expect(databases.deleted).toHaveLength(2);
+  });
+
+  it("syncs again at once on reconnectNow()", async () => {
+    const { connection, clients } = setUp();
+    await connection.start();
+    const retryImmediately = vi.fn(() => true);
+    Object.assign(clients[0] ?? {}, { retryImmediately });
+
+    connection.reconnectNow();
+
+    expect(retryImmediately).toHaveBeenCalled();
   });
 });

@@ -1,7 +1,17 @@
-import type { MatrixClient, SyncState } from "matrix-js-sdk";
+import type { MatrixClient, PendingEventOrdering, SyncState } from "matrix-js-sdk";
 import { ApiError } from "../api/ApiError";
 import type { MatrixLoginToken } from "../api/types";
-import { discoverHomeserver, loginWithJwt } from "./homeserver";
+import {
+  type CryptoDatabases,
+  type CryptoStoreLocks,
+  cryptoStorePrefix,
+  deleteCryptoStore,
+  deleteOtherCryptoStores,
+  holdCryptoStoreLock,
+} from "./cryptoStore";
+import { discoverHomeserver, loginWithJwt, type MatrixCredentials } from "./homeserver";
+import { OwnPresence, type PageVisibility } from "./ownPresence";
+import { sdkValue } from "./sdkValues";
 
 /** The parts of matrix-js-sdk we use; loaded lazily so the signed-out pages stay small. */
 export type MatrixSdk = Pick<
@@ -21,6 +31,14 @@ export type MatrixStatus =
   /** Logging in failed; `retry()` tries again. */
   | "error";
 
+export type EncryptionStatus =
+  /** No client yet, or its end-to-end encryption is being set up (the WASM loads lazily). */
+  | "starting"
+  /** Encrypted rooms can be read and written. */
+  | "ready"
+  /** The client runs without encryption: encrypted rooms cannot be read (see the problem). */
+  | "unavailable";
+
 export type MatrixSnapshot = {
   status: MatrixStatus;
   /** The started client once logged in (also while it does its first sync). */
@@ -28,6 +46,9 @@ export type MatrixSnapshot = {
   userId: string | null;
   /** Why the last attempt failed, for people (status "error"). */
   error: string | null;
+  encryption: EncryptionStatus;
+  /** Why encryption is unavailable, for people. */
+  encryptionProblem: string | null;
 };
 
 export type MatrixConnectionOptions = {
@@ -39,14 +60,40 @@ export type MatrixConnectionOptions = {
   fetch?: typeof fetch;
   /** Where to look for `/.well-known/matrix/client`; defaults to this page's origin. */
   origin?: string;
+  /** Where the crypto store lives; `null` keeps the keys in memory (lost on reload). */
+  databases?: CryptoDatabases | null;
+  /** Keeps two tabs off one crypto store; defaults to `navigator.locks`. */
+  locks?: CryptoStoreLocks | null;
+  /** Whether the tab is visible, for our presence; defaults to `document`. */
+  page?: PageVisibility;
 };
 
-const STOPPED: MatrixSnapshot = { status: "stopped", client: null, userId: null, error: null };
+const STOPPED: MatrixSnapshot = {
+  status: "stopped",
+  client: null,
+  userId: null,
+  error: null,
+  encryption: "starting",
+  encryptionProblem: null,
+};
+
+// Local echoes live in each room's pending list, not in its timeline: a message that failed to
+// send stays apart (with Retry) instead of sitting between messages that arrived after it.
+const DETACHED = sdkValue<PendingEventOrdering.Detached>("detached");
+
+export const ENCRYPTION_IN_OTHER_TAB =
+  "Xstream is open in another tab, which holds this browser's encryption keys. Encrypted chats " +
+  "work there; close it and reload this tab to read them here.";
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /**
- * Owns the signed-in user's matrix-js-sdk client: JWT login, start, sync state, and recovery when
+ * Owns the signed-in user's matrix-js-sdk client: JWT login, end-to-end encryption (Rust crypto,
+ * its keys in IndexedDB per user and device), start, sync state, our presence, and recovery when
  * Synapse logs the device out (password change, token revoked). The access token lives only in
- * this object; a reload logs in again with the same device ID.
+ * this object; a reload logs in again with the same device ID, so it finds its keys again.
  */
 export class MatrixConnection {
   readonly #requestLoginToken: () => Promise<MatrixLoginToken>;
@@ -54,6 +101,9 @@ export class MatrixConnection {
   readonly #loadSdk: () => Promise<MatrixSdk>;
   readonly #fetch: typeof fetch;
   readonly #origin: string;
+  readonly #databases: CryptoDatabases | null;
+  readonly #locks: CryptoStoreLocks | null;
+  readonly #page: PageVisibility | null;
   readonly #listeners = new Set<() => void>();
   #snapshot: MatrixSnapshot = STOPPED;
   #client: MatrixClient | null = null;
@@ -63,6 +113,10 @@ export class MatrixConnection {
   /** True between a re-login after a logout and the next good sync: one retry, not a loop. */
   #recovering = false;
   #homeserver: Promise<string> | null = null;
+  /** The crypto store of the last device logged in, kept after stop() for forgetDevice(). */
+  #cryptoStore: string | null = null;
+  /** Lets go of the current client's crypto store lock and stops reporting its presence. */
+  #releaseClient: (() => void)[] = [];
 
   constructor(options: MatrixConnectionOptions) {
     this.#requestLoginToken = options.requestLoginToken;
@@ -70,6 +124,13 @@ export class MatrixConnection {
     this.#loadSdk = options.loadSdk ?? (() => import("matrix-js-sdk"));
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#origin = options.origin ?? globalThis.location.origin;
+    this.#databases =
+      options.databases !== undefined ? options.databases : (globalThis.indexedDB ?? null);
+    this.#locks =
+      options.locks !== undefined
+        ? options.locks
+        : ((globalThis.navigator?.locks as CryptoStoreLocks | undefined) ?? null);
+    this.#page = options.page ?? globalThis.document ?? null;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -85,16 +146,28 @@ export class MatrixConnection {
     await (this.#connecting ?? this.#connect());
   }
 
-  /** Drops the current client and logs in again, e.g. after Synapse logged out every device. */
+  /**
+   * Drops the current client and logs in again after Synapse deleted every device (a password
+   * change). The device comes back under the same ID but without its keys on the server, so its
+   * old keys here are deleted too: keeping them, the client would never upload new ones.
+   */
   async restart(): Promise<void> {
+    this.#dropClient();
+    this.#recovering = false;
+    await this.#forgetCryptoStore();
+    await this.#connect();
+  }
+
+  /** Tries again after status "error". */
+  async retry(): Promise<void> {
     this.#dropClient();
     this.#recovering = false;
     await this.#connect();
   }
 
-  /** Tries again after status "error". */
-  retry(): Promise<void> {
-    return this.restart();
+  /** Syncs again now rather than after the SDK's back-off (the "Retry now" of a lost connection). */
+  reconnectNow(): void {
+    this.#client?.retryImmediately();
   }
 
   /** Stops syncing and forgets the client and its access token. */
@@ -102,6 +175,16 @@ export class MatrixConnection {
     this.#dropClient();
     this.#recovering = false;
     this.#set(STOPPED);
+  }
+
+  /**
+   * After signing out (the device is deleted on the server): stops, and deletes the device's
+   * end-to-end encryption keys from this browser, so nothing readable is left on a shared
+   * computer. Never rejects.
+   */
+  async forgetDevice(): Promise<void> {
+    this.stop();
+    await this.#forgetCryptoStore();
   }
 
   #connect(): Promise<ApiError | null> {
@@ -155,12 +238,69 @@ export class MatrixConnection {
       deviceId: credentials.deviceId,
     });
     client.on(sdk.ClientEvent.Sync, (state: SyncState) => this.#onSync(sdk, generation, state));
-    client.on(sdk.HttpApiEvent.SessionLoggedOut, () => {
-      void this.#onLoggedOut(generation);
+    client.on(sdk.HttpApiEvent.SessionLoggedOut, (error: unknown) => {
+      void this.#onLoggedOut(generation, error);
     });
     this.#client = client;
-    this.#set({ status: "connecting", client, userId: credentials.userId, error: null });
-    await client.startClient({ initialSyncLimit: 20 });
+    // Encryption comes first: it must be on before the first sync, or the keys that sync brings
+    // would be dropped.
+    const encryption = await this.#startEncryption(client, credentials, generation);
+    if (generation !== this.#generation) return;
+    this.#set({
+      status: "connecting",
+      client,
+      userId: credentials.userId,
+      error: null,
+      ...encryption,
+    });
+    await client.startClient({ initialSyncLimit: 20, pendingEventOrdering: DETACHED });
+    if (generation !== this.#generation) return;
+    if (this.#page) this.#releaseClient.push(new OwnPresence(client, this.#page).start());
+  }
+
+  /**
+   * Turns on the Rust crypto with this device's store, if no other tab is using it. A failure
+   * leaves the client without encryption: unencrypted rooms still work, and the snapshot says
+   * why encrypted ones do not.
+   */
+  async #startEncryption(
+    client: MatrixClient,
+    credentials: MatrixCredentials,
+    generation: number,
+  ): Promise<Pick<MatrixSnapshot, "encryption" | "encryptionProblem">> {
+    const prefix = cryptoStorePrefix(credentials.userId, credentials.deviceId);
+    this.#cryptoStore = prefix;
+    const release = await holdCryptoStoreLock(this.#locks, prefix);
+    if (!release) return { encryption: "unavailable", encryptionProblem: ENCRYPTION_IN_OTHER_TAB };
+    if (generation !== this.#generation) {
+      release();
+      return { encryption: "unavailable", encryptionProblem: null };
+    }
+    this.#releaseClient.push(release);
+    try {
+      await client.initRustCrypto({
+        useIndexedDB: this.#databases !== null,
+        cryptoDatabasePrefix: prefix,
+      });
+    } catch (error) {
+      return {
+        encryption: "unavailable",
+        encryptionProblem: `Encrypted chats are unavailable: ${describeError(error)}`,
+      };
+    }
+    // Dropped while the crypto loaded: stopping again closes the store it just opened.
+    if (generation !== this.#generation) {
+      client.stopClient();
+      return { encryption: "unavailable", encryptionProblem: null };
+    }
+    const crypto = client.getCrypto();
+    // Nobody verifies devices yet, so messages go to every device of the room's members, as with
+    // the SDK's default; said here so a change of default cannot silently stop delivery.
+    if (crypto) crypto.globalBlacklistUnverifiedDevices = false;
+    if (this.#databases) {
+      deleteOtherCryptoStores(this.#databases, prefix).catch(() => undefined);
+    }
+    return { encryption: "ready", encryptionProblem: null };
   }
 
   #onSync(sdk: MatrixSdk, generation: number, state: SyncState) {
@@ -174,10 +314,19 @@ export class MatrixConnection {
     }
   }
 
-  /** Synapse refused our access token (M_UNKNOWN_TOKEN, soft logout): log in again, once. */
-  async #onLoggedOut(generation: number) {
+  /**
+   * Synapse refused our access token (M_UNKNOWN_TOKEN): log in again, once. Unless it was a soft
+   * logout, the device itself may be gone, and with it our keys on the server: start over with
+   * fresh ones.
+   */
+  async #onLoggedOut(generation: number, cause: unknown) {
     if (generation !== this.#generation) return;
     this.#dropClient();
+    const dropped = this.#generation;
+    const soft = (cause as { data?: { soft_logout?: unknown } } | null)?.data?.soft_logout === true;
+    if (!soft) await this.#forgetCryptoStore();
+    // Stopped or restarted meanwhile.
+    if (dropped !== this.#generation) return;
     if (this.#recovering) {
       this.#recovering = false;
       this.#set(STOPPED);
@@ -203,8 +352,20 @@ export class MatrixConnection {
     const client = this.#client;
     this.#client = null;
     if (client) {
+      // Also closes the crypto store, before its lock is let go.
       client.stopClient();
       client.removeAllListeners();
+    }
+    for (const release of this.#releaseClient.splice(0)) release();
+  }
+
+  async #forgetCryptoStore() {
+    const prefix = this.#cryptoStore;
+    if (!prefix || !this.#databases) return;
+    try {
+      await deleteCryptoStore(this.#databases, prefix);
+    } catch {
+      // Left for deleteOtherCryptoStores at the next start.
     }
   }
 

@@ -14,6 +14,13 @@ export class FakeRoomMember {
   ) {}
   /** Set by a typing notification (`RoomMember.typing`). */
   typing = false;
+  /** From the room's power levels (the creator of a version 12 room has Infinity). */
+  powerLevel = 0;
+  /** The member's `mxc://` avatar, if they set one. */
+  avatarUrl: string | undefined = undefined;
+  getMxcAvatarUrl() {
+    return this.avatarUrl;
+  }
 }
 
 export type FakeEventFields = {
@@ -99,6 +106,11 @@ export class FakeRoom {
   backToken: string | null = null;
   /** Where each user's read receipt points (user id → event id). */
   readonly receipts = new Map<string, string>();
+  /**
+   * Our local echoes while the client keeps them apart from the timeline
+   * (`pendingEventOrdering: "detached"`); null when they sit in the timeline ("chronological").
+   */
+  pending: FakeMatrixEvent[] | null = null;
 
   constructor(
     roomId: string,
@@ -215,12 +227,43 @@ export class FakeRoom {
     return event;
   }
 
+  /** Like the SDK: only rooms of a client whose pending events are "detached" have the list. */
+  getPendingEvents() {
+    if (!this.pending) throw new Error("Cannot call getPendingEvents with chronological ordering");
+    return this.pending;
+  }
+  hasEncryptionStateEvent() {
+    return this.state.has("m.room.encryption|");
+  }
+  /** The room's `mxc://` avatar (`m.room.avatar`), if it has one. */
+  avatarUrl: string | null = null;
+  getMxcAvatarUrl() {
+    return this.avatarUrl;
+  }
   getMyMembership() {
     return this.members.get(this.myUserId)?.membership ?? "leave";
   }
   getMembers() {
     return [...this.members.values()];
   }
+  getMembersWithMembership(membership: string) {
+    return this.getMembers().filter((member) => member.membership === membership);
+  }
+
+  /** The room state the app asks about: power levels for the members panel. */
+  get currentState() {
+    const state = this.state;
+    const powerLevels = () =>
+      (state.get("m.room.power_levels|")?.fields.content ?? {}) as Record<string, unknown>;
+    return {
+      getStateEvents: (type: string, stateKey: string) => state.get(`${type}|${stateKey}`) ?? null,
+      hasSufficientPowerLevelFor: (action: string, level: number) => {
+        const required = powerLevels()[action];
+        return level >= (typeof required === "number" ? required : 50);
+      },
+    };
+  }
+
   getJoinedMembers() {
     return this.getMembers().filter((member) => member.membership === "join");
   }
@@ -287,6 +330,20 @@ export function withTimelineApi<C extends TimelineHost>(client: C) {
       client.emit("Room.redaction", event, room);
       return { event_id: `$redaction-of-${eventId}` };
     }),
+    /** `m.fully_read` plus a public (`rrEvent`) or private (`rpEvent`) read receipt. */
+    setRoomReadMarkers: fn(
+      async (
+        roomId: string,
+        _fullyReadEventId: string,
+        rrEvent?: FakeMatrixEvent,
+        _rpEvent?: FakeMatrixEvent,
+      ) => {
+        const room = client.rooms.get(roomId);
+        const id = rrEvent?.getId();
+        if (room && id) room.setReadUpTo(me(), id);
+        return {};
+      },
+    ),
     sendReadReceipt: fn(async (event: FakeMatrixEvent) => {
       const room = client.rooms.get(event.getRoomId() ?? "");
       const id = event.getId();

@@ -1,7 +1,20 @@
 import type { ICreateClientOpts, IStartClientOpts, MatrixClient } from "matrix-js-sdk";
 import { vi } from "vitest";
 import type { MatrixSdk } from "../matrix/MatrixConnection";
-import { type FakeMatrixEvent, FakeRoom } from "./fakeMatrixRoom";
+import { FakeMatrixEvent, FakeRoom } from "./fakeMatrixRoom";
+
+/** What `client.getUser` knows of someone's presence. */
+export class FakeUser {
+  presence = "offline";
+  currentlyActive = false;
+  /** When the presence arrived (0: never). */
+  lastPresenceTs = 0;
+  lastActiveAgo = 0;
+  constructor(readonly userId: string) {}
+  getLastActiveTs() {
+    return this.lastPresenceTs - this.lastActiveAgo;
+  }
+}
 
 /** A stand-in for a matrix-js-sdk MatrixClient: records what it was asked and emits on demand. */
 export class FakeMatrixClient {
@@ -28,6 +41,52 @@ export class FakeMatrixClient {
 
   stopClient = vi.fn(() => {
     this.stopped = true;
+  });
+
+  /** Turns on end-to-end encryption; tests make it fail with `mockRejectedValueOnce`. */
+  initRustCrypto = vi.fn(
+    async (_options?: { useIndexedDB?: boolean; cryptoDatabasePrefix?: string }) => {
+      this.crypto = { globalBlacklistUnverifiedDevices: false };
+    },
+  );
+
+  crypto: { globalBlacklistUnverifiedDevices: boolean } | undefined = undefined;
+
+  getCrypto() {
+    return this.crypto;
+  }
+
+  setSyncPresence = vi.fn(async (_presence?: string) => {});
+  setPresence = vi.fn(async (_options: { presence: string }) => {});
+
+  /** Presence of other people, as `client.getUser` returns it (see `setPresenceOf`). */
+  readonly users = new Map<string, FakeUser>();
+
+  getUser(userId: string) {
+    return this.users.get(userId) ?? null;
+  }
+
+  /** A presence update arriving in a sync (`User.presence`). */
+  setPresenceOf(userId: string, presence: Partial<Omit<FakeUser, "userId">>) {
+    const user = this.users.get(userId) ?? new FakeUser(userId);
+    Object.assign(user, presence);
+    this.users.set(userId, user);
+    this.emit("User.presence", {}, user);
+  }
+
+  /** The user's account data by type (`client.getAccountData`). */
+  readonly accountData = new Map<string, FakeMatrixEvent>();
+
+  getAccountData(type: string) {
+    return this.accountData.get(type);
+  }
+
+  /** Stores account data like the homeserver, then echoes it as the next sync would. */
+  setAccountData = vi.fn(async (type: string, content: Record<string, unknown>) => {
+    const event = new FakeMatrixEvent({ type, sender: this.getUserId() ?? "", content });
+    this.accountData.set(type, event);
+    this.emit("accountData", event);
+    return {};
   });
 
   on(event: string, listener: (...args: unknown[]) => void) {

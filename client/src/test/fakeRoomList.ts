@@ -93,14 +93,8 @@ export class FakeListRoom extends FakeRoom {
 }
 
 export class FakeRoomListClient extends FakeMatrixClient {
-  readonly accountData = new Map<string, FakeMatrixEvent>();
-
   constructor(userId = ME) {
     super({ baseUrl: "http://localhost:3000", userId }, false);
-  }
-
-  getAccountData(type: string) {
-    return this.accountData.get(type);
   }
 
   /** New `m.direct` account data from a sync. */

@@ -1,6 +1,9 @@
-import { act, render, screen, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import "../media/fakeMediaServer";
+import { fakeRecordingEnvironment } from "../media/fakeRecording";
+import { withUploads } from "../media/fakeUploads";
 import { Composer, type ComposerProps } from "./Composer";
 import { roomWithBob } from "./fakeSendingClient";
 
@@ -330,5 +333,179 @@ describe("Composer", () => {
     expect(setup.client.listenerCount()).toBeGreaterThan(0);
     unmount();
     expect(setup.client.listenerCount()).toBe(0);
+  });
+});
+
+describe("Composer attachments", () => {
+  function renderWithUploads(props: Partial<ComposerProps> = {}) {
+    const setup = roomWithBob();
+    const client = withUploads(setup.client);
+    const user = userEvent.setup();
+    render(
+      <Composer
+        client={client.asClient()}
+        roomId={setup.roomId}
+        onCancelReply={() => {}}
+        onCancelEdit={() => {}}
+        onCancelCorrection={() => {}}
+        {...props}
+      />,
+    );
+    const pick = (...files: File[]) => user.upload(screen.getByLabelText("Files to send"), files);
+    return { ...setup, client, user, pick };
+  }
+
+  const pdf = (name = "notes.pdf", size = 2000) =>
+    new File([new Uint8Array(size)], name, { type: "application/pdf" });
+
+  it("shows a picked file's upload progress, then sends it as a file message", async () => {
+    const { client, roomId, pick } = renderWithUploads();
+    expect(screen.getByRole("button", { name: "Attach file" })).toBeInTheDocument();
+
+    await pick(pdf());
+    const bar = await screen.findByRole("progressbar", { name: "Uploading notes.pdf" });
+    expect(bar).toHaveAttribute("aria-valuemin", "0");
+    expect(bar).toHaveAttribute("aria-valuemax", "100");
+
+    act(() => client.uploads[0]?.progress(1000));
+    expect(bar).toHaveAttribute("aria-valuenow", "50");
+    expect(bar).toHaveAttribute("aria-valuetext", "50% of 2 KB");
+    expect(screen.getByText("50%")).toBeInTheDocument();
+
+    await act(async () => client.uploads[0]?.finish());
+    await vi.waitFor(() =>
+      expect(client.sendMessage).toHaveBeenCalledWith(
+        roomId,
+        {
+          msgtype: "m.file",
+          body: "notes.pdf",
+          filename: "notes.pdf",
+          url: "mxc://example.org/upload1",
+          info: { mimetype: "application/pdf", size: 2000 },
+        },
+        "txn1",
+      ),
+    );
+    expect(screen.queryByRole("progressbar")).not.toBeInTheDocument();
+  });
+
+  it("cancels an upload midway: the row goes and nothing is sent", async () => {
+    const { client, user, pick } = renderWithUploads();
+    await pick(pdf("thesis.pdf", 10_000));
+    await screen.findByRole("progressbar", { name: "Uploading thesis.pdf" });
+    act(() => client.uploads[0]?.progress(4000));
+
+    await user.click(screen.getByRole("button", { name: "Cancel upload of thesis.pdf" }));
+
+    expect(client.uploads[0]?.aborted).toBe(true);
+    expect(screen.queryByRole("list", { name: "Uploads" })).not.toBeInTheDocument();
+    expect(client.sendMessage).not.toHaveBeenCalled();
+  });
+
+  it("refuses a file over the server's limit before uploading, and says why", async () => {
+    const { client, user, pick } = renderWithUploads();
+    client.maxUploadSize = 1000;
+
+    await pick(pdf("scan.pdf", 5000));
+
+    const refusal = await screen.findByText(
+      "“scan.pdf” (5 KB) is too large to send: this server accepts files up to 1 KB.",
+    );
+    expect(refusal.closest("[role=alert]")).not.toBeNull();
+    expect(client.uploadContent).not.toHaveBeenCalled();
+    await user.click(screen.getByRole("button", { name: "OK" }));
+    expect(screen.queryByText(/too large/)).not.toBeInTheDocument();
+  });
+
+  it("keeps a failed upload with Retry and Remove", async () => {
+    const { client, user, pick } = renderWithUploads();
+    await pick(pdf("a.pdf"));
+    await vi.waitFor(() => expect(client.uploads).toHaveLength(1));
+
+    await act(async () => client.uploads[0]?.fail(new Error("Network request failed")));
+    expect(await screen.findByText("Not sent: Network request failed")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Retry a.pdf" }));
+    await vi.waitFor(() => expect(client.uploads).toHaveLength(2));
+    await act(async () => client.uploads[1]?.fail(new Error("Network request failed")));
+
+    await user.click(await screen.findByRole("button", { name: "Remove a.pdf" }));
+    expect(screen.queryByText(/Not sent/)).not.toBeInTheDocument();
+    expect(client.sendMessage).not.toHaveBeenCalled();
+  });
+
+  it("sends a pasted file instead of pasting its name", async () => {
+    const { client } = renderWithUploads();
+    const box = screen.getByRole("textbox", { name: "Message" });
+
+    fireEvent.paste(box, { clipboardData: { files: [pdf("pasted.pdf")] } });
+
+    await vi.waitFor(() => expect(client.uploads[0]?.options.name).toBe("pasted.pdf"));
+    expect(box).toHaveValue("");
+  });
+
+  it("sends files dropped on the page", async () => {
+    const { client } = renderWithUploads();
+    const dataTransfer = { types: ["Files"], files: [pdf("dropped.pdf")] };
+
+    fireEvent.dragEnter(document, { dataTransfer });
+    expect(screen.getByText("Drop files to send them to this room")).toBeInTheDocument();
+    fireEvent.drop(document, { dataTransfer });
+
+    await vi.waitFor(() => expect(client.uploads[0]?.options.name).toBe("dropped.pdf"));
+    expect(screen.queryByText("Drop files to send them to this room")).not.toBeInTheDocument();
+  });
+
+  it("records a voice message, plays it back with its length, and sends it", async () => {
+    const recording = fakeRecordingEnvironment({ durationMs: 2300, waveform: [0.5, 1] });
+    const { client, user } = renderWithUploads({ recordingEnvironment: recording.environment });
+
+    await user.click(screen.getByRole("button", { name: "Record voice message" }));
+    expect(await screen.findByRole("timer", { name: "Recording time" })).toHaveTextContent("0:00");
+    recording.advance(2300);
+    await user.click(screen.getByRole("button", { name: "Stop" }));
+
+    expect(await screen.findByLabelText("Your recording")).toHaveAttribute("src", "blob:recording");
+    expect(screen.getByText("2 seconds")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Send voice message" }));
+
+    await vi.waitFor(() => expect(client.uploads).toHaveLength(1));
+    expect(
+      screen.getByRole("progressbar", { name: "Uploading Voice message" }),
+    ).toBeInTheDocument();
+    await act(async () => client.uploads[0]?.finish());
+    await vi.waitFor(() => expect(client.sendMessage).toHaveBeenCalledTimes(1));
+    expect(client.sendMessage.mock.calls[0]?.[1]).toMatchObject({
+      msgtype: "m.audio",
+      body: "Voice message",
+      info: { mimetype: "audio/webm", duration: 2300 },
+      "org.matrix.msc1767.audio": { duration: 2300, waveform: [512, 1024] },
+      "org.matrix.msc3245.voice": {},
+    });
+    expect(screen.getByRole("button", { name: "Record voice message" })).toBeInTheDocument();
+  });
+
+  it("discards a recording on Cancel", async () => {
+    const recording = fakeRecordingEnvironment({ durationMs: 1000 });
+    const { client, user } = renderWithUploads({ recordingEnvironment: recording.environment });
+
+    await user.click(screen.getByRole("button", { name: "Record voice message" }));
+    await user.click(await screen.findByRole("button", { name: "Stop" }));
+    await screen.findByLabelText("Your recording");
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+
+    expect(screen.queryByLabelText("Your recording")).not.toBeInTheDocument();
+    expect(client.uploadContent).not.toHaveBeenCalled();
+  });
+
+  it("says so when the microphone is not allowed", async () => {
+    const recording = fakeRecordingEnvironment({ denied: true });
+    const { user } = renderWithUploads({ recordingEnvironment: recording.environment });
+
+    await user.click(screen.getByRole("button", { name: "Record voice message" }));
+
+    expect(await screen.findByText(/isn't allowed to use your microphone/)).toHaveAttribute(
+      "role",
+      "alert",
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { MatrixClient, TimelineEvents } from "matrix-js-sdk";
 import {
   type ChangeEvent,
+  type ClipboardEvent,
   type FormEvent,
   type KeyboardEvent,
   useEffect,
@@ -13,6 +14,12 @@ import {
 import { Avatar } from "../../ui/Avatar";
 import { Button } from "../../ui/Button";
 import { CorrectionView } from "../corrections/CorrectionView";
+import { AttachmentButton } from "../media/AttachmentButton";
+import { UploadRow } from "../media/UploadRow";
+import { useFileDrop } from "../media/useFileDrop";
+import { useUploads } from "../media/useUploads";
+import { VoiceRecorder } from "../media/VoiceRecorder";
+import type { RecordingEnvironment } from "../media/VoiceRecording";
 import {
   type ComposerMode,
   type CorrectionTarget,
@@ -42,6 +49,8 @@ export type ComposerProps = {
   onCancelCorrection(): void;
   /** Called once a message has been handed to the SDK (it shows as a local echo). */
   onSent?(): void;
+  /** Stand-ins for the browser's microphone and recorder (tests). */
+  recordingEnvironment?: RecordingEnvironment;
 };
 
 type Suggestions = { at: MentionQuery; options: Mention[]; active: number };
@@ -63,6 +72,8 @@ function prefillOf(mode: ComposerMode): { key: string; text: string } | null {
  * mention; replies, edits and corrections; typing notifications. Sending goes through the SDK,
  * so the message shows at once as a local echo and, if it fails, stays in the timeline as not
  * sent (see PendingMessageActions); the outbox sends messages written offline on reconnect.
+ * Files come from "Attach file", a paste or a drop anywhere on the page, and upload with
+ * progress above the box; "Record voice message" records one.
  */
 export function Composer({
   client,
@@ -74,6 +85,7 @@ export function Composer({
   onCancelEdit,
   onCancelCorrection,
   onSent,
+  recordingEnvironment,
 }: ComposerProps) {
   const id = useId();
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -123,6 +135,9 @@ export function Composer({
   );
   useEffect(() => () => typing.stop(), [typing]);
   useOutbox(client);
+  const uploads = useUploads(client, roomId);
+  const sendFiles = (files: File[]) => void uploads.queue.addFiles(files);
+  const dropping = useFileDrop(sendFiles);
 
   // Entering a mode is a request to write: put the caret at the end of the text.
   const modeKey = mode.kind === "new" ? null : `${mode.kind}:${mode.target.eventId}`;
@@ -252,6 +267,14 @@ export function Composer({
     }
   }
 
+  function handlePaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    // A pasted screenshot is sent as an image, not pasted as its file name.
+    event.preventDefault();
+    sendFiles(files);
+  }
+
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     send();
@@ -262,9 +285,32 @@ export function Composer({
   const errorId = `${id}-error`;
 
   return (
-    <form className="composer" onSubmit={handleSubmit}>
+    <form className={dropping ? "composer composer--dropping" : "composer"} onSubmit={handleSubmit}>
       <ModeBanner mode={mode} text={text} onCancel={cancelMode} />
+      {dropping && <p className="composer__drop-hint">Drop files to send them to this room</p>}
+      {uploads.snapshot.uploads.length > 0 && (
+        <ul className="upload-list" aria-label="Uploads">
+          {uploads.snapshot.uploads.map((upload) => (
+            <UploadRow
+              key={upload.id}
+              upload={upload}
+              onCancel={(uploadId) => uploads.queue.cancel(uploadId)}
+              onRetry={(uploadId) => uploads.queue.retry(uploadId)}
+              onRemove={(uploadId) => uploads.queue.remove(uploadId)}
+            />
+          ))}
+        </ul>
+      )}
+      {uploads.snapshot.refusal && (
+        <div className="load-failed" role="alert">
+          <p>{uploads.snapshot.refusal}</p>
+          <Button variant="secondary" onClick={() => uploads.queue.dismissRefusal()}>
+            OK
+          </Button>
+        </div>
+      )}
       <div className="composer__row">
+        <AttachmentButton onFiles={sendFiles} />
         <div className="composer__field">
           {suggestions && (
             // The text box keeps focus and points at the active option (aria-activedescendant),
@@ -310,12 +356,17 @@ export function Composer({
             value={text}
             onChange={handleChange}
             onKeyDown={handleKeyDown}
+            onPaste={handlePaste}
             onBlur={() => {
               typing.stop();
               setSuggestions(null);
             }}
           />
         </div>
+        <VoiceRecorder
+          environment={recordingEnvironment}
+          onSend={(clip) => void uploads.queue.addVoice(clip)}
+        />
         <Button type="submit" disabled={text.trim() === ""}>
           Send
         </Button>

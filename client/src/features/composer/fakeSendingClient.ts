@@ -62,7 +62,14 @@ export class FakeSendingClient extends FakeMatrixClient {
       ts: Date.now(),
     });
     Object.assign(echo, { getRoomId: () => roomId, error: null });
-    this.emit("Room.timeline", echo, room, false, false, { liveEvent: true });
+    if (room.pending) {
+      // "detached": the echo waits in the pending list, not in the timeline.
+      room.events.splice(room.events.indexOf(echo), 1);
+      room.pending.push(echo);
+      this.emit("Room.localEchoUpdated", echo, room);
+    } else {
+      this.emit("Room.timeline", echo, room, false, false, { liveEvent: true });
+    }
     return this.#deliver(echo, room);
   });
 
@@ -79,17 +86,20 @@ export class FakeSendingClient extends FakeMatrixClient {
       throw new Error(`cannot cancel an event with status ${echo.status}`);
     echo.status = "cancelled";
     for (const room of this.rooms.values()) {
-      const index = room.events.indexOf(echo);
-      if (index >= 0) {
-        room.events.splice(index, 1);
-        this.emit("Room.localEchoUpdated", echo, room);
+      for (const list of [room.events, room.pending ?? []]) {
+        const index = list.indexOf(echo);
+        if (index >= 0) {
+          list.splice(index, 1);
+          this.emit("Room.localEchoUpdated", echo, room);
+        }
       }
     }
   });
 
-  /** The echoes of our own messages in a room, oldest first. */
+  /** The echoes of our own messages in a room, oldest first (sent ones, then pending ones). */
   echoes(roomId: string): FakeMatrixEvent[] {
-    return (this.rooms.get(roomId)?.events ?? []).filter((event) => event.getTxnId());
+    const room = this.rooms.get(roomId);
+    return [...(room?.events ?? []), ...(room?.pending ?? [])].filter((event) => event.getTxnId());
   }
 
   async #deliver(echo: FakeMatrixEvent, room: FakeRoom) {
@@ -105,6 +115,12 @@ export class FakeSendingClient extends FakeMatrixClient {
     this.#sent += 1;
     echo.fields.id = `$delivered${this.#sent}`;
     echo.status = null;
+    // The remote echo takes it out of the pending list and into the timeline.
+    const waiting = room.pending?.indexOf(echo) ?? -1;
+    if (waiting >= 0) {
+      room.pending?.splice(waiting, 1);
+      room.events.push(echo);
+    }
     this.delivered.push(echo.getContent());
     this.emit("Room.localEchoUpdated", echo, room);
     return { event_id: echo.fields.id };

@@ -1,8 +1,8 @@
-import type { MatrixEvent, Room } from "matrix-js-sdk";
+import type { MatrixEvent } from "matrix-js-sdk";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeMatrixEvent } from "../../test/fakeMatrixRoom";
 import { roomWithBob } from "./fakeSendingClient";
-import { isOffline, localEchoesOf, Outbox, unsentInSendOrder, watchOutbox } from "./outbox";
+import { isOffline, Outbox, unsentInSendOrder, watchOutbox } from "./outbox";
 
 function event(id: string, status: string | null, ts: number): MatrixEvent {
   return new FakeMatrixEvent({
@@ -41,19 +41,6 @@ describe("unsentInSendOrder", () => {
     ];
     expect(unsentInSendOrder(events).map((e) => e.getId())).toEqual(["a", "b1", "b2", "c"]);
   });
-
-  it("reads the pending list when the client keeps pending events detached", () => {
-    const pending = [event("p", "not_sent", 1)];
-    const detached = { getPendingEvents: () => pending } as unknown as Room;
-    const chronological = {
-      getPendingEvents: () => {
-        throw new Error("Cannot call getPendingEvents with pendingEventOrdering == chronological");
-      },
-      getLiveTimeline: () => ({ getEvents: () => pending }),
-    } as unknown as Room;
-    expect(localEchoesOf(detached)).toBe(pending);
-    expect(localEchoesOf(chronological)).toBe(pending);
-  });
 });
 
 describe("Outbox", () => {
@@ -75,6 +62,22 @@ describe("Outbox", () => {
 
     await vi.waitFor(() => expect(bodies(client.delivered)).toEqual(["one", "two", "three"]));
     expect(client.echoes(setup.roomId).map((e) => e.status)).toEqual([null, null, null]);
+    stop();
+  });
+
+  it("sends them again in order when the client keeps pending events detached", async () => {
+    const setup = roomWithBob();
+    const { client, room } = setup;
+    room.pending = [];
+    const stop = new Outbox(client.asClient()).start();
+    client.setSyncState("RECONNECTING");
+    await sendOffline(setup, ["one", "two", "three"]);
+    expect(room.pending.map((event) => event.status)).toEqual(["not_sent", "not_sent", "not_sent"]);
+
+    client.setSyncState("SYNCING");
+
+    await vi.waitFor(() => expect(bodies(client.delivered)).toEqual(["one", "two", "three"]));
+    expect(room.pending).toEqual([]);
     stop();
   });
 

@@ -1,5 +1,6 @@
 import type { ClientEvent, MatrixClient, MatrixEvent, Room, SyncState } from "matrix-js-sdk";
 import { useEffect } from "react";
+import { localEchoesOf } from "../../matrix/pendingEvents";
 import { SendStatus, sdkValue } from "../../matrix/sdkValues";
 
 /*
@@ -25,19 +26,6 @@ export function isOffline(client: Pick<MatrixClient, "getSyncState">): boolean {
   if (globalThis.navigator?.onLine === false) return true;
   const state = client.getSyncState();
   return state !== null && (DISCONNECTED.has(state) || state === STOPPED);
-}
-
-/**
- * The local echoes of a room: its pending-event list when the client keeps pending events
- * "detached", else the live timeline they sit in ("chronological", where `getPendingEvents`
- * throws).
- */
-export function localEchoesOf(room: Room): MatrixEvent[] {
-  try {
-    return room.getPendingEvents();
-  } catch {
-    return room.getLiveTimeline().getEvents();
-  }
 }
 
 /** The events that failed to send, in the order they were written (oldest first). */

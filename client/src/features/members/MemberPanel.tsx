@@ -11,6 +11,8 @@ export type MemberPanelProps = {
   members: UseMembers;
   /** How to draw a member's picture; defaults to the plain avatar (e.g. to add presence). */
   renderAvatar?: (member: MemberView) => ReactNode;
+  /** Words said after the name, e.g. their presence for screen readers. */
+  renderStatus?: (member: MemberView) => ReactNode;
 };
 
 const plainAvatar = (member: MemberView) => <Avatar name={member.displayName} size={28} />;
@@ -19,7 +21,11 @@ const plainAvatar = (member: MemberView) => <Avatar name={member.displayName} si
  * The room's people: who is in, who is invited, with Remove where the power levels allow it, and
  * an invite form for those who may invite.
  */
-export function MemberPanel({ members, renderAvatar = plainAvatar }: MemberPanelProps) {
+export function MemberPanel({
+  members,
+  renderAvatar = plainAvatar,
+  renderStatus,
+}: MemberPanelProps) {
   const titleId = useId();
   const invitedId = useId();
   const [removing, setRemoving] = useState<{ member: MemberView; invited: boolean } | null>(null);
@@ -32,6 +38,7 @@ export function MemberPanel({ members, renderAvatar = plainAvatar }: MemberPanel
         <span className="member__name">
           {member.displayName}
           {member.role && <span className="member__role">{member.role}</span>}
+          {renderStatus?.(member)}
         </span>
         <code className="matrix-id">{member.userId}</code>
       </span>

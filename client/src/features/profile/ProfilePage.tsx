@@ -1,3 +1,4 @@
+import type { MatrixClient } from "matrix-js-sdk";
 import { useCallback, useEffect, useRef } from "react";
 import type { ProfileInput } from "../../api/partnerTypes";
 import { usePartnersApi } from "../../api/usePartnersApi";
@@ -6,11 +7,15 @@ import { navigate } from "../../routing/router";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { LoadFailed, Loading } from "../../ui/LoadState";
 import { useRemoteData } from "../shared/useRemoteData";
+import { MatrixProfileSection } from "./MatrixProfileSection";
 import { ProfileForm } from "./ProfileForm";
 import { loadLanguages } from "./useLanguages";
 
-/** Editing the profile later. Without a profile yet, onboarding takes over. */
-export function ProfilePage() {
+/**
+ * Editing the profile later: the learner profile, and the Matrix name and picture (once Matrix
+ * is connected). Without a learner profile yet, onboarding takes over.
+ */
+export function ProfilePage({ matrixClient }: { matrixClient?: MatrixClient | null }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("profile", headingRef);
   const api = usePartnersApi();
@@ -49,6 +54,21 @@ export function ProfilePage() {
           />
         )}
       </section>
+      {matrixClient !== undefined && (
+        <section className="panel" aria-labelledby="matrix-profile-title">
+          <h2 id="matrix-profile-title" className="panel__title">
+            Matrix profile
+          </h2>
+          <p className="field__hint">
+            Your name and picture in chats, in Xstream and in any Matrix app.
+          </p>
+          {matrixClient ? (
+            <MatrixProfileSection client={matrixClient} />
+          ) : (
+            <Loading label="Connecting to Matrix…" />
+          )}
+        </section>
+      )}
     </>
   );
 }

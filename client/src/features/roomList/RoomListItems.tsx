@@ -1,15 +1,17 @@
 import { useId } from "react";
 import { Link } from "../../routing/Link";
 import { roomPath } from "../../routing/paths";
+import { PictureOrInitials } from "../../ui/Avatar";
 import { Button } from "../../ui/Button";
 import { formatActivityTime } from "./activityTime";
 import type { RoomAction } from "./RoomListViewModel";
 import type { InviteEntry, RoomListEntry } from "./roomSummary";
 
-function RoomAvatar({ initials }: { initials: string }) {
+/** The room's picture, or its initials. */
+function RoomAvatar({ initials, mxcUrl }: { initials: string; mxcUrl: string | null }) {
   return (
     <span className="room-avatar" aria-hidden="true">
-      {initials}
+      <PictureOrInitials mxcUrl={mxcUrl} fallback={initials} />
     </span>
   );
 }
@@ -37,7 +39,7 @@ export function RoomListItem({
         aria-describedby={`${id}-preview`}
         data-room-link=""
       >
-        <RoomAvatar initials={room.initials} />
+        <RoomAvatar initials={room.initials} mxcUrl={room.avatarUrl} />
         <span className="room-item__body">
           <span className="room-item__top">
             <span className="room-item__name">{room.name}</span>
@@ -95,7 +97,7 @@ export function InviteItem({
   const from = invite.inviterName ? `Invited by ${invite.inviterName}` : "Invited";
   return (
     <li className="invite-item">
-      <RoomAvatar initials={invite.initials} />
+      <RoomAvatar initials={invite.initials} mxcUrl={invite.avatarUrl} />
       <span className="invite-item__body">
         <span className="room-item__name">{invite.name}</span>
         <span className="invite-item__from">{invite.direct ? `Direct chat · ${from}` : from}</span>

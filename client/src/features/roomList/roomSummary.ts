@@ -7,6 +7,8 @@ export type RoomListEntry = {
   name: string;
   /** Up to two letters for the avatar. */
   initials: string;
+  /** The room's `mxc://` picture (a direct room's: the partner's), if there is one. */
+  avatarUrl: string | null;
   direct: boolean;
   /** The latest message in a line, e.g. "Ana: see you tomorrow"; null when there is none. */
   preview: string | null;
@@ -24,6 +26,7 @@ export type InviteEntry = {
   roomId: string;
   name: string;
   initials: string;
+  avatarUrl: string | null;
   direct: boolean;
   inviterId: string | null;
   inviterName: string | null;
@@ -88,6 +91,13 @@ function partnerIn(room: Room, myUserId: string): RoomMember | undefined {
   if (creator === myUserId) return undefined;
   const invited = others.filter((member) => member.userId !== creator);
   return invited.length === 1 ? invited[0] : undefined;
+}
+
+/** The room's own picture, else (one-to-one rooms) the partner's. */
+function avatarOf(room: Room, myUserId: string, direct: boolean): string | null {
+  const own = room.getMxcAvatarUrl();
+  if (own) return own;
+  return (direct ? partnerIn(room, myUserId)?.getMxcAvatarUrl() : null) ?? null;
 }
 
 /** The room's own name, else (one-to-one rooms) the partner's, else what the SDK computed. */
@@ -181,6 +191,7 @@ export function summarizeRoom(
     roomId: room.roomId,
     name,
     initials: initialsOf(name),
+    avatarUrl: avatarOf(room, myUserId, isDirectRoom),
     direct: isDirectRoom,
     preview: latest?.text ?? null,
     // Sorted by the latest message; a room without one by its latest event (creation, joining).
@@ -205,6 +216,7 @@ export function summarizeInvite(
     roomId: room.roomId,
     name,
     initials: initialsOf(name),
+    avatarUrl: avatarOf(room, myUserId, isDirectRoom),
     direct: isDirectRoom,
     inviterId,
     inviterName: inviterId ? room.getMember(inviterId)?.name || inviterId : null,

@@ -59,12 +59,13 @@ describe("RoomPage", () => {
     renderRoom(client);
 
     expect(screen.getByRole("heading", { level: 1, name: "Bob Silva" })).toBeInTheDocument();
-    const members = screen.getByRole("complementary", { name: "Members" });
+    const members = screen.getByRole("complementary", { name: /^Members/ });
     expect(
-      within(members)
+      within(within(members).getByRole("list", { name: /^Members/ }))
         .getAllByRole("listitem")
         .map((item) => item.textContent),
     ).toEqual([`AAna Lima${ANA}`, `XXstream${BOT}`]);
+    expect(within(members).getByRole("list", { name: "Invited" })).toHaveTextContent("Bob Silva");
     const welcome = within(log()).getByText(WELCOME);
     expect(welcome.closest("li")).toHaveTextContent("Xstream");
   });
@@ -123,7 +124,7 @@ describe("RoomPage", () => {
 
     expect(within(log()).getByText("¡Hola, Ana!").closest("li")).toHaveTextContent("Bob Silva");
     expect(
-      within(screen.getByRole("complementary", { name: "Members" })).getByText("Bob Silva"),
+      within(screen.getByRole("complementary", { name: /^Members/ })).getByText("Bob Silva"),
     ).toBeInTheDocument();
   });
 
@@ -159,6 +160,121 @@ describe("RoomPage", () => {
     await waitFor(() =>
       expect(within(log()).queryByRole("group", { name: "Message not sent" })).toBeNull(),
     );
+  });
+
+  it("keeps failed messages apart from the timeline with Retry and Cancel when pending events are detached", async () => {
+    const client = fakeMatrixClient();
+    const room = partnerRoom();
+    room.pending = [];
+    client.rooms.set(ROOM_ID, room);
+    client.failures.push(new Error("Network down"), new Error("Network down"));
+    const { user } = renderRoom(client);
+    const composer = screen.getByRole("textbox", { name: "Message" });
+
+    await user.type(composer, "first{Enter}");
+    await user.type(composer, "second{Enter}");
+
+    await waitFor(() =>
+      expect(within(log()).getAllByRole("group", { name: "Message not sent" })).toHaveLength(2),
+    );
+    const texts = within(log())
+      .getAllByRole("article")
+      .map((article) => article.textContent ?? "");
+    expect(texts.findIndex((text) => text.includes("first"))).toBeLessThan(
+      texts.findIndex((text) => text.includes("second")),
+    );
+    expect(room.events.some((event) => event.getTxnId())).toBe(false);
+
+    const [first, second] = within(log()).getAllByRole("group", { name: "Message not sent" });
+    await user.click(within(second as HTMLElement).getByRole("button", { name: "Cancel" }));
+    await user.click(within(first as HTMLElement).getByRole("button", { name: "Retry" }));
+
+    await waitFor(() =>
+      expect(within(log()).queryByRole("group", { name: "Message not sent" })).toBeNull(),
+    );
+    expect(within(log()).getByText("first").closest(".message")).not.toHaveClass("message--failed");
+    expect(within(log()).queryByText("second")).toBeNull();
+    expect(room.pending).toEqual([]);
+    expect(client.delivered.map((content) => content.body)).toEqual(["first"]);
+  });
+
+  it("shows the partner's presence in the header and on the members' avatars", () => {
+    const client = fakeMatrixClient();
+    const room = partnerRoom();
+    room.setMember(BOB, "Bob Silva", "join");
+    client.rooms.set(ROOM_ID, room);
+    const now = Date.now();
+    client.setPresenceOf(BOB, {
+      presence: "online",
+      currentlyActive: true,
+      lastPresenceTs: now,
+      lastActiveAgo: 0,
+    });
+    renderRoom(client);
+
+    const header = screen.getByRole("banner");
+    expect(within(header).getByText("Online")).toBeInTheDocument();
+    const members = screen.getByRole("complementary", { name: /^Members/ });
+    const bob = within(members).getByText("Bob Silva").closest("li") as HTMLElement;
+    expect(bob).toHaveTextContent("Bob Silva, Online");
+    expect(bob.querySelector("[data-presence]")).toHaveAttribute("data-presence", "online");
+
+    act(() =>
+      client.setPresenceOf(BOB, {
+        presence: "unavailable",
+        currentlyActive: false,
+        lastPresenceTs: now,
+        lastActiveAgo: 5 * 60_000,
+      }),
+    );
+    expect(within(header).getByText("Away, active 5 min ago")).toBeInTheDocument();
+    expect(bob.querySelector("[data-presence]")).toHaveAttribute("data-presence", "away");
+
+    act(() =>
+      client.setPresenceOf(BOB, {
+        presence: "offline",
+        currentlyActive: false,
+        lastPresenceTs: now,
+        lastActiveAgo: 2 * 60 * 60_000,
+      }),
+    );
+    expect(within(header).getByText("Active 2 h ago")).toBeInTheDocument();
+    expect(bob.querySelector("[data-presence]")).toHaveAttribute("data-presence", "offline");
+  });
+
+  it("shows no presence for people the homeserver has said nothing about", () => {
+    const client = fakeMatrixClient();
+    client.rooms.set(ROOM_ID, partnerRoom());
+    renderRoom(client);
+
+    expect(within(screen.getByRole("banner")).queryByText(/Online|Offline|Active/)).toBeNull();
+    expect(document.querySelector("[data-presence]")).toBeNull();
+  });
+
+  it("marks an encrypted room, and says when encryption does not work in this tab", () => {
+    const client = fakeMatrixClient();
+    const room = partnerRoom();
+    room.event(ANA, "m.room.encryption", { algorithm: "m.megolm.v1.aes-sha2" }, { stateKey: "" });
+    room.state.set("m.room.encryption|", room.events.at(-1) as (typeof room.events)[number]);
+    client.rooms.set(ROOM_ID, room);
+    const { unmount } = renderRoom(client);
+
+    expect(within(screen.getByRole("banner")).getByText("Encrypted")).toBeInTheDocument();
+    expect(screen.getByText(/encryption is not working in this tab/)).toBeInTheDocument();
+    unmount();
+
+    client.crypto = { globalBlacklistUnverifiedDevices: false };
+    renderRoom(client);
+    expect(within(screen.getByRole("banner")).getByText("Encrypted")).toBeInTheDocument();
+    expect(screen.queryByText(/encryption is not working in this tab/)).toBeNull();
+  });
+
+  it("does not mark an unencrypted room", () => {
+    const client = fakeMatrixClient();
+    client.rooms.set(ROOM_ID, partnerRoom());
+    renderRoom(client);
+
+    expect(screen.queryByText("Encrypted")).toBeNull();
   });
 
   it("joins a room the person is invited to as soon as they open it", async () => {

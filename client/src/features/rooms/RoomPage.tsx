@@ -1,16 +1,20 @@
 import type { MatrixClient } from "matrix-js-sdk";
-import { useCallback, useId, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
+import { pendingEventsOf } from "../../matrix/pendingEvents";
 import { Link } from "../../routing/Link";
 import { PATHS } from "../../routing/paths";
 import { usePageArrival } from "../../routing/usePageArrival";
-import { Avatar } from "../../ui/Avatar";
 import { Button } from "../../ui/Button";
 import { Composer } from "../composer/Composer";
 import { PendingMessageActions } from "../composer/PendingMessageActions";
+import { MemberPanel } from "../members/MemberPanel";
+import type { MemberView } from "../members/roster";
+import { useMembers } from "../members/useMembers";
+import { PresenceAvatar } from "../presence/PresenceAvatar";
+import { usePresence } from "../presence/usePresence";
 import type { MessageRef } from "../timeline/MessageTile";
 import { Timeline } from "../timeline/Timeline";
 import { useTimeline } from "../timeline/useTimeline";
-import type { RoomMemberView } from "./roomView";
 import { type UseRoom, useRoom } from "./useRoom";
 import "./RoomPage.css";
 
@@ -24,6 +28,7 @@ export type RoomPageProps = {
 export function RoomPage({ client, roomId }: RoomPageProps) {
   const room = useRoom(client, roomId);
   const timeline = useTimeline(client, roomId);
+  const members = useMembers(client, roomId);
   const myUserId = client?.getUserId() ?? "";
   const myName = room.members.find((member) => member.userId === myUserId)?.displayName ?? "";
   // What the composer is doing besides writing a new message; set from a message's actions.
@@ -35,11 +40,12 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
   }, []);
   const renderUnsentActions = useCallback(
     (messageKey: string) => {
-      const event = client
-        ?.getRoom(roomId)
-        ?.getLiveTimeline()
-        .getEvents()
-        .find((candidate) => (candidate.getId() ?? candidate.getTxnId()) === messageKey);
+      const matrixRoom = client?.getRoom(roomId);
+      const event = matrixRoom
+        ? [...pendingEventsOf(matrixRoom), ...matrixRoom.getLiveTimeline().getEvents()].find(
+            (candidate) => (candidate.getId() ?? candidate.getTxnId()) === messageKey,
+          )
+        : undefined;
       return client && event ? (
         <PendingMessageActions client={client} event={event} roomId={roomId} />
       ) : null;
@@ -48,17 +54,51 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
   );
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival(room.name ?? "room", headingRef);
+  const partnerPresence = usePresence(client, room.partner?.userId ?? null);
+  // No crypto on the client: its encryption could not start in this tab (the banner says why).
+  const encryptionMissing = room.encrypted && client !== null && !client.getCrypto();
 
   return (
     <>
-      <header>
-        <h1 className="page-title room-title" ref={headingRef} tabIndex={-1}>
-          {room.name ?? "Room"}
-        </h1>
+      <header className="room-header">
+        {room.partner && (
+          <PresenceAvatar
+            name={room.partner.displayName}
+            mxcUrl={room.partner.avatarMxc}
+            size={44}
+            presence={partnerPresence?.state ?? null}
+          />
+        )}
+        <div className="room-header__text">
+          <h1 className="page-title room-title" ref={headingRef} tabIndex={-1}>
+            {room.name ?? "Room"}
+          </h1>
+          {(partnerPresence || room.encrypted) && (
+            <p className="room-header__details">
+              {partnerPresence && (
+                <span className={`presence-text presence-text--${partnerPresence.state}`}>
+                  {partnerPresence.label}
+                </span>
+              )}
+              {room.encrypted && (
+                <span className="room-encrypted" title="Messages here are end-to-end encrypted">
+                  <LockIcon />
+                  Encrypted
+                </span>
+              )}
+            </p>
+          )}
+        </div>
       </header>
       {room.status === "joined" ? (
         <div className="room">
           <section className="panel room__conversation" aria-label="Conversation">
+            {encryptionMissing && (
+              <p className="notice notice--error">
+                This chat is end-to-end encrypted, and encryption is not working in this tab: new
+                messages can't be read or sent here.
+              </p>
+            )}
             <Timeline
               timeline={timeline}
               myUserId={myUserId}
@@ -84,7 +124,11 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
               />
             )}
           </section>
-          <MemberList members={room.members} />
+          <MemberPanel
+            members={members}
+            renderAvatar={(member) => <MemberAvatar client={client} member={member} />}
+            renderStatus={(member) => <MemberPresence client={client} member={member} />}
+          />
         </div>
       ) : (
         <section className="panel">
@@ -129,24 +173,33 @@ function RoomStatusNotice({ room }: { room: UseRoom }) {
   }
 }
 
-function MemberList({ members }: { members: RoomMemberView[] }) {
-  const id = useId();
+/** A member's avatar with their presence dot. */
+function MemberAvatar({ client, member }: { client: MatrixClient | null; member: MemberView }) {
+  const presence = usePresence(client, member.userId);
+  return <PresenceAvatar name={member.displayName} size={28} presence={presence?.state ?? null} />;
+}
+
+/** Their presence in words: the dot is colour only. */
+function MemberPresence({ client, member }: { client: MatrixClient | null; member: MemberView }) {
+  const presence = usePresence(client, member.userId);
+  return presence && <span className="visually-hidden">, {presence.label}</span>;
+}
+
+/** A small padlock, beside the word "Encrypted" (so decorative). */
+function LockIcon() {
   return (
-    <aside className="panel room__members" aria-labelledby={id}>
-      <h2 id={id} className="panel__title">
-        Members
-      </h2>
-      <ul className="members">
-        {members.map((member) => (
-          <li key={member.userId} className="member">
-            <Avatar name={member.displayName} size={28} />
-            <span className="member__text">
-              <span className="member__name">{member.displayName}</span>
-              <code className="matrix-id">{member.userId}</code>
-            </span>
-          </li>
-        ))}
-      </ul>
-    </aside>
+    <svg
+      className="room-encrypted__icon"
+      viewBox="0 0 16 16"
+      width="14"
+      height="14"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path
+        fill="currentColor"
+        d="M8 1a3.5 3.5 0 0 0-3.5 3.5V7H4a1.5 1.5 0 0 0-1.5 1.5v5A1.5 1.5 0 0 0 4 15h8a1.5 1.5 0 0 0 1.5-1.5v-5A1.5 1.5 0 0 0 12 7h-.5V4.5A3.5 3.5 0 0 0 8 1Zm2 6H6V4.5a2 2 0 1 1 4 0V7Z"
+      />
+    </svg>
   );
 }

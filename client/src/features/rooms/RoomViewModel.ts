@@ -1,7 +1,7 @@
 import type { MatrixClient, MatrixEvent, Room, RoomMember, RoomState } from "matrix-js-sdk";
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents } from "../../matrix/sdkValues";
-import { joinedMembers, type RoomMemberView, roomName } from "./roomView";
+import { joinedMembers, partnerIn, type RoomMemberView, roomName } from "./roomView";
 
 export type RoomStatus =
   /** Matrix is not connected yet. */
@@ -22,6 +22,10 @@ export type RoomSnapshot = {
   /** Best known name; null until the room is known. */
   name: string | null;
   members: RoomMemberView[];
+  /** The other person of a one-to-one room (a partner room), whose presence the header shows. */
+  partner: RoomMemberView | null;
+  /** Messages here are end-to-end encrypted (`m.room.encryption`). */
+  encrypted: boolean;
   joinError: string | null;
 };
 
@@ -31,6 +35,8 @@ export function emptyRoomSnapshot(roomId: string, status: RoomStatus): RoomSnaps
     roomId,
     name: null,
     members: [],
+    partner: null,
+    encrypted: false,
     joinError: null,
   };
 }
@@ -41,7 +47,7 @@ function reason(error: unknown): string {
 
 /**
  * The state of one room for the room page, kept up to date from the signed-in client's events:
- * its name and joined members (the timeline has its own model). Joins automatically when the person is invited.
+ * its name, joined members, partner and whether it is encrypted (the timeline has its own model). Joins automatically when the person is invited.
  * Listens only while someone is subscribed.
  */
 export class RoomViewModel {
@@ -130,10 +136,19 @@ export class RoomViewModel {
     };
     if (!room) return base;
     const me = this.#client.getUserId() ?? "";
+    const partner = partnerIn(room, me);
     return {
       ...base,
       name: roomName(room, me),
       members: joinedMembers(room),
+      partner: partner
+        ? {
+            userId: partner.userId,
+            displayName: partner.name || partner.userId,
+            avatarMxc: partner.getMxcAvatarUrl() ?? null,
+          }
+        : null,
+      encrypted: room.hasEncryptionStateEvent(),
     };
   }
 

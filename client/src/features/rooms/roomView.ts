@@ -2,7 +2,7 @@ import type { Room, RoomMember } from "matrix-js-sdk";
 import { FORWARDS } from "../../matrix/sdkValues";
 
 /** Someone in the room, as the page lists them. */
-export type RoomMemberView = { userId: string; displayName: string };
+export type RoomMemberView = { userId: string; displayName: string; avatarMxc?: string | null };
 
 function isPresent(member: RoomMember): boolean {
   return member.membership === "join" || member.membership === "invite";

@@ -87,4 +87,15 @@ describe("SettingsPage", () => {
     expect(field("New password")).toHaveFocus();
     expect(onChangePassword).not.toHaveBeenCalled();
   });
+
+  it("also offers the read-receipt setting and the theme", () => {
+    renderPage();
+
+    expect(screen.getByRole("region", { name: "Chat privacy" })).toContainElement(
+      screen.getByRole("checkbox", { name: "Send read receipts" }),
+    );
+    expect(screen.getByRole("region", { name: "Appearance" })).toContainElement(
+      screen.getByRole("group", { name: "Theme" }),
+    );
+  });
 });

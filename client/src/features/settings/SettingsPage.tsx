@@ -1,5 +1,6 @@
 import { type FormEvent, useRef, useState } from "react";
 import type { PasswordChangeRequest, User } from "../../api/types";
+import { useOptionalMatrixClient } from "../../matrix/useMatrixClient";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
@@ -12,6 +13,9 @@ import {
 } from "../auth/credentials";
 import { NewPasswordFields } from "../auth/NewPasswordFields";
 import { useCheckedForm } from "../auth/useCheckedForm";
+import { AppearanceSettings } from "./AppearanceSettings";
+import { ChatPrivacySettings } from "./ChatPrivacySettings";
+import type { ThemeController } from "./theme";
 import "./SettingsPage.css";
 
 /** Fields the server may blame in a password-change refusal. */
@@ -25,6 +29,8 @@ export type SettingsPageProps = {
   fieldErrors?: Partial<Record<PasswordChangeServerField, string>>;
   onFieldChange?: (field: PasswordChangeServerField) => void;
   pending?: boolean;
+  /** The page's theme (tests give their own). */
+  theme?: ThemeController;
 };
 
 type Field = keyof PasswordChangeDetails;
@@ -37,7 +43,7 @@ const NO_ERRORS: PasswordChangeFieldErrors = {};
 const refuse = async () => false;
 const doNothing = () => {};
 
-/** Account details and changing the password. */
+/** Account details, changing the password, chat privacy and the theme. */
 export function SettingsPage({
   user,
   onChangePassword = refuse,
@@ -45,7 +51,9 @@ export function SettingsPage({
   fieldErrors = NO_ERRORS,
   onFieldChange = doNothing,
   pending = false,
+  theme,
 }: SettingsPageProps) {
+  const matrix = useOptionalMatrixClient();
   const [changed, setChanged] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("settings", headingRef);
@@ -94,7 +102,7 @@ export function SettingsPage({
         <h1 className="page-title" ref={headingRef} tabIndex={-1}>
           Settings
         </h1>
-        <p className="page-lead">Your account and how you sign in.</p>
+        <p className="page-lead">Your account, how you sign in, privacy and appearance.</p>
       </header>
 
       <section className="panel" aria-labelledby="account-details-title">
@@ -168,6 +176,9 @@ export function SettingsPage({
           </div>
         </form>
       </section>
+
+      <ChatPrivacySettings client={matrix?.client ?? null} />
+      <AppearanceSettings theme={theme} />
     </>
   );
 }

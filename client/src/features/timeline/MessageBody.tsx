@@ -1,4 +1,8 @@
 import { useMemo } from "react";
+import { AudioMessage } from "../media/AudioMessage";
+import { FileMessage } from "../media/FileMessage";
+import { ImageMessage } from "../media/ImageMessage";
+import { VideoMessage } from "../media/VideoMessage";
 import { textSegments } from "./linkify";
 import { sanitizeMessageHtml } from "./sanitizeHtml";
 import type { MessageBody as Body } from "./timelineModel";
@@ -11,7 +15,7 @@ export type MessageBodyProps = {
   mentionNames: string[];
 };
 
-/** A message's content: safe HTML, or plain text with links; or why there is none. */
+/** A message's content: safe HTML, plain text with links, media; or why there is none. */
 export function MessageBody({ body, senderName, myUserId, mentionNames }: MessageBodyProps) {
   const html = body.kind === "text" ? body.html : null;
   // Sanitised here, only for rows on screen: the timeline may hold thousands of messages.
@@ -30,6 +34,14 @@ export function MessageBody({ body, senderName, myUserId, mentionNames }: Messag
       );
     case "decrypting":
       return <p className="message__body message__body--status">Decrypting…</p>;
+    case "image":
+      return <ImageMessage body={body} />;
+    case "video":
+      return <VideoMessage body={body} />;
+    case "audio":
+      return <AudioMessage body={body} />;
+    case "file":
+      return <FileMessage body={body} />;
     case "text":
       break;
   }

@@ -59,7 +59,7 @@ export const MessageTile = memo(function MessageTile({
         {message.continuation ? (
           <span className="message__hover-time">{time}</span>
         ) : (
-          <Avatar name={message.sender.name} size={32} />
+          <Avatar name={message.sender.name} mxcUrl={message.sender.avatarUrl} size={32} />
         )}
       </div>
       <div className="message__main">
@@ -172,11 +172,26 @@ function ReadBy({ people }: { people: Person[] }) {
   return (
     <div className="read-by" role="img" aria-label={label} title={label}>
       {people.slice(0, SHOWN_READERS).map((person) => (
-        <Avatar key={person.userId} name={person.name} size={16} />
+        <Avatar key={person.userId} name={person.name} mxcUrl={person.avatarUrl} size={16} />
       ))}
       {more > 0 && <span className="read-by__more">+{more}</span>}
     </div>
   );
+}
+
+/** What a reply to this message quotes: its text, or the name of its file. */
+function quotedText(body: MessageItem["body"]): string {
+  switch (body.kind) {
+    case "text":
+      return body.text;
+    case "image":
+    case "video":
+    case "audio":
+    case "file":
+      return body.kind === "audio" && body.voice ? "Voice message" : body.name;
+    default:
+      return "";
+  }
 }
 
 function ActionBar({ message, handlers }: { message: MessageItem; handlers: MessageHandlers }) {
@@ -186,7 +201,7 @@ function ActionBar({ message, handlers }: { message: MessageItem; handlers: Mess
   const ref = (): MessageRef => ({
     eventId,
     senderName: message.sender.name,
-    body: body.kind === "text" ? body.text : "",
+    body: quotedText(body),
   });
   const react = (key: string) => handlers.onToggleReaction(eventId, key);
   const actions = [

@@ -202,7 +202,14 @@ describe("Timeline", () => {
     expect(
       within(messageOf("second")).getByRole("img", { name: "Read by Bob Silva" }),
     ).toBeInTheDocument();
-    await waitFor(() => expect(client.sendReadReceipt).toHaveBeenCalledWith(last));
+    await waitFor(() =>
+      expect(client.setRoomReadMarkers).toHaveBeenCalledWith(
+        ROOM_ID,
+        last.getId(),
+        last,
+        undefined,
+      ),
+    );
 
     act(() => {
       const bob = room.getMember(BOB);

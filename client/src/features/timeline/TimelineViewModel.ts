@@ -1,6 +1,8 @@
 import type { MatrixClient, MatrixEvent, Room, RoomMember } from "matrix-js-sdk";
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import { pendingEventsOf } from "../../matrix/pendingEvents";
 import { MatrixEvents } from "../../matrix/sdkValues";
+import { readChatSettings } from "../settings/chatSettings";
 import { fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
 import { typingLine } from "./people";
 import { reactionToggle } from "./reactions";
@@ -109,7 +111,11 @@ export class TimelineViewModel {
     }
   }
 
-  /** Sends a read receipt for the latest event, if we have not already. Call while visible. */
+  /**
+   * Marks the latest event read, if we have not already: moves the fully-read marker and sends a
+   * read receipt, public (`m.read`) or, when the person turned read receipts off, private
+   * (`m.read.private`, seen only by their own devices). Call while visible.
+   */
   async markRead(): Promise<void> {
     const room = this.#client.getRoom(this.#roomId);
     const me = this.#client.getUserId();
@@ -125,8 +131,14 @@ export class TimelineViewModel {
       return;
     }
     this.#lastReceiptFor = eventId;
+    const { sendReadReceipts } = readChatSettings(this.#client);
     try {
-      await this.#client.sendReadReceipt(latest);
+      await this.#client.setRoomReadMarkers(
+        this.#roomId,
+        eventId,
+        sendReadReceipts ? latest : undefined,
+        sendReadReceipts ? undefined : latest,
+      );
     } catch {
       // Not worth bothering anyone: the next event sends another.
       this.#lastReceiptFor = null;
@@ -192,7 +204,9 @@ export class TimelineViewModel {
     if (room.getMyMembership() !== "join") return base;
     const me = this.#client.getUserId() ?? "";
     const timeline = room.getLiveTimeline();
-    const inputs = timeline.getEvents().flatMap((event) => fromMatrixEvent(event, room) ?? []);
+    // Our messages still being sent, or that failed, come after everything the server has.
+    const events = [...timeline.getEvents(), ...pendingEventsOf(room)];
+    const inputs = events.flatMap((event) => fromMatrixEvent(event, room) ?? []);
     const typingNames = room
       .getMembers()
       .filter((member) => member.typing && member.userId !== me)

@@ -21,7 +21,8 @@ export const TimelineSdk = {
 } as const;
 
 function personIn(room: Room, userId: string): Person {
-  return { userId, name: room.getMember(userId)?.name || userId };
+  const member = room.getMember(userId);
+  return { userId, name: member?.name || userId, avatarUrl: member?.getMxcAvatarUrl() ?? null };
 }
 
 /** One matrix-js-sdk event as the timeline's plain data; null for cancelled local echoes. */
@@ -36,7 +37,14 @@ export function fromMatrixEvent(event: MatrixEvent, room: Room): TimelineEventIn
     key,
     eventId: sent ? (event.getId() ?? null) : null,
     type: event.getType(),
-    sender: { userId: senderId, name: event.sender?.name || personIn(room, senderId).name },
+    // As they were when they sent it, like their name.
+    sender: event.sender?.name
+      ? {
+          userId: senderId,
+          name: event.sender.name,
+          avatarUrl: event.sender.getMxcAvatarUrl() ?? null,
+        }
+      : personIn(room, senderId),
     ts: event.getTs(),
     // As sent: the SDK may already show an edit's content through getContent().
     content: event.getOriginalContent(),

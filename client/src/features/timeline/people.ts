@@ -1,5 +1,10 @@
-/** Someone in the room as the timeline names them. */
-export type Person = { userId: string; name: string };
+/** Someone in the room as the timeline names (and pictures) them. */
+export type Person = {
+  userId: string;
+  name: string;
+  /** Their `mxc://` avatar, when they set one (and it is known). */
+  avatarUrl?: string | null;
+};
 
 const list = new Intl.ListFormat("en", { style: "long", type: "conjunction" });
 

@@ -244,4 +244,166 @@ describe("buildTimeline", () => {
     );
     expect(moderated[0]?.canRedact).toBe(true);
   });
+
+  it("starts a new group when the sender changed their name or picture", () => {
+    const renamed: Person = { ...ana, name: "Ana Lima" };
+    const pictured: Person = { ...renamed, avatarUrl: "mxc://x/ana" };
+    const items = messages(
+      buildTimeline(
+        [
+          text(ana, "one"),
+          text(ana, "two", { ts: T0 + MINUTE }),
+          text(renamed, "three", { ts: T0 + 2 * MINUTE }),
+          text(pictured, "four", { ts: T0 + 3 * MINUTE }),
+          text(pictured, "five", { ts: T0 + 4 * MINUTE }),
+        ],
+        context,
+      ),
+    );
+    expect(items.map((item) => item.continuation)).toEqual([false, true, false, false, true]);
+  });
+
+  describe("media messages", () => {
+    const key = {
+      kty: "oct",
+      key_ops: ["encrypt", "decrypt"],
+      alg: "A256CTR",
+      k: "a2V5",
+      ext: true,
+    };
+    const encrypted = (url: string) => ({
+      url,
+      key,
+      iv: "aXY",
+      hashes: { sha256: "aGFzaA" },
+      v: "v2",
+    });
+    const bodyOf = (content: Record<string, unknown>, extra: Partial<TimelineEventInput> = {}) =>
+      messages(buildTimeline([event(ana, content, extra)], context))[0]?.body;
+
+    it("reads an image with its size and thumbnail", () => {
+      expect(
+        bodyOf({
+          msgtype: "m.image",
+          body: "beach.jpg",
+          url: "mxc://x/beach",
+          info: {
+            w: 4000,
+            h: 3000,
+            mimetype: "image/jpeg",
+            size: 2_400_000,
+            thumbnail_url: "mxc://x/beach-small",
+            thumbnail_info: { w: 800, h: 600 },
+          },
+        }),
+      ).toEqual({
+        kind: "image",
+        name: "beach.jpg",
+        caption: null,
+        media: { mxc: "mxc://x/beach", encryption: null },
+        thumbnail: { mxc: "mxc://x/beach-small", encryption: null },
+        mimetype: "image/jpeg",
+        size: 2_400_000,
+        width: 4000,
+        height: 3000,
+      });
+    });
+
+    it("reads an encrypted image from `file`, and its encrypted thumbnail", () => {
+      const body = bodyOf({
+        msgtype: "m.image",
+        body: "secret.png",
+        file: encrypted("mxc://x/secret"),
+        info: { thumbnail_file: encrypted("mxc://x/secret-small") },
+      });
+      expect(body).toMatchObject({
+        kind: "image",
+        media: { mxc: "mxc://x/secret", encryption: { iv: "aXY", hashes: { sha256: "aGFzaA" } } },
+        thumbnail: { mxc: "mxc://x/secret-small" },
+        width: null,
+        height: null,
+      });
+    });
+
+    it("reads files, video and audio, and tells a voice message by its MSC3245 marker", () => {
+      expect(
+        bodyOf({
+          msgtype: "m.file",
+          body: "Notes for Tuesday",
+          filename: "notes.pdf",
+          url: "mxc://x/notes",
+          info: { mimetype: "application/pdf", size: 48_213 },
+        }),
+      ).toMatchObject({
+        kind: "file",
+        name: "notes.pdf",
+        caption: "Notes for Tuesday",
+        size: 48_213,
+      });
+      expect(
+        bodyOf({
+          msgtype: "m.video",
+          body: "clip.mp4",
+          url: "mxc://x/clip",
+          info: { duration: 9000 },
+        }),
+      ).toMatchObject({ kind: "video", name: "clip.mp4", durationMs: 9000 });
+      expect(
+        bodyOf({
+          msgtype: "m.audio",
+          body: "song.mp3",
+          url: "mxc://x/song",
+          info: { duration: 3000 },
+        }),
+      ).toMatchObject({ kind: "audio", voice: false, durationMs: 3000 });
+      expect(
+        bodyOf({
+          msgtype: "m.audio",
+          body: "Voice message",
+          url: "mxc://x/voice",
+          filename: "Voice message.ogg",
+          "org.matrix.msc1767.audio": { duration: 4200, waveform: [0, 512, 1024] },
+          "org.matrix.msc3245.voice": {},
+        }),
+      ).toMatchObject({ kind: "audio", voice: true, durationMs: 4200, caption: null });
+    });
+
+    it("shows a sticker as an image", () => {
+      expect(
+        bodyOf(
+          { body: "A waving cat", url: "mxc://x/cat", info: { w: 128, h: 128 } },
+          { type: "m.sticker" },
+        ),
+      ).toMatchObject({ kind: "image", name: "A waving cat", width: 128 });
+    });
+
+    it("falls back to the text body when the media address is missing or malformed", () => {
+      for (const content of [
+        { msgtype: "m.image", body: "photo.jpg" },
+        { msgtype: "m.image", body: "photo.jpg", url: "https://evil.example/photo.jpg" },
+        { msgtype: "m.file", body: "doc.pdf", file: { url: "mxc://x/doc" } },
+      ]) {
+        expect(bodyOf(content)).toMatchObject({ kind: "text", text: content.body });
+      }
+    });
+
+    it("lets people reply to media and react to it, but not edit or correct it", () => {
+      const [own] = messages(
+        buildTimeline([event(me, { msgtype: "m.file", body: "a.pdf", url: "mxc://x/a" })], context),
+      );
+      const [theirs] = messages(
+        buildTimeline(
+          [event(ana, { msgtype: "m.file", body: "b.pdf", url: "mxc://x/b" })],
+          context,
+        ),
+      );
+      expect(own).toMatchObject({
+        canReply: true,
+        canReact: true,
+        canEdit: false,
+        canRedact: true,
+      });
+      expect(theirs).toMatchObject({ canReply: true, canCorrect: false });
+    });
+  });
 });

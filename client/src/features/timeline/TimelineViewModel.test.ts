@@ -1,0 +1,96 @@
+import type { MatrixClient } from "matrix-js-sdk";
+import { describe, expect, it } from "vitest";
+import { FakeRoom, withTimelineApi } from "../../test/fakeMatrixRoom";
+import { fakeMatrixClient } from "../../test/fakeMatrixSdk";
+import { CHAT_SETTINGS_TYPE } from "../settings/chatSettings";
+import { TimelineViewModel } from "./TimelineViewModel";
+
+const ANA = "@ana:example.org";
+const BOB = "@bob:example.org";
+const ROOM_ID = "!room:example.org";
+
+function setup() {
+  const client = withTimelineApi(fakeMatrixClient(ANA));
+  const room = new FakeRoom(ROOM_ID, { myUserId: ANA, creator: ANA });
+  room.setMember(ANA, "Ana Lima", "join");
+  room.setMember(BOB, "Bob Silva", "join");
+  client.rooms.set(ROOM_ID, room);
+  const model = new TimelineViewModel(client as unknown as MatrixClient, ROOM_ID);
+  return { client, room, model };
+}
+
+describe("TimelineViewModel read markers", () => {
+  it("moves the fully-read marker with a public read receipt by default", async () => {
+    const { client, room, model } = setup();
+    const latest = room.message(BOB, "¿Qué tal?");
+
+    await model.markRead();
+
+    expect(client.setRoomReadMarkers).toHaveBeenCalledExactlyOnceWith(
+      ROOM_ID,
+      latest.getId(),
+      latest,
+      undefined,
+    );
+  });
+
+  it("sends a private receipt (m.read.private) when the person turned read receipts off", async () => {
+    const { client, room, model } = setup();
+    await client.setAccountData(CHAT_SETTINGS_TYPE, { send_read_receipts: false });
+    const latest = room.message(BOB, "¿Qué tal?");
+
+    await model.markRead();
+
+    expect(client.setRoomReadMarkers).toHaveBeenCalledExactlyOnceWith(
+      ROOM_ID,
+      latest.getId(),
+      undefined,
+      latest,
+    );
+    // Nobody else is told: the public receipt stays where it was.
+    expect(room.getEventReadUpTo(ANA)).toBeNull();
+  });
+
+  it("follows the setting as it changes, and marks each new event once", async () => {
+    const { client, room, model } = setup();
+    const first = room.message(BOB, "uno");
+    await model.markRead();
+    await model.markRead();
+    expect(client.setRoomReadMarkers).toHaveBeenCalledTimes(1);
+
+    await client.setAccountData(CHAT_SETTINGS_TYPE, { send_read_receipts: false });
+    const second = room.message(BOB, "dos");
+    await model.markRead();
+
+    expect(client.setRoomReadMarkers.mock.calls).toEqual([
+      [ROOM_ID, first.getId(), first, undefined],
+      [ROOM_ID, second.getId(), undefined, second],
+    ]);
+  });
+});
+
+describe("TimelineViewModel local echoes", () => {
+  it("shows our messages waiting in the pending list after the timeline's events", () => {
+    const { room, model } = setup();
+    room.pending = [];
+    const fromServer = room.message(BOB, "from the server");
+    const echo = room.message(ANA, "still sending", {
+      id: undefined,
+      txnId: "m1",
+      status: "sending",
+    });
+    room.events.splice(room.events.indexOf(echo), 1);
+    room.pending.push(echo);
+
+    const unsubscribe = model.subscribe(() => {});
+    const messages = model
+      .getSnapshot()
+      .items.flatMap((item) => (item.kind === "message" ? [item] : []));
+    unsubscribe();
+
+    expect(messages.map((message) => [message.key, message.delivery])).toEqual([
+      [fromServer.getId(), "sent"],
+      ["m1", "sending"],
+    ]);
+  });
+});

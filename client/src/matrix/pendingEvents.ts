@@ -1,0 +1,26 @@
+import type { MatrixEvent, Room } from "matrix-js-sdk";
+
+/**
+ * Our local echoes that the SDK keeps apart from the room's timeline (the client runs with
+ * `pendingEventOrdering: "detached"`): being sent, sent but not yet back from /sync, or failed.
+ * None when they sit in the timeline itself ("chronological", where `getPendingEvents` throws).
+ */
+export function pendingEventsOf(room: Room): MatrixEvent[] {
+  try {
+    return room.getPendingEvents();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Where a room's local echoes are: its pending list ("detached"), else the live timeline they sit
+ * in, among everyone's events ("chronological").
+ */
+export function localEchoesOf(room: Room): MatrixEvent[] {
+  try {
+    return room.getPendingEvents();
+  } catch {
+    return room.getLiveTimeline().getEvents();
+  }
+}
