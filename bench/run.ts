@@ -5,6 +5,7 @@ import { buildIfStale } from "../scripts/stack/build.ts";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { ensureLiveKit, ensureSynapse } from "../scripts/stack/tools.ts";
 import { authBenchmark } from "./auth.ts";
+import { callsBenchmark } from "./calls.ts";
 import { chatBenchmark } from "./chat.ts";
 import { partnersBenchmark } from "./partners.ts";
 import { startupBenchmark } from "./startup.ts";
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   auth: authBenchmark,
   partners: partnersBenchmark,
   chat: chatBenchmark,
+  calls: callsBenchmark,
 };
 
 export async function runBenchmarks(only: string[]): Promise<number> {

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { ConnectionStatus } from "../features/connection/ConnectionBanner";
 import { Link } from "../routing/Link";
 import { PATHS } from "../routing/paths";
@@ -6,6 +6,11 @@ import { initialOf } from "../ui/Avatar";
 import { BrandMark } from "../ui/BrandMark";
 import { Button } from "../ui/Button";
 import "./AppShell.css";
+
+// Calls load after sign-in, in their own chunk: livekit-client never reaches the sign-in page.
+const CallLayer = lazy(() =>
+  import("../features/calls/CallLayer").then((m) => ({ default: m.CallLayer })),
+);
 
 export type AppShellProps = {
   /** The current path, to mark the current navigation link. */
@@ -99,6 +104,9 @@ export function AppShell({
         </div>
       </header>
       <ConnectionStatus />
+      <Suspense fallback={null}>
+        <CallLayer />
+      </Suspense>
 
       <main id="main" className="shell__main">
         {children}

@@ -1,5 +1,6 @@
 import type { ICreateClientOpts, IStartClientOpts, MatrixClient } from "matrix-js-sdk";
 import { vi } from "vitest";
+import { FakeEmitter, FakeRtcSession } from "../features/calls/testing/fakeCalls";
 import type { MatrixSdk } from "../matrix/MatrixConnection";
 import { FakeMatrixEvent, FakeRoom } from "./fakeMatrixRoom";
 
@@ -22,6 +23,18 @@ export class FakeMatrixClient {
   readonly startOptions: IStartClientOpts[] = [];
   stopped = false;
   readonly rooms = new Map<string, FakeRoom>();
+  /** MatrixRTC as the real client has it: one session per room, no call until a test starts one. */
+  readonly rtcSessions = new Map<string, FakeRtcSession>();
+  readonly matrixRTC = Object.assign(new FakeEmitter(), {
+    getRoomSession: (room: { roomId: string }) => {
+      let session = this.rtcSessions.get(room.roomId);
+      if (!session) {
+        session = new FakeRtcSession();
+        this.rtcSessions.set(room.roomId, session);
+      }
+      return session;
+    },
+  });
   readonly #listeners = new Map<string, Set<(...args: unknown[]) => void>>();
 
   constructor(options: ICreateClientOpts, autoSync: boolean) {

@@ -237,6 +237,7 @@ describe("ChatsPage", () => {
       topic: "Novels in Spanish",
       preset: "private_chat",
       invite: [BOB, CARLA],
+      power_level_content_override: { events: { "org.matrix.msc3401.call.member": 0 } },
     });
     expect(window.location.pathname).toBe("/rooms/!new%3Aexample.org");
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();

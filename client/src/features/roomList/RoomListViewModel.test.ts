@@ -245,6 +245,7 @@ describe("RoomListViewModel", () => {
       name: "Book club",
       preset: "private_chat",
       invite: [BOB],
+      power_level_content_override: { events: { "org.matrix.msc3401.call.member": 0 } },
     });
 
     await model.createGroup({ name: "Grammar", topic: "Verbs", invite: [] });
@@ -253,6 +254,7 @@ describe("RoomListViewModel", () => {
       topic: "Verbs",
       preset: "private_chat",
       invite: [],
+      power_level_content_override: { events: { "org.matrix.msc3401.call.member": 0 } },
     });
 
     client.createRoom.mockRejectedValueOnce(new Error("M_LIMIT_EXCEEDED"));

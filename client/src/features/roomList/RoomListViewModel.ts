@@ -11,6 +11,7 @@ import type {
 } from "matrix-js-sdk";
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
+import { CALL_MEMBER_EVENT } from "../calls/rtcSdk";
 import type { NewGroup } from "./newGroup";
 import {
   byActivity,
@@ -127,6 +128,8 @@ export class RoomListViewModel {
       preset: PRIVATE_CHAT,
       invite: group.invite,
       ...(group.topic !== null && { topic: group.topic }),
+      // Every member may start or join a call (as Element does for rooms it creates).
+      power_level_content_override: { events: { [CALL_MEMBER_EVENT]: 0 } },
     };
     try {
       const { room_id } = await this.#client.createRoom(options);

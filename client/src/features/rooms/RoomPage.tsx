@@ -5,6 +5,7 @@ import { Link } from "../../routing/Link";
 import { PATHS } from "../../routing/paths";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
+import { CallButtons } from "../calls/CallButtons";
 import { Composer } from "../composer/Composer";
 import { PendingMessageActions } from "../composer/PendingMessageActions";
 import { MemberPanel } from "../members/MemberPanel";
@@ -89,6 +90,7 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
             </p>
           )}
         </div>
+        {client && room.status === "joined" && <CallButtons client={client} roomId={roomId} />}
       </header>
       {room.status === "joined" ? (
         <div className="room">

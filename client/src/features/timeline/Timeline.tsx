@@ -2,6 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Button } from "../../ui/Button";
 import { Dialog } from "../../ui/Dialog";
+import { CallNoticeRow } from "../calls/CallNoticeRow";
 import { dayLabel } from "./days";
 import { type MessageHandlers, type MessageRef, MessageTile } from "./MessageTile";
 import type { MessageItem, TimelineItem } from "./timelineModel";
@@ -125,6 +126,8 @@ export function Timeline({
                 >
                   {row.kind === "history" ? (
                     <HistoryStatus timeline={timeline} />
+                  ) : row.kind === "call" ? (
+                    <CallNoticeRow notice={row.notice} />
                   ) : row.kind === "day" ? (
                     <p className="timeline__day">
                       <time dateTime={new Date(row.ts).toISOString().slice(0, 10)}>

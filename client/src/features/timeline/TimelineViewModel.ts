@@ -2,6 +2,12 @@ import type { MatrixClient, MatrixEvent, Room, RoomMember } from "matrix-js-sdk"
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { pendingEventsOf } from "../../matrix/pendingEvents";
 import { MatrixEvents } from "../../matrix/sdkValues";
+import {
+  type CallNotice,
+  callMemberEventInput,
+  callNotices,
+  devicesInCall,
+} from "../calls/callNotices";
 import { readChatSettings } from "../settings/chatSettings";
 import { fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
 import { typingLine } from "./people";
@@ -217,10 +223,23 @@ export class TimelineViewModel {
         myUserId: me,
         myName: room.getMember(me)?.name ?? "",
         mayRedactOthers: mayRedactOthers(room, me),
+        callNotices: callNoticesIn(events, timeline.getState(TimelineSdk.Backwards), me),
       }),
       typing: typingLine(typingNames),
       hasMoreHistory:
         !this.#reachedStart && timeline.getPaginationToken(TimelineSdk.Backwards) !== null,
     };
   }
+}
+
+/** The call started/ended rows of the loaded events, keyed by the membership event's key. */
+function callNoticesIn(
+  events: MatrixEvent[],
+  startState: Parameters<typeof devicesInCall>[0],
+  myUserId: string,
+): Map<string, CallNotice> {
+  const inputs = events.flatMap((event) => callMemberEventInput(event) ?? []);
+  if (inputs.length === 0) return new Map();
+  const notices = callNotices(inputs, { myUserId, inCallBefore: devicesInCall(startState) });
+  return new Map(notices.map((notice) => [notice.key, notice]));
 }

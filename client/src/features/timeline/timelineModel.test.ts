@@ -407,3 +407,59 @@ describe("buildTimeline", () => {
     });
   });
 });
+
+describe("buildTimeline with calls", () => {
+  const member = (sender: Person, content: Record<string, unknown>, ts: number) =>
+    event(sender, content, {
+      type: "org.matrix.msc3401.call.member",
+      ts,
+    });
+
+  it("shows call started and ended where the membership events sit, breaking the group", () => {
+    const before = text(ana, "shall we call?", { ts: T0 });
+    const joined = member(ana, { application: "m.call", device_id: "D" }, T0 + MINUTE);
+    const left = member(ana, {}, T0 + 5 * MINUTE);
+    const after = text(ana, "thanks!", { ts: T0 + 6 * MINUTE });
+    const notices = new Map([
+      [
+        joined.key,
+        {
+          kind: "started" as const,
+          key: joined.key,
+          ts: joined.ts,
+          starter: ana,
+          intent: "video" as const,
+          text: "Ana started a video call",
+        },
+      ],
+      [
+        left.key,
+        {
+          kind: "ended" as const,
+          key: left.key,
+          ts: left.ts,
+          durationMs: 4 * MINUTE,
+          text: "Call ended",
+        },
+      ],
+    ]);
+    const items = buildTimeline([before, joined, left, after], {
+      ...context,
+      callNotices: notices,
+    });
+    expect(items.map((item) => (item.kind === "call" ? item.notice.text : item.kind))).toEqual([
+      "day",
+      "message",
+      "Ana started a video call",
+      "Call ended",
+      "message",
+    ]);
+    // The sender is shown again after the call: it is not a continuation of "shall we call?".
+    expect(messages(items)[1]?.continuation).toBe(false);
+  });
+
+  it("shows no row for membership events without a notice (another device joining)", () => {
+    const joined = member(ana, { application: "m.call", device_id: "D" }, T0);
+    expect(buildTimeline([joined], context).map((item) => item.kind)).toEqual([]);
+  });
+});

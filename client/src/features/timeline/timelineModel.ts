@@ -1,3 +1,4 @@
+import type { CallNotice } from "../calls/callNotices";
 import { type MediaRef, mediaRefOf } from "../media/mediaRef";
 import { dayKey } from "./days";
 import type { Person } from "./people";
@@ -119,13 +120,18 @@ export type MessageItem = {
   canCorrect: boolean;
 };
 
-export type TimelineItem = DayItem | MessageItem;
+/** "Ana started a video call" / "Call ended", where the call membership event sits. */
+export type CallItem = { kind: "call"; key: string; ts: number; notice: CallNotice };
+
+export type TimelineItem = DayItem | MessageItem | CallItem;
 
 export type TimelineContext = {
   myUserId: string;
   myName: string;
   /** May redact other people's events (power levels). */
   mayRedactOthers: boolean;
+  /** Call started/ended rows, by the key of the call membership event that caused them. */
+  callNotices?: ReadonlyMap<string, CallNotice>;
 };
 
 export const CORRECTION_REL = "org.xstream.correction";
@@ -354,6 +360,17 @@ export function buildTimeline(
         relation?.rel_type === "m.replace" ||
         // A correction of a loaded message shows under it; otherwise its fallback body shows.
         (relation?.rel_type === CORRECTION_REL && target !== null && byId.has(target)));
+    const notice = context.callNotices?.get(event.key);
+    if (notice) {
+      const noticeDay = dayKey(event.ts);
+      if (noticeDay !== lastDay) {
+        items.push({ kind: "day", key: `day-${noticeDay}`, ts: event.ts });
+        lastDay = noticeDay;
+      }
+      items.push({ kind: "call", key: `call-${notice.key}`, ts: event.ts, notice });
+      previous = null; // Messages after a call notice start a new group.
+      continue;
+    }
     if (!isShownType(event) || hiddenRelation) {
       // A receipt on an event without a row belongs to the row above it.
       if (event.readBy.length > 0) {

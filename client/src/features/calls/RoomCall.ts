@@ -1,0 +1,590 @@
+import type {
+  EventType,
+  MatrixClient,
+  MatrixEvent,
+  MatrixEventEvent,
+  Room,
+  RoomState,
+} from "matrix-js-sdk";
+import type { JoinSessionConfig, MatrixRTCSession } from "matrix-js-sdk/lib/matrixrtc";
+import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
+import {
+  type CallPerson,
+  callIntentOf,
+  type MembershipLike,
+  peopleInCall,
+  personIn,
+} from "./callMembers";
+import { discoverLivekitFocus, isLivekitFocus, type LivekitFocus } from "./focus";
+import {
+  type CallMedia,
+  type CallMediaFactory,
+  type DeviceKind,
+  type DeviceOption,
+  DISCONNECTED_MEDIA,
+  type MediaConnectionState,
+  type MediaSnapshot,
+  type MediaTrackHandle,
+} from "./media";
+import { RING_TIMEOUT_MS } from "./ringing";
+import { CALL_MEMBER_EVENT, type CallIntent, RTC_DECLINE_EVENT, RtcEvents } from "./rtcSdk";
+import { requestSfuConfig } from "./sfuConfig";
+
+/** The parts of the Matrix client a call uses. */
+export type CallClient = Pick<
+  MatrixClient,
+  | "getUserId"
+  | "getDeviceId"
+  | "getOpenIdToken"
+  | "_unstable_getRTCTransports"
+  | "getCrypto"
+  | "sendStateEvent"
+  | "on"
+  | "off"
+>;
+
+/** The parts of a room's MatrixRTC session a call uses. */
+export type RtcSessionLike = Pick<
+  MatrixRTCSession,
+  "joinRTCSession" | "leaveRoomSession" | "on" | "off" | "reemitEncryptionKeys"
+> & { readonly memberships: readonly MembershipLike[] };
+
+export type RoomCallDeps = {
+  client: CallClient;
+  room: Pick<Room, "roomId" | "getMember" | "hasEncryptionStateEvent"> & {
+    currentState: Pick<RoomState, "maySendStateEvent" | "getStateEvents">;
+  };
+  session: RtcSessionLike;
+  /** livekit-client, loaded on the first join. */
+  loadMedia: () => Promise<CallMediaFactory>;
+  fetch: typeof fetch;
+  /** Where `/.well-known/matrix/client` is, for finding the call service. */
+  origin: string;
+  now: () => number;
+};
+
+export type JoinOptions = {
+  intent: CallIntent;
+  /**
+   * The other person of a one-to-one room, whom a call we start rings: we hang up if they
+   * decline or do not answer. Null in a group, where a call only notifies.
+   */
+  ringing: string | null;
+};
+
+export type CallPhase = "idle" | "joining" | "joined" | "leaving";
+
+/** One tile of the call view: someone's camera (or initials), or someone's shared screen. */
+export type CallTile = {
+  key: string;
+  person: CallPerson;
+  isLocal: boolean;
+  kind: "camera" | "screen";
+  speaking: boolean;
+  microphoneOn: boolean;
+  video: MediaTrackHandle | null;
+  /** In the call, but their media has not reached us (yet). */
+  connecting: boolean;
+  /** Their media reaches us end-to-end encrypted. */
+  encrypted: boolean;
+};
+
+export type RoomCallSnapshot = {
+  roomId: string;
+  /** Who is in the room's call, whether or not we are. */
+  people: CallPerson[];
+  /** The kind of call that is on; null when none is. */
+  intent: CallIntent | null;
+  phase: CallPhase;
+  /** When we joined (for the call's duration). */
+  joinedAt: number | null;
+  /** Our media connection while in the call. */
+  connection: MediaConnectionState | null;
+  /** What went wrong last, for people; cleared by the next join. */
+  error: string | null;
+  tiles: CallTile[];
+  /** Everyone else's sound, to play. */
+  remoteAudio: MediaTrackHandle[];
+  microphoneOn: boolean;
+  cameraOn: boolean;
+  screenSharing: boolean;
+  activeDevices: Record<DeviceKind, string | null>;
+  /** Media is end-to-end encrypted (an encrypted room). */
+  encrypted: boolean;
+};
+
+/** The session's membership and focus settings: the SDK's membership manager applies them. */
+export const MEMBERSHIP_CONFIG = {
+  // Our membership is backed by a delayed leave event (MSC4140) the server sends by itself when
+  // we stop refreshing it: a closed tab or a lost connection leaves the call within this time.
+  delayedLeaveEventDelayMs: 10_000,
+  delayedLeaveEventRestartMs: 4_000,
+  networkErrorRetryMs: 1_000,
+  // The membership's own expiry, for clients that ignore delayed events: refreshed before it.
+  membershipEventExpiryMs: 4 * 60 * 60 * 1000,
+} satisfies JoinSessionConfig;
+
+const POWER_LEVELS = sdkValue<EventType.RoomPowerLevels>("m.room.power_levels");
+const DECRYPTED = sdkValue<MatrixEventEvent.Decrypted>("Event.decrypted");
+
+/** How long leaving waits for the homeserver before giving up (the delayed leave then acts). */
+const LEAVE_TIMEOUT_MS = 5_000;
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function deviceProblem(device: string, error: unknown): string {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "NotAllowedError") {
+    return `Xstream isn't allowed to use your ${device}. Allow it in the browser's site settings.`;
+  }
+  if (name === "NotFoundError" || name === "OverconstrainedError") {
+    return `No ${device} was found.`;
+  }
+  return `Couldn't use your ${device}: ${reason(error)}`;
+}
+
+export class CallRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CallRefusedError";
+  }
+}
+
+/**
+ * One room's call: who is in it (its MatrixRTC memberships) and, once we join, our part in it.
+ * Joining gets an OpenID token from the homeserver, trades it for a LiveKit token at the call
+ * service, connects to the SFU and publishes, and only then announces our membership, so others
+ * never wait for someone who cannot connect. In an encrypted room media is end-to-end encrypted
+ * with per-participant keys that the SDK exchanges over encrypted to-device messages.
+ */
+export class RoomCall {
+  readonly roomId: string;
+  readonly #deps: RoomCallDeps;
+  readonly #subscribers = new LiveSubscribers(() => this.#startListening());
+  #snapshot: RoomCallSnapshot;
+  #phase: CallPhase = "idle";
+  #error: string | null = null;
+  #joinedAt: number | null = null;
+  #encrypted = false;
+  #media: CallMedia | null = null;
+  #stopCall: (() => void)[] = [];
+  /** Bumped by each join and leave, so a join that was left meanwhile stops where it is. */
+  #attempt = 0;
+
+  constructor(deps: RoomCallDeps) {
+    this.#deps = deps;
+    this.roomId = deps.room.roomId;
+    this.#snapshot = this.#describe();
+  }
+
+  subscribe = this.#subscribers.subscribe;
+
+  getSnapshot = (): RoomCallSnapshot => this.#snapshot;
+
+  /** Joins (or starts) the room's call. Never rejects: a failure is the snapshot's `error`. */
+  async join({ intent, ringing }: JoinOptions): Promise<void> {
+    if (this.#phase !== "idle") return;
+    const attempt = ++this.#attempt;
+    const { client, room, session } = this.#deps;
+    const userId = client.getUserId();
+    const deviceId = client.getDeviceId();
+    this.#phase = "joining";
+    this.#error = null;
+    this.#encrypted = room.hasEncryptionStateEvent();
+    this.#update();
+    try {
+      if (!userId || !deviceId) throw new CallRefusedError("Matrix is not connected yet.");
+      // Fetched while the tokens are requested.
+      const factoryLoading = this.#deps.loadMedia();
+      factoryLoading.catch(() => undefined);
+      if (this.#encrypted && !client.getCrypto()) {
+        throw new CallRefusedError(
+          "This chat is end-to-end encrypted, but encryption isn't available in this tab, so the call could not be encrypted. Calls in encrypted chats work where your encrypted messages do.",
+        );
+      }
+      await this.#ensureCallPermission(userId);
+      const focus = this.#focusInUse() ?? (await this.#discoverFocus());
+      const openIdToken = await client.getOpenIdToken();
+      if (attempt !== this.#attempt) return;
+      // Our membership is a m.call.member state event, whose LiveKit identity is
+      // `@user:server:DEVICE`: the token must come from the endpoint that gives that identity.
+      const sfu = await requestSfuConfig(
+        this.#deps.fetch,
+        focus.livekit_service_url,
+        { kind: "legacy", roomId: this.roomId, deviceId },
+        openIdToken,
+      );
+      const factory = await factoryLoading;
+      if (attempt !== this.#attempt) return;
+      if (this.#encrypted && !factory.supportsEncryption()) {
+        throw new CallRefusedError(
+          "This chat is end-to-end encrypted, and this browser can't encrypt call media. Try a current Chrome, Edge, Firefox or Safari.",
+        );
+      }
+      const media = factory.create({ encrypted: this.#encrypted });
+      this.#media = media;
+      this.#stopCall.push(media.subscribe(() => this.#onMediaChanged(attempt)));
+      if (this.#encrypted) this.#stopCall.push(this.#forwardMediaKeys(media));
+      await media.connect(sfu);
+      if (attempt !== this.#attempt) return;
+      await this.#publish(media, intent);
+      if (attempt !== this.#attempt) return;
+
+      this.#stopCall.push(
+        listenTo(session, [
+          [RtcEvents.MembershipManagerError, (error: unknown) => this.#onMembershipLost(error)],
+        ]),
+      );
+      session.joinRTCSession(
+        { userId, deviceId, memberId: `${userId}:${deviceId}` },
+        // Element Call's legacy fields: the alias lets older clients find the SFU room.
+        [{ ...focus, livekit_alias: this.roomId }],
+        undefined,
+        {
+          ...MEMBERSHIP_CONFIG,
+          callIntent: intent,
+          notificationType: ringing !== null ? "ring" : "notification",
+          manageMediaKeys: this.#encrypted,
+        },
+      );
+      if (this.#encrypted) session.reemitEncryptionKeys();
+      if (ringing !== null) this.#stopCall.push(this.#awaitAnswer(userId, ringing));
+      this.#phase = "joined";
+      this.#joinedAt = this.#deps.now();
+      this.#update();
+    } catch (error) {
+      if (attempt !== this.#attempt) return;
+      await this.#endCall();
+      this.#phase = "idle";
+      this.#error =
+        error instanceof CallRefusedError
+          ? error.message
+          : `Couldn't join the call: ${reason(error)}`;
+      this.#update();
+    }
+  }
+
+  /** Leaves the call: stops our media, leaves the SFU and ends our membership. Never rejects. */
+  async leave(): Promise<void> {
+    if (this.#phase === "idle" || this.#phase === "leaving") return;
+    this.#attempt++;
+    this.#phase = "leaving";
+    this.#update();
+    await this.#endCall();
+    this.#phase = "idle";
+    this.#joinedAt = null;
+    this.#update();
+  }
+
+  async setMicrophoneEnabled(on: boolean): Promise<void> {
+    await this.#withMedia((media) => media.setMicrophoneEnabled(on), "microphone");
+  }
+
+  async setCameraEnabled(on: boolean): Promise<void> {
+    await this.#withMedia((media) => media.setCameraEnabled(on), "camera");
+  }
+
+  async setScreenShareEnabled(on: boolean): Promise<void> {
+    await this.#withMedia(async (media) => {
+      try {
+        await media.setScreenShareEnabled(on);
+      } catch (error) {
+        // Closing the browser's picker is a choice, not a problem.
+        if (error instanceof Error && error.name === "NotAllowedError") return;
+        throw error;
+      }
+    }, "screen");
+  }
+
+  async listDevices(kind: DeviceKind): Promise<DeviceOption[]> {
+    return (await this.#media?.listDevices(kind)) ?? [];
+  }
+
+  async switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    await this.#withMedia(
+      (media) => media.switchDevice(kind, deviceId),
+      kind === "audioinput" ? "microphone" : "camera",
+    );
+  }
+
+  /** Forgets the last error (the person dismissed it). */
+  dismissError(): void {
+    this.#error = null;
+    this.#update();
+  }
+
+  async #withMedia(action: (media: CallMedia) => Promise<void>, device: string): Promise<void> {
+    const media = this.#media;
+    if (!media || this.#phase !== "joined") return;
+    try {
+      await action(media);
+      if (this.#error !== null) this.#error = null;
+    } catch (error) {
+      this.#error = deviceProblem(device, error);
+    }
+    this.#update();
+  }
+
+  /**
+   * Our membership is a state event, which many rooms only let moderators send (`private_chat`
+   * rooms that other clients made). A room admin lets every member join calls, as Element does
+   * in the rooms it creates; a member who may not join is told why.
+   */
+  async #ensureCallPermission(userId: string): Promise<void> {
+    const { client, room } = this.#deps;
+    const state = room.currentState;
+    const content = state.getStateEvents(POWER_LEVELS, "")?.getContent() as
+      | { users_default?: unknown; state_default?: unknown; events?: Record<string, unknown> }
+      | undefined;
+    if (!content) return; // No power levels: everyone may send anything.
+    const membersLevel = typeof content.users_default === "number" ? content.users_default : 0;
+    const stateLevel = typeof content.state_default === "number" ? content.state_default : 50;
+    const callLevel = content.events?.[CALL_MEMBER_EVENT];
+    if ((typeof callLevel === "number" ? callLevel : stateLevel) <= membersLevel) return;
+    if (state.maySendStateEvent(POWER_LEVELS, userId)) {
+      await client.sendStateEvent(
+        this.roomId,
+        POWER_LEVELS,
+        // biome-ignore lint/suspicious/noExplicitAny: the room's power levels go back as they were, plus one key.
+        { ...content, events: { ...content.events, [CALL_MEMBER_EVENT]: membersLevel } } as any,
+        "",
+      );
+      return;
+    }
+    if (state.maySendStateEvent(CALL_MEMBER_EVENT, userId)) return;
+    throw new CallRefusedError(
+      "Only moderators can join calls in this room. Ask an admin of the room to let members join calls.",
+    );
+  }
+
+  /** Microphone always (it starts unmuted), camera in a video call; a refusal is not fatal. */
+  async #publish(media: CallMedia, intent: CallIntent): Promise<void> {
+    const problems: string[] = [];
+    try {
+      await media.setMicrophoneEnabled(true);
+    } catch (error) {
+      problems.push(deviceProblem("microphone", error));
+    }
+    if (intent === "video") {
+      try {
+        await media.setCameraEnabled(true);
+      } catch (error) {
+        problems.push(deviceProblem("camera", error));
+      }
+    }
+    this.#error = problems.length > 0 ? problems.join(" ") : null;
+  }
+
+  /**
+   * While the call we started rings the other person: hang up when they decline (MSC4310, a
+   * reference to our notification) or have not joined after the ringing time.
+   */
+  #awaitAnswer(myUserId: string, calleeId: string): () => void {
+    const { client, session, room } = this.#deps;
+    const callee = personIn(room, calleeId).name;
+    let notificationId: string | null = null;
+    let answered = false;
+    const hangUp = (why: string) => {
+      if (answered || this.#phase !== "joined") return;
+      answered = true; // Once.
+      this.#error = why;
+      void this.leave();
+    };
+    const onMemberships = () => {
+      if (session.memberships.some((membership) => membership.userId !== myUserId)) {
+        answered = true;
+      }
+    };
+    const onDecline = (event: MatrixEvent) => {
+      if (event.getType() !== RTC_DECLINE_EVENT || event.getSender() === myUserId) return;
+      if (event.getRoomId() !== this.roomId || notificationId === null) return;
+      const relation = event.getContent()["m.relates_to"];
+      if (relation?.event_id === notificationId) hangUp(`${callee} declined the call.`);
+    };
+    const timer = setTimeout(() => hangUp(`${callee} didn't answer.`), RING_TIMEOUT_MS);
+    const stopSession = listenTo(session, [
+      [RtcEvents.MembershipsChanged, onMemberships],
+      [
+        RtcEvents.DidSendCallNotification,
+        (notification: { event_id: string }) => {
+          notificationId = notification.event_id;
+        },
+      ],
+    ]);
+    // Declines in encrypted rooms show their type once decrypted.
+    const stopClient = listenTo(client, [
+      [MatrixEvents.Timeline, onDecline],
+      [DECRYPTED, onDecline],
+    ]);
+    onMemberships();
+    return () => {
+      clearTimeout(timer);
+      stopSession();
+      stopClient();
+    };
+  }
+
+  /** Keys from the session go to the media's E2EE worker, under the member's LiveKit identity. */
+  #forwardMediaKeys(media: CallMedia): () => void {
+    const onKey = (key: Uint8Array, index: number, _member: unknown, identity: string) => {
+      media.setEncryptionKey(identity, index, key).catch(() => {
+        // A key that cannot be imported leaves that member's media undecodable; nothing to do.
+      });
+    };
+    return listenTo(this.#deps.session, [[RtcEvents.EncryptionKeyChanged, onKey]]);
+  }
+
+  /** The SFU of a call in progress: the oldest member's (everyone meets there). */
+  #focusInUse(): LivekitFocus | null {
+    const oldest = this.#deps.session.memberships[0];
+    const transport = oldest?.getTransport(oldest);
+    return isLivekitFocus(transport)
+      ? { type: "livekit", livekit_service_url: transport.livekit_service_url }
+      : null;
+  }
+
+  #discoverFocus(): Promise<LivekitFocus> {
+    return discoverLivekitFocus({
+      client: this.#deps.client,
+      fetch: this.#deps.fetch,
+      origin: this.#deps.origin,
+    });
+  }
+
+  #onMediaChanged(attempt: number) {
+    const state = this.#media?.getSnapshot().state;
+    // LiveKit gave up reconnecting (or the SFU closed the room): we are no longer in the call.
+    if (state === "disconnected" && this.#phase === "joined" && attempt === this.#attempt) {
+      this.#error = "The connection to the call was lost.";
+      void this.leave();
+      return;
+    }
+    this.#update();
+  }
+
+  #onMembershipLost(error: unknown) {
+    if (this.#phase !== "joined") return;
+    this.#error = `Your place in the call could not be kept: ${reason(error)}`;
+    void this.leave();
+  }
+
+  async #endCall() {
+    for (const stop of this.#stopCall.splice(0)) stop();
+    const media = this.#media;
+    this.#media = null;
+    await Promise.allSettled([
+      media?.disconnect(),
+      this.#deps.session.leaveRoomSession(LEAVE_TIMEOUT_MS),
+    ]);
+  }
+
+  #startListening(): () => void {
+    const stop = listenTo(this.#deps.session, [
+      [RtcEvents.MembershipsChanged, () => this.#update()],
+    ]);
+    this.#update();
+    return stop;
+  }
+
+  #update() {
+    this.#snapshot = this.#describe();
+    this.#subscribers.notify();
+  }
+
+  #describe(): RoomCallSnapshot {
+    const { client, room, session } = this.#deps;
+    const memberships = session.memberships;
+    const inCall = this.#phase !== "idle";
+    const media: MediaSnapshot = (inCall && this.#media?.getSnapshot()) || DISCONNECTED_MEDIA;
+    const { tiles, remoteAudio } = inCall
+      ? this.#tiles(memberships, media, client.getUserId() ?? "", client.getDeviceId() ?? "")
+      : { tiles: [], remoteAudio: [] };
+    return {
+      roomId: this.roomId,
+      people: peopleInCall(room, memberships),
+      intent: callIntentOf(memberships),
+      phase: this.#phase,
+      joinedAt: this.#joinedAt,
+      connection: inCall && this.#media ? media.state : null,
+      error: this.#error,
+      tiles,
+      remoteAudio,
+      microphoneOn: media.microphoneOn,
+      cameraOn: media.cameraOn,
+      screenSharing: media.screenSharing,
+      activeDevices: media.activeDevices,
+      encrypted: inCall ? this.#encrypted : room.hasEncryptionStateEvent(),
+    };
+  }
+
+  /** Everyone else by membership (joined to their SFU participant), then us. */
+  #tiles(
+    memberships: readonly MembershipLike[],
+    media: MediaSnapshot,
+    myUserId: string,
+    myDeviceId: string,
+  ): { tiles: CallTile[]; remoteAudio: MediaTrackHandle[] } {
+    const room = this.#deps.room;
+    const tiles: CallTile[] = [];
+    const remoteAudio: MediaTrackHandle[] = [];
+    for (const membership of memberships) {
+      if (membership.userId === myUserId && membership.deviceId === myDeviceId) continue;
+      const participant = media.participants.get(membership.rtcBackendIdentity);
+      const person = personIn(room, membership.userId);
+      tiles.push({
+        key: membership.rtcBackendIdentity,
+        person,
+        isLocal: false,
+        kind: "camera",
+        speaking: participant?.speaking ?? false,
+        microphoneOn: participant?.microphoneOn ?? false,
+        video: participant?.camera ?? null,
+        connecting: participant === undefined,
+        encrypted: participant?.encrypted ?? false,
+      });
+      if (participant?.screenShare) {
+        tiles.push(
+          screenTile(membership.rtcBackendIdentity, person, false, participant.screenShare),
+        );
+      }
+      if (participant) remoteAudio.push(...participant.audio);
+    }
+    const me = media.localIdentity ? media.participants.get(media.localIdentity) : undefined;
+    const myself = personIn(room, myUserId);
+    tiles.push({
+      key: "local",
+      person: myself,
+      isLocal: true,
+      kind: "camera",
+      speaking: me?.speaking ?? false,
+      microphoneOn: media.microphoneOn,
+      video: me?.camera ?? null,
+      connecting: media.state !== "connected" && media.state !== "reconnecting",
+      encrypted: me?.encrypted ?? false,
+    });
+    if (me?.screenShare) tiles.push(screenTile("local", myself, true, me.screenShare));
+    return { tiles, remoteAudio };
+  }
+}
+
+function screenTile(
+  key: string,
+  person: CallPerson,
+  isLocal: boolean,
+  video: MediaTrackHandle,
+): CallTile {
+  return {
+    key: `${key}:screen`,
+    person,
+    isLocal,
+    kind: "screen",
+    speaking: false,
+    microphoneOn: false,
+    video,
+    connecting: false,
+    encrypted: false,
+  };
+}
