@@ -1,7 +1,3 @@
-// Two learners chat in two browsers against the real stack: messages both ways, typing, read
-// receipts, a reaction, an edit, a deletion, a correction with its diff, and history that is
-// still there after a reload.
-import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
 import {
@@ -13,30 +9,10 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
+import { message, messageAction, messages, send } from "./room-page.ts";
 
 const stack = inject("stack");
 const chromium = useChromium();
-
-const messages = (page: Page) => page.getByRole("log", { name: "Messages" });
-
-/** The message (an `article`) whose text contains `text`. */
-const message = (page: Page, text: string | RegExp): Locator =>
-  messages(page).getByRole("article").filter({ hasText: text });
-
-async function send(page: Page, text: string) {
-  const box = page.getByRole("textbox", { name: "Message" });
-  await box.fill(text);
-  await box.press("Enter");
-}
-
-/** Hovers a message so its action bar shows, then clicks one of its actions. */
-async function messageAction(tile: Locator, name: string | RegExp) {
-  await tile.hover();
-  await tile
-    .getByRole("toolbar", { name: "Message actions" })
-    .getByRole("button", { name })
-    .click();
-}
 
 describe("chatting in two browsers", () => {
   let ana: Learner;

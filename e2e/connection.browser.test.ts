@@ -2,7 +2,7 @@
 // online; going offline shows the banner and keeps what is typed, in order, until the browser is
 // back online, when it all arrives on the other side in the same order. Also the room page's
 // screenshots in the light and dark themes.
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
 import {
@@ -15,23 +15,15 @@ import {
   signUpLearner,
 } from "./learners.ts";
 import { matrixRequest } from "./matrix.ts";
+import { message, messages, send } from "./room-page.ts";
 
 const stack = inject("stack");
 const chromium = useChromium();
 
 const OFFLINE_MESSAGES = ["Offline one", "Offline two", "Offline three"];
 
-const messages = (page: Page) => page.getByRole("log", { name: "Messages" });
-const message = (page: Page, text: string): Locator =>
-  messages(page).getByRole("article").filter({ hasText: text });
 const offlineBanner = (page: Page) =>
   page.getByText("You're offline — messages will send when you reconnect.");
-
-async function send(page: Page, text: string) {
-  const box = page.getByRole("textbox", { name: "Message" });
-  await box.fill(text);
-  await box.press("Enter");
-}
 
 /** The bodies of the room's latest text messages on the homeserver, oldest first. */
 async function bodiesOnServer(learner: Learner, roomId: string): Promise<string[]> {

@@ -12,7 +12,6 @@ import {
   Preset,
   SyncState,
 } from "matrix-js-sdk";
-import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
 import {
@@ -23,6 +22,7 @@ import {
   signUpLearner,
 } from "./learners.ts";
 import { eventually, type MatrixUser, matrixRequest, registerWithSharedSecret } from "./matrix.ts";
+import { message, messages } from "./room-page.ts";
 
 // matrix-js-sdk 43 uses Promise.withResolvers (Node 22+, every current browser); the tests run
 // on Node 20.
@@ -46,10 +46,6 @@ const chromium = useChromium();
 const ROOM_NAME = "Secret garden";
 const FROM_ELEMENT = "Olá! This one is end-to-end encrypted.";
 const FROM_WEB = "Got it, and my answer is encrypted too.";
-
-const messages = (page: Page) => page.getByRole("log", { name: "Messages" });
-const message = (page: Page, text: string): Locator =>
-  messages(page).getByRole("article").filter({ hasText: text });
 
 // The SDK logs every request at debug level; only problems are worth keeping in the test output.
 const quietLogger: NonNullable<ICreateClientOpts["logger"]> = {

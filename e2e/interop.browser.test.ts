@@ -2,7 +2,6 @@
 // client-server API exactly as Element sends things, and a learner in our web client. Each sees
 // what the other sends: invites, formatted text, replies, reactions, edits and corrections.
 import { randomUUID } from "node:crypto";
-import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useChromium } from "./browser.ts";
 import {
@@ -19,6 +18,7 @@ import {
   registerWithSharedSecret,
   type SyncEvent,
 } from "./matrix.ts";
+import { message, messageAction, messages, send } from "./room-page.ts";
 import { strongPassword } from "./web-session.ts";
 
 const stack = inject("stack");
@@ -70,24 +70,6 @@ class PlainClient {
       this.seen.push(...(sync.rooms?.join?.[roomId]?.timeline?.events ?? []));
     }
   }
-}
-
-const messages = (page: Page) => page.getByRole("log", { name: "Messages" });
-const message = (page: Page, text: string | RegExp): Locator =>
-  messages(page).getByRole("article").filter({ hasText: text });
-
-async function send(page: Page, text: string) {
-  const box = page.getByRole("textbox", { name: "Message" });
-  await box.fill(text);
-  await box.press("Enter");
-}
-
-async function messageAction(tile: Locator, name: string | RegExp) {
-  await tile.hover();
-  await tile
-    .getByRole("toolbar", { name: "Message actions" })
-    .getByRole("button", { name })
-    .click();
 }
 
 describe("a plain Matrix client and the web client in one room", () => {

@@ -5,7 +5,7 @@
 // media goes through Synapse's authenticated media API.
 import { randomBytes } from "node:crypto";
 import { deflateSync } from "node:zlib";
-import type { CDPSession, Locator, Page } from "playwright-core";
+import type { CDPSession, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
 import {
@@ -17,6 +17,7 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
+import { message, messages, send } from "./room-page.ts";
 
 const stack = inject("stack");
 // Fake media: the voice message records Chromium's fake microphone, allowed without a prompt.
@@ -80,18 +81,6 @@ function makePng(width: number, height: number, noise = 0): Buffer {
 }
 
 // --- Page helpers -----------------------------------------------------------------------------
-
-const messages = (page: Page) => page.getByRole("log", { name: "Messages" });
-
-/** The message (an `article`) whose text contains `text`. */
-const message = (page: Page, text: string | RegExp): Locator =>
-  messages(page).getByRole("article").filter({ hasText: text });
-
-async function send(page: Page, text: string) {
-  const box = page.getByRole("textbox", { name: "Message" });
-  await box.fill(text);
-  await box.press("Enter");
-}
 
 /** Waits until an `<img>` has really loaded a picture (not merely got a src). */
 async function expectPictureLoaded(picture: Locator) {
