@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { LiveSubscribers, listenTo } from "./liveSubscribers";
+import { forRoom, LiveSubscribers, listenTo } from "./liveSubscribers";
 
 describe("LiveSubscribers", () => {
   it("listens from the first subscriber to the last, and notifies every one", () => {
@@ -42,5 +42,23 @@ describe("listenTo", () => {
     ]);
     stop();
     expect(emitter.off.mock.calls).toEqual(emitter.on.mock.calls);
+  });
+});
+
+describe("forRoom", () => {
+  it("runs the update only for events about its room, whatever their shape", () => {
+    let updates = 0;
+    const on = forRoom("!a:x", () => updates++);
+    on.room({ roomId: "!a:x" });
+    on.room({ roomId: "!b:x" });
+    on.room(undefined);
+    on.roomEvent({}, { roomId: "!a:x" });
+    on.roomEvent({}, undefined);
+    on.member({}, { roomId: "!a:x" });
+    on.member({}, { roomId: "!b:x" });
+    on.state({}, { roomId: "!a:x" });
+    on.event({ getRoomId: () => "!a:x" });
+    on.event({ getRoomId: () => undefined });
+    expect(updates).toBe(5);
   });
 });

@@ -49,3 +49,21 @@ export function listenTo(emitter: unknown, subscriptions: readonly SdkSubscripti
     for (const [event, listener] of subscriptions) target.off(event, listener);
   };
 }
+
+/**
+ * SDK listeners that run `update` only for events about one room, one per shape of SDK event:
+ * a room (`Room`, `Room.myMembership`…), an event with its room (`Room.timeline`, `Room.receipt`…),
+ * a member (`RoomMember.*`), a room state (`RoomState.members`) or an event alone (`Event.decrypted`).
+ */
+export function forRoom(roomId: string, update: () => void) {
+  const ifThisRoom = (id: string | undefined) => {
+    if (id === roomId) update();
+  };
+  return {
+    room: (room: { roomId: string } | undefined) => ifThisRoom(room?.roomId),
+    roomEvent: (_event: unknown, room: { roomId: string } | undefined) => ifThisRoom(room?.roomId),
+    member: (_event: unknown, member: { roomId: string }) => ifThisRoom(member.roomId),
+    state: (_event: unknown, state: { roomId: string }) => ifThisRoom(state.roomId),
+    event: (event: { getRoomId(): string | undefined }) => ifThisRoom(event.getRoomId()),
+  };
+}

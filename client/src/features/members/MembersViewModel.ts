@@ -1,5 +1,5 @@
-import type { MatrixClient, MatrixEvent, Room, RoomMember, RoomState } from "matrix-js-sdk";
-import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import type { MatrixClient } from "matrix-js-sdk";
+import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents } from "../../matrix/sdkValues";
 import { isMatrixUserId } from "../roomList/newGroup";
 import { EMPTY_ROSTER, type Roster, rosterOf } from "./roster";
@@ -58,23 +58,14 @@ export class MembersViewModel {
   }
 
   #startListening(): () => void {
-    const roomId = this.#roomId;
-    const ifThisRoom = (room: Room | undefined) => {
-      if (room?.roomId === roomId) this.#update();
-    };
-    const onMember = (_event: MatrixEvent, member: RoomMember) => {
-      if (member.roomId === roomId) this.#update();
-    };
-    const onState = (_event: MatrixEvent, state: RoomState) => {
-      if (state.roomId === roomId) this.#update();
-    };
+    const on = forRoom(this.#roomId, () => this.#update());
     const stop = listenTo(this.#client, [
-      [MatrixEvents.Room, ifThisRoom],
-      [MatrixEvents.MyMembership, ifThisRoom],
-      [MatrixEvents.Members, onState],
-      [MatrixEvents.MemberName, onMember],
-      [MatrixEvents.Membership, onMember],
-      [MatrixEvents.PowerLevel, onMember],
+      [MatrixEvents.Room, on.room],
+      [MatrixEvents.MyMembership, on.room],
+      [MatrixEvents.Members, on.state],
+      [MatrixEvents.MemberName, on.member],
+      [MatrixEvents.Membership, on.member],
+      [MatrixEvents.PowerLevel, on.member],
     ]);
     this.#update();
     return stop;

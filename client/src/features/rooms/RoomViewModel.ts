@@ -1,5 +1,5 @@
-import type { MatrixClient, MatrixEvent, Room, RoomMember, RoomState } from "matrix-js-sdk";
-import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import type { MatrixClient, Room } from "matrix-js-sdk";
+import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents } from "../../matrix/sdkValues";
 import { joinedMembers, partnerIn, type RoomMemberView, roomName } from "./roomView";
 
@@ -88,30 +88,18 @@ export class RoomViewModel {
   }
 
   #startListening(): () => void {
-    const client = this.#client;
-    const roomId = this.#roomId;
-    const ifThisRoom = (room: Room | undefined) => {
-      if (room?.roomId === roomId) this.#update();
-    };
-    const onRoomEvent = (_event: MatrixEvent, room: Room | undefined) => ifThisRoom(room);
-    const onMember = (_event: MatrixEvent, member: RoomMember) => {
-      if (member.roomId === roomId) this.#update();
-    };
-    const onMembers = (_event: MatrixEvent, state: RoomState) => {
-      if (state.roomId === roomId) this.#update();
-    };
-
-    const stop = listenTo(client, [
-      [MatrixEvents.Room, ifThisRoom],
-      [MatrixEvents.Timeline, onRoomEvent],
-      [MatrixEvents.TimelineReset, ifThisRoom],
-      [MatrixEvents.LocalEchoUpdated, onRoomEvent],
-      [MatrixEvents.Redaction, onRoomEvent],
-      [MatrixEvents.RoomName, ifThisRoom],
-      [MatrixEvents.MyMembership, ifThisRoom],
-      [MatrixEvents.Members, onMembers],
-      [MatrixEvents.MemberName, onMember],
-      [MatrixEvents.Membership, onMember],
+    const on = forRoom(this.#roomId, () => this.#update());
+    const stop = listenTo(this.#client, [
+      [MatrixEvents.Room, on.room],
+      [MatrixEvents.Timeline, on.roomEvent],
+      [MatrixEvents.TimelineReset, on.room],
+      [MatrixEvents.LocalEchoUpdated, on.roomEvent],
+      [MatrixEvents.Redaction, on.roomEvent],
+      [MatrixEvents.RoomName, on.room],
+      [MatrixEvents.MyMembership, on.room],
+      [MatrixEvents.Members, on.state],
+      [MatrixEvents.MemberName, on.member],
+      [MatrixEvents.Membership, on.member],
     ]);
     // Things may have changed while nobody listened.
     this.#update();

@@ -1,5 +1,5 @@
-import type { MatrixClient, MatrixEvent, Room, RoomMember } from "matrix-js-sdk";
-import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
+import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { pendingEventsOf } from "../../matrix/pendingEvents";
 import { MatrixEvents } from "../../matrix/sdkValues";
 import {
@@ -164,30 +164,22 @@ export class TimelineViewModel {
   }
 
   #startListening(): () => void {
-    const client = this.#client;
-    const roomId = this.#roomId;
-    const ifThisRoom = (room: Room | undefined) => {
-      // Events arriving one by one during a scroll-back are shown together when it ends.
-      if (room?.roomId === roomId && !this.#loadingHistory) this.#update();
-    };
-    const onRoomEvent = (_event: MatrixEvent, room: Room | undefined) => ifThisRoom(room);
-    const onEvent = (event: MatrixEvent) => {
-      if (event.getRoomId() === roomId) this.#update();
-    };
-    const onMember = (_event: MatrixEvent, member: RoomMember) => {
-      if (member.roomId === roomId) this.#update();
-    };
-    const stop = listenTo(client, [
-      [MatrixEvents.Room, ifThisRoom],
-      [MatrixEvents.Timeline, onRoomEvent],
-      [MatrixEvents.TimelineReset, ifThisRoom],
-      [MatrixEvents.LocalEchoUpdated, onRoomEvent],
-      [MatrixEvents.Redaction, onRoomEvent],
-      [MatrixEvents.MyMembership, ifThisRoom],
-      [MatrixEvents.MemberName, onMember],
-      [TimelineSdk.Receipt, onRoomEvent],
-      [TimelineSdk.Typing, onMember],
-      [TimelineSdk.Decrypted, onEvent],
+    // Events arriving one by one during a scroll-back are shown together when it ends.
+    const batched = forRoom(this.#roomId, () => {
+      if (!this.#loadingHistory) this.#update();
+    });
+    const on = forRoom(this.#roomId, () => this.#update());
+    const stop = listenTo(this.#client, [
+      [MatrixEvents.Room, batched.room],
+      [MatrixEvents.Timeline, batched.roomEvent],
+      [MatrixEvents.TimelineReset, batched.room],
+      [MatrixEvents.LocalEchoUpdated, batched.roomEvent],
+      [MatrixEvents.Redaction, batched.roomEvent],
+      [MatrixEvents.MyMembership, batched.room],
+      [MatrixEvents.MemberName, on.member],
+      [TimelineSdk.Receipt, batched.roomEvent],
+      [TimelineSdk.Typing, on.member],
+      [TimelineSdk.Decrypted, on.event],
     ]);
     this.#update();
     return stop;
