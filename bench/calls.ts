@@ -12,9 +12,7 @@ import {
   type BrowserPage,
   createSharedRoom,
   type Learner,
-  openPage,
-  openRoom,
-  signInInBrowser,
+  signedInInRoom,
   signUpLearner,
 } from "../e2e/learners.ts";
 import type { Benchmark, Figure } from "./run.ts";
@@ -44,13 +42,6 @@ const leaveButton = (page: Page) =>
   callView(page)
     .getByRole("toolbar", { name: "Call controls" })
     .getByRole("button", { name: "Leave call" });
-
-async function inRoom(browser: Browser, stack: StackInfo, learner: Learner, roomId: string) {
-  const page = await openPage(browser);
-  await signInInBrowser(page.page, stack, learner);
-  await openRoom(page.page, stack, roomId);
-  return page;
-}
 
 /**
  * Records in the page when "Join call" is clicked and when the first frame of `name`'s video is
@@ -89,8 +80,8 @@ async function joinToFirstFrame(browser: Browser, stack: StackInfo, report: (f: 
   // A group room: no ringing, the guest joins from the room's header.
   const roomId = await createSharedRoom(stack, host, [guest, absent], { name: "Bench call" });
   const [h, g] = await Promise.all([
-    inRoom(browser, stack, host, roomId),
-    inRoom(browser, stack, guest, roomId),
+    signedInInRoom(browser, stack, host, roomId),
+    signedInInRoom(browser, stack, guest, roomId),
   ]);
   try {
     await h.page.getByRole("button", { name: "Start video call" }).click();
@@ -210,7 +201,7 @@ async function fourPersonCallCpu(browser: Browser, stack: StackInfo, report: (f:
   const [host, ...guests] = learners as [Learner, ...Learner[]];
   const roomId = await createSharedRoom(stack, host, guests, { name: "Bench group call" });
   const pages: BrowserPage[] = [];
-  for (const learner of learners) pages.push(await inRoom(browser, stack, learner, roomId));
+  for (const learner of learners) pages.push(await signedInInRoom(browser, stack, learner, roomId));
   try {
     const [first, ...others] = pages as [BrowserPage, ...BrowserPage[]];
     await first.page.getByRole("button", { name: "Start video call" }).click();

@@ -11,8 +11,7 @@ import {
   createSharedRoom,
   type Learner,
   openPage,
-  openRoom,
-  signInInBrowser,
+  signedInInRoom,
   signUpLearner,
 } from "../e2e/learners.ts";
 import { matrixRequest } from "../e2e/matrix.ts";
@@ -138,12 +137,11 @@ async function sendToRender(browser: Browser, stack: StackInfo, report: (f: Figu
     signUpLearner(stack, "Rui Reader"),
   ]);
   const roomId = await createSharedRoom(stack, sender, [reader]);
-  const [a, b] = await Promise.all([openPage(browser), openPage(browser)]);
+  const [a, b] = await Promise.all([
+    signedInInRoom(browser, stack, sender, roomId),
+    signedInInRoom(browser, stack, reader, roomId),
+  ]);
   try {
-    await Promise.all([
-      signInInBrowser(a.page, stack, sender).then(() => openRoom(a.page, stack, roomId)),
-      signInInBrowser(b.page, stack, reader).then(() => openRoom(b.page, stack, roomId)),
-    ]);
     await watchArrivals(b.page);
     const box = a.page.getByRole("textbox", { name: "Message" });
     const latencies: number[] = [];

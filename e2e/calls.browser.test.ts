@@ -12,9 +12,7 @@ import {
   type BrowserPage,
   createSharedRoom,
   type Learner,
-  openPage,
-  openRoom,
-  signInInBrowser,
+  signedInInRoom,
   signUpLearner,
 } from "./learners.ts";
 
@@ -58,12 +56,8 @@ function remoteAudioStates(page: Page): Promise<string[]> {
   );
 }
 
-async function signedInInRoom(learner: Learner, roomId: string): Promise<BrowserPage> {
-  const browser = await openPage(chromium());
-  await signInInBrowser(browser.page, stack, learner);
-  await openRoom(browser.page, stack, roomId);
-  return browser;
-}
+const inRoom = (learner: Learner, roomId: string) =>
+  signedInInRoom(chromium(), stack, learner, roomId);
 
 async function leaveIfInCall(page: Page | undefined) {
   const leave = page ? control(page, "Leave call") : null;
@@ -83,7 +77,7 @@ describe("a video call in a one-to-one chat", () => {
       signUpLearner(stack, "Ben Okafor"),
     ]);
     roomId = await createSharedRoom(stack, ana, [ben]);
-    [a, b] = await Promise.all([signedInInRoom(ana, roomId), signedInInRoom(ben, roomId)]);
+    [a, b] = await Promise.all([inRoom(ana, roomId), inRoom(ben, roomId)]);
   });
 
   afterAll(async () => {
@@ -196,7 +190,7 @@ describe("a group call", () => {
       signUpLearner(stack, "Carla Ruiz"),
     ]);
     const roomId = await createSharedRoom(stack, ana, [ben, carla], { name: "Conversation club" });
-    pages = await Promise.all([ana, ben, carla].map((learner) => signedInInRoom(learner, roomId)));
+    pages = await Promise.all([ana, ben, carla].map((learner) => inRoom(learner, roomId)));
     const [a, b, c] = pages.map((page) => page.page) as [Page, Page, Page];
 
     await a.getByRole("button", { name: "Start video call" }).click();
@@ -252,7 +246,7 @@ describe("an unanswered call", () => {
       signUpLearner(stack, "Ben Okafor"),
     ]);
     const roomId = await createSharedRoom(stack, ana, [ben]);
-    [a, b] = await Promise.all([signedInInRoom(ana, roomId), signedInInRoom(ben, roomId)]);
+    [a, b] = await Promise.all([inRoom(ana, roomId), inRoom(ben, roomId)]);
 
     await a.page.getByRole("button", { name: "Start voice call" }).click();
     const prompt = b.page.getByRole("alertdialog", { name: "Ana Lima is calling" });
@@ -298,7 +292,7 @@ describe("a call in an encrypted chat", () => {
         },
       ],
     });
-    [a, b] = await Promise.all([signedInInRoom(ana, roomId), signedInInRoom(ben, roomId)]);
+    [a, b] = await Promise.all([inRoom(ana, roomId), inRoom(ben, roomId)]);
 
     await a.page.getByRole("button", { name: "Start video call" }).click();
     const prompt = b.page.getByRole("alertdialog", { name: "Ana Lima is calling" });

@@ -4,9 +4,8 @@ import {
   type BrowserPage,
   createSharedRoom,
   type Learner,
-  openPage,
   openRoom,
-  signInInBrowser,
+  signedInInRoom,
   signUpLearner,
 } from "./learners.ts";
 import { message, messageAction, messages, send } from "./room-page.ts";
@@ -28,12 +27,8 @@ describe("chatting in two browsers", () => {
     ]);
     roomId = await createSharedRoom(stack, ana, [ben]);
     [a, b] = await Promise.all([
-      openPage(chromium()),
-      openPage(chromium(), { colorScheme: "dark" }),
-    ]);
-    await Promise.all([
-      signInInBrowser(a.page, stack, ana).then(() => openRoom(a.page, stack, roomId)),
-      signInInBrowser(b.page, stack, ben).then(() => openRoom(b.page, stack, roomId)),
+      signedInInRoom(chromium(), stack, ana, roomId),
+      signedInInRoom(chromium(), stack, ben, roomId, { colorScheme: "dark" }),
     ]);
   });
 

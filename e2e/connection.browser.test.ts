@@ -9,9 +9,7 @@ import {
   type BrowserPage,
   createSharedRoom,
   type Learner,
-  openPage,
-  openRoom,
-  signInInBrowser,
+  signedInInRoom,
   signUpLearner,
 } from "./learners.ts";
 import { matrixRequest } from "./matrix.ts";
@@ -55,12 +53,8 @@ describe("connection, offline sending and presence in two browsers", () => {
     ]);
     roomId = await createSharedRoom(stack, ana, [ben]);
     [a, b] = await Promise.all([
-      openPage(chromium(), { colorScheme: "light" }),
-      openPage(chromium(), { colorScheme: "dark" }),
-    ]);
-    await Promise.all([
-      signInInBrowser(a.page, stack, ana).then(() => openRoom(a.page, stack, roomId)),
-      signInInBrowser(b.page, stack, ben).then(() => openRoom(b.page, stack, roomId)),
+      signedInInRoom(chromium(), stack, ana, roomId),
+      signedInInRoom(chromium(), stack, ben, roomId, { colorScheme: "dark" }),
     ]);
   });
 

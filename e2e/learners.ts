@@ -116,3 +116,17 @@ export async function openRoom(page: Page, stack: StackInfo, roomId: string) {
   await page.goto(`${stack.publicUrl}/rooms/${encodeURIComponent(roomId)}`);
   await page.getByRole("log", { name: "Messages" }).waitFor({ timeout: 30_000 });
 }
+
+/** A fresh browser context signed in as `learner`, on the page of `roomId`. */
+export async function signedInInRoom(
+  browser: Browser,
+  stack: StackInfo,
+  learner: Learner,
+  roomId: string,
+  options: Parameters<typeof openPage>[1] = {},
+): Promise<BrowserPage> {
+  const opened = await openPage(browser, options);
+  await signInInBrowser(opened.page, stack, learner);
+  await openRoom(opened.page, stack, roomId);
+  return opened;
+}

@@ -12,9 +12,8 @@ import {
   type BrowserPage,
   createSharedRoom,
   type Learner,
-  openPage,
   openRoom,
-  signInInBrowser,
+  signedInInRoom,
   signUpLearner,
 } from "./learners.ts";
 import { message, messages, send } from "./room-page.ts";
@@ -133,15 +132,11 @@ describe("files, voice messages and avatars in two browsers", () => {
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     roomId = await createSharedRoom(stack, ana, [ben]);
     [a, b] = await Promise.all([
-      openPage(chromium()),
-      openPage(chromium(), { colorScheme: "dark" }),
+      signedInInRoom(chromium(), stack, ana, roomId),
+      signedInInRoom(chromium(), stack, ben, roomId, { colorScheme: "dark" }),
     ]);
     anaNetwork = await a.context.newCDPSession(a.page);
     await anaNetwork.send("Network.enable");
-    await Promise.all([
-      signInInBrowser(a.page, stack, ana).then(() => openRoom(a.page, stack, roomId)),
-      signInInBrowser(b.page, stack, ben).then(() => openRoom(b.page, stack, roomId)),
-    ]);
   });
 
   afterAll(async () => {
