@@ -16,6 +16,7 @@ import {
   uniqueLocalpart,
 } from "./matrix.ts";
 import { envFor, npmStart, readyUrl } from "./npm-start.ts";
+import { jwtLogin, strongPassword, WebSession } from "./web-session.ts";
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -78,6 +79,20 @@ describe("npm start", () => {
         }),
       );
       expect(room.room_id).toMatch(/^!/);
+
+      // Every page load of the web client logs in to Synapse again (same device). With the
+      // production rate limits a learner can reload a dozen times in a row without being locked
+      // out (Synapse's defaults allow 5, then one every 5 minutes).
+      const web = new WebSession(url);
+      expect((await web.signup(`reload${randomUUID().slice(0, 8)}`, strongPassword())).status).toBe(
+        201,
+      );
+      for (let load = 1; load <= 12; load++) {
+        const minted = await web.matrixToken();
+        expect(minted.status, `token for page load ${load}`).toBe(200);
+        const login = await jwtLogin(url, minted.body.token, minted.body.device_id);
+        expect(login.status, `login for page load ${load}: ${login.body.errcode}`).toBe(200);
+      }
     } finally {
       run.child.kill("SIGINT");
     }
