@@ -66,7 +66,9 @@ function setUp(
     }),
   );
   const onSessionLost = vi.fn();
+  const wait = vi.fn(async (_ms: number) => {});
   const connection = new MatrixConnection({
+    wait,
     requestLoginToken,
     onSessionLost,
     loadSdk,
@@ -74,7 +76,17 @@ function setUp(
     origin: "http://localhost:3000",
     ...crypto,
   });
-  return { connection, bridge, sdk, clients, loadSdk, requestLoginToken, onSessionLost, ...crypto };
+  return {
+    connection,
+    bridge,
+    sdk,
+    clients,
+    loadSdk,
+    requestLoginToken,
+    onSessionLost,
+    wait,
+    ...crypto,
+  };
 }
 
 describe("MatrixConnection", () => {
@@ -151,6 +163,49 @@ describe("MatrixConnection", () => {
     await connection.retry();
     expect(clients).toHaveLength(1);
     expect(connection.getSnapshot().status).toBe("connecting");
+  });
+
+  it("waits out the homeserver's login rate limit with a fresh token, then connects", async () => {
+    const bridge = FakeBridge.signedIn().on(
+      "POST",
+      "/_matrix/client/v3/login",
+      () =>
+        json(429, {
+          errcode: "M_LIMIT_EXCEEDED",
+          error: "Too Many Requests",
+          retry_after_ms: 2000,
+        }),
+      () => json(200, { user_id: "@ana:example.org", device_id: "WEBDEVICE", access_token: "t" }),
+    );
+    const { connection, clients, wait, requestLoginToken } = setUp(bridge);
+
+    await connection.start();
+    expect(wait).toHaveBeenCalledWith(2000);
+    expect(requestLoginToken).toHaveBeenCalledTimes(2);
+    expect(bridge.calls("POST", "/_matrix/client/v3/login").map((call) => call.body)).toMatchObject(
+      [{ token: "jwt-1" }, { token: "jwt-2" }],
+    );
+    expect(clients).toHaveLength(1);
+    expect(connection.getSnapshot().status).toBe("connecting");
+  });
+
+  it("says it couldn't connect when the rate limit lasts longer than a minute", async () => {
+    const bridge = FakeBridge.signedIn().on("POST", "/_matrix/client/v3/login", () =>
+      json(429, {
+        errcode: "M_LIMIT_EXCEEDED",
+        error: "Too Many Requests",
+        retry_after_ms: 300_000,
+      }),
+    );
+    const { connection, clients, wait } = setUp(bridge);
+
+    await connection.start();
+    expect(wait).not.toHaveBeenCalled();
+    expect(clients).toHaveLength(0);
+    expect(connection.getSnapshot()).toMatchObject({
+      status: "error",
+      error: "Couldn't connect to Matrix: Too Many Requests",
+    });
   });
 
   it("logs in again with a new token when Synapse logs the device out", async () => {

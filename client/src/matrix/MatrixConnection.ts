@@ -64,9 +64,14 @@ export type MatrixConnectionOptions = {
   databases?: CryptoDatabases | null;
   /** Keeps two tabs off one crypto store; defaults to `navigator.locks`. */
   locks?: CryptoStoreLocks | null;
+  /** Waits before a login the homeserver asked us to retry later; a timer by default. */
+  wait?: (ms: number) => Promise<void>;
   /** Whether the tab is visible, for our presence; defaults to `document`. */
   page?: PageVisibility;
 };
+
+/** The longest we wait out a homeserver's login rate limit before saying we couldn't connect. */
+const MAX_LOGIN_WAIT_MS = 60_000;
 
 const STOPPED: MatrixSnapshot = {
   status: "stopped",
@@ -100,6 +105,7 @@ export class MatrixConnection {
   readonly #onSessionLost: () => void;
   readonly #loadSdk: () => Promise<MatrixSdk>;
   readonly #fetch: typeof fetch;
+  readonly #wait: (ms: number) => Promise<void>;
   readonly #origin: string;
   readonly #databases: CryptoDatabases | null;
   readonly #locks: CryptoStoreLocks | null;
@@ -123,6 +129,7 @@ export class MatrixConnection {
     this.#onSessionLost = options.onSessionLost;
     this.#loadSdk = options.loadSdk ?? (() => import("matrix-js-sdk"));
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#origin = options.origin ?? globalThis.location.origin;
     this.#databases =
       options.databases !== undefined ? options.databases : (globalThis.indexedDB ?? null);
@@ -213,19 +220,44 @@ export class MatrixConnection {
     return attempt;
   }
 
+  /**
+   * A Matrix session from a fresh bridge JWT. A homeserver that says "too many logins" (429) is
+   * waited out as it asks, a few times within a minute, before giving up; null when stopped or
+   * restarted meanwhile.
+   */
+  async #loginToHomeserver(
+    generation: number,
+  ): Promise<{ baseUrl: string; credentials: MatrixCredentials } | null> {
+    let waited = 0;
+    for (;;) {
+      const grant = await this.#requestLoginToken();
+      this.#homeserver ??= discoverHomeserver(
+        this.#fetch,
+        this.#origin,
+        grant.homeserver_url ?? this.#origin,
+      );
+      const baseUrl = await this.#homeserver;
+      try {
+        return { baseUrl, credentials: await loginWithJwt(this.#fetch, baseUrl, grant) };
+      } catch (error) {
+        const limited = error instanceof ApiError && error.status === 429;
+        const delay = limited ? (error.retryAfterMs ?? 1000) : undefined;
+        if (delay === undefined || waited + delay > MAX_LOGIN_WAIT_MS) throw error;
+        waited += delay;
+        await this.#wait(delay);
+        if (generation !== this.#generation) return null;
+      }
+    }
+  }
+
   async #login(generation: number): Promise<void> {
     // Fetch the SDK while the login round-trips are in flight.
     const sdkLoading = this.#loadSdk();
     sdkLoading.catch(() => {});
 
-    const grant = await this.#requestLoginToken();
-    this.#homeserver ??= discoverHomeserver(
-      this.#fetch,
-      this.#origin,
-      grant.homeserver_url ?? this.#origin,
-    );
-    const baseUrl = await this.#homeserver;
-    const credentials = await loginWithJwt(this.#fetch, baseUrl, grant);
+    const login = await this.#loginToHomeserver(generation);
+    if (!login) return;
+    const { baseUrl, credentials } = login;
     const sdk = await sdkLoading;
     // Stopped or restarted meanwhile: drop this login (its device is the same one, so nothing leaks
     // beyond an unused token that dies with the device).
