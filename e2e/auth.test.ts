@@ -126,6 +126,35 @@ describe("refresh tokens", () => {
     expect(afterReuse.status).toBe(401);
     await expect(whoami(matrix.access_token ?? "")).rejects.toMatchObject({ status: 401 });
   });
+
+  it("stop working 90 days after the first sign-in, however often they were refreshed", async () => {
+    const { session, username, password } = await signedUp();
+    const matrix = await matrixLogin(session);
+    expect((await session.request("POST", "/api/auth/refresh")).status).toBe(200);
+    // The family's first sign-in, moved 91 days back (the token itself was just rotated).
+    const moved = await db().query(
+      `UPDATE refresh_tokens SET session_started_at = session_started_at - interval '91 days'
+       WHERE account_id = (SELECT id FROM accounts WHERE username = $1)`,
+      [username],
+    );
+    expect(moved.rowCount).toBe(2);
+
+    const refused = await session.request<{ errcode: string; error: string }>(
+      "POST",
+      "/api/auth/refresh",
+    );
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual({
+      errcode: "M_UNKNOWN_TOKEN",
+      error: expect.stringMatching(/session/i),
+    });
+    expect(session.cookies.has("xs_refresh")).toBe(false);
+    await expect(whoami(matrix.access_token ?? "")).rejects.toMatchObject({ status: 401 });
+    // Signing in again starts a new session that refreshes normally.
+    const again = new WebSession(stack.publicUrl);
+    expect((await again.login(username, password)).status).toBe(200);
+    expect((await again.request("POST", "/api/auth/refresh")).status).toBe(200);
+  });
 });
 
 describe("logout", () => {

@@ -55,7 +55,11 @@ export const TEST_RATE_LIMITS = {
 
 // Every test talks to the bridge from 127.0.0.1; per-address limits would throttle the suite, so
 // they are raised here. Per-account limits keep their production defaults (tests use fresh names).
+/** The test stack's BOOTSTRAP_ADMIN: no such account exists when the stack starts. */
+export const TEST_BOOTSTRAP_ADMIN = "operatorchoice";
+
 export const TEST_BRIDGE_ENV = {
+  BOOTSTRAP_ADMIN: TEST_BOOTSTRAP_ADMIN,
   RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: "100000",
   RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "100000",
   RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: "100000",

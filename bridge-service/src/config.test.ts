@@ -52,6 +52,7 @@ describe("loadConfig", () => {
       sessionSecret: secret("s"),
       allowedOrigins: ["http://localhost:8080"],
       bootstrapAdmin: undefined,
+      sessionMaxLifetimeDays: 90,
       rateLimits: {
         signupsPerIpPerHour: 10,
         loginsPerIpPerMinute: 30,
@@ -69,7 +70,9 @@ describe("loadConfig", () => {
       RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "1000",
       RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: "5",
       TRUST_PROXY: "loopback, 10.0.0.0/8",
+      SESSION_MAX_LIFETIME_DAYS: "30",
     });
+    expect(config.auth.sessionMaxLifetimeDays).toBe(30);
     expect(config.auth.allowedOrigins).toEqual([
       "https://app.example.org",
       "http://localhost:5173",
@@ -95,6 +98,7 @@ describe("loadConfig", () => {
       RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "ten",
       RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: "1.5",
       TRUST_PROXY: "the edge",
+      SESSION_MAX_LIFETIME_DAYS: "0",
     });
     expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(
       [
@@ -103,6 +107,7 @@ describe("loadConfig", () => {
         "RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN",
         "RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE",
         "RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR",
+        "SESSION_MAX_LIFETIME_DAYS",
         "SESSION_SECRET",
         "TRUST_PROXY",
       ].sort(),

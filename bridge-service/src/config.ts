@@ -53,8 +53,10 @@ export interface BridgeConfig {
     sessionSecret: string;
     /** Origins allowed to call /api with credentials (CORS) and to write (CSRF check). */
     allowedOrigins: readonly string[];
-    /** Username (lower-cased) made admin at start-up or when it signs up. */
+    /** Username (lower-cased) of an existing account made admin at start-up. */
     bootstrapAdmin: string | undefined;
+    /** No web session lives longer than this from its first sign-in, however often refreshed. */
+    sessionMaxLifetimeDays: number;
     rateLimits: AuthRateLimits;
   };
   logLevel: LogLevel;
@@ -223,6 +225,7 @@ const envSchema = z.object({
   RTC_ALLOWED_HOMESERVERS: serverNameList,
   RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: positiveInteger(60),
   SESSION_SECRET: secret("key for the bridge's session JWTs"),
+  SESSION_MAX_LIFETIME_DAYS: positiveInteger(90),
   CORS_ALLOWED_ORIGINS: originList,
   BOOTSTRAP_ADMIN: z
     .preprocess(blankAsMissing, z.string().optional())
@@ -289,6 +292,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       sessionSecret: e.SESSION_SECRET,
       allowedOrigins: e.CORS_ALLOWED_ORIGINS ?? [e.PUBLIC_URL],
       bootstrapAdmin: e.BOOTSTRAP_ADMIN,
+      sessionMaxLifetimeDays: e.SESSION_MAX_LIFETIME_DAYS,
       rateLimits: {
         signupsPerIpPerHour: e.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,
         loginsPerIpPerMinute: e.RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE,

@@ -8,6 +8,7 @@ import {
   ACCESS_TOKEN_TTL_MS,
   type AuthContext,
   type AuthSettings,
+  DAY_MS,
   REFRESH_TOKEN_TTL_MS,
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "./domain/authContext.js";
@@ -51,7 +52,6 @@ const BOT_DISPLAY_NAME = "Xstream";
 function authSettingsFrom(config: BridgeConfig): AuthSettings {
   return {
     serverName: config.matrix.serverName,
-    bootstrapAdmin: config.auth.bootstrapAdmin,
     accessToken: {
       secret: config.auth.sessionSecret,
       issuer: config.publicUrl,
@@ -59,6 +59,7 @@ function authSettingsFrom(config: BridgeConfig): AuthSettings {
       ttlMs: ACCESS_TOKEN_TTL_MS,
     },
     refreshTokenTtlMs: REFRESH_TOKEN_TTL_MS,
+    sessionMaxLifetimeMs: config.auth.sessionMaxLifetimeDays * DAY_MS,
     synapseLoginToken: {
       secret: config.synapse.jwtSecret,
       issuer: config.synapse.jwtIssuer,
@@ -270,12 +271,14 @@ async function main(): Promise<void> {
     partners,
     botStore,
   });
-  const bootstrapped = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
-  if (config.auth.bootstrapAdmin) {
-    logger.info(
-      { username: config.auth.bootstrapAdmin, exists: bootstrapped !== undefined },
-      bootstrapped ? "BOOTSTRAP_ADMIN is an admin" : "BOOTSTRAP_ADMIN becomes admin at sign-up",
+  const bootstrap = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
+  if (bootstrap === "no_such_account") {
+    logger.warn(
+      { username: config.auth.bootstrapAdmin },
+      "BOOTSTRAP_ADMIN names no existing account, so nobody was made admin: sign that account up, then restart the bridge (or use cli.js set-role)",
     );
+  } else if (bootstrap !== "not_set") {
+    logger.info({ username: config.auth.bootstrapAdmin }, "BOOTSTRAP_ADMIN is an admin");
   }
   const stopPruning = startPruning(auth, logger);
 

@@ -31,8 +31,10 @@ const settingsSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   XSTREAM_LOG: z.enum(["info", "warn"]).default("info"),
-  // The account that is made an admin when it exists or signs up (never from sign-up input).
+  // An existing account made admin when the bridge starts (signing up with the name grants nothing).
   XSTREAM_ADMIN: z.string().min(1).optional(),
+  // Days a web session lasts from its sign-in (the bridge's SESSION_MAX_LIFETIME_DAYS).
+  XSTREAM_SESSION_DAYS: z.coerce.number().int().min(1).optional(),
   // Other homeservers whose users may get call tokens (the bridge's RTC_ALLOWED_HOMESERVERS).
   XSTREAM_RTC_ALLOWED_HOMESERVERS: z
     .string()
@@ -137,6 +139,9 @@ export async function runStart(): Promise<void> {
       verbose: settings.XSTREAM_LOG === "info",
       bridgeEnv: {
         ...(settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : {}),
+        ...(settings.XSTREAM_SESSION_DAYS
+          ? { SESSION_MAX_LIFETIME_DAYS: String(settings.XSTREAM_SESSION_DAYS) }
+          : {}),
         ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
           ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }
           : {}),

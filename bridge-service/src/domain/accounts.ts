@@ -82,7 +82,8 @@ export async function signUp(
   await consumeRateLimit(ctx.rateLimits, ctx.settings.rateLimits.signupPerIp, client.ip, ctx.now());
 
   const passwordHash = await hashPassword(input.password);
-  const role: Role = ctx.settings.bootstrapAdmin === username ? "admin" : "user";
+  // Sign-up never grants a role: see applyBootstrapAdmin.
+  const role: Role = "user";
   let registeredUserId: string | undefined;
   try {
     return await ctx.accounts.createAccount(
@@ -232,13 +233,19 @@ export function setRole(
   return accounts.setRole(normalizeUsername(username), role);
 }
 
-/** Makes BOOTSTRAP_ADMIN an admin if that account exists; it becomes one at sign-up otherwise. */
+/**
+ * Makes the operator's BOOTSTRAP_ADMIN an admin if that account already exists. Only ever an
+ * existing account: granting the role at sign-up would hand it to whoever registers the name
+ * first, and names are public.
+ */
 export async function applyBootstrapAdmin(
   accounts: AccountStore,
   bootstrapAdmin: string | undefined,
-): Promise<AccountRecord | undefined> {
-  if (!bootstrapAdmin) return undefined;
+): Promise<"not_set" | "no_such_account" | "promoted" | "already_admin"> {
+  if (!bootstrapAdmin) return "not_set";
   const account = await accounts.findByUsername(normalizeUsername(bootstrapAdmin));
-  if (!account || account.role === "admin") return account;
-  return accounts.setRole(account.username, "admin");
+  if (!account) return "no_such_account";
+  if (account.role === "admin") return "already_admin";
+  await accounts.setRole(account.username, "admin");
+  return "promoted";
 }

@@ -27,10 +27,11 @@ export interface SynapseLoginTokenSettings {
 export interface AuthSettings {
   /** The homeserver's server_name: accounts are `@<username>:<serverName>`. */
   serverName: string;
-  /** Username that becomes admin when it signs up (and at start-up). */
-  bootstrapAdmin: string | undefined;
   accessToken: AccessTokenSettings;
+  /** Each refresh token lives this long after its rotation… */
   refreshTokenTtlMs: number;
+  /** …but no session outlives this, counted from its first sign-in. */
+  sessionMaxLifetimeMs: number;
   synapseLoginToken: SynapseLoginTokenSettings;
   rateLimits: AuthRateLimitRules;
 }
@@ -50,5 +51,6 @@ export interface AuthContext {
 export const ACCESS_TOKEN_AUDIENCE = "xstream-api";
 export const ACCESS_TOKEN_TTL_MS = 15 * 60_000;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60_000;
+export const DAY_MS = 24 * 60 * 60_000;
 /** Synapse login tokens are exchanged at once; 60 s covers a slow network and nothing more. */
 export const SYNAPSE_LOGIN_TOKEN_TTL_MS = 60_000;

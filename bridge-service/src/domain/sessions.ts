@@ -109,7 +109,8 @@ async function deleteMatrixDevice(ctx: AuthContext, account: AccountRecord, devi
 /**
  * Exchanges a refresh token for a new one (rotation) and a new access token. Presenting a token
  * that was already rotated revokes its whole family and logs out the family's Matrix device:
- * either the browser or a thief used it twice, and we cannot tell which.
+ * either the browser or a thief used it twice, and we cannot tell which. A family older than
+ * `sessionMaxLifetimeMs` (from its first sign-in) is ended the same way: sign in again.
  * @throws Refusal `unknown_session`
  */
 export async function refreshSession(
@@ -119,15 +120,30 @@ export async function refreshSession(
   const now = ctx.now();
   const ended = () => new Refusal("unknown_session", "Invalid or expired session");
   const replacement = newRefreshToken(ctx, now);
-  const result = await ctx.sessions.rotate(hashRefreshToken(refreshToken), replacement.stored, now);
+  const startedAfter = new Date(now.getTime() - ctx.settings.sessionMaxLifetimeMs);
+  const result = await ctx.sessions.rotate(
+    hashRefreshToken(refreshToken),
+    replacement.stored,
+    now,
+    startedAfter,
+  );
   if (result.outcome === "invalid") throw ended();
   const { family } = result;
   const account = await ctx.accounts.findById(family.accountId);
-  if (result.outcome === "reused") {
-    ctx.logger.warn(
-      { familyId: family.familyId, accountId: family.accountId },
-      "refresh token reused: session family revoked",
-    );
+  if (result.outcome === "reused" || result.outcome === "ended") {
+    if (result.outcome === "reused") {
+      ctx.logger.warn(
+        { familyId: family.familyId, accountId: family.accountId },
+        "refresh token reused: session family revoked",
+      );
+    } else {
+      ctx.logger.info(
+        { familyId: family.familyId, accountId: family.accountId },
+        "session reached its maximum lifetime: sign-in required",
+      );
+    }
+    // The family's Matrix device goes with it, as at logout: its access token must not
+    // outlive the web session that owns it.
     if (account) {
       await deleteMatrixDevice(ctx, account, family.deviceId).catch((error: unknown) =>
         ctx.logger.error({ err: error, familyId: family.familyId }, "could not delete device"),
@@ -140,6 +156,8 @@ export async function refreshSession(
     throw ended();
   }
   const access = issueAccessToken(ctx.settings.accessToken, account.id, family.familyId, now);
+  // The cookie need not outlast the session: past its lifetime the token is refused anyway.
+  const sessionEndsAt = result.startedAt.getTime() + ctx.settings.sessionMaxLifetimeMs;
   return {
     account,
     session: {
@@ -147,7 +165,7 @@ export async function refreshSession(
       accessToken: access.token,
       accessExpiresAt: access.expiresAt,
       refreshToken: replacement.token,
-      refreshExpiresAt: replacement.stored.expiresAt,
+      refreshExpiresAt: new Date(Math.min(replacement.stored.expiresAt.getTime(), sessionEndsAt)),
     },
   };
 }

@@ -95,12 +95,6 @@ describe("POST /api/auth/signup", () => {
     expect(res.body.user.role).toBe("user");
   });
 
-  it("makes BOOTSTRAP_ADMIN an admin when it signs up", async () => {
-    const t = createTestApp({ settings: { bootstrapAdmin: "boss" } });
-    expect((await signUp(t.app, { username: "Boss" })).body.user.role).toBe("admin");
-    expect((await signUp(t.app, { username: "other" })).body.user.role).toBe("user");
-  });
-
   const tenMegabytes = "x".repeat(10 * 1024 * 1024);
   it.each<[string, Record<string, unknown>, number, string, string | undefined]>([
     ["empty username", { username: "" }, 400, "M_INVALID_USERNAME", "username"],

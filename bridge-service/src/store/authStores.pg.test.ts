@@ -170,6 +170,8 @@ describe("PostgreSQL account, session, login-token and rate-limit stores", () =>
   describe("refresh tokens", () => {
     const NOW = new Date("2030-01-01T00:00:00Z");
     const later = (ms: number) => new Date(NOW.getTime() + ms);
+    /** A rotation cut-off no family predates: the absolute lifetime plays no part. */
+    const LONG_AGO = new Date("2000-01-01T00:00:00Z");
     const token = (name: string, expiresAt = later(30 * 24 * 3600_000)) => ({
       tokenHash: hashRefreshToken(name),
       expiresAt,
@@ -193,18 +195,23 @@ describe("PostgreSQL account, session, login-token and rate-limit stores", () =>
       const store = createPgSessionStore(pool);
       const f = await family();
       expect(await store.findLiveFamily(f.familyId, NOW)).toEqual(f);
-      expect(await store.rotate(hashRefreshToken("ana-1"), token("ana-2"), later(1))).toEqual({
+      expect(
+        await store.rotate(hashRefreshToken("ana-1"), token("ana-2"), later(1), LONG_AGO),
+      ).toEqual({
         outcome: "rotated",
         family: f,
+        startedAt: NOW,
       });
       expect(await store.findLiveFamily(f.familyId, later(2))).toEqual(f);
-      expect(await store.rotate(hashRefreshToken("ana-1"), token("ana-3"), later(3))).toEqual({
+      expect(
+        await store.rotate(hashRefreshToken("ana-1"), token("ana-3"), later(3), LONG_AGO),
+      ).toEqual({
         outcome: "reused",
         family: f,
       });
       expect(await store.findLiveFamily(f.familyId, later(4))).toBeUndefined();
       expect(
-        (await store.rotate(hashRefreshToken("ana-2"), token("ana-4"), later(5))).outcome,
+        (await store.rotate(hashRefreshToken("ana-2"), token("ana-4"), later(5), LONG_AGO)).outcome,
       ).toBe("invalid");
       const { rows } = await pool.query(
         "SELECT count(*)::int AS n, count(revoked_at)::int AS revoked, max(length(user_agent))::int AS ua FROM refresh_tokens",
@@ -217,7 +224,7 @@ describe("PostgreSQL account, session, login-token and rate-limit stores", () =>
       const f = await family();
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          store.rotate(hashRefreshToken("ana-1"), token(`ana-next-${i}`), later(1)),
+          store.rotate(hashRefreshToken("ana-1"), token(`ana-next-${i}`), later(1), LONG_AGO),
         ),
       );
       const outcomes = results.map((r) => r.outcome);
@@ -235,16 +242,48 @@ describe("PostgreSQL account, session, login-token and rate-limit stores", () =>
       expect(rows[0].n).toBe(0);
     });
 
+    it("ends a family that began at or before the cut-off, keeping its start across rotations", async () => {
+      const store = createPgSessionStore(pool);
+      const f = await family();
+      const day = 24 * 3600_000;
+      const rotated = await store.rotate(
+        hashRefreshToken("ana-1"),
+        token("ana-2", later(50 * day)),
+        later(20 * day),
+        later(20 * day - 90 * day),
+      );
+      expect(rotated).toEqual({ outcome: "rotated", family: f, startedAt: NOW });
+      const { rows } = await pool.query(
+        "SELECT DISTINCT session_started_at FROM refresh_tokens WHERE family_id = $1",
+        [f.familyId],
+      );
+      expect(rows).toEqual([{ session_started_at: NOW }]);
+      // Day 40, with a 30-day lifetime: the family is over although its token has not expired.
+      expect(
+        await store.rotate(
+          hashRefreshToken("ana-2"),
+          token("ana-3"),
+          later(40 * day),
+          later(10 * day),
+        ),
+      ).toEqual({ outcome: "ended", family: f });
+      expect(await store.findLiveFamily(f.familyId, later(40 * day))).toBeUndefined();
+      const tokens = await pool.query(
+        "SELECT count(*)::int AS n, count(revoked_at)::int AS revoked FROM refresh_tokens",
+      );
+      expect(tokens.rows[0]).toEqual({ n: 2, revoked: 2 });
+    });
+
     it("refuses expired and unknown tokens without touching the family", async () => {
       const store = createPgSessionStore(pool);
       const f = await family();
-      expect((await store.rotate(hashRefreshToken("nope"), token("x"), NOW)).outcome).toBe(
-        "invalid",
-      );
+      expect(
+        (await store.rotate(hashRefreshToken("nope"), token("x"), NOW, LONG_AGO)).outcome,
+      ).toBe("invalid");
       const expiry = later(30 * 24 * 3600_000);
-      expect((await store.rotate(hashRefreshToken("ana-1"), token("x"), expiry)).outcome).toBe(
-        "invalid",
-      );
+      expect(
+        (await store.rotate(hashRefreshToken("ana-1"), token("x"), expiry, LONG_AGO)).outcome,
+      ).toBe("invalid");
       expect(await store.findFamilyByToken(hashRefreshToken("ana-1"))).toEqual(f);
     });
 

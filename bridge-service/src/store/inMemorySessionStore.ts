@@ -5,6 +5,7 @@ export interface RefreshTokenRow extends SessionFamily {
   userAgent: string | undefined;
   createdAt: Date;
   expiresAt: Date;
+  sessionStartedAt: Date;
   rotatedAt: Date | undefined;
   revokedAt: Date | undefined;
 }
@@ -41,11 +42,12 @@ export function createInMemorySessionStore(): InMemorySessionStore {
         tokenHash: token.tokenHash.toString("hex"),
         createdAt: now,
         expiresAt: token.expiresAt,
+        sessionStartedAt: now,
         rotatedAt: undefined,
         revokedAt: undefined,
       });
     },
-    async rotate(tokenHash, replacement, now) {
+    async rotate(tokenHash, replacement, now, startedAfter) {
       const row = tokens.get(tokenHash.toString("hex"));
       if (!row || row.revokedAt !== undefined) return { outcome: "invalid" };
       if (row.rotatedAt !== undefined) {
@@ -53,6 +55,10 @@ export function createInMemorySessionStore(): InMemorySessionStore {
         return { outcome: "reused", family: familyOf(row) };
       }
       if (row.expiresAt <= now) return { outcome: "invalid" };
+      if (row.sessionStartedAt <= startedAfter) {
+        revoke((other) => other.familyId === row.familyId, now);
+        return { outcome: "ended", family: familyOf(row) };
+      }
       row.rotatedAt = now;
       tokens.set(replacement.tokenHash.toString("hex"), {
         ...row,
@@ -62,7 +68,7 @@ export function createInMemorySessionStore(): InMemorySessionStore {
         rotatedAt: undefined,
         revokedAt: undefined,
       });
-      return { outcome: "rotated", family: familyOf(row) };
+      return { outcome: "rotated", family: familyOf(row), startedAt: row.sessionStartedAt };
     },
     async findFamilyByToken(tokenHash) {
       const row = tokens.get(tokenHash.toString("hex"));

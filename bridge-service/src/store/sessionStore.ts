@@ -19,9 +19,12 @@ export interface NewRefreshToken {
 }
 
 export type RotationResult =
-  | { outcome: "rotated"; family: SessionFamily }
+  /** `startedAt`: the family's first sign-in, which bounds the new token's useful life. */
+  | { outcome: "rotated"; family: SessionFamily; startedAt: Date }
   /** The token had already been rotated: the whole family is now revoked. */
   | { outcome: "reused"; family: SessionFamily }
+  /** The family began at or before the cut-off (its absolute lifetime is over): now revoked. */
+  | { outcome: "ended"; family: SessionFamily }
   /** Unknown, expired or revoked. */
   | { outcome: "invalid" };
 
@@ -33,9 +36,15 @@ export interface SessionStore {
   ): Promise<void>;
   /**
    * Atomically marks the live token `tokenHash` as rotated and stores its replacement. Of two
-   * concurrent rotations of one token, exactly one can succeed; the other sees a reuse.
+   * concurrent rotations of one token, exactly one can succeed; the other sees a reuse. A family
+   * that started at or before `startedAfter` is not rotated but revoked (`ended`).
    */
-  rotate(tokenHash: Buffer, replacement: NewRefreshToken, now: Date): Promise<RotationResult>;
+  rotate(
+    tokenHash: Buffer,
+    replacement: NewRefreshToken,
+    now: Date,
+    startedAfter: Date,
+  ): Promise<RotationResult>;
   /** The family of a token in any state (logout must work with a rotated or expired one). */
   findFamilyByToken(tokenHash: Buffer): Promise<SessionFamily | undefined>;
   /** The family if it still has an unrevoked, unexpired current token. */
@@ -73,11 +82,13 @@ async function insertRefreshToken(
   userAgent: string | null,
   token: NewRefreshToken,
   now: Date,
+  sessionStartedAt: Date,
 ): Promise<void> {
   await db.query(
     `INSERT INTO refresh_tokens
-       (token_hash, family_id, account_id, device_id, user_agent, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+       (token_hash, family_id, account_id, device_id, user_agent, created_at, expires_at,
+        session_started_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
       token.tokenHash,
       family.familyId,
@@ -86,9 +97,16 @@ async function insertRefreshToken(
       userAgent,
       now,
       token.expiresAt,
+      sessionStartedAt,
     ],
   );
 }
+
+const revokeFamilyIn = (db: pg.Pool | pg.PoolClient, familyId: string, now: Date) =>
+  db.query(
+    "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
+    [familyId, now],
+  );
 
 export function createPgSessionStore(pool: pg.Pool): SessionStore {
   return {
@@ -99,10 +117,11 @@ export function createPgSessionStore(pool: pg.Pool): SessionStore {
         family.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
         token,
         now,
+        now,
       );
     },
 
-    rotate(tokenHash, replacement, now) {
+    rotate(tokenHash, replacement, now, startedAfter) {
       return withTransaction(pool, async (client): Promise<RotationResult> => {
         // The row lock serializes rotations of one token: a concurrent caller waits here and
         // then reads the committed `rotated_at`, so it takes the reuse branch.
@@ -112,9 +131,11 @@ export function createPgSessionStore(pool: pg.Pool): SessionStore {
             expires_at: Date;
             rotated_at: Date | null;
             revoked_at: Date | null;
+            session_started_at: Date;
           }
         >(
-          `SELECT family_id, account_id, device_id, user_agent, expires_at, rotated_at, revoked_at
+          `SELECT family_id, account_id, device_id, user_agent, expires_at, rotated_at, revoked_at,
+                  session_started_at
            FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
           [tokenHash],
         );
@@ -122,20 +143,21 @@ export function createPgSessionStore(pool: pg.Pool): SessionStore {
         if (!row || row.revoked_at !== null) return { outcome: "invalid" };
         const family = toFamily(row);
         if (row.rotated_at !== null) {
-          await client.query(
-            `UPDATE refresh_tokens SET revoked_at = $2
-             WHERE family_id = $1 AND revoked_at IS NULL`,
-            [family.familyId, now],
-          );
+          await revokeFamilyIn(client, family.familyId, now);
           return { outcome: "reused", family };
         }
         if (row.expires_at <= now) return { outcome: "invalid" };
+        if (row.session_started_at <= startedAfter) {
+          await revokeFamilyIn(client, family.familyId, now);
+          return { outcome: "ended", family };
+        }
         await client.query("UPDATE refresh_tokens SET rotated_at = $2 WHERE token_hash = $1", [
           tokenHash,
           now,
         ]);
-        await insertRefreshToken(client, family, row.user_agent, replacement, now);
-        return { outcome: "rotated", family };
+        const startedAt = row.session_started_at;
+        await insertRefreshToken(client, family, row.user_agent, replacement, now, startedAt);
+        return { outcome: "rotated", family, startedAt };
       });
     },
 
@@ -158,10 +180,7 @@ export function createPgSessionStore(pool: pg.Pool): SessionStore {
     },
 
     async revokeFamily(familyId, now) {
-      await pool.query(
-        "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
-        [familyId, now],
-      );
+      await revokeFamilyIn(pool, familyId, now);
     },
 
     async revokeOtherFamilies(accountId, keepFamilyId, now) {

@@ -4,6 +4,7 @@ import {
   ACCESS_TOKEN_TTL_MS,
   type AuthContext,
   type AuthSettings,
+  DAY_MS,
   REFRESH_TOKEN_TTL_MS,
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "../domain/authContext.js";
@@ -71,7 +72,6 @@ export interface TestAuth {
 export function testAuthSettings(overrides: Partial<AuthSettings> = {}): AuthSettings {
   return {
     serverName: SERVER_NAME,
-    bootstrapAdmin: undefined,
     accessToken: {
       secret: SESSION_SECRET,
       issuer: PUBLIC_URL,
@@ -79,6 +79,7 @@ export function testAuthSettings(overrides: Partial<AuthSettings> = {}): AuthSet
       ttlMs: ACCESS_TOKEN_TTL_MS,
     },
     refreshTokenTtlMs: REFRESH_TOKEN_TTL_MS,
+    sessionMaxLifetimeMs: 90 * DAY_MS,
     synapseLoginToken: {
       secret: SYNAPSE_JWT_SECRET,
       issuer: SYNAPSE_JWT_ISSUER,
