@@ -448,13 +448,46 @@ describe("profile validation through /api", () => {
     expect((await anonymous.request("GET", "/api/partners")).status).toBe(401);
   });
 
-  it("lets only moderators read reports", async () => {
+  it("lets only moderators read reports, with evidence from a room of Synapse's default version", async () => {
+    // Synapse 1.163 creates room version 12 rooms: ids without a `:server` part.
+    const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
+      stack.publicUrl,
+      "POST",
+      "/_matrix/client/v3/createRoom",
+      { token: eve.matrix.accessToken, body: { preset: "private_chat" } },
+    );
+    const version = await matrixRequest<{ room_version: string }>(
+      stack.publicUrl,
+      "GET",
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.create`,
+      { token: eve.matrix.accessToken },
+    );
+    expect(version.room_version).toBe("12");
+    expect(roomId).toMatch(/^![A-Za-z0-9_-]{43}$/);
+    const { event_id: eventId } = await matrixRequest<{ event_id: string }>(
+      stack.publicUrl,
+      "PUT",
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomUUID()}`,
+      { token: eve.matrix.accessToken, body: { msgtype: "m.text", body: "what was said" } },
+    );
+
     const filed = await eve.session.request<{ report: { id: string } }>("POST", "/api/reports", {
       user_id: "@someone:localhost",
       reason: "spam",
-      event_ids: ["$evidence"],
+      event_ids: [eventId],
+      room_id: roomId,
     });
-    expect(filed.status).toBe(201);
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const forged = await eve.session.request<{ errcode: string; field: string }>(
+      "POST",
+      "/api/reports",
+      { user_id: "@someone:localhost", reason: "spam", room_id: `${roomId}:` },
+    );
+    expect([forged.status, forged.body.errcode, forged.body.field]).toEqual([
+      400,
+      expect.any(String),
+      "room_id",
+    ]);
     const list = await eve.session.request<{ errcode: string }>("GET", "/api/reports");
     expect([list.status, list.body.errcode]).toEqual([403, "M_FORBIDDEN"]);
 
@@ -463,12 +496,13 @@ describe("profile validation through /api", () => {
       moderator.userId.slice(1).split(":")[0],
     ]);
     const reports = await moderator.session.request<{
-      reports: { id: string; reporter: string; event_ids: string[] }[];
+      reports: { id: string; reporter: string; event_ids: string[]; room_id: string }[];
     }>("GET", "/api/reports");
     expect(reports.status).toBe(200);
     expect(reports.body.reports.find((r) => r.id === filed.body.report.id)).toMatchObject({
       reporter: eve.userId,
-      event_ids: ["$evidence"],
+      event_ids: [eventId],
+      room_id: roomId,
     });
   });
 });

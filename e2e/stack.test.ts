@@ -268,4 +268,38 @@ describe("the appservice endpoint", () => {
     );
     expect(txns.rows).toEqual([{ event_count: 1 }]);
   });
+
+  it("dates remote messages no later than their arrival, whatever timestamp they carry", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const cases = {
+      // From the future: would pin its sender to the top of "recently active".
+      future: Date.parse("2099-01-01T00:00:00Z"),
+      // Valid canonical JSON, but past JavaScript's (and PostgreSQL's) last date.
+      beyond: 2 ** 53,
+      // Before PostgreSQL's first date.
+      ancient: -(2 ** 53),
+    };
+    const events = Object.entries(cases).map(([name, ts]) => ({
+      type: "m.room.message",
+      room_id: "!Hn9Qs5YkQsfvGXfNcqxbUWzAhJwSzhmaQDBeEYFa-_Q",
+      sender: `@${name}-${tag}:remote.example`,
+      event_id: `$${name}-${tag}:remote.example`,
+      origin_server_ts: ts,
+      content: { msgtype: "m.text", body: "hi" },
+    }));
+    const before = Date.now();
+    const response = await put(`clock-${tag}`, stack.hsToken, { events });
+    const after = Date.now();
+    expect(response.status).toBe(200);
+    const { rows } = await db().query<{ user_id: string; at: Date }>(
+      "SELECT user_id, last_active_at AS at FROM user_activity WHERE user_id LIKE $1",
+      [`%-${tag}:remote.example`],
+    );
+    const at = Object.fromEntries(rows.map((row) => [row.user_id.split("-")[0], row.at]));
+    for (const name of ["@future", "@beyond"]) {
+      expect(at[name]?.getTime()).toBeGreaterThanOrEqual(before - 1);
+      expect(at[name]?.getTime()).toBeLessThanOrEqual(after + 1);
+    }
+    expect(at["@ancient"]).toEqual(new Date(0));
+  });
 });

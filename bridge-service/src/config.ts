@@ -6,7 +6,7 @@ import {
   USERNAME_MIN_LENGTH,
   USERNAME_PATTERN,
 } from "./domain/accountRules.js";
-import { isServerName } from "./domain/rtcTokens.js";
+import { isServerName } from "./domain/matrixIds.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

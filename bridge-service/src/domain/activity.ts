@@ -9,15 +9,27 @@ export interface UserActivity {
 export interface SentEvent {
   sender: string;
   eventId: string;
-  /** When the sender's homeserver says it was sent; absent on malformed events. */
-  sentAt: Date | undefined;
+  /** `origin_server_ts`: when the sender's homeserver says it was sent (its word, unchecked). */
+  sentAtMs: number | undefined;
   /** State changes (joins, profile edits, room settings) are not conversation. */
   isStateChange: boolean;
 }
 
 /**
+ * When an event counts as having happened: its homeserver's timestamp, but never after the
+ * bridge received it. A remote server's clock (or its operator) could otherwise date its users'
+ * messages in the future and pin them to the top of "recently active". Missing or impossible
+ * timestamps count as the reception time, ones before 1970 as 1970 (PostgreSQL must store it).
+ */
+export function activityTime(sentAtMs: number | undefined, receivedAt: Date): Date {
+  if (sentAtMs === undefined || !Number.isFinite(sentAtMs)) return receivedAt;
+  if (sentAtMs >= receivedAt.getTime()) return receivedAt;
+  return new Date(Math.max(0, sentAtMs));
+}
+
+/**
  * The newest activity per sender among `events`. Only messages and other non-state events
- * count. Events without a timestamp count as happening at `receivedAt`.
+ * count, dated by `activityTime`.
  */
 export function latestActivityBySender(
   events: readonly SentEvent[],
@@ -26,7 +38,7 @@ export function latestActivityBySender(
   const latest = new Map<string, UserActivity>();
   for (const event of events) {
     if (event.isStateChange) continue;
-    const at = event.sentAt ?? receivedAt;
+    const at = activityTime(event.sentAtMs, receivedAt);
     const known = latest.get(event.sender);
     // `>=`: of two events with the same timestamp, the later one in the transaction wins.
     if (!known || at.getTime() >= known.lastActiveAt.getTime()) {

@@ -34,7 +34,7 @@ export function createTransactionReceiver({
       transaction.events.map((event) => ({
         sender: event.sender,
         eventId: event.event_id,
-        sentAt: event.origin_server_ts === undefined ? undefined : new Date(event.origin_server_ts),
+        sentAtMs: event.origin_server_ts,
         isStateChange: isStateEvent(event),
       })),
       receivedAt,

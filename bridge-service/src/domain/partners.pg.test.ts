@@ -412,10 +412,13 @@ describe("partner matching on PostgreSQL", () => {
       const report = await reportUser(ctx, "@ana:localhost", {
         userId: "@ben:localhost",
         reason: "  Rude messages ",
-        eventIds: ["$abc", "$def", "$abc"],
+        eventIds: ["$abc:localhost", "$def:localhost", "$abc:localhost"],
         roomId: "!room:localhost",
       });
-      expect(report).toMatchObject({ reason: "Rude messages", eventIds: ["$abc", "$def"] });
+      expect(report).toMatchObject({
+        reason: "Rude messages",
+        eventIds: ["$abc:localhost", "$def:localhost"],
+      });
       expect((await listReports(ctx)).map((r) => r.id)).toEqual([report.id]);
       const bad = await refusalOf(
         reportUser(ctx, "@ana:localhost", {
@@ -429,6 +432,25 @@ describe("partner matching on PostgreSQL", () => {
         reportUser(ctx, "@ana:localhost", { userId: "@ben:localhost", reason: " " }),
       );
       expect(empty.field).toBe("reason");
+    });
+
+    it("takes room and event ids of every room version, and refuses look-alikes", async () => {
+      const { ctx } = setUp();
+      const v12Room = "!Hn9Qs5YkQsfvGXfNcqxbUWzAhJwSzhmaQDBeEYFa-_Q";
+      const v4Event = "$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg";
+      const report = await reportUser(ctx, "@ana:localhost", {
+        userId: "@ben:localhost",
+        reason: "Rude",
+        eventIds: [v4Event],
+        roomId: v12Room,
+      });
+      expect(report).toMatchObject({ eventIds: [v4Event], roomId: v12Room });
+      for (const roomId of ["!room", "!room:", `${v12Room}=`, "#room:localhost"]) {
+        const bad = await refusalOf(
+          reportUser(ctx, "@ana:localhost", { userId: "@ben:localhost", reason: "x", roomId }),
+        );
+        expect([bad.reason, bad.field]).toEqual(["invalid_report", "room_id"]);
+      }
     });
   });
 });

@@ -7,7 +7,7 @@ import {
   rankCandidates,
   type Suggestion,
 } from "./matching.js";
-import { isMatrixUserId } from "./matrixIds.js";
+import { isMatrixEventId, isMatrixRoomId, isMatrixUserId } from "./matrixIds.js";
 import type {
   PartnerContext,
   PartnerRequestView,
@@ -443,9 +443,6 @@ export async function listBlocks(ctx: PartnerContext, userId: string) {
   return ctx.partners.blocksOf(userId);
 }
 
-const EVENT_ID = /^\$[^\s]{1,254}$/;
-const ROOM_ID = /^![^\s:]+:[^\s]+$/;
-
 /**
  * Files a report for moderators, with the event ids the reporter points at as evidence.
  * @throws Refusal for a bad user id, an empty or long reason, or malformed evidence
@@ -480,13 +477,13 @@ export async function reportUser(
       field: "event_ids",
     });
   }
-  const badEvent = eventIds.findIndex((eventId) => !EVENT_ID.test(eventId));
+  const badEvent = eventIds.findIndex((eventId) => !isMatrixEventId(eventId));
   if (badEvent >= 0) {
     throw new Refusal("invalid_report", `"${eventIds[badEvent]}" is not a Matrix event id.`, {
       field: `event_ids[${badEvent}]`,
     });
   }
-  if (report.roomId !== undefined && !ROOM_ID.test(report.roomId)) {
+  if (report.roomId !== undefined && !isMatrixRoomId(report.roomId)) {
     throw new Refusal("invalid_report", `"${report.roomId}" is not a Matrix room id.`, {
       field: "room_id",
     });

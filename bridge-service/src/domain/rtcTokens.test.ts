@@ -4,8 +4,6 @@ import {
   callGrant,
   goJsonStringArray,
   homeserverAccess,
-  isRoomId,
-  isServerName,
   legacyLiveKitIdentity,
   liveKitIdentity,
   liveKitRoomName,
@@ -110,46 +108,6 @@ describe("callGrant", () => {
       canPublishData: true,
       canUpdateOwnMetadata: true,
     });
-  });
-});
-
-describe("isServerName", () => {
-  it.each([
-    "localhost",
-    "example.org",
-    "matrix.example.org:8448",
-    "1.2.3.4",
-    "1.2.3.4:443",
-    "[::1]",
-    "[2001:db8::1]:8448",
-  ])("accepts %s", (name) => {
-    expect(isServerName(name)).toBe(true);
-  });
-
-  it.each([
-    "",
-    "example.org/path",
-    "user@example.org",
-    "example.org:0",
-    "example.org:70000",
-    "example.org:",
-    "exa mple.org",
-    "-example.org",
-    "[::1",
-    "a:b:c",
-    "example.org?x=1",
-  ])("refuses %j", (name) => {
-    expect(isServerName(name)).toBe(false);
-  });
-});
-
-describe("isRoomId", () => {
-  it("takes ids starting with ! (v12 room ids have no server part)", () => {
-    expect(isRoomId("!abc:example.org")).toBe(true);
-    expect(isRoomId("!Hn9Qs5YkQsfvGXfNcqxbUWzAhJwSzhmaQDBeEYFaTCQ")).toBe(true);
-    expect(isRoomId("#alias:example.org")).toBe(false);
-    expect(isRoomId("!")).toBe(false);
-    expect(isRoomId(`!${"a".repeat(255)}`)).toBe(false);
   });
 });
 

@@ -98,23 +98,6 @@ export function callGrant(room: string): CallGrant {
   };
 }
 
-// Matrix server names: a DNS name, IPv4 address or bracketed IPv6 literal, with an optional
-// port. Anything else (slashes, `@`, spaces) could steer the URL we build from it.
-const SERVER_NAME =
-  /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$/;
-
-export function isServerName(value: string): boolean {
-  if (!SERVER_NAME.test(value)) return false;
-  // Only a port after the host matches: an IPv6 literal's colons are inside its brackets.
-  const port = /:([0-9]{1,5})$/.exec(value.slice(value.lastIndexOf("]") + 1))?.[1];
-  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
-}
-
-/** Room ids start with `!`; since room version 12 they have no server part, so nothing more. */
-export function isRoomId(value: string): boolean {
-  return value.startsWith("!") && value.length > 1 && value.length <= RTC_ID_MAX_LENGTH;
-}
-
 /** Whose OpenID tokens this service checks: its own homeserver's and the allow-listed ones'. */
 export type HomeserverAccess = "own" | "allowed" | "refused";
 

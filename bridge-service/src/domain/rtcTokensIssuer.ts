@@ -7,15 +7,13 @@ import { LiveKitUnavailable } from "../livekit/liveKitServer.js";
 import type { Logger } from "../logger.js";
 import type { OpenIdVerifier } from "../matrix/openIdUserInfo.js";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
-import { isMatrixUserId } from "./matrixIds.js";
+import { isMatrixRoomId, isMatrixUserId, isServerName } from "./matrixIds.js";
 import { consumeRateLimit, type RateLimitRule } from "./rateLimits.js";
 import {
   CALL_TOKEN_TTL_SECONDS,
   callGrant,
   type HomeserverAccess,
   homeserverAccess,
-  isRoomId,
-  isServerName,
   LEGACY_CALL_SLOT_ID,
   LIVEKIT_ROOM_DEPARTURE_TIMEOUT_SECONDS,
   LIVEKIT_ROOM_EMPTY_TIMEOUT_SECONDS,
@@ -213,7 +211,7 @@ async function admit(
       field: "member.claimed_user_id",
     });
   }
-  if (!isRoomId(roomId)) {
+  if (!isMatrixRoomId(roomId)) {
     throw new CallTokenFailure("invalid_param", "Not a Matrix room id.", { field: fields.roomId });
   }
   if (!isServerName(openIdToken.serverName)) {

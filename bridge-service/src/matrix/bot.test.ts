@@ -551,18 +551,20 @@ describe("startBot: partner commands", () => {
       id: "rep-1",
       reporter: ANA,
       reported: "@troll:other.example",
-      reason: "rude in $e1 and $e2",
-      eventIds: ["$e1", "$e2"],
+      reason: "rude in $e1:other.example and $e2:other.example",
+      eventIds: ["$e1:other.example", "$e2:other.example"],
       roomId: undefined,
       createdAt: new Date(0),
     });
-    expect(await say("report @troll:other.example rude in $e1 and $e2")).toMatch(
+    expect(
+      await say("report @troll:other.example rude in $e1:other.example and $e2:other.example"),
+    ).toMatch(
       /report about `@troll:other.example` \(with 2 messages as evidence\) went to the moderators/,
     );
     expect(partners.reportUser).toHaveBeenCalledWith(ctx, ANA, {
       userId: "@troll:other.example",
-      reason: "rude in $e1 and $e2",
-      eventIds: ["$e1", "$e2"],
+      reason: "rude in $e1:other.example and $e2:other.example",
+      eventIds: ["$e1:other.example", "$e2:other.example"],
       roomId: undefined,
     });
   });

@@ -11,6 +11,9 @@ import {
   resolveLanguage,
 } from "./botCommands.js";
 
+/** An event id of room version 4 and later: `$` and 43 characters of URL-safe base64. */
+const EVENT_V4 = "$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg";
+
 function command(text: string): BotCommand {
   const parsed = parseCommand(text);
   if (!parsed.ok) throw new Error(`expected a command from ${JSON.stringify(text)}`);
@@ -212,20 +215,29 @@ describe("parseCommand", () => {
 
   describe("report", () => {
     it("keeps the reason and takes event ids in it as evidence", () => {
-      expect(command("report @troll:hs insulted me in $abc and ($Def_-9:hs).")).toEqual({
+      expect(
+        command(
+          "report @troll:hs insulted me in $Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg and ($Def_-9:hs).",
+        ),
+      ).toEqual({
         name: "report",
         userId: "@troll:hs",
-        reason: "insulted me in $abc and ($Def_-9:hs).",
-        eventIds: ["$abc", "$Def_-9:hs"],
+        reason: "insulted me in $Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg and ($Def_-9:hs).",
+        eventIds: ["$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg", "$Def_-9:hs"],
         roomId: undefined,
       });
     });
 
-    it("reads message links, and leaves money alone", () => {
+    it("reads message links of any room version, and leaves money alone", () => {
       const parsed = command(
-        "report @troll:hs asked me for $50 here https://matrix.to/#/!room:hs/%24evt1?via=hs",
+        "report @troll:hs asked me for $50 and $5k here https://matrix.to/#/!room:hs/%24evt1:hs?via=hs",
       );
-      expect(parsed).toMatchObject({ eventIds: ["$evt1"], roomId: "!room:hs" });
+      expect(parsed).toMatchObject({ eventIds: ["$evt1:hs"], roomId: "!room:hs" });
+      const v12Room = "!Hn9Qs5YkQsfvGXfNcqxbUWzAhJwSzhmaQDBeEYFa-_Q";
+      const v12 = command(
+        `report @troll:hs rude https://matrix.to/#/${v12Room}/${encodeURIComponent(EVENT_V4)}`,
+      );
+      expect(v12).toMatchObject({ eventIds: [EVENT_V4], roomId: v12Room });
     });
 
     it("needs a user id and a reason", () => {
@@ -293,8 +305,8 @@ describe("resolveLanguage", () => {
 
 describe("evidenceIn", () => {
   it("collects each event id once", () => {
-    expect(evidenceIn("$abc, $abc and $xyz:hs:")).toEqual({
-      eventIds: ["$abc", "$xyz:hs"],
+    expect(evidenceIn(`${EVENT_V4}, ${EVENT_V4} and $xyz:hs: and $abc`)).toEqual({
+      eventIds: [EVENT_V4, "$xyz:hs"],
       roomId: undefined,
     });
   });

@@ -1,5 +1,5 @@
 import { canonicalLanguageTag, languageCatalogue } from "../domain/languages.js";
-import { isMatrixUserId } from "../domain/matrixIds.js";
+import { isMatrixEventId, isMatrixRoomId, isMatrixUserId } from "../domain/matrixIds.js";
 import { CEFR_LEVELS, type CefrLevel, isTimeZone } from "../domain/profiles.js";
 
 /** What a learner can ask the bot, as typed data. Language codes are canonical BCP 47 tags. */
@@ -392,23 +392,21 @@ function decode(part: string): string {
   }
 }
 
-// `$` followed by an event id's characters, with at least one letter so "$50" stays money.
-const EVENT_ID = /^\$[A-Za-z0-9_\-+/=.:]*[A-Za-z][A-Za-z0-9_\-+/=.:]*$/;
-
 /** Event ids and the room of matrix.to message links in free text. */
 export function evidenceIn(text: string): { eventIds: string[]; roomId: string | undefined } {
   const eventIds = new Set<string>();
   let roomId: string | undefined;
   for (const link of text.matchAll(MATRIX_TO)) {
     const [room, event] = (link[1] ?? "").split("/").map(decode);
-    if (room?.startsWith("!") && event?.startsWith("$")) {
+    if (room && event && isMatrixRoomId(room) && isMatrixEventId(event)) {
       roomId ??= room;
       eventIds.add(event);
     }
   }
   for (const word of text.replace(MATRIX_TO, " ").split(/\s+/)) {
     const token = word.replace(/^[("'\u201c]+/, "").replace(/[)"'\u201d.,;:!?]+$/, "");
-    if (EVENT_ID.test(token)) eventIds.add(token);
+    // Only what the spec calls an event id, so "$50" or "$5k" stays money.
+    if (isMatrixEventId(token)) eventIds.add(token);
   }
   return { eventIds: [...eventIds], roomId };
 }
