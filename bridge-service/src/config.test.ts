@@ -116,7 +116,11 @@ describe("loadConfig", () => {
   });
 
   it("lets only our own homeserver's users get call tokens unless others are listed", () => {
-    expect(loadConfig(valid).rtc).toEqual({ allowedHomeservers: [], tokensPerIpPerMinute: 60 });
+    expect(loadConfig(valid).rtc).toEqual({
+      allowedHomeservers: [],
+      tokensPerIpPerMinute: 60,
+      allowPrivateAddresses: false,
+    });
     expect(loadConfig({ ...valid, RTC_ALLOWED_HOMESERVERS: "" }).rtc.allowedHomeservers).toEqual(
       [],
     );
@@ -124,10 +128,12 @@ describe("loadConfig", () => {
       ...valid,
       RTC_ALLOWED_HOMESERVERS: " friends.example, matrix.partner.org:8448 ,[2001:db8::1] ",
       RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: "120",
+      OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
     });
     expect(config.rtc).toEqual({
       allowedHomeservers: ["friends.example", "matrix.partner.org:8448", "[2001:db8::1]"],
       tokensPerIpPerMinute: 120,
+      allowPrivateAddresses: true,
     });
   });
 
@@ -136,8 +142,10 @@ describe("loadConfig", () => {
       ...valid,
       RTC_ALLOWED_HOMESERVERS: "friends.example,https://evil.example/",
       RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: "0",
+      OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "yes",
     });
     expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual([
+      "OUTBOUND_ALLOW_PRIVATE_ADDRESSES",
       "RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE",
       "RTC_ALLOWED_HOMESERVERS",
     ]);

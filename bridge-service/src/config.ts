@@ -47,6 +47,8 @@ export interface BridgeConfig {
     /** Other homeservers whose users may get call tokens; ours always may. */
     allowedHomeservers: readonly string[];
     tokensPerIpPerMinute: number;
+    /** Whether requests to other homeservers may reach private, loopback… addresses. */
+    allowPrivateAddresses: boolean;
   };
   auth: {
     /** HS256 key of the bridge's own access JWTs. */
@@ -224,6 +226,13 @@ const envSchema = z.object({
   LIVEKIT_API_SECRET: secret("LiveKit API secret"),
   RTC_ALLOWED_HOMESERVERS: serverNameList,
   RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE: positiveInteger(60),
+  OUTBOUND_ALLOW_PRIVATE_ADDRESSES: z.preprocess(
+    blankAsMissing,
+    z
+      .enum(["true", "false"], { error: "must be true or false" })
+      .default("false")
+      .transform((value) => value === "true"),
+  ),
   SESSION_SECRET: secret("key for the bridge's session JWTs"),
   SESSION_MAX_LIFETIME_DAYS: positiveInteger(90),
   CORS_ALLOWED_ORIGINS: originList,
@@ -287,6 +296,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     rtc: {
       allowedHomeservers: e.RTC_ALLOWED_HOMESERVERS,
       tokensPerIpPerMinute: e.RATE_LIMIT_RTC_TOKENS_PER_IP_PER_MINUTE,
+      allowPrivateAddresses: e.OUTBOUND_ALLOW_PRIVATE_ADDRESSES,
     },
     auth: {
       sessionSecret: e.SESSION_SECRET,

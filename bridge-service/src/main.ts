@@ -28,6 +28,7 @@ import { startBot } from "./matrix/bot.js";
 import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
 import { createLoginRelay } from "./matrix/loginRelay.js";
 import { createOpenIdVerifier } from "./matrix/openIdUserInfo.js";
+import { createOutboundFetch } from "./matrix/outboundHttp.js";
 import { createPartnerMatrix } from "./matrix/partnerMatrix.js";
 import { createSynapseAdmin } from "./matrix/synapseAdmin.js";
 import { createPgAccountStore } from "./store/accountStore.js";
@@ -98,6 +99,10 @@ function createCallTokenContext(
       ownServerName: config.matrix.serverName,
       ownHomeserverUrl: config.matrix.homeserverUrl,
       timeoutMs: CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
+      remoteFetch: createOutboundFetch({
+        allowPrivateAddresses: config.rtc.allowPrivateAddresses,
+        timeoutMs: CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
+      }),
     }),
     // Synapse's admin API sees every room's members, even rooms the bot is not in.
     members: auth.synapse,

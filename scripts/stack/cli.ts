@@ -33,6 +33,8 @@ const settingsSchema = z.object({
   XSTREAM_LOG: z.enum(["info", "warn"]).default("info"),
   // An existing account made admin when the bridge starts (signing up with the name grants nothing).
   XSTREAM_ADMIN: z.string().min(1).optional(),
+  // Let calls reach homeservers on private addresses (the bridge's OUTBOUND_ALLOW_PRIVATE_ADDRESSES).
+  XSTREAM_OUTBOUND_ALLOW_PRIVATE: z.enum(["true", "false"]).optional(),
   // Days a web session lasts from its sign-in (the bridge's SESSION_MAX_LIFETIME_DAYS).
   XSTREAM_SESSION_DAYS: z.coerce.number().int().min(1).optional(),
   // Other homeservers whose users may get call tokens (the bridge's RTC_ALLOWED_HOMESERVERS).
@@ -139,6 +141,9 @@ export async function runStart(): Promise<void> {
       verbose: settings.XSTREAM_LOG === "info",
       bridgeEnv: {
         ...(settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : {}),
+        ...(settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE
+          ? { OUTBOUND_ALLOW_PRIVATE_ADDRESSES: settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE }
+          : {}),
         ...(settings.XSTREAM_SESSION_DAYS
           ? { SESSION_MAX_LIFETIME_DAYS: String(settings.XSTREAM_SESSION_DAYS) }
           : {}),

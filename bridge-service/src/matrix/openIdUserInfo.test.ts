@@ -1,5 +1,7 @@
+import { type AddressInfo, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createOpenIdVerifier } from "./openIdUserInfo.js";
+import { createOutboundFetch } from "./outboundHttp.js";
 
 type Answer = [status: number, body: unknown] | "hang" | Error;
 
@@ -35,6 +37,7 @@ function verifier(network: ReturnType<typeof fakeNetwork>, now = () => 0) {
     ownHomeserverUrl: "http://127.0.0.1:8008/",
     timeoutMs: 50,
     fetch: network.fetch,
+    remoteFetch: network.fetch,
     now,
   });
 }
@@ -151,5 +154,58 @@ describe("createOpenIdVerifier, for another homeserver", () => {
     clock += 60 * 60_000 + 1;
     await check.userInfo("e.example", "t");
     expect(lookups()).toBe(2);
+  });
+});
+
+describe("createOpenIdVerifier's two transports", () => {
+  it("asks our homeserver through its own fetch and every other one through remoteFetch", async () => {
+    const own = fakeNetwork({
+      [`http://127.0.0.1:8008${USERINFO}t`]: [200, { sub: "@ana:localhost" }],
+    });
+    const remote = fakeNetwork({
+      "https://f.example/.well-known/matrix/server": [404, {}],
+      [`https://f.example:8448${USERINFO}t`]: [200, { sub: "@x:f.example" }],
+    });
+    const check = createOpenIdVerifier({
+      ownServerName: "localhost",
+      ownHomeserverUrl: "http://127.0.0.1:8008",
+      fetch: own.fetch,
+      remoteFetch: remote.fetch,
+    });
+    await check.userInfo("localhost", "t");
+    await check.userInfo("f.example", "t");
+    expect(own.requested).toEqual([`http://127.0.0.1:8008${USERINFO}t`]);
+    expect(remote.requested).toEqual([
+      "https://f.example/.well-known/matrix/server",
+      `https://f.example:8448${USERINFO}t`,
+    ]);
+  });
+
+  it("turns the outbound policy's refusals and deadline into unavailable and timeout", async () => {
+    const mute = createServer(() => {});
+    await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+    const { port } = mute.address() as AddressInfo;
+    try {
+      const verifierWith = (allowPrivateAddresses: boolean) =>
+        createOpenIdVerifier({
+          ownServerName: "localhost",
+          ownHomeserverUrl: "http://127.0.0.1:8008",
+          timeoutMs: 300,
+          remoteFetch: createOutboundFetch({ allowPrivateAddresses, timeoutMs: 300 }),
+        });
+      const refused = await verifierWith(false).userInfo(`127.0.0.1:${port}`, "secret-token");
+      expect(refused).toMatchObject({
+        kind: "unavailable",
+        reason: expect.stringMatching(/public/),
+      });
+      expect(JSON.stringify(refused)).not.toContain("secret-token");
+      const started = performance.now();
+      await expect(verifierWith(true).userInfo(`127.0.0.1:${port}`, "t")).resolves.toEqual({
+        kind: "timeout",
+      });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      mute.close();
+    }
   });
 });

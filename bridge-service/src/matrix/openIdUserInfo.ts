@@ -1,8 +1,11 @@
 // Checks a Matrix OpenID token the way every OpenID relying party does: it asks the homeserver
 // that issued it, over the federation API's /openid/userinfo, which user it belongs to. Our own
 // homeserver is asked at its internal URL (no TLS, no discovery); another is found through its
-// /.well-known/matrix/server delegation, as federation finds it (without SRV records).
+// /.well-known/matrix/server delegation, as federation finds it (without SRV records). Requests
+// to other homeservers go through the outbound policy (outboundHttp.ts); ours is configured by the
+// operator, not discovered, so it is trusted at whatever address it has.
 import { isIP } from "node:net";
+import type { FetchLike } from "./outboundHttp.js";
 
 /** What the issuing homeserver said about an OpenID token. Failures are values, never thrown. */
 export type OpenIdUserInfo =
@@ -27,7 +30,10 @@ export interface OpenIdVerifierOptions {
   ownHomeserverUrl: string;
   /** Per outbound request (well-known look-up, userinfo). */
   timeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
+  /** For our own homeserver. */
+  fetch?: FetchLike;
+  /** For every other homeserver: createOutboundFetch's checked requests in production. */
+  remoteFetch: FetchLike;
   now?: () => number;
 }
 
@@ -62,6 +68,7 @@ export function createOpenIdVerifier({
   ownHomeserverUrl,
   timeoutMs = 5_000,
   fetch = globalThis.fetch,
+  remoteFetch,
   now = Date.now,
 }: OpenIdVerifierOptions): OpenIdVerifier {
   const ownBase = ownHomeserverUrl.replace(/\/+$/, "");
@@ -73,7 +80,7 @@ export function createOpenIdVerifier({
    */
   async function wellKnownDelegation(serverName: string): Promise<string | undefined> {
     try {
-      const response = await fetch(`https://${serverName}/.well-known/matrix/server`, {
+      const response = await remoteFetch(`https://${serverName}/.well-known/matrix/server`, {
         headers: { accept: "application/json" },
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -108,11 +115,13 @@ export function createOpenIdVerifier({
 
   return {
     async userInfo(serverName, accessToken) {
-      const base = serverName === ownServerName ? ownBase : await federationBaseUrl(serverName);
+      const own = serverName === ownServerName;
+      const base = own ? ownBase : await federationBaseUrl(serverName);
+      const get = own ? fetch : remoteFetch;
       let response: Response;
       let body: unknown;
       try {
-        response = await fetch(
+        response = await get(
           `${base}${USERINFO_PATH}?access_token=${encodeURIComponent(accessToken)}`,
           { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) },
         );
