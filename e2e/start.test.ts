@@ -129,10 +129,14 @@ describe("npm start", () => {
       ...envFor(stateDir, ports),
       XSTREAM_PORT: "eighty",
       XSTREAM_LIVEKIT_UDP_PORTS: "50100",
+      XSTREAM_SESSION_DAYS: "0",
+      XSTREAM_OUTBOUND_ALLOW_PRIVATE: "yes",
     });
     expect(await run.exited).toBe(2);
     expect(run.output()).toContain("XSTREAM_PORT");
     expect(run.output()).toContain("XSTREAM_LIVEKIT_UDP_PORTS");
+    expect(run.output()).toContain("XSTREAM_SESSION_DAYS");
+    expect(run.output()).toContain("XSTREAM_OUTBOUND_ALLOW_PRIVATE");
     expect(run.output()).not.toContain("Xstream is ready");
   });
 
