@@ -139,6 +139,8 @@ describe("refresh tokens", () => {
     );
     expect(moved.rowCount).toBe(2);
 
+    // The access cookie is only minutes old, but the session is over.
+    expect((await session.request("GET", "/api/auth/session")).status).toBe(401);
     const refused = await session.request<{ errcode: string; error: string }>(
       "POST",
       "/api/auth/refresh",

@@ -58,6 +58,16 @@ describe("refreshSession and the absolute session lifetime", () => {
     });
   });
 
+  it("ends API access at the lifetime, not when the last access token runs out", async () => {
+    const t = await signedIn(7);
+    t.clock.advance(7 * DAY_MS - 5 * 60_000);
+    const { session } = await refreshSession(t.auth, t.first.refreshToken);
+    expect((await authenticate(t.auth, session.accessToken)).family).toEqual(t.first.family);
+    // 15-minute access token, 10 minutes left on it, but the session is over.
+    t.clock.advance(5 * 60_000);
+    expect(await refusalCode(authenticate(t.auth, session.accessToken))).toBe("unknown_session");
+  });
+
   it("takes the lifetime from the settings", async () => {
     const t = await signedIn(7);
     t.clock.advance(6 * DAY_MS);

@@ -76,6 +76,11 @@ export function verifyAccessToken(
   return { accountId: claims.sub, familyId: claims.sid };
 }
 
+/** Sessions that began at or before this are over, however recently they were refreshed. */
+function sessionCutOff(ctx: AuthContext, now: Date): Date {
+  return new Date(now.getTime() - ctx.settings.sessionMaxLifetimeMs);
+}
+
 /** Opens a new session family (one browser) with a fresh Matrix device id. */
 export async function startSession(
   ctx: AuthContext,
@@ -120,12 +125,11 @@ export async function refreshSession(
   const now = ctx.now();
   const ended = () => new Refusal("unknown_session", "Invalid or expired session");
   const replacement = newRefreshToken(ctx, now);
-  const startedAfter = new Date(now.getTime() - ctx.settings.sessionMaxLifetimeMs);
   const result = await ctx.sessions.rotate(
     hashRefreshToken(refreshToken),
     replacement.stored,
     now,
-    startedAfter,
+    sessionCutOff(ctx, now),
   );
   if (result.outcome === "invalid") throw ended();
   const { family } = result;
@@ -171,7 +175,8 @@ export async function refreshSession(
 }
 
 /**
- * Resolves an access token to a live session: valid JWT, family not revoked, account present.
+ * Resolves an access token to a live session: valid JWT, family not revoked nor past its
+ * absolute lifetime, account present.
  * Checking the family on every request is what makes logout and password changes end other
  * sessions at once rather than when their access token expires.
  * @throws Refusal `missing_session` or `unknown_session`
@@ -184,7 +189,7 @@ export async function authenticate(
   const now = ctx.now();
   const { accountId, familyId } = verifyAccessToken(ctx.settings.accessToken, accessToken, now);
   const ended = () => new Refusal("unknown_session", "Invalid or expired session");
-  const family = await ctx.sessions.findLiveFamily(familyId, now);
+  const family = await ctx.sessions.findLiveFamily(familyId, now, sessionCutOff(ctx, now));
   if (family?.accountId !== accountId) throw ended();
   const account = await ctx.accounts.findById(accountId);
   if (!account) throw ended();

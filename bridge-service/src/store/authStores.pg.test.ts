@@ -258,6 +258,9 @@ describe("PostgreSQL account, session, login-token and rate-limit stores", () =>
         [f.familyId],
       );
       expect(rows).toEqual([{ session_started_at: NOW }]);
+      // Live for a cut-off before its start, not for one at or after it.
+      expect(await store.findLiveFamily(f.familyId, later(21 * day), later(-1))).toEqual(f);
+      expect(await store.findLiveFamily(f.familyId, later(21 * day), NOW)).toBeUndefined();
       // Day 40, with a 30-day lifetime: the family is over although its token has not expired.
       expect(
         await store.rotate(
@@ -268,6 +271,7 @@ describe("PostgreSQL account, session, login-token and rate-limit stores", () =>
         ),
       ).toEqual({ outcome: "ended", family: f });
       expect(await store.findLiveFamily(f.familyId, later(40 * day))).toBeUndefined();
+      expect(await store.findLiveFamily(f.familyId, later(40 * day), LONG_AGO)).toBeUndefined();
       const tokens = await pool.query(
         "SELECT count(*)::int AS n, count(revoked_at)::int AS revoked FROM refresh_tokens",
       );

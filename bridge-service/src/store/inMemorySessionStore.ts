@@ -74,13 +74,14 @@ export function createInMemorySessionStore(): InMemorySessionStore {
       const row = tokens.get(tokenHash.toString("hex"));
       return row && familyOf(row);
     },
-    async findLiveFamily(familyId, now) {
+    async findLiveFamily(familyId, now, startedAfter = new Date(0)) {
       const row = [...tokens.values()].find(
         (r) =>
           r.familyId === familyId &&
           r.revokedAt === undefined &&
           r.rotatedAt === undefined &&
-          r.expiresAt > now,
+          r.expiresAt > now &&
+          r.sessionStartedAt > startedAfter,
       );
       return row && familyOf(row);
     },

@@ -47,8 +47,15 @@ export interface SessionStore {
   ): Promise<RotationResult>;
   /** The family of a token in any state (logout must work with a rotated or expired one). */
   findFamilyByToken(tokenHash: Buffer): Promise<SessionFamily | undefined>;
-  /** The family if it still has an unrevoked, unexpired current token. */
-  findLiveFamily(familyId: string, now: Date): Promise<SessionFamily | undefined>;
+  /**
+   * The family if it still has an unrevoked, unexpired current token (and, given `startedAfter`,
+   * began after it: a session past its absolute lifetime is not live).
+   */
+  findLiveFamily(
+    familyId: string,
+    now: Date,
+    startedAfter?: Date,
+  ): Promise<SessionFamily | undefined>;
   /** Revokes every token of the family. Idempotent. */
   revokeFamily(familyId: string, now: Date): Promise<void>;
   /** Revokes every live family of the account except `keepFamilyId`; returns those revoked. */
@@ -169,12 +176,13 @@ export function createPgSessionStore(pool: pg.Pool): SessionStore {
       return rows[0] && toFamily(rows[0]);
     },
 
-    async findLiveFamily(familyId, now) {
+    async findLiveFamily(familyId, now, startedAfter = new Date(0)) {
       const { rows } = await pool.query<FamilyRow>(
         `SELECT family_id, account_id, device_id FROM refresh_tokens
          WHERE family_id = $1 AND revoked_at IS NULL AND rotated_at IS NULL AND expires_at > $2
+           AND session_started_at > $3
          LIMIT 1`,
-        [familyId, now],
+        [familyId, now, startedAfter],
       );
       return rows[0] && toFamily(rows[0]);
     },
