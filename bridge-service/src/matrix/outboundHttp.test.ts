@@ -136,6 +136,9 @@ describe("createOutboundFetch", () => {
     "http://[::ffff:127.0.0.1]:9/",
     "http://0.0.0.0:9/",
     "https://169.254.169.254/",
+    // Numeric spellings of 127.0.0.1, which URL parsing normalises to the dotted form.
+    "http://2130706433:9/",
+    "http://0x7f.1:9/",
   ])("refuses the address literal in %s", async (url) => {
     const get = createOutboundFetch({ allowPrivateAddresses: false });
     await expect(get(url)).rejects.toBeInstanceOf(OutboundRefused);
