@@ -14,7 +14,7 @@ const SIGNUPS = 20;
 
 export const authBenchmark: Benchmark = async (report) => {
   const stack = await startTestStack({
-    bridgeEnv: { RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: "1000000" },
+    bridgeEnv: { RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT_AND_ADDRESS: "1000000" },
   });
   const origin = stack.info.publicUrl;
   try {
