@@ -47,7 +47,7 @@ export async function startCaddyEdge(stack: StackInfo): Promise<RunningCaddy> {
       "\tpersist_config off",
       `\thttp_port ${port}`,
       `\thttps_port ${await freeTcpPort()}`,
-      "\tdefault_bind 127.0.0.1 [::1]",
+      "\tdefault_bind 127.0.0.1",
       "}",
       `import ${join(repoRoot, "client", "Caddyfile")}`,
       "",
@@ -61,7 +61,8 @@ export async function startCaddyEdge(stack: StackInfo): Promise<RunningCaddy> {
       XDG_DATA_HOME: join(home, "data"),
       XDG_CONFIG_HOME: join(home, "config"),
       XSTREAM_SITE_SCHEME: "http://",
-      XSTREAM_DOMAIN: "localhost",
+      // An address as the domain: the site answers http://127.0.0.1:<port>, IPv6 or not.
+      XSTREAM_DOMAIN: "127.0.0.1",
       XSTREAM_BRIDGE_UPSTREAM: hostPort(stack.bridgeUrl),
       XSTREAM_SYNAPSE_UPSTREAM: hostPort(stack.synapseUrl),
       XSTREAM_LIVEKIT_UPSTREAM: hostPort(stack.livekitUrl),
@@ -71,7 +72,7 @@ export async function startCaddyEdge(stack: StackInfo): Promise<RunningCaddy> {
   });
   caddy.stdout?.pipe(log);
   caddy.stderr?.pipe(log);
-  const url = `http://localhost:${port}`;
+  const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (caddy.exitCode === null) {
       const exited = new Promise((resolve) => caddy.once("exit", resolve));
