@@ -295,6 +295,36 @@ describe("Matrix login gateway", () => {
       expect(login.forwarded).toHaveLength(3);
     });
 
+    it("answers hostile password logins quickly and still counts them against the account", async () => {
+      const { app, login, passwordFailures } = setup();
+      login.answerWith(WRONG);
+      const nested = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+      const bodies = [
+        JSON.stringify({ type: "m.login.password", user: `ana${"\u0301".repeat(20_000)}` }),
+        JSON.stringify({ type: "m.login.password", user: "x".repeat(60_000) }),
+        `{"type":"m.login.password","identifier":${nested}}`,
+        `{"type":"m.login.password","identifier":{"type":"m.id.user","user":${nested}}}`,
+        JSON.stringify({ type: "m.login.password", user: { $ne: null }, identifier: [] }),
+        JSON.stringify({
+          type: "m.login.password",
+          identifier: { type: "m.id.user", user: "\uFF21NA" },
+        }),
+      ];
+      for (const body of bodies) {
+        const started = performance.now();
+        const res = await request(app)
+          .post(V3)
+          .set("Content-Type", "application/json")
+          .set("X-Forwarded-For", "203.0.113.7")
+          .send(body);
+        expect([body.slice(0, 40), res.status]).toEqual([body.slice(0, 40), 403]);
+        expect(performance.now() - started).toBeLessThan(1_000);
+      }
+      // The combining accents and the full-width letters still name ana.
+      expect(passwordFailures.counts.get("account:ana")?.failures).toBe(2);
+      expect(passwordFailures.counts.get("address:203.0.113.7")?.failures).toBe(6);
+    });
+
     it("takes an attempt back when Synapse cannot be reached", async () => {
       const { app, passwordFailures } = createTestApp({
         relay: () => Promise.reject(new TypeError("fetch failed")),
