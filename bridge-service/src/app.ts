@@ -4,7 +4,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { TrustProxy } from "./config.js";
 import { createTransactionReceiver } from "./domain/appserviceTransactions.js";
-import type { AuthContext } from "./domain/authContext.js";
+import { type AuthContext, passwordAttemptsOf } from "./domain/authContext.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import type { CallTokenContext } from "./domain/rtcTokensIssuer.js";
 import { appserviceRouter, DEFAULT_BODY_LIMIT } from "./http/appservice.js";
@@ -81,6 +81,8 @@ export function createApp(deps: AppDeps): Express {
       loginTokens: deps.auth.loginTokens,
       synapseLoginToken: deps.auth.settings.synapseLoginToken,
       relay: deps.relayLogin,
+      passwordAttempts: passwordAttemptsOf(deps.auth),
+      serverName: deps.auth.settings.serverName,
       now: deps.auth.now,
     }),
   );

@@ -56,7 +56,9 @@ describe("loadConfig", () => {
       rateLimits: {
         signupsPerIpPerHour: 10,
         loginsPerIpPerMinute: 30,
-        loginsPerAccountPer15Min: 10,
+        freeFailuresPerAccountAndAddress: 5,
+        freeFailuresPerAddress: 30,
+        freeFailuresPerAccount: 10,
       },
     });
   });
@@ -68,7 +70,9 @@ describe("loadConfig", () => {
       BOOTSTRAP_ADMIN: " Ana.Garcia ",
       RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: "3",
       RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "1000",
-      RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: "5",
+      RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT_AND_ADDRESS: "4",
+      RATE_LIMIT_PASSWORD_FAILURES_PER_ADDRESS: "100000",
+      RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: "20",
       TRUST_PROXY: "loopback, 10.0.0.0/8",
       SESSION_MAX_LIFETIME_DAYS: "30",
     });
@@ -81,7 +85,9 @@ describe("loadConfig", () => {
     expect(config.auth.rateLimits).toEqual({
       signupsPerIpPerHour: 3,
       loginsPerIpPerMinute: 1000,
-      loginsPerAccountPer15Min: 5,
+      freeFailuresPerAccountAndAddress: 4,
+      freeFailuresPerAddress: 100000,
+      freeFailuresPerAccount: 20,
     });
     expect(config.http.trustProxy).toBe("loopback, 10.0.0.0/8");
     expect(loadConfig({ ...valid, TRUST_PROXY: "1" }).http.trustProxy).toBe(1);
@@ -96,7 +102,7 @@ describe("loadConfig", () => {
       BOOTSTRAP_ADMIN: "not a username!",
       RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: "0",
       RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: "ten",
-      RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: "1.5",
+      RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: "1.5",
       TRUST_PROXY: "the edge",
       SESSION_MAX_LIFETIME_DAYS: "0",
     });
@@ -104,7 +110,7 @@ describe("loadConfig", () => {
       [
         "BOOTSTRAP_ADMIN",
         "CORS_ALLOWED_ORIGINS",
-        "RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN",
+        "RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT",
         "RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE",
         "RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR",
         "SESSION_MAX_LIFETIME_DAYS",

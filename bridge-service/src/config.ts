@@ -17,7 +17,10 @@ export type TrustProxy = boolean | number | string;
 export interface AuthRateLimits {
   signupsPerIpPerHour: number;
   loginsPerIpPerMinute: number;
-  loginsPerAccountPer15Min: number;
+  /** Failed password checks before the password failure policy starts making attempts wait. */
+  freeFailuresPerAccountAndAddress: number;
+  freeFailuresPerAddress: number;
+  freeFailuresPerAccount: number;
 }
 
 export interface BridgeConfig {
@@ -251,7 +254,9 @@ const envSchema = z.object({
     ),
   RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: positiveInteger(10),
   RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE: positiveInteger(30),
-  RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN: positiveInteger(10),
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT_AND_ADDRESS: positiveInteger(5),
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ADDRESS: positiveInteger(30),
+  RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: positiveInteger(10),
   TRUST_PROXY: trustProxy,
   LOG_LEVEL: z.preprocess(
     blankAsMissing,
@@ -306,7 +311,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       rateLimits: {
         signupsPerIpPerHour: e.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,
         loginsPerIpPerMinute: e.RATE_LIMIT_LOGINS_PER_IP_PER_MINUTE,
-        loginsPerAccountPer15Min: e.RATE_LIMIT_LOGINS_PER_ACCOUNT_PER_15_MIN,
+        freeFailuresPerAccountAndAddress: e.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+        freeFailuresPerAddress: e.RATE_LIMIT_PASSWORD_FAILURES_PER_ADDRESS,
+        freeFailuresPerAccount: e.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
       },
     },
     logLevel: e.LOG_LEVEL,

@@ -9,11 +9,13 @@ import {
   type AuthContext,
   type AuthSettings,
   DAY_MS,
+  passwordAttemptsOf,
   REFRESH_TOKEN_TTL_MS,
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "./domain/authContext.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
+import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordFailures.js";
 import { authRateLimitRules } from "./domain/rateLimits.js";
 import {
   CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
@@ -37,6 +39,7 @@ import { checkDatabase, createPool, waitForDatabase } from "./store/database.js"
 import { createPgLoginTokenStore } from "./store/loginTokenStore.js";
 import { runMigrations } from "./store/migrations.js";
 import { createPgPartnerStore } from "./store/partnerStore.js";
+import { createPgPasswordFailureStore } from "./store/passwordFailureStore.js";
 import { createPgProfileStore } from "./store/profileStore.js";
 import { createPgRateLimitStore } from "./store/rateLimitStore.js";
 import { createPgSessionStore } from "./store/sessionStore.js";
@@ -68,6 +71,7 @@ function authSettingsFrom(config: BridgeConfig): AuthSettings {
       ttlMs: SYNAPSE_LOGIN_TOKEN_TTL_MS,
     },
     rateLimits: authRateLimitRules(config.auth.rateLimits),
+    passwordPolicy: passwordFailurePolicy(config.auth.rateLimits),
   };
 }
 
@@ -77,6 +81,7 @@ function createAuthContext(config: BridgeConfig, pool: pg.Pool, logger: Logger):
     sessions: createPgSessionStore(pool),
     loginTokens: createPgLoginTokenStore(pool),
     rateLimits: createPgRateLimitStore(pool),
+    passwordFailures: createPgPasswordFailureStore(pool),
     synapse: createSynapseAdmin({
       homeserverUrl: config.matrix.homeserverUrl,
       registrationSharedSecret: config.synapse.registrationSharedSecret,
@@ -123,8 +128,12 @@ function createCallTokenContext(
 /** Periodic clean-up of expired auth state; a failed round is logged and retried next time. */
 function startPruning(auth: AuthContext, logger: Logger): () => void {
   const prune = () =>
-    pruneExpiredAuthState(auth).then(
-      (pruned) => logger.debug({ pruned }, "pruned expired auth state"),
+    Promise.all([
+      pruneExpiredAuthState(auth),
+      prunePasswordFailures(passwordAttemptsOf(auth)),
+    ]).then(
+      ([pruned, passwordFailures]) =>
+        logger.debug({ pruned, passwordFailures }, "pruned expired auth state"),
       (error: unknown) => logger.warn({ err: error }, "pruning expired auth state failed"),
     );
   void prune();

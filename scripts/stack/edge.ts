@@ -36,18 +36,35 @@ const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-const LOGIN_PATHS = new Set(["/_matrix/client/v3/login", "/_matrix/client/r0/login"]);
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return segment.toLowerCase();
+  }
+}
+
+/**
+ * A Synapse login path in any version or spelling: under `/_matrix/client/`, a `login` segment
+ * among the next three (`v3/login`, `api/v1/login`, `unstable/org.matrix.msc3882/login/token`),
+ * compared decoded and case-insensitively. Deeper segments are user data (room tags, state keys)
+ * and stay with Synapse. client/Caddyfile's `@login` matcher is the same rule.
+ */
+export function isLoginPath(pathname: string): boolean {
+  const segments = pathname.split("/").filter(Boolean).map(decodeSegment);
+  return (
+    segments[0] === "_matrix" && segments[1] === "client" && segments.slice(2, 5).includes("login")
+  );
+}
 
 /**
  * Which upstream serves a path, or undefined for the client's static files. Synapse's admin API
  * (/_synapse/admin) is never exposed on the public origin, as in production.
  */
-export function routeFor(
-  method: string,
-  pathname: string,
-): "synapse" | "bridge" | "hidden" | undefined {
-  // Logins pass through the bridge, which makes each JWT login token single-use.
-  if (method === "POST" && LOGIN_PATHS.has(pathname)) return "bridge";
+export function routeFor(pathname: string): "synapse" | "bridge" | "hidden" | undefined {
+  // Logins pass through the bridge, which makes each JWT login token single-use and applies the
+  // password failure policy; every method, so no variant reaches Synapse unchecked.
+  if (isLoginPath(pathname)) return "bridge";
   if (
     pathname.startsWith("/_matrix/") ||
     pathname.startsWith("/_synapse/client/") ||
@@ -175,7 +192,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     try {
       const pathname = new URL(req.url ?? "/", "http://edge").pathname;
-      const route = routeFor(req.method ?? "GET", pathname);
+      const route = routeFor(pathname);
       if (route === "synapse") proxy(req, res, synapse, "Synapse");
       else if (route === "bridge") proxy(req, res, bridge, "bridge-service");
       else if (route === "hidden") sendError(res, 404, "M_NOT_FOUND", "not found");

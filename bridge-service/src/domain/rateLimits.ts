@@ -11,9 +11,8 @@ export interface RateLimitRule {
 
 export interface AuthRateLimitRules {
   signupPerIp: RateLimitRule;
+  /** Every web sign-in attempt, right or wrong (failures have their own policy: passwordFailures.ts). */
   loginPerIp: RateLimitRule;
-  /** Counts failed password checks per username, known or not. */
-  loginFailuresPerAccount: RateLimitRule;
 }
 
 const MINUTE = 60_000;
@@ -21,16 +20,10 @@ const MINUTE = 60_000;
 export function authRateLimitRules(limits: {
   signupsPerIpPerHour: number;
   loginsPerIpPerMinute: number;
-  loginsPerAccountPer15Min: number;
 }): AuthRateLimitRules {
   return {
     signupPerIp: { name: "signup:ip", limit: limits.signupsPerIpPerHour, windowMs: 60 * MINUTE },
     loginPerIp: { name: "login:ip", limit: limits.loginsPerIpPerMinute, windowMs: MINUTE },
-    loginFailuresPerAccount: {
-      name: "login:account",
-      limit: limits.loginsPerAccountPer15Min,
-      windowMs: 15 * MINUTE,
-    },
   };
 }
 
@@ -52,18 +45,4 @@ export async function consumeRateLimit(
 ): Promise<void> {
   const window = await store.hit(`${rule.name}:${key}`, rule.windowMs, now);
   if (window.hits > rule.limit) throw refuse(window, now);
-}
-
-/**
- * Refuses if `key` has already used up `rule`'s limit in the current window, without counting.
- * @throws Refusal `rate_limited`
- */
-export async function assertWithinRateLimit(
-  store: RateLimitStore,
-  rule: RateLimitRule,
-  key: string,
-  now: Date,
-): Promise<void> {
-  const window = await store.peek(`${rule.name}:${key}`, now);
-  if (window && window.hits >= rule.limit) throw refuse(window, now);
 }

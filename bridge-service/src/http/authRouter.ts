@@ -93,7 +93,7 @@ export function authRouter({ auth, publicUrl, secureCookies }: AuthRouterDeps): 
   router.post("/password", requireSession(auth), async (req, res) => {
     const input = parseBody(passwordChangeRequestSchema, req.body);
     const { account, family } = sessionOf(res);
-    await changePassword(auth, account, input, family.familyId);
+    await changePassword(auth, account, input, family.familyId, clientOf(req));
     const updated = (await auth.accounts.findById(account.id)) ?? account;
     res.json(userResponse(updated));
   });

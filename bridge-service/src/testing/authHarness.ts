@@ -8,6 +8,7 @@ import {
   REFRESH_TOKEN_TTL_MS,
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "../domain/authContext.js";
+import { passwordFailurePolicy } from "../domain/passwordFailures.js";
 import { authRateLimitRules } from "../domain/rateLimits.js";
 import { createLogger, type Logger } from "../logger.js";
 import { AppserviceEvents } from "../matrix/appserviceEvents.js";
@@ -24,6 +25,7 @@ import {
   createInMemoryLoginTokenStore,
   type InMemoryLoginTokenStore,
 } from "../store/inMemoryLoginTokenStore.js";
+import { createInMemoryPasswordFailureStore } from "../store/inMemoryPasswordFailureStore.js";
 import { createInMemoryRateLimitStore } from "../store/inMemoryRateLimitStore.js";
 import {
   createInMemorySessionStore,
@@ -65,6 +67,7 @@ export interface TestAuth {
   sessions: InMemorySessionStore;
   loginTokens: InMemoryLoginTokenStore;
   rateLimits: RateLimitStore;
+  passwordFailures: ReturnType<typeof createInMemoryPasswordFailureStore>;
   synapse: InMemorySynapseAdmin;
   clock: TestClock;
 }
@@ -89,7 +92,12 @@ export function testAuthSettings(overrides: Partial<AuthSettings> = {}): AuthSet
     rateLimits: authRateLimitRules({
       signupsPerIpPerHour: 1_000,
       loginsPerIpPerMinute: 1_000,
-      loginsPerAccountPer15Min: 1_000,
+    }),
+    // The production defaults: tests of the policy set their own.
+    passwordPolicy: passwordFailurePolicy({
+      freeFailuresPerAccountAndAddress: 5,
+      freeFailuresPerAddress: 30,
+      freeFailuresPerAccount: 10,
     }),
     ...overrides,
   };
@@ -102,6 +110,7 @@ export function createTestAuth(
   const sessions = createInMemorySessionStore();
   const loginTokens = createInMemoryLoginTokenStore();
   const rateLimits = createInMemoryRateLimitStore();
+  const passwordFailures = createInMemoryPasswordFailureStore();
   const synapse = createInMemorySynapseAdmin(SERVER_NAME);
   const clock = createTestClock();
   const auth: AuthContext = {
@@ -109,12 +118,13 @@ export function createTestAuth(
     sessions,
     loginTokens,
     rateLimits,
+    passwordFailures,
     synapse,
     settings: testAuthSettings(options.settings),
     now: clock.now,
     logger: options.logger ?? createLogger("silent"),
   };
-  return { auth, accounts, sessions, loginTokens, rateLimits, synapse, clock };
+  return { auth, accounts, sessions, loginTokens, rateLimits, passwordFailures, synapse, clock };
 }
 
 /** A stand-in for Synapse's /login: records what reached it and answers 200. */
