@@ -81,8 +81,10 @@ describe("npm start from a clone in a private folder", () => {
     }
     const link = join(clone, ".xstream", "postgres");
     if (!process.env.XSTREAM_KEEP_TEST_STATE && lstatSync(link, { throwIfNoEntry: false })) {
-      const data = realpathSync(link);
-      if (data.startsWith(`${SYSTEM_DIR}/`)) await rm(data, { recursive: true, force: true });
+      // The whole entry (state-folder.json and postgres/) belongs to this clone only.
+      const entry = dirname(realpathSync(link));
+      if (entry.startsWith(`${SYSTEM_DIR}/state/`))
+        await rm(entry, { recursive: true, force: true });
     }
     await removeStateDir(privateDir);
   });
@@ -110,7 +112,7 @@ describe("npm start from a clone in a private folder", () => {
     const stateDir = join(clone, ".xstream");
     const link = join(stateDir, "postgres");
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(realpathSync(link).startsWith(join(SYSTEM_DIR, "postgres"))).toBe(true);
+    expect(realpathSync(link)).toMatch(new RegExp(`^${SYSTEM_DIR}/state/[0-9a-f-]{36}/postgres$`));
     expect(statSync(privateDir).mode & 0o777).toBe(0o700);
     // A killed run's PostgreSQL is recognised by its state folder on the command line.
     const pid = readFileSync(join(stateDir, "run", "postgres.pid"), "utf8").trim();

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Placement, placeDataDir, reachableBinaries } from "./postgres-place.ts";
 
@@ -29,7 +29,9 @@ async function stateFolder(name: string) {
   return dir;
 }
 
-const entries = () => readdirSync(join(systemDir, "postgres"));
+const entries = () => readdirSync(join(systemDir, "state"));
+const ownerOf = (data: string) =>
+  JSON.parse(readFileSync(join(dirname(data), "state-folder.json"), "utf8"));
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), "xstream-place-"));
@@ -53,11 +55,10 @@ describe("PostgreSQL data of a state folder", () => {
     const state = await stateFolder("private/.xstream");
     const link = join(state, "postgres");
     const first = await placeDataDir(link, placement());
-    expect(first.startsWith(join(systemDir, "postgres"))).toBe(true);
+    expect(first).toMatch(new RegExp(`^${systemDir}/state/[0-9a-f-]{36}/postgres$`));
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(realpathSync(link)).toBe(first);
-    const owner = JSON.parse(readFileSync(join(first, "state-folder.json"), "utf8"));
-    expect(owner.path).toBe(realpathSync(state));
+    expect(ownerOf(first).path).toBe(realpathSync(state));
 
     await writeFile(join(first, "PG_VERSION"), "17\n");
     expect(await placeDataDir(link, placement())).toBe(first);
@@ -89,20 +90,20 @@ describe("PostgreSQL data of a state folder", () => {
     const link = join(state, "postgres");
     // As a killed move leaves it: the new place exists and has part of the data.
     const id = statSync(state, { bigint: true });
-    await mkdir(join(systemDir, "postgres", "half"), { recursive: true });
+    const entry = join(systemDir, "state", "half");
+    await mkdir(join(entry, "postgres", "data"), { recursive: true });
     await writeFile(
-      join(systemDir, "postgres", "half", "state-folder.json"),
+      join(entry, "state-folder.json"),
       JSON.stringify({ path: realpathSync(state), dev: String(id.dev), ino: String(id.ino) }),
     );
-    await mkdir(join(systemDir, "postgres", "half", "data"));
-    await writeFile(join(systemDir, "postgres", "half", "data", "PG_VERSION"), "17\n");
+    await writeFile(join(entry, "postgres", "data", "PG_VERSION"), "17\n");
     await mkdir(join(link, "data"), { recursive: true });
     await writeFile(join(link, "data", "PG_VERSION"), "17\n");
     await writeFile(join(link, "notes"), "kept");
-    await symlink(join(systemDir, "postgres", "half"), `${link}.moving`);
+    await symlink(join(entry, "postgres"), `${link}.moving`);
 
     const placed = await placeDataDir(link, placement());
-    expect(placed).toBe(join(systemDir, "postgres", "half"));
+    expect(placed).toBe(join(systemDir, "state", "half", "postgres"));
     expect(existsSync(`${link}.moving`)).toBe(false);
     expect(readFileSync(join(link, "notes"), "utf8")).toBe("kept");
     expect(readFileSync(join(link, "data", "PG_VERSION"), "utf8")).toBe("17\n");
@@ -132,8 +133,7 @@ describe("PostgreSQL data of a state folder", () => {
     await rename(join(root, "here"), join(root, "there"));
     const after = join(root, "there", ".xstream");
     expect(await placeDataDir(join(after, "postgres"), placement())).toBe(data);
-    const owner = JSON.parse(readFileSync(join(data, "state-folder.json"), "utf8"));
-    expect(owner.path).toBe(realpathSync(after));
+    expect(ownerOf(data).path).toBe(realpathSync(after));
   });
 
   it("starts over when <state>/postgres is deleted, deleting the old data", async () => {
@@ -149,19 +149,39 @@ describe("PostgreSQL data of a state folder", () => {
 
     const fresh = await placeDataDir(link, placement());
     expect(fresh).not.toBe(old);
-    expect(existsSync(old)).toBe(false);
+    expect(existsSync(dirname(old))).toBe(false);
     expect(existsSync(other)).toBe(true);
+    expect(entries()).toHaveLength(2);
   });
 
   it("starts with an empty database when the linked data is gone", async () => {
     const state = await stateFolder("dangling/.xstream");
     const link = join(state, "postgres");
     const old = await placeDataDir(link, placement());
-    await rm(old, { recursive: true });
+    await rm(dirname(old), { recursive: true });
     const fresh = await placeDataDir(link, placement());
     expect(existsSync(fresh)).toBe(true);
     expect(realpathSync(link)).toBe(fresh);
     expect(lines.join("\n")).toContain("pointed at PostgreSQL data that is gone");
+  });
+});
+
+describe("a <state>/postgres link the user made", () => {
+  it("is used as it is when reachable", async () => {
+    reachable = true;
+    const disk = await stateFolder("bigger-disk/postgres");
+    const state = await stateFolder("linked/.xstream");
+    await symlink(disk, join(state, "postgres"));
+    expect(await placeDataDir(join(state, "postgres"), placement())).toBe(realpathSync(disk));
+  });
+
+  it("is refused, not replaced, when it points nowhere", async () => {
+    const state = await stateFolder("unmounted/.xstream");
+    await symlink(join(root, "not-mounted"), join(state, "postgres"));
+    await expect(placeDataDir(join(state, "postgres"), placement())).rejects.toThrow(
+      /links to .*not-mounted, which does not exist/,
+    );
+    expect(existsSync(systemDir)).toBe(false);
   });
 });
 

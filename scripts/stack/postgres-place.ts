@@ -1,9 +1,10 @@
 // Where PostgreSQL's binaries and data live. As root, PostgreSQL runs as the unprivileged user
 // `xstream`, which cannot pass through a private folder (mode 700, such as /root) that holds the
 // clone or the state folder. Rather than open up the user's folders, the binaries are then copied
-// once per version to /var/lib/xstream/postgres-<version>, and the data goes to a folder of its own
-// in /var/lib/xstream/postgres/ that `<state>/postgres` links to. That folder records which state
-// folder it belongs to, so a copied state folder never shares it and deleting the link resets it.
+// once per version to /var/lib/xstream/postgres-<version>, and the data goes to
+// /var/lib/xstream/state/<id>/postgres, which `<state>/postgres` links to. The root-owned
+// <id> folder records which state folder it belongs to (out of the unprivileged user's reach), so
+// a copied state folder never shares it, a moved one keeps it, and deleting the link resets it.
 import { execFile as execFileCallback } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -33,6 +34,8 @@ const execFile = promisify(execFileCallback);
 
 export const SYSTEM_DIR = "/var/lib/xstream";
 const OWNER_FILE = "state-folder.json";
+/** Per state folder: /var/lib/xstream/state/<id>/{state-folder.json,postgres/}. */
+const entriesDir = (systemDir: string) => join(systemDir, "state");
 
 export interface Placement {
   /** Root-owned folder outside every private folder (/var/lib/xstream). */
@@ -85,9 +88,9 @@ async function identity(stateDir: string): Promise<Owner> {
   return { path: await realpath(stateDir), dev: String(info.dev), ino: String(info.ino) };
 }
 
-async function readOwner(dataDir: string): Promise<Owner | undefined> {
+async function readOwner(entry: string): Promise<Owner | undefined> {
   try {
-    return JSON.parse(await readFile(join(dataDir, OWNER_FILE), "utf8")) as Owner;
+    return JSON.parse(await readFile(join(entry, OWNER_FILE), "utf8")) as Owner;
   } catch {
     return undefined;
   }
@@ -96,10 +99,17 @@ async function readOwner(dataDir: string): Promise<Owner | undefined> {
 const sameFolder = (a: Owner, b: Owner) => a.dev === b.dev && a.ino === b.ino;
 
 async function systemFolder(systemDir: string) {
-  await mkdir(join(systemDir, "postgres"), { recursive: true });
+  await mkdir(entriesDir(systemDir), { recursive: true });
   // Passable, not listable, by the unprivileged user.
   await chmod(systemDir, 0o711);
-  await chmod(join(systemDir, "postgres"), 0o711);
+  await chmod(entriesDir(systemDir), 0o711);
+}
+
+/** The entry (`state/<id>`) a data folder belongs to, when it is one of ours. */
+async function entryOf(target: string, placement: Placement) {
+  const entry = dirname(target);
+  const entries = await realpath(entriesDir(placement.systemDir)).catch(() => undefined);
+  return basename(target) === "postgres" && dirname(entry) === entries ? entry : undefined;
 }
 
 /**
@@ -121,16 +131,28 @@ export async function placeDataDir(link: string, placement: Placement): Promise<
   }
   await forgetEarlierData(me, placement);
   if (await placement.canReach(stateDir)) return link;
-  const entry = await newEntry(me, placement);
-  await symlink(entry, link);
-  return entry;
+  const target = await newEntry(me, placement);
+  await symlink(target, link);
+  return target;
 }
 
-/** The linked data folder, if it belongs to this state folder; undefined when it is gone. */
+/** The linked data folder; undefined when it was ours and is gone (then the link is removed). */
 async function claimLinked(link: string, me: Owner, placement: Placement) {
   const target = await realpath(link).catch(() => undefined);
-  const owner = target ? await readOwner(target) : undefined;
-  if (!target || !owner) {
+  const entry = target ? await entryOf(target, placement) : undefined;
+  const owner = entry ? await readOwner(entry) : undefined;
+  if (target && !owner) {
+    // A link the user made (to a bigger disk, say): used as it is, as before.
+    if (await placement.canReach(target)) return target;
+    throw new StartupError(
+      `${link} links to ${target}, which the unprivileged PostgreSQL user cannot reach. Move the data where it can, or delete ${link} to start with an empty bridge database.`,
+    );
+  }
+  if (!target || !entry || !owner) {
+    const pointed = await readlink(link);
+    if (!pointed.startsWith(`${entriesDir(placement.systemDir)}/`)) {
+      throw new StartupError(`${link} links to ${pointed}, which does not exist.`);
+    }
     placement.sink(
       "setup",
       `${link} pointed at PostgreSQL data that is gone; starting with an empty bridge database`,
@@ -150,12 +172,12 @@ async function claimLinked(link: string, me: Owner, placement: Placement) {
     );
   }
   if (!sameFolder(owner, me) || owner.path !== me.path) {
-    await writeFile(join(target, OWNER_FILE), `${JSON.stringify(me)}\n`);
+    await writeFile(join(entry, OWNER_FILE), `${JSON.stringify(me)}\n`);
   }
   return target;
 }
 
-/** Whether the state folder a data folder names is still there and still links to it. */
+/** Whether the state folder an entry names is still there and still links to it. */
 async function stillClaims(owner: Owner, target: string) {
   const there = await identity(owner.path).catch(() => undefined);
   if (!there || !sameFolder(there, owner)) return false;
@@ -163,13 +185,16 @@ async function stillClaims(owner: Owner, target: string) {
   return linked === target;
 }
 
+/** A new entry for this state folder; returns its (empty) data folder. */
 async function newEntry(me: Owner, placement: Placement): Promise<string> {
   await systemFolder(placement.systemDir);
-  const entry = join(placement.systemDir, "postgres", randomUUID());
-  await mkdir(entry, { mode: 0o700 });
-  await writeFile(join(entry, OWNER_FILE), `${JSON.stringify(me)}\n`);
-  if (placement.owner) await chown(entry, placement.owner.uid, placement.owner.gid);
-  return entry;
+  const entry = join(entriesDir(placement.systemDir), randomUUID());
+  await mkdir(entry, { mode: 0o711 });
+  await writeFile(join(entry, OWNER_FILE), `${JSON.stringify(me)}\n`, { mode: 0o644 });
+  const target = join(entry, "postgres");
+  await mkdir(target, { mode: 0o700 });
+  if (placement.owner) await chown(target, placement.owner.uid, placement.owner.gid);
+  return target;
 }
 
 /**
@@ -182,22 +207,22 @@ async function moveOut(link: string, pending: string, me: Owner, placement: Plac
     "setup",
     `moving PostgreSQL's data out of ${link}, which its unprivileged user cannot reach`,
   );
-  const entry = await newEntry(me, placement);
-  await symlink(entry, pending);
+  const target = await newEntry(me, placement);
+  await symlink(target, pending);
   await finishMove(link, pending);
-  return entry;
+  return target;
 }
 
 async function finishMove(link: string, pending: string) {
-  const entry = await readlink(pending);
+  const target = await readlink(pending);
   const found = await lstat(link).catch(() => undefined);
   if (found?.isDirectory()) {
-    for (const name of await readdir(entry)) {
-      if (name.endsWith(".partial")) await rm(join(entry, name), { recursive: true, force: true });
+    for (const name of await readdir(target)) {
+      if (name.endsWith(".partial")) await rm(join(target, name), { recursive: true, force: true });
     }
     for (const name of await readdir(link)) {
       const from = join(link, name);
-      const to = join(entry, name);
+      const to = join(target, name);
       // A name already in the new place was moved completely (the rename is the last step).
       if (!existsSync(to)) await moveAcross(from, to);
       await rm(from, { recursive: true, force: true });
@@ -218,14 +243,14 @@ async function moveAcross(from: string, to: string) {
 }
 
 /**
- * After `<state>/postgres` was deleted (to start over), the data it linked to is this state
+ * After `<state>/postgres` was deleted (to start over), the entry it linked to is this state
  * folder's and nobody else's: delete it, unless a PostgreSQL still runs on it.
  */
 async function forgetEarlierData(me: Owner, placement: Placement) {
-  const parent = join(placement.systemDir, "postgres");
-  if (!existsSync(parent)) return;
-  for (const name of await readdir(parent)) {
-    const entry = join(parent, name);
+  const entries = entriesDir(placement.systemDir);
+  if (!existsSync(entries)) return;
+  for (const name of await readdir(entries)) {
+    const entry = join(entries, name);
     const owner = await readOwner(entry);
     if (!owner || !sameFolder(owner, me) || (await postmasterRuns(entry))) continue;
     placement.sink("setup", `deleting this state folder's earlier PostgreSQL data (${entry})`);
@@ -235,9 +260,8 @@ async function forgetEarlierData(me: Owner, placement: Placement) {
 
 async function postmasterRuns(entry: string) {
   try {
-    const pid = Number(
-      (await readFile(join(entry, "data", "postmaster.pid"), "utf8")).split("\n")[0],
-    );
+    const pidFile = join(entry, "postgres", "data", "postmaster.pid");
+    const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
     return pid > 0 && existsSync(`/proc/${pid}`);
   } catch {
     return false;
