@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../scripts/stack/paths.ts";
-import { SYSTEM_DIR } from "../scripts/stack/postgres-place.ts";
+import { removeLinkedData, SYSTEM_DIR } from "../scripts/stack/postgres-place.ts";
 import { freeStackPorts, removeStateDir } from "./harness.ts";
 import { envFor, npmStart, processesMentioning, readyUrl, type StartRun } from "./npm-start.ts";
 import { strongPassword, WebSession } from "./web-session.ts";
@@ -79,13 +79,8 @@ describe("npm start from a clone in a private folder", () => {
       run.child.kill("SIGINT");
       await run.exited;
     }
-    const link = join(clone, ".xstream", "postgres");
-    if (!process.env.XSTREAM_KEEP_TEST_STATE && lstatSync(link, { throwIfNoEntry: false })) {
-      // The whole entry (state-folder.json and postgres/) belongs to this clone only.
-      const entry = dirname(realpathSync(link));
-      if (entry.startsWith(`${SYSTEM_DIR}/state/`))
-        await rm(entry, { recursive: true, force: true });
-    }
+    // PostgreSQL's data went to the system folder: it belongs to this clone only.
+    if (!process.env.XSTREAM_KEEP_TEST_STATE) await removeLinkedData(join(clone, ".xstream"));
     await removeStateDir(privateDir);
   });
 

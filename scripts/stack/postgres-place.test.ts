@@ -8,7 +8,12 @@ import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Placement, placeDataDir, reachableBinaries } from "./postgres-place.ts";
+import {
+  type Placement,
+  placeDataDir,
+  reachableBinaries,
+  removeLinkedData,
+} from "./postgres-place.ts";
 
 let root: string;
 let systemDir: string;
@@ -163,6 +168,29 @@ describe("PostgreSQL data of a state folder", () => {
     expect(existsSync(fresh)).toBe(true);
     expect(realpathSync(link)).toBe(fresh);
     expect(lines.join("\n")).toContain("pointed at PostgreSQL data that is gone");
+  });
+});
+
+describe("throw-away state folders (tests)", () => {
+  it("take their linked data with them, and only theirs", async () => {
+    const state = await stateFolder("throwaway/.xstream");
+    const data = await placeDataDir(join(state, "postgres"), placement());
+    const other = await placeDataDir(
+      join(await stateFolder("kept/.xstream"), "postgres"),
+      placement(),
+    );
+    await removeLinkedData(state, systemDir);
+    expect(existsSync(dirname(data))).toBe(false);
+    expect(existsSync(other)).toBe(true);
+  });
+
+  it("leave data they do not link into the system folder alone", async () => {
+    reachable = true;
+    const state = await stateFolder("inplace/.xstream");
+    const data = await placeDataDir(join(state, "postgres"), placement());
+    await mkdir(data);
+    await removeLinkedData(state, systemDir);
+    expect(existsSync(data)).toBe(true);
   });
 });
 

@@ -106,10 +106,17 @@ async function systemFolder(systemDir: string) {
 }
 
 /** The entry (`state/<id>`) a data folder belongs to, when it is one of ours. */
-async function entryOf(target: string, placement: Placement) {
+async function entryOf(target: string, systemDir: string) {
   const entry = dirname(target);
-  const entries = await realpath(entriesDir(placement.systemDir)).catch(() => undefined);
+  const entries = await realpath(entriesDir(systemDir)).catch(() => undefined);
   return basename(target) === "postgres" && dirname(entry) === entries ? entry : undefined;
+}
+
+/** Deletes the data a throw-away state folder keeps in the system folder, if any. */
+export async function removeLinkedData(stateDir: string, systemDir = SYSTEM_DIR) {
+  const target = await realpath(join(stateDir, "postgres")).catch(() => undefined);
+  const entry = target ? await entryOf(target, systemDir) : undefined;
+  if (entry) await rm(entry, { recursive: true, force: true });
 }
 
 /**
@@ -139,7 +146,7 @@ export async function placeDataDir(link: string, placement: Placement): Promise<
 /** The linked data folder; undefined when it was ours and is gone (then the link is removed). */
 async function claimLinked(link: string, me: Owner, placement: Placement) {
   const target = await realpath(link).catch(() => undefined);
-  const entry = target ? await entryOf(target, placement) : undefined;
+  const entry = target ? await entryOf(target, placement.systemDir) : undefined;
   const owner = entry ? await readOwner(entry) : undefined;
   if (target && !owner) {
     // A link the user made (to a bigger disk, say): used as it is, as before.
