@@ -8,6 +8,7 @@ import pg from "pg";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { freeTcpPort, freeUdpRange } from "../scripts/stack/ports.ts";
 import { BRIDGE_ROLE } from "../scripts/stack/postgres.ts";
+import { removeLinkedData } from "../scripts/stack/postgres-place.ts";
 import type { LogSink } from "../scripts/stack/processes.ts";
 import { type RunningStack, type StackPorts, startStack } from "../scripts/stack/stack.ts";
 
@@ -147,5 +148,8 @@ async function createScratchDatabase(stack: RunningStack, name: string): Promise
 
 /** Deletes a test state folder unless XSTREAM_KEEP_TEST_STATE is set (to read its logs). */
 export async function removeStateDir(stateDir: string) {
-  if (!process.env.XSTREAM_KEEP_TEST_STATE) await rm(stateDir, { recursive: true, force: true });
+  if (process.env.XSTREAM_KEEP_TEST_STATE) return;
+  // PostgreSQL's data, when it had to live outside a private state folder (postgres-place.ts).
+  await removeLinkedData(stateDir);
+  await rm(stateDir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 // Drives `npm start`'s entry point as a person would, for the start-up test and the benchmark.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import type { StackPorts } from "../scripts/stack/stack.ts";
@@ -27,10 +28,10 @@ export function envFor(stateDir: string, ports: StackPorts): NodeJS.ProcessEnv {
   };
 }
 
-export function npmStart(env: NodeJS.ProcessEnv): StartRun {
+export function npmStart(env: NodeJS.ProcessEnv, root = repoRoot): StartRun {
   // The same entry point `npm start` runs, without npm's own process in between.
-  const child = spawn(process.execPath, [join(repoRoot, "scripts", "start.mjs")], {
-    cwd: repoRoot,
+  const child = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
+    cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -56,4 +57,19 @@ export async function readyUrl(run: StartRun, timeoutMs = 240_000): Promise<stri
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`npm start did not become ready:\n${run.output().slice(-4000)}`);
+}
+
+/** Pids of running processes whose command line mentions `marker` (e.g. a state folder). */
+export function processesMentioning(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (cmdline.includes(marker)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
 }

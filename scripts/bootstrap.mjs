@@ -24,9 +24,9 @@ function dependenciesAreCurrent() {
 export async function bootstrap() {
   checkNode();
   if (!dependenciesAreCurrent()) {
-    // `npm install` (not `npm ci`): it installs exactly what package-lock.json pins, but tolerates
-    // the lock lacking optional packages for other platforms, which a registry mirror that only
-    // serves linux-x64 cannot record. It leaves the lock unchanged when it is in sync.
+    // `npm install` (not `npm ci`, which deletes node_modules first): it installs exactly what
+    // package-lock.json pins and leaves the lock unchanged, as the lock is complete (every
+    // platform's optional packages; scripts/stack/lockfile.test.ts checks it).
     console.log("[setup] installing npm dependencies…");
     const result = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: repoRoot,

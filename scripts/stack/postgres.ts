@@ -1,13 +1,14 @@
 // PostgreSQL for the bridge, from the npm-shipped binaries. PostgreSQL refuses to run as root, so
-// as root it runs as an unprivileged system user (created on first use). TCP on loopback only,
-// password (SCRAM) authentication, no Unix socket.
+// as root it runs as an unprivileged system user (created on first use), from places that user can
+// reach (postgres-place.ts). TCP on loopback only, password (SCRAM) authentication, no Unix socket.
 import { execFile as execFileCallback } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import type { ManagedProcess, Supervisor } from "./processes.ts";
+import { placeDataDir, reachableBinaries, SYSTEM_DIR } from "./postgres-place.ts";
+import type { LogSink, ManagedProcess, Supervisor } from "./processes.ts";
 import { StartupError, waitUntilReady } from "./processes.ts";
 import { postgresBinaries } from "./tools.ts";
 
@@ -18,10 +19,12 @@ export const BRIDGE_DATABASE = "xstream_bridge";
 export const BRIDGE_ROLE = "xstream_bridge";
 
 export interface PostgresOptions {
+  /** `<state>/postgres`: the data itself, or a link to it when the state folder is private. */
   dataDir: string;
   port: number;
   superuserPassword: string;
   bridgePassword: string;
+  sink: LogSink;
 }
 
 export interface RunningPostgres {
@@ -53,14 +56,23 @@ async function unprivilegedIds(): Promise<{ uid: number; gid: number } | undefin
   }
 }
 
-/** The unprivileged user must be able to reach the data folder through every parent. */
-async function assertReachable(dir: string, ids: { uid: number; gid: number } | undefined) {
-  if (!ids) return;
+/** Whether the unprivileged user can pass through every parent to `path` (`test -x`). */
+async function unprivilegedCanReach(path: string) {
+  try {
+    await execFile("runuser", ["-u", POSTGRES_SYSTEM_USER, "--", "test", "-x", path]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The data folder must end up writable by the unprivileged user; say so plainly if not. */
+async function assertWritable(dir: string) {
   try {
     await execFile("runuser", ["-u", POSTGRES_SYSTEM_USER, "--", "test", "-w", dir]);
   } catch {
     throw new StartupError(
-      `PostgreSQL runs as the unprivileged user "${POSTGRES_SYSTEM_USER}", which cannot reach ${dir} (a parent folder is private). Set XSTREAM_STATE_DIR to a folder under /var/lib or /tmp, or set DATABASE_URL to use another PostgreSQL.`,
+      `PostgreSQL runs as the unprivileged user "${POSTGRES_SYSTEM_USER}", which cannot write to ${dir}. Set DATABASE_URL to use another PostgreSQL.`,
     );
   }
 }
@@ -73,15 +85,26 @@ export async function startPostgres(
   supervisor: Supervisor,
   options: PostgresOptions,
 ): Promise<RunningPostgres> {
-  const binaries = await postgresBinaries();
   const ids = await unprivilegedIds();
-  const dataDir = options.dataDir;
+  const placement = {
+    systemDir: SYSTEM_DIR,
+    canReach: unprivilegedCanReach,
+    owner: ids,
+    sink: options.sink,
+  };
+  const binaries = ids
+    ? await reachableBinaries(await postgresBinaries(), placement)
+    : await postgresBinaries();
+  const dataDir = ids ? await placeDataDir(options.dataDir, placement) : options.dataDir;
   const pgData = join(dataDir, "data");
   await mkdir(dataDir, { recursive: true });
   await chmod(dataDir, 0o700);
-  if (ids) await chown(dataDir, ids.uid, ids.gid);
-  await assertReachable(dataDir, ids);
-  const spawnIds = ids ? { uid: ids.uid, gid: ids.gid } : {};
+  if (ids) {
+    await chown(dataDir, ids.uid, ids.gid);
+    await assertWritable(dataDir);
+  }
+  // The unprivileged user's working folder must be one it can enter, not the (maybe private) clone.
+  const spawnIds = ids ? { uid: ids.uid, gid: ids.gid, cwd: dataDir } : {};
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
 
   if (!existsSync(join(pgData, "PG_VERSION"))) {
@@ -126,6 +149,10 @@ export async function startPostgres(
       "logging_collector=off",
       "-c",
       "log_min_messages=warning",
+      // Names the state folder on the command line even when the data lives elsewhere, so the
+      // next start can recognise and stop this server if the run that started it was killed.
+      "-c",
+      `xstream.state_dir=${dirname(options.dataDir)}`,
     ],
     { ...spawnIds, env, stopSignal: "SIGINT" },
   );

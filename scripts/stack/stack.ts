@@ -128,6 +128,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           port: ports.postgres,
           superuserPassword: secrets.postgresSuperuserPassword,
           bridgePassword: secrets.bridgeDatabasePassword,
+          sink,
         });
     const databaseUrl = options.databaseUrl ?? postgres?.bridgeDatabaseUrl ?? "";
 

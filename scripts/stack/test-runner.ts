@@ -1,6 +1,6 @@
 // Prepares the machine for the tests (Chromium, Synapse, LiveKit, builds), runs the unit projects
 // and then the e2e project against the real stack, and prints one closing line with the totals.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -73,6 +73,24 @@ async function vitest(args: string[], reportName: string): Promise<VitestReport 
     : { ...parsed, success: false, numFailedTests: Math.max(1, parsed.numFailedTests) };
 }
 
+/**
+ * What `git status` lists (untracked files one by one), or undefined outside a git checkout.
+ * A test run must add nothing to it: whatever tests, builds and stacks write belongs in a
+ * git-ignored folder.
+ */
+function gitStatus(): Set<string> | undefined {
+  try {
+    const output = execFileSync("git", ["status", "--porcelain", "-z", "--untracked-files=all"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    return new Set(output.split("\0").filter(Boolean));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runTests(extraArgs: string[]): Promise<number> {
   const sink = consoleSink();
   const toolsDir = process.env.XSTREAM_TOOLS_DIR ?? join(repoRoot, ".xstream", "tools");
@@ -103,6 +121,7 @@ export async function runTests(extraArgs: string[]): Promise<number> {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const statusBefore = gitStatus();
   for (const { name, args } of runs) {
     const report = await vitest(args, name);
     if (!report) {
@@ -113,6 +132,14 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
+  }
+  const statusAfter = gitStatus();
+  const dirtied = [...(statusAfter ?? [])].filter((line) => !statusBefore?.has(line));
+  if (statusBefore && dirtied.length > 0) {
+    failed += 1;
+    console.error(
+      `\nthe tests left files git does not ignore (write them to a git-ignored folder):\n${dirtied.map((line) => `  ${line}`).join("\n")}`,
+    );
   }
   const skippedPart = skipped > 0 ? `, ${skipped} skipped` : "";
   console.log(`\ntests: ${passed} passed, ${failed} failed${skippedPart}`);
