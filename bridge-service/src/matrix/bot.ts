@@ -75,6 +75,12 @@ function isTypedText(event: ClientEvent): boolean {
   return relation?.rel_type !== "m.replace";
 }
 
+/** The events the bot acts on: invites for it and text typed by someone else. */
+export function botActsOn(botUserId: string): (event: ClientEvent) => boolean {
+  return (event) =>
+    event.sender !== botUserId && (isInviteFor(event, botUserId) || isTypedText(event));
+}
+
 /**
  * The @xstream bot. It joins rooms it is invited to; in DMs (invites marked `is_direct`) it
  * answers the learner's commands with the same domain functions as the REST API.
