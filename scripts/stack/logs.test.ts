@@ -11,7 +11,7 @@ describe("isWarningOrError", () => {
       '{"level":50,"msg":"bot command failed"}',
       "2026-12-06 05:00:00,000 - synapse.http - 100 - WARNING - GET-1 - slow",
       "2026-12-06T05:00:00.000Z\tERROR\tlivekit\tservice/roommanager.go:1\tfailed",
-      "2026-12-06 05:00:00.000 UTC [42] FATAL:  the database system is starting up",
+      '2026-12-06 05:00:00.000 UTC [42] FATAL:  password authentication failed for user "xstream_bridge"',
     ]) {
       expect(isWarningOrError(line), line).toBe(true);
     }
@@ -24,6 +24,9 @@ describe("isWarningOrError", () => {
       "2026-12-06T05:00:00.000Z\tINFO\tlivekit\tserver started",
       "LOG:  database system is ready to accept connections",
       "a learner wrote: warnings are fine",
+      // Our own health probes while PostgreSQL restarts.
+      "2026-12-06 05:08:20.585 UTC [22429] FATAL:  the database system is not yet accepting connections",
+      "2026-12-06 05:08:20.585 UTC [22429] FATAL:  the database system is starting up",
     ]) {
       expect(isWarningOrError(line), line).toBe(false);
     }

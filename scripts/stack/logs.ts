@@ -14,8 +14,14 @@ export const LOG_FILES_KEPT = 3;
 const PINO_WARNING = /"level":\s*(?:[4-9]\d|"(?:warn|error|fatal)")/;
 const WORD_WARNING = /\b(?:WARN|WARNING|ERROR|FATAL|PANIC|CRITICAL)\b/;
 
+// PostgreSQL refusing our own health probes while it starts or recovers after a restart: expected,
+// and the restart itself is already reported.
+const POSTGRES_STARTING =
+  /FATAL:\s+the database system is (?:starting up|not yet accepting connections|in recovery mode|shutting down)/;
+
 /** Whether a part's log line is a warning or an error. */
 export function isWarningOrError(line: string): boolean {
+  if (POSTGRES_STARTING.test(line)) return false;
   return PINO_WARNING.test(line) || WORD_WARNING.test(line);
 }
 
