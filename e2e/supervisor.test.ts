@@ -352,8 +352,20 @@ describe("npm start as a supervisor", () => {
     // How long this start-up takes, from the first line to ready.
     const timed = npmStart(env);
     const began = await firstLine(timed);
-    await readyUrl(timed);
+    const url = await readyUrl(timed);
     const startupMs = Date.now() - began;
+    // Quiet by default: progress and the ready line, not the parts' routine logs, which go to
+    // the files (the bridge logs each request at info level).
+    expect((await fetch(`${url}/api/docs`)).status).toBe(200);
+    await eventually(
+      async () =>
+        readFileSync(join(info.stateDir, "logs", "bridge.log"), "utf8").includes('"level":30')
+          ? true
+          : undefined,
+      "the bridge's info lines in its log file",
+    );
+    expect(timed.output()).not.toContain('"level":30');
+    expect(timed.output()).toMatch(/^setup +\| PostgreSQL is up$/m);
     timed.child.kill("SIGINT");
     await expectNothingLeft(timed, "after ready");
 
@@ -367,10 +379,12 @@ describe("npm start as a supervisor", () => {
       await expectNothingLeft(run, `${moment} ms into start-up`);
     }
 
-    const again = npmStart(env);
+    // XSTREAM_LOG=info brings the full stream back to the terminal.
+    const again = npmStart({ ...env, XSTREAM_LOG: "info" });
     try {
       const url = await readyUrl(again);
       expect((await fetch(url)).status).toBe(200);
+      expect(again.output()).toContain('"level":30');
     } finally {
       again.child.kill("SIGINT");
     }
