@@ -9,7 +9,7 @@ import { repoRoot } from "../scripts/stack/paths.ts";
 import { freeTcpPort, freeUdpRange } from "../scripts/stack/ports.ts";
 import { BRIDGE_ROLE } from "../scripts/stack/postgres.ts";
 import { removeLinkedData } from "../scripts/stack/postgres-place.ts";
-import type { LogSink } from "../scripts/stack/processes.ts";
+import type { LogSink, SupervisionSettings } from "../scripts/stack/processes.ts";
 import { type RunningStack, type StackPorts, startStack } from "../scripts/stack/stack.ts";
 
 /** What tests get to know about the running stack (plain data: it crosses into test workers). */
@@ -89,7 +89,13 @@ export function fileSink(logsDir: string): LogSink {
 }
 
 export async function startTestStack(
-  options: { stateDir?: string; ports?: StackPorts; bridgeEnv?: Record<string, string> } = {},
+  options: {
+    stateDir?: string;
+    ports?: StackPorts;
+    bridgeEnv?: Record<string, string>;
+    /** Shorter watchdog and restart timings for tests that kill parts. */
+    supervision?: Partial<SupervisionSettings>;
+  } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
   const logsDir = join(stateDir, "logs");
@@ -103,6 +109,7 @@ export async function startTestStack(
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,
     bridgeEnv: { ...TEST_BRIDGE_ENV, ...options.bridgeEnv },
+    supervision: options.supervision,
   }).catch((error: unknown) => {
     throw new Error(`test stack did not start (logs in ${logsDir}): ${String(error)}`);
   });

@@ -1,8 +1,10 @@
 // Drives `npm start`'s entry point as a person would, for the start-up test and the benchmark.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { repoRoot } from "../scripts/stack/paths.ts";
+import { STACK_MARKER } from "../scripts/stack/processes.ts";
 import type { StackPorts } from "../scripts/stack/stack.ts";
 import { toolsDir } from "./harness.ts";
 
@@ -59,14 +61,31 @@ export async function readyUrl(run: StartRun, timeoutMs = 240_000): Promise<stri
   throw new Error(`npm start did not become ready:\n${run.output().slice(-4000)}`);
 }
 
-/** Pids of running processes whose command line mentions `marker` (e.g. a state folder). */
-export function processesMentioning(marker: string): number[] {
+/** Whether nothing listens on TCP `port` of loopback. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, host: "127.0.0.1", exclusive: true }, () =>
+      server.close(() => resolve(true)),
+    );
+  });
+}
+
+/**
+ * Live processes of a state folder: its marker in their environment, or the folder on their
+ * command line. Zombies (already dead, not yet reaped) have neither and do not count.
+ */
+export function processesOf(stateDir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
-      if (cmdline.includes(marker)) pids.push(Number(entry));
+      const environ = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (cmdline.includes(stateDir) || environ.includes(`${STACK_MARKER}=${stateDir}`)) {
+        pids.push(Number(entry));
+      }
     } catch {
       // Gone meanwhile.
     }

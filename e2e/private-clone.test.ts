@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { removeLinkedData, SYSTEM_DIR } from "../scripts/stack/postgres-place.ts";
 import { freeStackPorts, removeStateDir } from "./harness.ts";
-import { envFor, npmStart, processesMentioning, readyUrl, type StartRun } from "./npm-start.ts";
+import { envFor, npmStart, processesOf, readyUrl, type StartRun } from "./npm-start.ts";
 import { strongPassword, WebSession } from "./web-session.ts";
 
 const git = (cwd: string, ...args: string[]) =>
@@ -123,7 +123,7 @@ describe("npm start from a clone in a private folder", () => {
 
     run.child.kill("SIGINT");
     expect(await run.exited).toBe(0);
-    expect(processesMentioning(stateDir)).toEqual([]);
+    expect(processesOf(stateDir)).toEqual([]);
     expect(git(clone, "status", "--porcelain")).toBe("");
   }, 600_000);
 });

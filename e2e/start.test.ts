@@ -1,7 +1,7 @@
 // `npm start` as a person runs it: one ready line, Ctrl-C stops everything, a second start keeps
 // the same users and rooms, and bad settings are named.
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,32 +15,8 @@ import {
   registerWithSharedSecret,
   uniqueLocalpart,
 } from "./matrix.ts";
-import { envFor, npmStart, readyUrl } from "./npm-start.ts";
+import { envFor, npmStart, portIsFree, processesOf, readyUrl } from "./npm-start.ts";
 import { jwtLogin, strongPassword, WebSession } from "./web-session.ts";
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen({ port, host: "127.0.0.1", exclusive: true }, () =>
-      server.close(() => resolve(true)),
-    );
-  });
-}
-
-function processesMentioning(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
-      if (cmdline.includes(marker)) pids.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
 
 describe("npm start", () => {
   let stateDir: string;
@@ -100,7 +76,7 @@ describe("npm start", () => {
     for (const port of [ports.edge, ports.synapse, ports.bridge, ports.livekit, ports.postgres]) {
       expect(await portIsFree(port), `port ${port} released`).toBe(true);
     }
-    expect(processesMentioning(stateDir)).toEqual([]);
+    expect(processesOf(stateDir)).toEqual([]);
   });
 
   it("keeps users, rooms and secrets on the next start", async () => {

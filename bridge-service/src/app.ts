@@ -20,6 +20,7 @@ import { rtcRouter } from "./http/rtcRouter.js";
 import { cookiesAreSecure } from "./http/sessionCookies.js";
 import { type Logger, redactUrl } from "./logger.js";
 import type { AppserviceEvents } from "./matrix/appserviceEvents.js";
+import type { ClientEvent } from "./matrix/events.js";
 import type { LoginRelay } from "./matrix/loginRelay.js";
 import type { TransactionStore } from "./store/transactionStore.js";
 
@@ -32,6 +33,8 @@ export interface AppDeps {
   transactions: TransactionStore;
   /** Committed appservice events are published here (the bot subscribes). */
   events: AppserviceEvents;
+  /** Events that must be handled even across a crash (kept in the inbox until they are). */
+  mustHandle?: (event: ClientEvent) => boolean;
   /** Accounts, sessions and Synapse login tokens. */
   auth: AuthContext;
   /** Profiles, matching, requests, partners, blocks and reports. */
@@ -101,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
         events: deps.events,
         logger: deps.logger,
         now: deps.now,
+        mustHandle: deps.mustHandle,
       }),
     }),
   );

@@ -3,6 +3,7 @@ import type pg from "pg";
 import { createApp } from "./app.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
 import { applyBootstrapAdmin } from "./domain/accounts.js";
+import { redeliverUnhandled } from "./domain/appserviceTransactions.js";
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_TTL_MS,
@@ -26,7 +27,7 @@ import { pruneExpiredAuthState } from "./domain/sessions.js";
 import { createLiveKitServer } from "./livekit/liveKitServer.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
-import { startBot } from "./matrix/bot.js";
+import { botActsOn, startBot } from "./matrix/bot.js";
 import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
 import { createLoginRelay } from "./matrix/loginRelay.js";
 import { createOpenIdVerifier } from "./matrix/openIdUserInfo.js";
@@ -285,6 +286,10 @@ async function main(): Promise<void> {
     partners,
     botStore,
   });
+  const transactions = createPgTransactionStore(pool);
+  // Commands and invites an earlier run accepted but had not answered when it stopped.
+  const redelivered = await redeliverUnhandled({ store: transactions, events, logger });
+  if (redelivered) logger.info({ redelivered }, "handling events left over from the last run");
   const bootstrap = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
   if (bootstrap === "no_such_account") {
     logger.warn(
@@ -300,8 +305,9 @@ async function main(): Promise<void> {
     logger,
     hsToken: config.matrix.hsToken,
     checkDatabase: () => checkDatabase(pool),
-    transactions: createPgTransactionStore(pool),
+    transactions,
     events,
+    mustHandle: botActsOn(config.matrix.botUserId),
     auth,
     partners,
     publicUrl: config.publicUrl,

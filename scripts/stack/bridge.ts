@@ -2,7 +2,7 @@
 
 import { bridgeEntry } from "./paths.ts";
 import type { ManagedProcess, Supervisor } from "./processes.ts";
-import { answersOk, waitUntilReady } from "./processes.ts";
+import { answersOk } from "./processes.ts";
 import type { StackSecrets } from "./secrets.ts";
 import { JWT_AUDIENCE, JWT_ISSUER } from "./synapse.ts";
 
@@ -17,6 +17,8 @@ export interface BridgeOptions {
   logLevel: string;
   /** Extra variables, e.g. the test harness's rate limits. */
   extraEnv?: Record<string, string>;
+  /** Parts whose outage makes /healthz fail (PostgreSQL, when the stack runs its own). */
+  needs?: readonly string[];
 }
 
 export function bridgeEnvironment(options: BridgeOptions): Record<string, string> {
@@ -50,13 +52,12 @@ export async function startBridge(
   options: BridgeOptions,
 ): Promise<{ process: ManagedProcess; url: string; ready: Promise<void> }> {
   const env = { PATH: process.env.PATH ?? "", ...bridgeEnvironment(options) };
-  const managed = await supervisor.start("bridge", process.execPath, [bridgeEntry], { env });
   const url = `http://127.0.0.1:${options.port}`;
-  const ready = waitUntilReady(
-    managed,
-    "bridge-service",
-    () => answersOk(`${url}/healthz`),
-    60_000,
-  );
+  const managed = await supervisor.start("bridge", process.execPath, [bridgeEntry], {
+    env,
+    // /healthz answers only when the bridge also reaches its database.
+    health: { check: () => answersOk(`${url}/healthz`), startupMs: 60_000, needs: options.needs },
+  });
+  const ready = supervisor.ready(managed, "bridge-service");
   return { process: managed, url, ready };
 }

@@ -1,6 +1,7 @@
 // Builds bridge-service and the client when their sources are newer than the last build.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { repoRoot } from "./paths.ts";
 import type { LogSink } from "./processes.ts";
@@ -51,6 +52,10 @@ export async function buildIfStale(sink: LogSink): Promise<void> {
       if (built >= sources) return;
       sink("setup", `building ${name}…`);
       await runNpm(["run", "build", "-w", name], sink, name);
+      // An incremental build leaves unchanged outputs alone; mark this one as built now, or every
+      // start would build again.
+      const now = new Date();
+      await utimes(join(repoRoot, output), now, now);
     }),
   );
 }

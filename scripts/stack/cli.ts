@@ -1,11 +1,13 @@
 // `npm start`: reads XSTREAM_* settings, builds what changed, starts the stack in .xstream/,
-// prints one ready line and stops every part cleanly on Ctrl-C or SIGTERM.
+// prints one ready line, keeps every part running (restarts, watchdog) and stops every part
+// cleanly on Ctrl-C or SIGTERM — also in the middle of start-up.
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { buildIfStale } from "./build.ts";
+import { logsDirOf, partLogFiles, splitSink } from "./logs.ts";
 import { repoRoot } from "./paths.ts";
-import type { LogSink } from "./processes.ts";
-import { type StackPorts, startStack } from "./stack.ts";
+import { killEverythingOf, type LogSink, STACK_MARKER } from "./processes.ts";
+import { type RunningStack, type StackPorts, startStack } from "./stack.ts";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -30,7 +32,10 @@ const settingsSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
-  XSTREAM_LOG: z.enum(["info", "warn"]).default("info"),
+  // What the terminal shows; the files under <state folder>/logs always get everything.
+  XSTREAM_LOG: z.enum(["info", "warn"]).default("warn"),
+  // How long a part may fail its health check before it is killed and restarted.
+  XSTREAM_WATCHDOG_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   // An existing account made admin when the bridge starts (signing up with the name grants nothing).
   XSTREAM_ADMIN: z.string().min(1).optional(),
   // Let calls reach homeservers on private addresses (the bridge's OUTBOUND_ALLOW_PRIVATE_ADDRESSES).
@@ -90,8 +95,8 @@ export function consoleSink(): LogSink {
   };
 }
 
-export async function runStart(): Promise<void> {
-  const sink = consoleSink();
+export async function runStart(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const terminal = consoleSink();
   let settings: StartSettings;
   try {
     settings = readSettings(process.env);
@@ -102,6 +107,12 @@ export async function runStart(): Promise<void> {
   const stateDir = isAbsolute(settings.XSTREAM_STATE_DIR)
     ? settings.XSTREAM_STATE_DIR
     : resolve(repoRoot, settings.XSTREAM_STATE_DIR);
+  // Everything started from here on (builds, installs, the parts) carries the state folder in its
+  // environment, so an interrupted start-up and the next start can find it.
+  process.env[STACK_MARKER] = stateDir;
+  const logs = partLogFiles(logsDirOf(stateDir));
+  const verbose = settings.XSTREAM_LOG === "info" || argv.includes("--verbose");
+  const sink = splitSink(logs.sink, terminal, verbose);
   const [udpStart, udpEnd] = settings.XSTREAM_LIVEKIT_UDP_PORTS.split("-").map(Number) as [
     number,
     number,
@@ -117,53 +128,79 @@ export async function runStart(): Promise<void> {
     postgres: settings.XSTREAM_POSTGRES_PORT,
   };
 
+  const interrupted = new AbortController();
+  let stack: RunningStack | undefined;
+  let starting: Promise<RunningStack | undefined> = Promise.resolve(undefined);
   let stopping = false;
-  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   const shutdown = async (code: number) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: do not wait for polite stops.
+      await killEverythingOf(stateDir);
+      process.exit(code);
+    }
     stopping = true;
     sink("setup", "stopping…");
+    interrupted.abort();
+    // Start-up may be waiting for an install or initdb that takes a while: end those now, and
+    // let startStack stop what it already started.
+    if (!stack) {
+      const settled = await Promise.race([
+        starting.then(
+          () => true,
+          () => true,
+        ),
+        new Promise((resolve) => setTimeout(() => resolve(false), 3_000)),
+      ]);
+      if (!settled) await killEverythingOf(stateDir);
+      stack ??= await starting.catch(() => undefined);
+    }
     await stack?.stop();
+    await killEverythingOf(stateDir);
+    await logs.close();
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
   try {
-    await buildIfStale(sink);
-    stack = await startStack({
-      stateDir,
-      toolsDir: settings.XSTREAM_TOOLS_DIR ?? join(stateDir, "tools"),
-      serverName: settings.XSTREAM_SERVER_NAME,
-      ports,
-      databaseUrl: settings.DATABASE_URL,
-      sink,
-      verbose: settings.XSTREAM_LOG === "info",
-      bridgeEnv: {
-        ...(settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : {}),
-        ...(settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE
-          ? { OUTBOUND_ALLOW_PRIVATE_ADDRESSES: settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE }
-          : {}),
-        ...(settings.XSTREAM_SESSION_DAYS
-          ? { SESSION_MAX_LIFETIME_DAYS: String(settings.XSTREAM_SESSION_DAYS) }
-          : {}),
-        ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
-          ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }
-          : {}),
-      },
-    });
+    sink("setup", `starting Xstream in ${stateDir} (logs in ${logsDirOf(stateDir)})`);
+    starting = buildIfStale(sink).then(() =>
+      startStack({
+        stateDir,
+        toolsDir: settings.XSTREAM_TOOLS_DIR ?? join(stateDir, "tools"),
+        serverName: settings.XSTREAM_SERVER_NAME,
+        ports,
+        databaseUrl: settings.DATABASE_URL,
+        sink,
+        // Full logs go to the files; the terminal filter decides what a person sees.
+        verbose: true,
+        signal: interrupted.signal,
+        supervision: { watchdogMs: settings.XSTREAM_WATCHDOG_SECONDS * 1000 },
+        bridgeEnv: {
+          ...(settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : {}),
+          ...(settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE
+            ? { OUTBOUND_ALLOW_PRIVATE_ADDRESSES: settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE }
+            : {}),
+          ...(settings.XSTREAM_SESSION_DAYS
+            ? { SESSION_MAX_LIFETIME_DAYS: String(settings.XSTREAM_SESSION_DAYS) }
+            : {}),
+          ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
+            ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }
+            : {}),
+        },
+      }),
+    );
+    stack = await starting;
   } catch (error) {
+    if (stopping) return;
     console.error(`\nXstream could not start: ${error instanceof Error ? error.message : error}`);
     await shutdown(1);
     return;
   }
-  if (stopping) return;
-  console.log(`Xstream is ready: ${stack.publicUrl}`);
-  const { part, status } = await stack.supervisor.firstExit();
-  if (!stopping) {
-    console.error(
-      `\n${part} stopped unexpectedly (exit ${status.code ?? status.signal}); stopping the rest.`,
-    );
-    await shutdown(1);
+  if (stopping) {
+    // Interrupted just as start-up finished: shutdown() is waiting for `starting`.
+    return;
   }
+  console.log(`Xstream is ready: ${stack?.publicUrl}`);
+  // From here the supervisor restarts what fails; Ctrl-C or SIGTERM ends the run.
 }

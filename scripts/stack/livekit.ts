@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { livekitTemplates } from "./paths.ts";
 import type { ManagedProcess, Supervisor } from "./processes.ts";
-import { answersOk, waitUntilReady } from "./processes.ts";
+import { answersOk } from "./processes.ts";
 import { renderTemplate } from "./render.ts";
 
 export interface LiveKitOptions {
@@ -41,10 +41,12 @@ export async function startLiveKit(
     "livekit.yaml",
   );
   await writeFile(configFile, rendered, { mode: 0o600 });
+  const url = `http://127.0.0.1:${options.port}`;
   const managed = await supervisor.start("livekit", options.binary, ["--config", configFile], {
     cwd: options.dir,
+    // LiveKit answers "OK" on its HTTP root while it serves.
+    health: { check: () => answersOk(`${url}/`), startupMs: 60_000 },
   });
-  const url = `http://127.0.0.1:${options.port}`;
-  const ready = waitUntilReady(managed, "LiveKit", () => answersOk(`${url}/`), 60_000);
+  const ready = supervisor.ready(managed, "LiveKit");
   return { process: managed, url, ready };
 }

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { placeDataDir, reachableBinaries, SYSTEM_DIR } from "./postgres-place.ts";
 import type { LogSink, ManagedProcess, Supervisor } from "./processes.ts";
-import { StartupError, waitUntilReady } from "./processes.ts";
+import { StartupError } from "./processes.ts";
 import { postgresBinaries } from "./tools.ts";
 
 const execFile = promisify(execFileCallback);
@@ -105,7 +105,13 @@ export async function startPostgres(
   }
   // The unprivileged user's working folder must be one it can enter, not the (maybe private) clone.
   const spawnIds = ids ? { uid: ids.uid, gid: ids.gid, cwd: dataDir } : {};
-  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
+  // The marker lets an interrupted start-up find and stop initdb too.
+  const env = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    LANG: "C.UTF-8",
+    LC_ALL: "C.UTF-8",
+    ...supervisor.markerEnv,
+  };
 
   if (!existsSync(join(pgData, "PG_VERSION"))) {
     const passwordFile = join(dataDir, "initdb-password");
@@ -133,6 +139,7 @@ export async function startPostgres(
     }
   }
 
+  const superuserUrl = `postgres://postgres:${encodeURIComponent(options.superuserPassword)}@127.0.0.1:${options.port}/postgres`;
   const managed = await supervisor.start(
     "postgres",
     binaries.postgres,
@@ -154,24 +161,14 @@ export async function startPostgres(
       "-c",
       `xstream.state_dir=${dirname(options.dataDir)}`,
     ],
-    { ...spawnIds, env, stopSignal: "SIGINT" },
-  );
-  const superuserUrl = `postgres://postgres:${encodeURIComponent(options.superuserPassword)}@127.0.0.1:${options.port}/postgres`;
-  await waitUntilReady(
-    managed,
-    "PostgreSQL",
-    async () => {
-      const client = new pg.Client({ connectionString: superuserUrl });
-      client.on("error", () => {});
-      try {
-        await client.connect();
-        return true;
-      } finally {
-        await client.end().catch(() => {});
-      }
+    {
+      ...spawnIds,
+      env,
+      stopSignal: "SIGINT",
+      health: { check: () => acceptsConnections(superuserUrl), startupMs: 60_000 },
     },
-    60_000,
   );
+  await supervisor.ready(managed, "PostgreSQL");
 
   await ensureBridgeDatabase(superuserUrl, options.bridgePassword);
   return {
@@ -179,6 +176,17 @@ export async function startPostgres(
     superuserUrl,
     bridgeDatabaseUrl: `postgres://${BRIDGE_ROLE}:${encodeURIComponent(options.bridgePassword)}@127.0.0.1:${options.port}/${BRIDGE_DATABASE}`,
   };
+}
+
+async function acceptsConnections(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return true;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** Creates (once) the bridge's role and database; keeps the role's password in step. */

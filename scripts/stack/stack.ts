@@ -10,7 +10,14 @@ import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
 import { assertPortsFree, type PortClaim } from "./ports.ts";
 import { startPostgres } from "./postgres.ts";
-import { type LogSink, reapLeftovers, StartupError, Supervisor } from "./processes.ts";
+import {
+  type LogSink,
+  reapLeftovers,
+  StartupAborted,
+  StartupError,
+  type SupervisionSettings,
+  Supervisor,
+} from "./processes.ts";
 import { loadOrCreateSecrets, type StackSecrets } from "./secrets.ts";
 import { startSynapse } from "./synapse.ts";
 import { ensureLiveKit, ensureSynapse } from "./tools.ts";
@@ -38,6 +45,10 @@ export interface StackOptions {
   verbose: boolean;
   synapseOverrides?: Record<string, unknown>;
   bridgeEnv?: Record<string, string>;
+  /** Aborting it (Ctrl-C during start-up) stops whatever was started and rejects. */
+  signal?: AbortSignal;
+  /** Watchdog and restart timings; tests shorten them. */
+  supervision?: Partial<SupervisionSettings>;
 }
 
 export interface RunningStack {
@@ -99,8 +110,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await mkdir(stateDir, { recursive: true });
   // The unprivileged PostgreSQL user must be able to pass through the state folder.
   await chmod(stateDir, 0o711);
-  const runDir = join(stateDir, "run");
-  await reapLeftovers(runDir, stateDir, sink);
+  if (options.signal?.aborted) throw new StartupAborted();
+  await reapLeftovers(stateDir, sink);
   await checkServerName(stateDir, options.serverName);
   await assertPortsFree(portClaims(options));
 
@@ -112,7 +123,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const publicUrl = `http://localhost:${ports.edge}`;
   const bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
   const livekitWsUrl = `ws://127.0.0.1:${ports.livekit}`;
-  const supervisor = new Supervisor(sink, runDir);
+  const supervisor = new Supervisor({
+    sink,
+    stateDir,
+    signal: options.signal,
+    settings: options.supervision,
+  });
   let edge: RunningEdge | undefined;
 
   const stop = async () => {
@@ -121,6 +137,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   try {
+    sink("setup", "starting PostgreSQL, LiveKit, Synapse and bridge-service…");
     const postgres = options.databaseUrl
       ? undefined
       : await startPostgres(supervisor, {
@@ -132,6 +149,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         });
     const databaseUrl = options.databaseUrl ?? postgres?.bridgeDatabaseUrl ?? "";
 
+    supervisor.checkNotAborted();
     const livekit = await startLiveKit(supervisor, {
       binary: livekitBinary,
       dir: join(stateDir, "livekit"),
@@ -164,8 +182,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       secrets,
       logLevel: options.verbose ? "info" : "warn",
       extraEnv: options.bridgeEnv,
+      needs: postgres ? ["postgres"] : [],
     });
     await Promise.all([livekit.ready, synapse.ready, bridge.ready]);
+    supervisor.checkNotAborted();
     edge = await startEdge({
       port: ports.edge,
       clientDir: clientDist,
@@ -173,6 +193,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       bridgeUrl: bridge.url,
       livekitUrl: livekit.url,
     });
+    supervisor.checkNotAborted();
+    supervisor.watch();
     return {
       serverName: options.serverName,
       stateDir,

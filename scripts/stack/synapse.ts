@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { synapseTemplates } from "./paths.ts";
 import type { ManagedProcess, Supervisor } from "./processes.ts";
-import { answersOk, waitUntilReady } from "./processes.ts";
+import { answersOk } from "./processes.ts";
 import { renderTemplate, type TemplateValues, yamlRegexLiteral } from "./render.ts";
 import { newSynapseSigningKey, type StackSecrets } from "./secrets.ts";
 
@@ -86,14 +86,18 @@ export async function startSynapse(
   options: SynapseOptions,
 ): Promise<{ process: ManagedProcess; url: string; ready: Promise<void> }> {
   const configFiles = await writeConfig(options);
+  const url = `http://127.0.0.1:${options.port}`;
   const managed = await supervisor.start(
     "synapse",
     options.python,
     ["-m", "synapse.app.homeserver", ...configFiles.flatMap((file) => ["-c", file])],
-    { cwd: options.dir, env: { ...process.env, PYTHONUNBUFFERED: "1" } },
+    {
+      cwd: options.dir,
+      env: { ...process.env, PYTHONUNBUFFERED: "1" },
+      // The first start creates the database schema, which takes a while on two cores.
+      health: { check: () => answersOk(`${url}/health`), startupMs: 240_000 },
+    },
   );
-  const url = `http://127.0.0.1:${options.port}`;
-  // The first start creates the database schema, which takes a while on two cores.
-  const ready = waitUntilReady(managed, "Synapse", () => answersOk(`${url}/health`), 240_000);
+  const ready = supervisor.ready(managed, "Synapse");
   return { process: managed, url, ready };
 }

@@ -37,17 +37,20 @@ export class AppserviceEvents {
     };
   }
 
-  emit<K extends keyof AppserviceEventMap>(name: K, payload: AppserviceEventMap[K]): void {
+  /** Calls every listener; resolves (never rejects) once all of them are done with `payload`. */
+  emit<K extends keyof AppserviceEventMap>(name: K, payload: AppserviceEventMap[K]): Promise<void> {
     const listeners = this.#listeners[name] as Set<AppserviceListener<K>>;
+    const running: Promise<void>[] = [];
     for (const listener of listeners) {
       try {
         const result = listener(payload);
         if (result instanceof Promise) {
-          result.catch((error: unknown) => this.#onListenerError(error, name));
+          running.push(result.catch((error: unknown) => this.#onListenerError(error, name)));
         }
       } catch (error) {
         this.#onListenerError(error, name);
       }
     }
+    return Promise.all(running).then(() => {});
   }
 }

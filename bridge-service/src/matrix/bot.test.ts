@@ -94,18 +94,29 @@ interface Sent {
   txnId: string;
 }
 
-function setup(options: { joinRoom?: HomeserverClient["joinRoom"]; failSend?: boolean } = {}) {
+function setup(
+  options: {
+    joinRoom?: HomeserverClient["joinRoom"];
+    /** true: every send fails; a number: that many sends fail first. */
+    failSend?: boolean | number;
+  } = {},
+) {
   const events = new AppserviceEvents((error) => {
     throw error;
   });
   const sleeps: number[] = [];
   const sent: Sent[] = [];
   const join = vi.fn(options.joinRoom ?? (async (roomId: string) => ({ roomId })));
+  let failuresLeft =
+    options.failSend === true ? Number.POSITIVE_INFINITY : Number(options.failSend ?? 0);
   const homeserver: HomeserverClient = {
     joinRoom: join,
     pingHomeserver: async () => ({ durationMs: 0 }),
     async sendMessage(roomId, content, txnId) {
-      if (options.failSend) throw new HomeserverError(502, undefined, "bad gateway");
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        throw new HomeserverError(502, undefined, "bad gateway");
+      }
       sent.push({ roomId, content, txnId });
       return { eventId: `$sent${sent.length}` };
     },
@@ -323,6 +334,15 @@ describe("startBot: which messages it answers", () => {
     );
     await until(() => expect(sent).toHaveLength(1));
     expect(partners.blockUser).toHaveBeenCalledWith(ctx, ANA, "@troll:other.example");
+  });
+
+  it("retries a reply while the homeserver is away, with the same transaction id", async () => {
+    const { events, sent, sleeps } = await withDirectRooms({ failSend: 2 });
+    const help = message("help");
+    events.emit("event", help);
+    await until(() => expect(sent).toHaveLength(1));
+    expect(sent[0]?.txnId).toBe(`xstream-reply-${help.event_id}`);
+    expect(sleeps).toEqual([1_000, 2_000]);
   });
 
   it("keeps answering when a reply cannot be sent", async () => {

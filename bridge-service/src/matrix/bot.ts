@@ -37,6 +37,8 @@ export interface BotDeps {
   suggestionLimit?: number;
   /** Delays between join attempts; the number of retries is its length. */
   joinRetryDelaysMs?: readonly number[];
+  /** Delays between attempts to send a reply (the homeserver restarting, say). */
+  replyRetryDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -75,6 +77,12 @@ function isTypedText(event: ClientEvent): boolean {
   return relation?.rel_type !== "m.replace";
 }
 
+/** The events the bot acts on: invites for it and text typed by someone else. */
+export function botActsOn(botUserId: string): (event: ClientEvent) => boolean {
+  return (event) =>
+    event.sender !== botUserId && (isInviteFor(event, botUserId) || isTypedText(event));
+}
+
 /**
  * The @xstream bot. It joins rooms it is invited to; in DMs (invites marked `is_direct`) it
  * answers the learner's commands with the same domain functions as the REST API.
@@ -89,6 +97,7 @@ export function startBot({
   botStore,
   suggestionLimit = 5,
   joinRetryDelaysMs = [1_000, 4_000],
+  replyRetryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000],
   sleep = defaultSleep,
 }: BotDeps): () => void {
   const log = logger.child({ component: "bot" });
@@ -112,11 +121,22 @@ export function startBot({
     }
   }
 
+  // The same txnId on every attempt: the homeserver sends one event even if an attempt that
+  // "failed" had in fact gone through.
   async function send(roomId: string, reply: replies.RenderedReply, txnId: string): Promise<void> {
-    try {
-      await homeserver.sendMessage(roomId, replies.noticeContent(reply), txnId);
-    } catch (error) {
-      log.warn({ err: error, roomId }, "could not send a reply");
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await homeserver.sendMessage(roomId, replies.noticeContent(reply), txnId);
+        return;
+      } catch (error) {
+        const delay = replyRetryDelaysMs[attempt];
+        if (delay === undefined || !isWorthRetrying(error)) {
+          log.warn({ err: error, roomId, attempts: attempt + 1 }, "could not send a reply");
+          return;
+        }
+        log.debug({ err: error, roomId, attempt: attempt + 1 }, "sending a reply failed, retrying");
+        await sleep(delay);
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import type { PresenceUpdate } from "../domain/activity.js";
+import type { ClientEvent } from "../matrix/events.js";
 import type { TransactionStore, UserActivityRecord } from "./transactionStore.js";
 
 /** Same contract as the PostgreSQL store, in memory: for unit tests of callers. */
@@ -14,6 +15,7 @@ export function createInMemoryTransactionStore(): InMemoryTransactionStore {
   const transactions = new Map<string, { eventCount: number }>();
   const userActivity = new Map<string, UserActivityRecord>();
   const presence = new Map<string, PresenceUpdate>();
+  const inbox = new Map<string, ClientEvent>();
   let commits = 0;
   return {
     transactions,
@@ -27,6 +29,7 @@ export function createInMemoryTransactionStore(): InMemoryTransactionStore {
       // Stage writes so a failing `apply` leaves nothing behind, like a rollback.
       const staged: UserActivityRecord[] = [];
       const stagedPresence: PresenceUpdate[] = [];
+      const stagedInbox: ClientEvent[] = [];
       await apply({
         async recordUserActivity(activity) {
           staged.push(...activity);
@@ -34,7 +37,12 @@ export function createInMemoryTransactionStore(): InMemoryTransactionStore {
         async recordPresence(updates) {
           stagedPresence.push(...updates);
         },
+        async keepUntilHandled(events) {
+          stagedInbox.push(...events);
+        },
       });
+      for (const event of stagedInbox)
+        if (!inbox.has(event.event_id)) inbox.set(event.event_id, event);
       transactions.set(txnId, { eventCount });
       for (const record of staged) {
         const known = userActivity.get(record.userId);
@@ -48,6 +56,12 @@ export function createInMemoryTransactionStore(): InMemoryTransactionStore {
       }
       commits++;
       return "applied";
+    },
+    async markHandled(eventIds) {
+      for (const id of eventIds) inbox.delete(id);
+    },
+    async unhandled() {
+      return [...inbox.values()];
     },
   };
 }

@@ -15,7 +15,7 @@ describe("PostgreSQL transaction store", () => {
   beforeAll(async () => {
     pool = new pg.Pool({ connectionString: databaseUrl });
     await runMigrations(pool, createLogger("silent"));
-    await pool.query("TRUNCATE appservice_transactions, user_activity");
+    await pool.query("TRUNCATE appservice_transactions, user_activity, appservice_inbox");
   });
 
   afterAll(async () => {
@@ -68,5 +68,29 @@ describe("PostgreSQL transaction store", () => {
     expect(await activity()).toEqual([{ user_id: "@ana:x", last_event_id: "$2" }]);
     // The failed id was not recorded, so the homeserver's retry is applied.
     expect(await store.runOnce("boom", 1, async () => {})).toBe("applied");
+  });
+
+  it("keeps events in the inbox with their transaction until they are marked handled", async () => {
+    const store = createPgTransactionStore(pool);
+    const event = (id: string) => ({
+      type: "m.room.message",
+      room_id: "!r:x",
+      sender: "@ana:x",
+      event_id: id,
+      content: { msgtype: "m.text", body: id },
+    });
+    await store.runOnce("inbox-1", 2, (fx) => fx.keepUntilHandled([event("$b"), event("$a")]));
+    await expect(
+      store.runOnce("inbox-2", 1, async (fx) => {
+        await fx.keepUntilHandled([event("$lost")]);
+        throw new Error("effect failed");
+      }),
+    ).rejects.toThrow("effect failed");
+    await store.runOnce("inbox-3", 1, (fx) => fx.keepUntilHandled([event("$c")]));
+    expect((await store.unhandled()).map((kept) => kept.event_id)).toEqual(["$b", "$a", "$c"]);
+    expect((await store.unhandled())[0]).toEqual(event("$b"));
+
+    await store.markHandled(["$a", "$b"]);
+    expect((await store.unhandled()).map((kept) => kept.event_id)).toEqual(["$c"]);
   });
 });

@@ -1,5 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import type { PresenceUpdate } from "../domain/activity.js";
+import type { ClientEvent } from "../matrix/events.js";
+import { withTransaction } from "./database.js";
 
 /** One row of `user_activity`. */
 export interface UserActivityRecord {
@@ -14,6 +16,8 @@ export interface TransactionEffects {
   recordUserActivity(activity: readonly UserActivityRecord[]): Promise<void>;
   /** Upserts each user's presence, keeping whichever of stored and given is newer. */
   recordPresence(presence: readonly PresenceUpdate[]): Promise<void>;
+  /** Keeps events in the inbox until `markHandled`, so a crash cannot lose them. */
+  keepUntilHandled(events: readonly ClientEvent[]): Promise<void>;
 }
 
 export type TransactionOutcome = "applied" | "duplicate";
@@ -29,6 +33,10 @@ export interface TransactionStore {
     eventCount: number,
     apply: (effects: TransactionEffects) => Promise<void>,
   ): Promise<TransactionOutcome>;
+  /** Removes a handled event from the inbox. */
+  markHandled(eventIds: readonly string[]): Promise<void>;
+  /** Events kept by earlier transactions and not yet handled, oldest first. */
+  unhandled(): Promise<ClientEvent[]>;
 }
 
 async function recordUserActivity(client: PoolClient, activity: readonly UserActivityRecord[]) {
@@ -70,13 +78,21 @@ async function recordPresence(client: PoolClient, presence: readonly PresenceUpd
   );
 }
 
+async function keepUntilHandled(client: PoolClient, events: readonly ClientEvent[]) {
+  if (events.length === 0) return;
+  // unnest keeps the array order, so seq follows the order the homeserver sent.
+  await client.query(
+    `INSERT INTO appservice_inbox (event_id, event)
+     SELECT * FROM unnest($1::text[], $2::jsonb[])
+     ON CONFLICT (event_id) DO NOTHING`,
+    [events.map((event) => event.event_id), events.map((event) => JSON.stringify(event))],
+  );
+}
+
 export function createPgTransactionStore(pool: Pool): TransactionStore {
   return {
-    async runOnce(txnId, eventCount, apply) {
-      const client = await pool.connect();
-      let failure: unknown;
-      try {
-        await client.query("BEGIN");
+    runOnce(txnId, eventCount, apply) {
+      return withTransaction(pool, async (client) => {
         // If the same txn id is being applied concurrently, this waits for that transaction
         // and then sees its row, so effects are never applied twice.
         const inserted = await client.query(
@@ -84,26 +100,27 @@ export function createPgTransactionStore(pool: Pool): TransactionStore {
            ON CONFLICT (txn_id) DO NOTHING`,
           [txnId, eventCount],
         );
-        if (inserted.rowCount === 0) {
-          await client.query("ROLLBACK");
-          return "duplicate";
-        }
+        // Nothing was written: committing the empty transaction is as good as rolling back.
+        if (inserted.rowCount === 0) return "duplicate";
         await apply({
           recordUserActivity: (activity) => recordUserActivity(client, activity),
           recordPresence: (presence) => recordPresence(client, presence),
+          keepUntilHandled: (events) => keepUntilHandled(client, events),
         });
-        await client.query("COMMIT");
         return "applied";
-      } catch (error) {
-        failure = error;
-        await client.query("ROLLBACK").catch(() => {
-          // The connection is probably gone; it is discarded below.
-        });
-        throw error;
-      } finally {
-        // A connection that failed mid-transaction may be broken: do not return it to the pool.
-        client.release(failure instanceof Error ? failure : undefined);
-      }
+      });
+    },
+    async markHandled(eventIds) {
+      if (eventIds.length === 0) return;
+      await pool.query("DELETE FROM appservice_inbox WHERE event_id = ANY($1::text[])", [
+        [...eventIds],
+      ]);
+    },
+    async unhandled() {
+      const { rows } = await pool.query<{ event: ClientEvent }>(
+        "SELECT event FROM appservice_inbox ORDER BY seq",
+      );
+      return rows.map((row) => row.event);
     },
   };
 }
