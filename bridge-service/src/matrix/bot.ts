@@ -19,10 +19,11 @@ import { Refusal } from "../domain/refusal.js";
 import type { Logger } from "../logger.js";
 import type { BotStore } from "../store/botStore.js";
 import type { AppserviceEvents } from "./appserviceEvents.js";
-import { type BotCommand, messageText, parseCommand } from "./botCommands.js";
+import { type BotCommand, parseCommand } from "./botCommands.js";
 import * as replies from "./botReplies.js";
 import { type ClientEvent, isInviteFor } from "./events.js";
 import { type HomeserverClient, HomeserverError } from "./homeserver.js";
+import { messageText } from "./messageText.js";
 
 export interface BotDeps {
   events: AppserviceEvents;
@@ -133,12 +134,15 @@ export function startBot({
     const userId = event.sender;
     // Only the learner whose DM this is; anyone else they let in is not talking to the bot.
     if ((await botStore.directRoomOwner(event.room_id)) !== userId) return;
-    const text = messageText(event.content);
-    if (text === undefined) return;
-    const parsed = parseCommand(text);
-    const reply = parsed.ok
-      ? await runSafely(userId, parsed.command)
-      : replies.problem(parsed.problem);
+    const read = messageText(event.content);
+    if (read.kind === "none") return;
+    let reply: replies.RenderedReply;
+    if (read.kind === "too_long") {
+      reply = replies.tooLong();
+    } else {
+      const parsed = parseCommand(read.text);
+      reply = parsed.ok ? await runSafely(userId, parsed.command) : replies.problem(parsed.problem);
+    }
     // One reply per message, even if the homeserver delivers the message twice.
     await send(event.room_id, reply, `xstream-reply-${event.event_id}`);
   }
