@@ -8,6 +8,8 @@ import { JWT_AUDIENCE, JWT_ISSUER } from "./synapse.ts";
 
 export interface BridgeOptions {
   port: number;
+  /** Loopback port of the Prometheus listener (GET /metrics), which the edge never proxies. */
+  metricsPort: number;
   databaseUrl: string;
   serverName: string;
   homeserverUrl: string;
@@ -24,6 +26,8 @@ export function bridgeEnvironment(options: BridgeOptions): Record<string, string
   return {
     BRIDGE_HOST: "127.0.0.1",
     BRIDGE_PORT: String(options.port),
+    METRICS_HOST: "127.0.0.1",
+    METRICS_PORT: String(options.metricsPort),
     DATABASE_URL: options.databaseUrl,
     MATRIX_SERVER_NAME: options.serverName,
     HOMESERVER_URL: options.homeserverUrl,
@@ -48,7 +52,7 @@ export function bridgeEnvironment(options: BridgeOptions): Record<string, string
 export async function startBridge(
   supervisor: Supervisor,
   options: BridgeOptions,
-): Promise<{ process: ManagedProcess; url: string; ready: Promise<void> }> {
+): Promise<{ process: ManagedProcess; url: string; metricsUrl: string; ready: Promise<void> }> {
   const env = { PATH: process.env.PATH ?? "", ...bridgeEnvironment(options) };
   const managed = await supervisor.start("bridge", process.execPath, [bridgeEntry], { env });
   const url = `http://127.0.0.1:${options.port}`;
@@ -58,5 +62,5 @@ export async function startBridge(
     () => answersOk(`${url}/healthz`),
     60_000,
   );
-  return { process: managed, url, ready };
+  return { process: managed, url, metricsUrl: `http://127.0.0.1:${options.metricsPort}`, ready };
 }
