@@ -278,6 +278,7 @@ async function main(): Promise<void> {
     logger,
     partners,
     botStore,
+    onMessageRead: (ms) => metrics.botMessageRead.observe(ms / 1_000),
   });
   const bootstrapped = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
   if (config.auth.bootstrapAdmin) {

@@ -36,6 +36,8 @@ export interface BotDeps {
   botStore: BotStore;
   /** How many partners `match` suggests. */
   suggestionLimit?: number;
+  /** Told how long reading each message took (HTML to text and parsing), in milliseconds. */
+  onMessageRead?: (ms: number) => void;
   /** Delays between join attempts; the number of retries is its length. */
   joinRetryDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
@@ -89,6 +91,7 @@ export function startBot({
   partners: ctx,
   botStore,
   suggestionLimit = 5,
+  onMessageRead,
   joinRetryDelaysMs = [1_000, 4_000],
   sleep = defaultSleep,
 }: BotDeps): () => void {
@@ -134,13 +137,16 @@ export function startBot({
     const userId = event.sender;
     // Only the learner whose DM this is; anyone else they let in is not talking to the bot.
     if ((await botStore.directRoomOwner(event.room_id)) !== userId) return;
+    // Reading is synchronous: it is the part of a message that holds the event loop.
+    const started = performance.now();
     const read = messageText(event.content);
+    const parsed = read.kind === "text" ? parseCommand(read.text) : undefined;
+    onMessageRead?.(performance.now() - started);
     if (read.kind === "none") return;
     let reply: replies.RenderedReply;
-    if (read.kind === "too_long") {
+    if (parsed === undefined) {
       reply = replies.tooLong();
     } else {
-      const parsed = parseCommand(read.text);
       reply = parsed.ok ? await runSafely(userId, parsed.command) : replies.problem(parsed.problem);
     }
     // One reply per message, even if the homeserver delivers the message twice.

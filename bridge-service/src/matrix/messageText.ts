@@ -6,7 +6,7 @@ import { Tokenizer } from "htmlparser2";
  */
 export const COMMAND_MAX_LENGTH = 2_000;
 /** HTML carries markup (pills, links, a reply quote) around the same few words. */
-export const COMMAND_HTML_MAX_LENGTH = 16_000;
+export const COMMAND_HTML_MAX_LENGTH = 8_000;
 
 /** What the bot reads from a message: its command text, or why it will not read it. */
 export type MessageText =

@@ -13,6 +13,8 @@ export interface BridgeMetrics {
   /** From an event's `origin_server_ts` to the bridge receiving it. */
   appserviceEventLag: Histogram;
   appserviceTransactionDuration: Histogram;
+  /** Time the bot spends reading one message (HTML to text and command parsing). */
+  botMessageRead: Histogram;
   /** Worst event-loop delay of each one-second window. */
   eventLoopDelay: Histogram;
   eventLoopDelayMax: Gauge;
@@ -57,6 +59,12 @@ export function createBridgeMetrics(): BridgeMetrics {
       name: "xstream_appservice_transaction_duration_seconds",
       help: "Time to apply an appservice transaction before acknowledging it.",
       buckets: SECONDS_BUCKETS,
+      registers,
+    }),
+    botMessageRead: new Histogram({
+      name: "xstream_bot_message_read_seconds",
+      help: "Time the bot takes to read one message (HTML to text, command parsing), synchronously.",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
       registers,
     }),
     eventLoopDelay: new Histogram({

@@ -28,7 +28,10 @@ export function startEventLoopGuard({
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   let worstMs = 0;
+  let cpu = process.cpuUsage();
   const timer = setInterval(() => {
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
     // Nanoseconds; a timer that fired on time reads as the resolution.
     const delayMs = Math.max(0, histogram.max / 1e6 - RESOLUTION_MS);
     histogram.reset();
@@ -39,7 +42,10 @@ export function startEventLoopGuard({
     }
     if (delayMs > stallMs) {
       metrics.eventLoopStalls.inc();
-      logger.warn({ delayMs: Math.round(delayMs) }, "event loop was blocked");
+      // CPU time used in the window tells a busy bridge (close to the window) from a busy
+      // machine that did not schedule it (far less).
+      const cpuMs = Math.round((used.user + used.system) / 1_000);
+      logger.warn({ delayMs: Math.round(delayMs), windowMs, cpuMs }, "event loop was blocked");
     }
   }, windowMs);
   timer.unref();
