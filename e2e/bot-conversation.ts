@@ -65,11 +65,16 @@ export class BotConversation {
   }
 
   async send(text: string): Promise<string> {
+    return this.sendContent({ msgtype: "m.text", body: text });
+  }
+
+  /** Sends any `m.room.message` content, e.g. with an HTML `formatted_body`. */
+  async sendContent(content: Record<string, unknown>): Promise<string> {
     const { event_id } = await matrixRequest<{ event_id: string }>(
       this.baseUrl,
       "PUT",
       `/_matrix/client/v3/rooms/${encodeURIComponent(this.roomId)}/send/m.room.message/${randomUUID()}`,
-      { token: this.user.accessToken, body: { msgtype: "m.text", body: text } },
+      { token: this.user.accessToken, body: content },
     );
     return event_id;
   }

@@ -23,6 +23,7 @@ export async function withExtraBridge<T>(
   const port = await freeTcpPort();
   const bridgeEnv = bridgeEnvironment({
     port,
+    metricsPort: await freeTcpPort(),
     databaseUrl: stack.databaseUrl,
     serverName: stack.serverName,
     homeserverUrl: `http://127.0.0.1:${await freeTcpPort()}`,

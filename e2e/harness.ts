@@ -18,6 +18,8 @@ export interface StackInfo {
   publicUrl: string;
   synapseUrl: string;
   bridgeUrl: string;
+  /** The bridge's Prometheus listener (loopback only, not behind the edge). */
+  metricsUrl: string;
   livekitUrl: string;
   livekitWsUrl: string;
   databaseUrl: string;
@@ -75,6 +77,7 @@ export async function freeStackPorts(): Promise<StackPorts> {
     edge: await freeTcpPort(),
     synapse: await freeTcpPort(),
     bridge: await freeTcpPort(),
+    metrics: await freeTcpPort(),
     livekit: await freeTcpPort(),
     livekitRtcTcp: await freeTcpPort(),
     livekitUdpStart: udpStart,
@@ -119,6 +122,7 @@ export async function startTestStack(
       publicUrl: stack.publicUrl,
       synapseUrl: stack.synapseUrl,
       bridgeUrl: stack.bridgeUrl,
+      metricsUrl: stack.metricsUrl,
       livekitUrl: stack.livekitUrl,
       livekitWsUrl: stack.livekitWsUrl,
       databaseUrl: stack.databaseUrl,

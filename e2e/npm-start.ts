@@ -22,6 +22,7 @@ export function envFor(stateDir: string, ports: StackPorts): NodeJS.ProcessEnv {
     XSTREAM_PORT: String(ports.edge),
     XSTREAM_SYNAPSE_PORT: String(ports.synapse),
     XSTREAM_BRIDGE_PORT: String(ports.bridge),
+    XSTREAM_METRICS_PORT: String(ports.metrics),
     XSTREAM_LIVEKIT_PORT: String(ports.livekit),
     XSTREAM_LIVEKIT_RTC_TCP_PORT: String(ports.livekitRtcTcp),
     XSTREAM_LIVEKIT_UDP_PORTS: `${ports.livekitUdpStart}-${ports.livekitUdpEnd}`,

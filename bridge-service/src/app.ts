@@ -3,7 +3,10 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { TrustProxy } from "./config.js";
-import { createTransactionReceiver } from "./domain/appserviceTransactions.js";
+import {
+  createTransactionReceiver,
+  type ReceiveTransaction,
+} from "./domain/appserviceTransactions.js";
 import { type AuthContext, passwordAttemptsOf } from "./domain/authContext.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import type { CallTokenContext } from "./domain/rtcTokensIssuer.js";
@@ -22,6 +25,8 @@ import { type Logger, redactUrl } from "./logger.js";
 import type { AppserviceEvents } from "./matrix/appserviceEvents.js";
 import type { ClientEvent } from "./matrix/events.js";
 import type { LoginRelay } from "./matrix/loginRelay.js";
+import type { BridgeMetrics } from "./metrics/bridgeMetrics.js";
+import { measuredTransactions, requestDurations } from "./metrics/httpMetrics.js";
 import type { TransactionStore } from "./store/transactionStore.js";
 
 export interface AppDeps {
@@ -49,6 +54,8 @@ export interface AppDeps {
   rtc?: CallTokenContext;
   /** Express `trust proxy`: which hops' X-Forwarded-For to believe. */
   trustProxy?: TrustProxy;
+  /** Request durations and appservice transactions are recorded here when given. */
+  metrics?: BridgeMetrics;
   now?: () => Date;
 }
 
@@ -59,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   // front are trusted and nothing else is.
   app.set("trust proxy", deps.trustProxy ?? "loopback");
 
+  if (deps.metrics) app.use(requestDurations(deps.metrics));
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -91,6 +99,9 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(helmet());
+  const metrics = deps.metrics;
+  const measured = (receive: ReceiveTransaction) =>
+    metrics ? measuredTransactions(receive, metrics) : receive;
 
   // GET /healthz is also the token service's health check (lk-jwt-service has one there too).
   app.use(healthRouter(deps.checkDatabase));
@@ -99,13 +110,15 @@ export function createApp(deps: AppDeps): Express {
     "/_matrix/app/v1",
     appserviceRouter({
       hsToken: deps.hsToken,
-      receiveTransaction: createTransactionReceiver({
-        store: deps.transactions,
-        events: deps.events,
-        logger: deps.logger,
-        now: deps.now,
-        mustHandle: deps.mustHandle,
-      }),
+      receiveTransaction: measured(
+        createTransactionReceiver({
+          store: deps.transactions,
+          events: deps.events,
+          logger: deps.logger,
+          now: deps.now,
+          mustHandle: deps.mustHandle,
+        }),
+      ),
     }),
   );
 

@@ -175,6 +175,18 @@ describe("loadConfig", () => {
     expect(config.logLevel).toBe("silent");
   });
 
+  it("serves metrics on loopback only when a metrics port is set", () => {
+    expect(loadConfig(valid).metrics).toEqual({ host: "127.0.0.1", port: undefined });
+    expect(loadConfig({ ...valid, METRICS_PORT: "9464", METRICS_HOST: "" }).metrics).toEqual({
+      host: "127.0.0.1",
+      port: 9464,
+    });
+    expect(problemsOf({ ...valid, METRICS_PORT: "0", METRICS_HOST: "localhost" })).toEqual([
+      "METRICS_HOST must be an IP address to listen on, e.g. 127.0.0.1",
+      "METRICS_PORT must be an integer from 1 to 65535",
+    ]);
+  });
+
   it("reports every problem at once, naming each key", () => {
     const problems = problemsOf({
       ...valid,

@@ -25,6 +25,8 @@ export interface AuthRateLimits {
 
 export interface BridgeConfig {
   http: { host: string; port: number; trustProxy: TrustProxy };
+  /** The Prometheus listener (`GET /metrics`), apart from the public port; off without a port. */
+  metrics: { host: string; port: number | undefined };
   databaseUrl: string;
   /** Origin learners open in their browser, without a trailing slash. */
   publicUrl: string;
@@ -206,6 +208,18 @@ const envSchema = z.object({
     (value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535,
     { error: "must be an integer from 1 to 65535" },
   ),
+  METRICS_HOST: withDefault("127.0.0.1").refine((value) => isIP(value) !== 0, {
+    error: "must be an IP address to listen on, e.g. 127.0.0.1",
+  }),
+  METRICS_PORT: z
+    .preprocess(blankAsMissing, z.string().optional())
+    .refine(
+      (value) =>
+        value === undefined ||
+        (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535),
+      { error: "must be an integer from 1 to 65535" },
+    )
+    .transform((value) => (value === undefined ? undefined : Number(value))),
   DATABASE_URL: urlWithProtocols("PostgreSQL connection URL", ["postgres:", "postgresql:"]),
   MATRIX_SERVER_NAME: required("the homeserver's server_name, e.g. localhost").refine(
     (value) => /^[A-Za-z0-9.\-[\]:]+$/.test(value),
@@ -280,6 +294,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
   const e = result.data;
   return {
     http: { host: e.BRIDGE_HOST, port: Number(e.BRIDGE_PORT), trustProxy: e.TRUST_PROXY },
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.PUBLIC_URL,
     matrix: {

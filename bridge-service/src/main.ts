@@ -34,6 +34,9 @@ import { createOpenIdVerifier } from "./matrix/openIdUserInfo.js";
 import { createOutboundFetch } from "./matrix/outboundHttp.js";
 import { createPartnerMatrix } from "./matrix/partnerMatrix.js";
 import { createSynapseAdmin } from "./matrix/synapseAdmin.js";
+import { createBridgeMetrics } from "./metrics/bridgeMetrics.js";
+import { startEventLoopGuard } from "./metrics/eventLoopGuard.js";
+import { createMetricsServer } from "./metrics/metricsServer.js";
 import { createPgAccountStore } from "./store/accountStore.js";
 import { createPgBotStore } from "./store/botStore.js";
 import { checkDatabase, createPool, waitForDatabase } from "./store/database.js";
@@ -249,6 +252,12 @@ async function main(): Promise<void> {
     logger.error({ err: reason }, "unhandled promise rejection");
   });
 
+  const metrics = createBridgeMetrics();
+  const stopEventLoopGuard = startEventLoopGuard({
+    metrics,
+    logger: logger.child({ component: "event-loop" }),
+  });
+
   const pool = createPool(config.databaseUrl, logger);
   await waitForDatabase(pool, logger);
   const applied = await runMigrations(pool, logger);
@@ -285,6 +294,7 @@ async function main(): Promise<void> {
     logger,
     partners,
     botStore,
+    onMessageRead: (ms) => metrics.botMessageRead.observe(ms / 1_000),
   });
   const transactions = createPgTransactionStore(pool);
   // Commands and invites an earlier run accepted but had not answered when it stopped.
@@ -315,10 +325,18 @@ async function main(): Promise<void> {
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
     rtc: createCallTokenContext(config, auth, logger),
     trustProxy: config.http.trustProxy,
+    metrics,
   });
   const httpServer = createServer(app);
   await listen(httpServer, config.http.host, config.http.port);
   logger.info(`bridge-service listening on http://${config.http.host}:${config.http.port}`);
+  // Its own listener: the edge proxies only the main port, so /metrics is never public.
+  const metricsServer =
+    config.metrics.port === undefined ? undefined : createMetricsServer(metrics);
+  if (metricsServer && config.metrics.port !== undefined) {
+    await listen(metricsServer, config.metrics.host, config.metrics.port);
+    logger.info(`metrics on http://${config.metrics.host}:${config.metrics.port}/metrics`);
+  }
 
   let stopping = false;
   let stopCatchUp = () => {};
@@ -338,6 +356,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     stopPruning();
     stopCatchUp();
+    stopEventLoopGuard();
+    metricsServer?.close();
     const forceClose = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; closing connections");
       httpServer.closeAllConnections();

@@ -8,6 +8,8 @@ import { JWT_AUDIENCE, JWT_ISSUER } from "./synapse.ts";
 
 export interface BridgeOptions {
   port: number;
+  /** Loopback port of the Prometheus listener (GET /metrics), which the edge never proxies. */
+  metricsPort: number;
   databaseUrl: string;
   serverName: string;
   homeserverUrl: string;
@@ -26,6 +28,8 @@ export function bridgeEnvironment(options: BridgeOptions): Record<string, string
   return {
     BRIDGE_HOST: "127.0.0.1",
     BRIDGE_PORT: String(options.port),
+    METRICS_HOST: "127.0.0.1",
+    METRICS_PORT: String(options.metricsPort),
     DATABASE_URL: options.databaseUrl,
     MATRIX_SERVER_NAME: options.serverName,
     HOMESERVER_URL: options.homeserverUrl,
@@ -50,7 +54,7 @@ export function bridgeEnvironment(options: BridgeOptions): Record<string, string
 export async function startBridge(
   supervisor: Supervisor,
   options: BridgeOptions,
-): Promise<{ process: ManagedProcess; url: string; ready: Promise<void> }> {
+): Promise<{ process: ManagedProcess; url: string; metricsUrl: string; ready: Promise<void> }> {
   const env = { PATH: process.env.PATH ?? "", ...bridgeEnvironment(options) };
   const url = `http://127.0.0.1:${options.port}`;
   const managed = await supervisor.start("bridge", process.execPath, [bridgeEntry], {
@@ -59,5 +63,5 @@ export async function startBridge(
     health: { check: () => answersOk(`${url}/healthz`), startupMs: 60_000, needs: options.needs },
   });
   const ready = supervisor.ready(managed, "bridge-service");
-  return { process: managed, url, ready };
+  return { process: managed, url, metricsUrl: `http://127.0.0.1:${options.metricsPort}`, ready };
 }

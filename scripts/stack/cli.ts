@@ -21,6 +21,7 @@ const settingsSchema = z.object({
   XSTREAM_TOOLS_DIR: z.string().min(1).optional(),
   XSTREAM_SYNAPSE_PORT: port(8008),
   XSTREAM_BRIDGE_PORT: port(9000),
+  XSTREAM_METRICS_PORT: port(9464),
   XSTREAM_LIVEKIT_PORT: port(7880),
   XSTREAM_LIVEKIT_RTC_TCP_PORT: port(7881),
   XSTREAM_LIVEKIT_UDP_PORTS: z
@@ -121,6 +122,7 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
     edge: settings.XSTREAM_PORT,
     synapse: settings.XSTREAM_SYNAPSE_PORT,
     bridge: settings.XSTREAM_BRIDGE_PORT,
+    metrics: settings.XSTREAM_METRICS_PORT,
     livekit: settings.XSTREAM_LIVEKIT_PORT,
     livekitRtcTcp: settings.XSTREAM_LIVEKIT_RTC_TCP_PORT,
     livekitUdpStart: udpStart,

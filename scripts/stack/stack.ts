@@ -26,6 +26,8 @@ export interface StackPorts {
   edge: number;
   synapse: number;
   bridge: number;
+  /** The bridge's Prometheus listener, on loopback and apart from the edge. */
+  metrics: number;
   livekit: number;
   livekitRtcTcp: number;
   livekitUdpStart: number;
@@ -58,6 +60,8 @@ export interface RunningStack {
   publicUrl: string;
   synapseUrl: string;
   bridgeUrl: string;
+  /** The bridge's Prometheus endpoint base (GET /metrics), on loopback. */
+  metricsUrl: string;
   livekitUrl: string;
   livekitWsUrl: string;
   databaseUrl: string;
@@ -89,6 +93,7 @@ function portClaims(options: StackOptions): PortClaim[] {
     { port: ports.edge, part: "the web origin (XSTREAM_PORT)" },
     { port: ports.synapse, part: "Synapse (XSTREAM_SYNAPSE_PORT)" },
     { port: ports.bridge, part: "bridge-service (XSTREAM_BRIDGE_PORT)" },
+    { port: ports.metrics, part: "bridge-service metrics (XSTREAM_METRICS_PORT)" },
     { port: ports.livekit, part: "LiveKit (XSTREAM_LIVEKIT_PORT)" },
     { port: ports.livekitRtcTcp, part: "LiveKit media over TCP (XSTREAM_LIVEKIT_RTC_TCP_PORT)" },
   ];
@@ -174,6 +179,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     const bridge = await startBridge(supervisor, {
       port: ports.bridge,
+      metricsPort: ports.metrics,
       databaseUrl,
       serverName: options.serverName,
       homeserverUrl: synapse.url,
@@ -201,6 +207,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       publicUrl,
       synapseUrl: synapse.url,
       bridgeUrl: bridge.url,
+      metricsUrl: bridge.metricsUrl,
       livekitUrl: livekit.url,
       livekitWsUrl,
       databaseUrl,

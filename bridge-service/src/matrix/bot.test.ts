@@ -345,6 +345,27 @@ describe("startBot: which messages it answers", () => {
     expect(sleeps).toEqual([1_000, 2_000]);
   });
 
+  it("politely refuses a message longer than any command, then answers the next one", async () => {
+    const { events, sent, say } = await withDirectRooms();
+    // The message from issue 11, which once held the bridge's CPU for minutes.
+    events.emit(
+      "event",
+      message("help", {
+        content: {
+          msgtype: "m.text",
+          body: "help",
+          format: "org.matrix.custom.html",
+          formatted_body: '<a href="x" '.repeat(2_000),
+        },
+      }),
+    );
+    await until(() => expect(sent).toHaveLength(1));
+    expect(sent[0]?.content.msgtype).toBe("m.notice");
+    expect(String(sent[0]?.content.body)).toMatch(/too long for me to read as a command/);
+    expect(await say(`interests ${"hiking ".repeat(400)}`)).toMatch(/too long/);
+    expect(await say("help")).toMatch(/match/);
+  });
+
   it("keeps answering when a reply cannot be sent", async () => {
     const { events, logs } = await withDirectRooms({ failSend: true });
     events.emit("event", message("help"));

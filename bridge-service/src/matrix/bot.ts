@@ -19,10 +19,11 @@ import { Refusal } from "../domain/refusal.js";
 import type { Logger } from "../logger.js";
 import type { BotStore } from "../store/botStore.js";
 import type { AppserviceEvents } from "./appserviceEvents.js";
-import { type BotCommand, messageText, parseCommand } from "./botCommands.js";
+import { type BotCommand, parseCommand } from "./botCommands.js";
 import * as replies from "./botReplies.js";
 import { type ClientEvent, isInviteFor } from "./events.js";
 import { type HomeserverClient, HomeserverError } from "./homeserver.js";
+import { messageText } from "./messageText.js";
 
 export interface BotDeps {
   events: AppserviceEvents;
@@ -35,6 +36,8 @@ export interface BotDeps {
   botStore: BotStore;
   /** How many partners `match` suggests. */
   suggestionLimit?: number;
+  /** Told how long reading each message took (HTML to text and parsing), in milliseconds. */
+  onMessageRead?: (ms: number) => void;
   /** Delays between join attempts; the number of retries is its length. */
   joinRetryDelaysMs?: readonly number[];
   /** Delays between attempts to send a reply (the homeserver restarting, say). */
@@ -96,6 +99,7 @@ export function startBot({
   partners: ctx,
   botStore,
   suggestionLimit = 5,
+  onMessageRead,
   joinRetryDelaysMs = [1_000, 4_000],
   replyRetryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000],
   sleep = defaultSleep,
@@ -153,12 +157,18 @@ export function startBot({
     const userId = event.sender;
     // Only the learner whose DM this is; anyone else they let in is not talking to the bot.
     if ((await botStore.directRoomOwner(event.room_id)) !== userId) return;
-    const text = messageText(event.content);
-    if (text === undefined) return;
-    const parsed = parseCommand(text);
-    const reply = parsed.ok
-      ? await runSafely(userId, parsed.command)
-      : replies.problem(parsed.problem);
+    // Reading is synchronous: it is the part of a message that holds the event loop.
+    const started = performance.now();
+    const read = messageText(event.content);
+    const parsed = read.kind === "text" ? parseCommand(read.text) : undefined;
+    onMessageRead?.(performance.now() - started);
+    if (read.kind === "none") return;
+    let reply: replies.RenderedReply;
+    if (parsed === undefined) {
+      reply = replies.tooLong();
+    } else {
+      reply = parsed.ok ? await runSafely(userId, parsed.command) : replies.problem(parsed.problem);
+    }
     // One reply per message, even if the homeserver delivers the message twice.
     await send(event.room_id, reply, `xstream-reply-${event.event_id}`);
   }

@@ -6,7 +6,6 @@ import {
   type CommandProblem,
   closestCommand,
   evidenceIn,
-  messageText,
   parseCommand,
   resolveLanguage,
 } from "./botCommands.js";
@@ -309,44 +308,5 @@ describe("evidenceIn", () => {
       eventIds: [EVENT_V4, "$xyz:hs"],
       roomId: undefined,
     });
-  });
-});
-
-describe("messageText", () => {
-  it("is the body of plain messages", () => {
-    expect(messageText({ msgtype: "m.text", body: "match" })).toBe("match");
-    expect(messageText({ msgtype: "m.text" })).toBeUndefined();
-  });
-
-  it("reads mention pills as user ids and links as addresses", () => {
-    expect(
-      messageText({
-        msgtype: "m.text",
-        body: "block Troll Face",
-        format: "org.matrix.custom.html",
-        formatted_body:
-          'block <a href="https://matrix.to/#/%40troll%3Aother.example">Troll Face</a>',
-      }),
-    ).toBe("block @troll:other.example");
-    expect(
-      messageText({
-        msgtype: "m.text",
-        body: "report Troll said &lt;b&gt;",
-        format: "org.matrix.custom.html",
-        formatted_body:
-          '<mx-reply><blockquote>old</blockquote></mx-reply>report <a href="https://matrix.to/#/@troll:hs">Troll</a> said &lt;b&gt; in <a href="https://matrix.to/#/!r:hs/$e1?via=hs&amp;via=x">this</a>',
-      }),
-    ).toBe("report @troll:hs said <b> in https://matrix.to/#/!r:hs/$e1?via=hs&via=x");
-  });
-
-  it("keeps the body when the HTML has no links", () => {
-    expect(
-      messageText({
-        msgtype: "m.text",
-        body: "learn en B1",
-        format: "org.matrix.custom.html",
-        formatted_body: "<p>learn en <strong>B1</strong></p>",
-      }),
-    ).toBe("learn en B1");
   });
 });

@@ -1,6 +1,6 @@
 import { canonicalLanguageTag, languageCatalogue } from "../domain/languages.js";
 import { isMatrixEventId, isMatrixRoomId, isMatrixUserId } from "../domain/matrixIds.js";
-import { CEFR_LEVELS, type CefrLevel, isTimeZone } from "../domain/profiles.js";
+import { CEFR_LEVELS, type CefrLevel, isTimeZone, PROFILE_LIMITS } from "../domain/profiles.js";
 
 /** What a learner can ask the bot, as typed data. Language codes are canonical BCP 47 tags. */
 export type BotCommand =
@@ -174,17 +174,37 @@ function commandNamed(word: string): CommandName | undefined {
 const MENTION = /^@?xstream(?::(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::\d{1,5})?)?[:,]?\s+/i;
 const NAME_ONLY = /^@?xstream[:,]\s*/i;
 
+/** `text` without the characters of `set` at its start. A loop: linear on any input. */
+function trimStartOf(text: string, set: string): string {
+  let start = 0;
+  while (start < text.length && set.includes(text.charAt(start))) start++;
+  return text.slice(start);
+}
+
+/**
+ * `text` without the characters of `set` at its end. A loop, not `/[…]+$/`: a regular
+ * expression anchored only at the end retries from every position of a long run, which is
+ * quadratic (a 64 KB run of commas took 16 s).
+ */
+function trimEndOf(text: string, set: string): string {
+  let end = text.length;
+  while (end > 0 && set.includes(text.charAt(end - 1))) end--;
+  return text.slice(0, end);
+}
+
+/** Punctuation people put after a command word: "hi," or "match?". */
+const WORD_PUNCTUATION = ",.!?:;";
+
 /** The command text of a message: without reply quotes, a leading mention, `!` or `/`. */
 function commandText(text: string): string {
   let rest = text.trim();
   // Reply fallbacks (older clients) quote the replied-to message in `> ` lines first.
-  if (rest.startsWith(">")) {
-    const lines = rest.split("\n");
-    while (lines[0]?.startsWith(">")) lines.shift();
-    rest = lines.join("\n").trim();
+  while (rest.startsWith(">")) {
+    const lineEnd = rest.indexOf("\n");
+    rest = lineEnd === -1 ? "" : rest.slice(lineEnd + 1);
   }
-  rest = rest.replace(MENTION, "").replace(NAME_ONLY, "").trim();
-  return rest.replace(/^[!/]+/, "").trim();
+  rest = rest.trim().replace(MENTION, "").replace(NAME_ONLY, "").trim();
+  return trimStartOf(rest, "!/").trim();
 }
 
 /**
@@ -197,13 +217,13 @@ export function parseCommand(text: string): ParseResult {
   const [first = "", ...restWords] = input.split(/\s+/);
   const args = input.slice(first.length).trim();
   // "hi," or "match?" are meant as the word alone.
-  const word = first.replace(/[,.!?:;]+$/, "");
+  const word = trimEndOf(first, WORD_PUNCTUATION);
   const name = commandNamed(word);
   if (!name) {
     // "please find me someone": a command word later in the sentence is the best guess.
     const closest =
       closestCommand(word) ??
-      restWords.map((other) => commandNamed(other.replace(/[,.!?:;]+$/, ""))).find(Boolean);
+      restWords.map((other) => commandNamed(trimEndOf(other, WORD_PUNCTUATION))).find(Boolean);
     return { ok: false, problem: { kind: "unknown", word, closest } };
   }
 
@@ -306,6 +326,10 @@ function parseNative(args: string, usage: Usage, ok: Ok): ParseResult {
         .split(args.includes(",") ? "," : /\s+/)
         .map((item) => item.trim())
         .filter((item) => item !== "" && !["and", "&", "+"].includes(item.toLowerCase()));
+  // Checked before looking any up: a long list costs a registry lookup per item.
+  if (items.length > PROFILE_LIMITS.native) {
+    return usage(`List at most ${PROFILE_LIMITS.native} native languages.`);
+  }
   const languages: string[] = [];
   for (const item of items) {
     const code = resolveLanguage(item);
@@ -404,7 +428,7 @@ export function evidenceIn(text: string): { eventIds: string[]; roomId: string |
     }
   }
   for (const word of text.replace(MATRIX_TO, " ").split(/\s+/)) {
-    const token = word.replace(/^[("'\u201c]+/, "").replace(/[)"'\u201d.,;:!?]+$/, "");
+    const token = trimEndOf(trimStartOf(word, "(\"'\u201c"), ")\"'\u201d.,;:!?");
     // Only what the spec calls an event id, so "$50" or "$5k" stays money.
     if (isMatrixEventId(token)) eventIds.add(token);
   }
@@ -447,6 +471,10 @@ function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
+const LONGEST_CANDIDATE = Math.max(
+  ...[...COMMAND_NAMES, ...Object.keys(ALIASES)].map((candidate) => candidate.length),
+);
+
 /** The command `word` was probably meant to be, if one is close enough. */
 export function closestCommand(word: string): CommandName | undefined {
   const lower = word.toLowerCase();
@@ -455,6 +483,8 @@ export function closestCommand(word: string): CommandName | undefined {
     if (prefixed.length === 1) return prefixed[0];
   }
   const allowed = lower.length >= 5 ? 2 : 1;
+  // Nothing longer can be within reach, and the distance table grows with the word's length.
+  if (lower.length > LONGEST_CANDIDATE + allowed) return undefined;
   let best: { name: CommandName; distance: number } | undefined;
   for (const [candidate, name] of [
     ...COMMAND_NAMES.map((name) => [name, name] as const),
@@ -464,56 +494,4 @@ export function closestCommand(word: string): CommandName | undefined {
     if (distance <= allowed && (!best || distance < best.distance)) best = { name, distance };
   }
   return best?.name;
-}
-
-/**
- * The text to read commands from. When the client sent HTML with links (a mention pill for
- * `block`, a message link for `report`), the links' targets replace their labels: the plain
- * `body` of a pill is only the display name.
- */
-export function messageText(content: Record<string, unknown>): string | undefined {
-  const body = typeof content.body === "string" ? content.body : undefined;
-  const html = content.formatted_body;
-  if (content.format !== "org.matrix.custom.html" || typeof html !== "string") return body;
-  if (!/<a\s/i.test(html)) return body;
-  return htmlToText(html);
-}
-
-const ENTITIES: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-};
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) => {
-    if (name.startsWith("#x") || name.startsWith("#X")) {
-      return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-    }
-    if (name.startsWith("#")) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-    return ENTITIES[name.toLowerCase()] ?? entity;
-  });
-}
-
-function htmlToText(html: string): string {
-  return decodeEntities(
-    html
-      .replace(/<mx-reply>[\s\S]*?<\/mx-reply>/gi, "")
-      .replace(
-        /<a\s[^>]*href\s*=\s*(["'])(.*?)\1[^>]*>[\s\S]*?<\/a>/gi,
-        (_anchor, _quote, href: string) => {
-          const url = decodeEntities(href);
-          const target = /^https:\/\/matrix\.to\/#\/([^/?]+)$/.exec(url.split("?")[0] ?? "");
-          const user = target?.[1] === undefined ? undefined : decode(target[1]);
-          // A pill for a user reads as their id; any other link as its address.
-          return user?.startsWith("@") ? user : url;
-        },
-      )
-      .replace(/<br\s*\/?>/gi, "\n")
-      .replace(/<\/(p|div|li)>/gi, "\n")
-      .replace(/<[^>]*>/g, ""),
-  ).trim();
 }

@@ -212,6 +212,14 @@ export function explained(message: string): RenderedReply {
   return render([p(md(message))]);
 }
 
+/** A message longer than any command; it was not read. */
+export function tooLong(): RenderedReply {
+  return render([
+    p("Sorry, that message is too long for me to read as a command."),
+    p(md("Commands are short, e.g. `match` or `learn en B1`. Send `help` to see them all.")),
+  ]);
+}
+
 export function somethingWentWrong(): RenderedReply {
   return render([p("Something went wrong on our side, please try again in a moment.")]);
 }

@@ -71,7 +71,11 @@ export async function requestSfuConfig(
   request: SfuTokenRequest,
   openIdToken: IOpenIDToken,
 ): Promise<SfuConfig> {
-  const url = `${serviceUrl.replace(/\/+$/, "")}${sfuTokenPath(request)}`;
+  // The service URL can come from another member's call event: trailing slashes are dropped with
+  // a loop, since `/\/+$/` is quadratic on a long run of them.
+  let end = serviceUrl.length;
+  while (end > 0 && serviceUrl.charAt(end - 1) === "/") end--;
+  const url = `${serviceUrl.slice(0, end)}${sfuTokenPath(request)}`;
   let response: Response;
   try {
     response = await fetchImpl(url, {

@@ -26,7 +26,11 @@ export function toUnpaddedBase64(bytes: Uint8Array): string {
 
 /** Standard or URL-safe base64, padded or not. */
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const standard = text.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  // The padding is dropped with a loop: `/=+$/` is quadratic on a long run of `=` (the key and
+  // hashes come from the sender's event).
+  let end = text.length;
+  while (end > 0 && text.charAt(end - 1) === "=") end--;
+  const standard = text.slice(0, end).replace(/-/g, "+").replace(/_/g, "/");
   const padded = standard + "=".repeat((4 - (standard.length % 4)) % 4);
   const binary = atob(padded);
   const bytes = new Uint8Array(binary.length);

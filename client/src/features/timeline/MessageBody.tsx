@@ -18,7 +18,8 @@ export type MessageBodyProps = {
 /** A message's content: safe HTML, plain text with links, media; or why there is none. */
 export function MessageBody({ body, senderName, myUserId, mentionNames }: MessageBodyProps) {
   const html = body.kind === "text" ? body.html : null;
-  // Sanitised here, only for rows on screen: the timeline may hold thousands of messages.
+  // Sanitised here, only for rows on screen: the timeline may hold thousands of messages. Null
+  // for HTML too large to render, which then shows as its plain body.
   const safeHtml = useMemo(
     () => (html === null ? null : sanitizeMessageHtml(html, myUserId)),
     [html, myUserId],

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { sanitizeMessageHtml } from "./sanitizeHtml";
 
-function parse(html: string): HTMLElement {
+function parse(html: string | null): HTMLElement {
   const container = document.createElement("div");
-  container.innerHTML = html;
+  expect(html).not.toBeNull();
+  container.innerHTML = html ?? "";
   return container;
 }
 

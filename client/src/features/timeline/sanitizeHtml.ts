@@ -1,4 +1,5 @@
 import DOMPurify from "dompurify";
+import { htmlShape } from "./htmlShape";
 
 /**
  * The HTML a Matrix `formatted_body` may use (the spec's suggested list, minus images: `mxc://`
@@ -83,11 +84,31 @@ function isMentionOf(href: string, userId: string): boolean {
 }
 
 /**
+ * The largest HTML rendered as HTML. Chat messages use a few dozen elements; thousands of them,
+ * deep nesting or huge attribute lists make parsing, sanitising and layout slow (tree builders
+ * check the open elements on every tag, and removing attributes one by one is quadratic). The
+ * Matrix spec suggests clients limit nesting to 100. Larger HTML shows as the plain `body`: the
+ * same words, unformatted.
+ */
+export const HTML_LIMITS = { elements: 1_000, depth: 100, attributes: 32 } as const;
+
+function isRenderable(html: string): boolean {
+  const shape = htmlShape(html);
+  return (
+    shape.elements <= HTML_LIMITS.elements &&
+    shape.depth <= HTML_LIMITS.depth &&
+    shape.attributes <= HTML_LIMITS.attributes
+  );
+}
+
+/**
  * A message's `formatted_body` made safe to put in the page: only the allow-listed tags and
  * attributes stay, scripts and handlers go, links become http(s)/mailto only and open in a new
- * tab. Links mentioning `myUserId` get the class `mention--me`.
+ * tab. Links mentioning `myUserId` get the class `mention--me`. Null when the HTML is larger than
+ * HTML_LIMITS: show the plain `body` instead.
  */
-export function sanitizeMessageHtml(html: string, myUserId: string | null = null): string {
+export function sanitizeMessageHtml(html: string, myUserId: string | null = null): string | null {
+  if (!isRenderable(html)) return null;
   return getPurifier(myUserId).sanitize(html.replace(REPLY_FALLBACK, ""), {
     ALLOWED_TAGS,
     ALLOWED_ATTR,
