@@ -39,6 +39,20 @@ random_hex() { # bytes
   fi
 }
 
+# A Web Push VAPID key pair (P-256) as "PUBLIC PRIVATE", both base64url; empty without openssl.
+# openssl writes the key as SEC1 DER, 121 bytes for this curve: the 32-byte private key at
+# offset 7, the 65-byte uncompressed public key at offset 56.
+vapid_keys() {
+  command -v openssl >/dev/null 2>&1 || return 0
+  der=$(mktemp)
+  openssl ecparam -name prime256v1 -genkey -noout -outform DER >"$der" 2>/dev/null || true
+  if [ "$(wc -c <"$der" | tr -d ' ')" = 121 ]; then
+    b64url() { dd if="$der" bs=1 skip="$1" count="$2" 2>/dev/null | base64 | tr '+/' '-_' | tr -d '=\n'; }
+    printf '%s %s' "$(b64url 56 65)" "$(b64url 7 32)"
+  fi
+  rm -f "$der"
+}
+
 check_domain() {
   printf '%s' "$1" | grep -Eq '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' ||
     die "XSTREAM_DOMAIN '$1' is not a lower-case DNS name such as chat.example.org"
@@ -119,6 +133,18 @@ prepare_env() {
     generated=$((generated + 1))
   done
   [ "$generated" -eq 0 ] || echo "compose-init: generated $generated secret(s) in .env"
+
+  # Web Push's VAPID keys are a pair, made together; browsers' subscriptions are bound to them.
+  if [ -z "$(env_get VAPID_PUBLIC_KEY "$env_file")" ] || [ -z "$(env_get VAPID_PRIVATE_KEY "$env_file")" ]; then
+    pair=$(vapid_keys)
+    if [ -n "$pair" ]; then
+      env_set VAPID_PUBLIC_KEY "${pair%% *}" "$env_file"
+      env_set VAPID_PRIVATE_KEY "${pair#* }" "$env_file"
+      echo "compose-init: generated the Web Push VAPID keys in .env"
+    else
+      echo "compose-init: no openssl, so Web Push stays off; set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (npx web-push generate-vapid-keys)"
+    fi
+  fi
 
   unset_keys=
   for key in $REQUIRED_KEYS; do
@@ -246,6 +272,8 @@ render_all() {
   export XS_SYNAPSE_ACCESS_LOG_LEVEL="${SYNAPSE_ACCESS_LOG_LEVEL:-}"
   # Signing keys of other servers are fetched from those servers, not from a notary.
   export XS_TRUSTED_KEY_SERVERS='[]'
+  # Synapse may push to the bridge's fixed address on the compose network (the push gateway).
+  export XS_IP_RANGE_WHITELIST="[\"${BRIDGE_ADDRESS:-172.31.240.10}/32\"]"
   export XS_BRIDGE_URL=http://bridge-service:9000
   export XS_AS_TOKEN="${AS_TOKEN:-}"
   export XS_HS_TOKEN="${HS_TOKEN:-}"

@@ -18,6 +18,7 @@ import { loginGatewayRouter } from "./http/loginGateway.js";
 import { docsRouter } from "./http/openapi.js";
 import { corsAllowList, refuseCrossSiteWrites } from "./http/originPolicy.js";
 import { partnersRouter } from "./http/partnersRouter.js";
+import { type PushSettings, pushApiRouter, pushGatewayRouter } from "./http/pushRouter.js";
 import { assignRequestId } from "./http/requestId.js";
 import { rtcRouter } from "./http/rtcRouter.js";
 import { cookiesAreSecure } from "./http/sessionCookies.js";
@@ -52,6 +53,8 @@ export interface AppDeps {
   relayLogin: LoginRelay;
   /** The MatrixRTC LiveKit token service (/get_token, /sfu/get); left out by tests of other parts. */
   rtc?: CallTokenContext;
+  /** Web Push (the push gateway and /api/push); undefined without VAPID keys. */
+  push?: PushSettings;
   /** Express `trust proxy`: which hops' X-Forwarded-For to believe. */
   trustProxy?: TrustProxy;
   /** Request durations and appservice transactions are recorded here when given. */
@@ -106,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
   // GET /healthz is also the token service's health check (lk-jwt-service has one there too).
   app.use(healthRouter(deps.checkDatabase));
   if (deps.rtc) app.use(rtcRouter(deps.rtc));
+  app.use(pushGatewayRouter(deps.push));
   app.use(
     "/_matrix/app/v1",
     appserviceRouter({
@@ -136,6 +140,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   api.use(partnersRouter({ auth: deps.auth, partners: deps.partners }));
+  api.use(pushApiRouter(deps.auth, deps.push));
   app.use("/api", api);
 
   // Routers added later get the default cap.

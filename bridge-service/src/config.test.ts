@@ -216,6 +216,48 @@ describe("loadConfig", () => {
     expect(problems.find((p) => p.startsWith("MATRIX_SERVER_NAME"))).toMatch(/is required/);
   });
 
+  it("turns Web Push on only with both VAPID keys, defaulting the subject and gateway URL", () => {
+    expect(loadConfig(valid).push).toEqual({
+      vapid: undefined,
+      gatewayUrl: "http://127.0.0.1:9000/_matrix/push/v1/notify",
+    });
+    const publicKey = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString("base64url");
+    const privateKey = Buffer.alloc(32, 2).toString("base64url");
+    const keys = { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey };
+    expect(loadConfig({ ...valid, ...keys, BRIDGE_HOST: "0.0.0.0" }).push).toEqual({
+      vapid: { publicKey, privateKey, subject: "mailto:postmaster@localhost" },
+      gatewayUrl: "http://127.0.0.1:9000/_matrix/push/v1/notify",
+    });
+    const chosen = loadConfig({
+      ...valid,
+      ...keys,
+      PUBLIC_URL: "https://xs.example.org",
+      PUSH_GATEWAY_URL: "http://bridge-service:9000/_matrix/push/v1/notify",
+    }).push;
+    expect(chosen.vapid?.subject).toBe("https://xs.example.org");
+    expect(chosen.gatewayUrl).toBe("http://bridge-service:9000/_matrix/push/v1/notify");
+    expect(problemsOf({ ...valid, VAPID_PUBLIC_KEY: publicKey })).toEqual([
+      "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together",
+    ]);
+  });
+
+  it("names the Web Push settings it refuses without echoing the keys", () => {
+    const problems = problemsOf({
+      ...valid,
+      VAPID_PUBLIC_KEY: "not-a-key-at-all",
+      VAPID_PRIVATE_KEY: "secret-private-material",
+      VAPID_SUBJECT: "http://example.org",
+      PUSH_GATEWAY_URL: "http://127.0.0.1:9000/notify",
+    });
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual([
+      "PUSH_GATEWAY_URL",
+      "VAPID_PRIVATE_KEY",
+      "VAPID_PUBLIC_KEY",
+      "VAPID_SUBJECT",
+    ]);
+    expect(problems.join("\n")).not.toContain("secret-private-material");
+  });
+
   it("lists every missing required key for an empty environment", () => {
     const keys = problemsOf({}).map((p) => p.split(" ")[0]);
     expect(keys.sort()).toEqual(Object.keys(valid).sort());

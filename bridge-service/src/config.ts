@@ -66,6 +66,12 @@ export interface BridgeConfig {
     sessionMaxLifetimeDays: number;
     rateLimits: AuthRateLimits;
   };
+  push: {
+    /** Web Push is off without VAPID keys. */
+    vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+    /** The push gateway's URL as the homeserver reaches it (the pushers' `data.url`). */
+    gatewayUrl: string;
+  };
   logLevel: LogLevel;
 }
 
@@ -272,6 +278,38 @@ const envSchema = z.object({
   RATE_LIMIT_PASSWORD_FAILURES_PER_ADDRESS: positiveInteger(30),
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: positiveInteger(10),
   TRUST_PROXY: trustProxy,
+  VAPID_PUBLIC_KEY: z
+    .preprocess(blankAsMissing, z.string().optional())
+    .refine(
+      (value) =>
+        value === undefined ||
+        (/^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, "base64url").length === 65),
+      { error: "must be an uncompressed P-256 public key, base64url (65 bytes)" },
+    ),
+  VAPID_PRIVATE_KEY: z
+    .preprocess(blankAsMissing, z.string().optional())
+    .refine(
+      (value) =>
+        value === undefined ||
+        (/^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, "base64url").length === 32),
+      { error: "must be a P-256 private key, base64url (32 bytes)" },
+    ),
+  VAPID_SUBJECT: z
+    .preprocess(blankAsMissing, z.string().optional())
+    .refine(
+      (value) =>
+        value === undefined || ["mailto:", "https:"].includes(parseUrl(value)?.protocol ?? ""),
+      { error: "must be a mailto: address or an https: URL" },
+    ),
+  PUSH_GATEWAY_URL: z
+    .preprocess(blankAsMissing, z.string().optional())
+    .refine(
+      (value) =>
+        value === undefined ||
+        (["http:", "https:"].includes(parseUrl(value)?.protocol ?? "") &&
+          parseUrl(value)?.pathname === "/_matrix/push/v1/notify"),
+      { error: "must be an http(s) URL ending in /_matrix/push/v1/notify" },
+    ),
   LOG_LEVEL: z.preprocess(
     blankAsMissing,
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -292,6 +330,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
     throw new ConfigError(problems);
   }
   const e = result.data;
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
+    throw new ConfigError(["VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together"]);
+  }
+  // Synapse reaches the bridge where it listens; a wildcard bind is reached on loopback.
+  const gatewayHost = ["0.0.0.0", "::"].includes(e.BRIDGE_HOST) ? "127.0.0.1" : e.BRIDGE_HOST;
+  const publicUrl = new URL(e.PUBLIC_URL);
   return {
     http: { host: e.BRIDGE_HOST, port: Number(e.BRIDGE_PORT), trustProxy: e.TRUST_PROXY },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
@@ -330,6 +374,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
         freeFailuresPerAddress: e.RATE_LIMIT_PASSWORD_FAILURES_PER_ADDRESS,
         freeFailuresPerAccount: e.RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT,
       },
+    },
+    push: {
+      vapid:
+        e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+          ? {
+              publicKey: e.VAPID_PUBLIC_KEY,
+              privateKey: e.VAPID_PRIVATE_KEY,
+              // Push services want a contact: the operator's choice, else the site itself.
+              subject:
+                e.VAPID_SUBJECT ??
+                (publicUrl.protocol === "https:"
+                  ? e.PUBLIC_URL
+                  : `mailto:postmaster@${publicUrl.hostname}`),
+            }
+          : undefined,
+      gatewayUrl:
+        e.PUSH_GATEWAY_URL ??
+        `http://${isIP(gatewayHost) === 6 ? `[${gatewayHost}]` : gatewayHost}:${e.BRIDGE_PORT}/_matrix/push/v1/notify`,
     },
     logLevel: e.LOG_LEVEL,
   };

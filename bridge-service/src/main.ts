@@ -24,6 +24,7 @@ import {
   callTokenRateLimitRule,
 } from "./domain/rtcTokensIssuer.js";
 import { pruneExpiredAuthState } from "./domain/sessions.js";
+import type { PushSettings } from "./http/pushRouter.js";
 import { createLiveKitServer } from "./livekit/liveKitServer.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
@@ -37,6 +38,7 @@ import { createSynapseAdmin } from "./matrix/synapseAdmin.js";
 import { createBridgeMetrics } from "./metrics/bridgeMetrics.js";
 import { startEventLoopGuard } from "./metrics/eventLoopGuard.js";
 import { createMetricsServer } from "./metrics/metricsServer.js";
+import { createWebPushSender } from "./push/webPushSender.js";
 import { createPgAccountStore } from "./store/accountStore.js";
 import { createPgBotStore } from "./store/botStore.js";
 import { checkDatabase, createPool, waitForDatabase } from "./store/database.js";
@@ -45,6 +47,7 @@ import { runMigrations } from "./store/migrations.js";
 import { createPgPartnerStore } from "./store/partnerStore.js";
 import { createPgPasswordFailureStore } from "./store/passwordFailureStore.js";
 import { createPgProfileStore } from "./store/profileStore.js";
+import { createPgPushSubscriptionStore } from "./store/pushSubscriptionStore.js";
 import { createPgRateLimitStore } from "./store/rateLimitStore.js";
 import { createPgSessionStore } from "./store/sessionStore.js";
 import { createPgTransactionStore } from "./store/transactionStore.js";
@@ -186,6 +189,35 @@ function startMatrixCatchUp(
   return () => clearInterval(timer);
 }
 
+/** Web Push, if VAPID keys are configured; the keys themselves are never logged. */
+function createPushSettings(
+  config: BridgeConfig,
+  pool: pg.Pool,
+  logger: Logger,
+): PushSettings | undefined {
+  const { vapid } = config.push;
+  if (!vapid) {
+    logger.info("Web Push is off: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are not set");
+    return undefined;
+  }
+  return {
+    context: {
+      subscriptions: createPgPushSubscriptionStore(pool),
+      sender: createWebPushSender({
+        vapid,
+        fetch: createOutboundFetch({
+          allowPrivateAddresses: config.rtc.allowPrivateAddresses,
+        }),
+      }),
+      now: () => new Date(),
+      logger: logger.child({ component: "web-push" }),
+    },
+    vapidPublicKey: vapid.publicKey,
+    gatewayUrl: config.push.gatewayUrl,
+    allowInsecureEndpoints: config.rtc.allowPrivateAddresses,
+  };
+}
+
 function readConfig(): BridgeConfig {
   try {
     return loadConfig(process.env);
@@ -324,6 +356,7 @@ async function main(): Promise<void> {
     allowedOrigins: config.auth.allowedOrigins,
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
     rtc: createCallTokenContext(config, auth, logger),
+    push: createPushSettings(config, pool, logger),
     trustProxy: config.http.trustProxy,
     metrics,
   });

@@ -46,6 +46,8 @@ export function bridgeEnvironment(options: BridgeOptions): Record<string, string
     LIVEKIT_URL: options.livekitUrl,
     LIVEKIT_API_KEY: secrets.livekitApiKey,
     LIVEKIT_API_SECRET: secrets.livekitApiSecret,
+    VAPID_PUBLIC_KEY: secrets.vapidPublicKey,
+    VAPID_PRIVATE_KEY: secrets.vapidPrivateKey,
     LOG_LEVEL: options.logLevel,
     ...options.extraEnv,
   };

@@ -43,6 +43,11 @@ const settingsSchema = z.object({
   XSTREAM_OUTBOUND_ALLOW_PRIVATE: z.enum(["true", "false"]).optional(),
   // Days a web session lasts from its sign-in (the bridge's SESSION_MAX_LIFETIME_DAYS).
   XSTREAM_SESSION_DAYS: z.coerce.number().int().min(1).optional(),
+  // Web Push contact for the push services (the bridge's VAPID_SUBJECT).
+  XSTREAM_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, "must be a mailto: address or an https:// URL")
+    .optional(),
   // Other homeservers whose users may get call tokens (the bridge's RTC_ALLOWED_HOMESERVERS).
   XSTREAM_RTC_ALLOWED_HOMESERVERS: z
     .string()
@@ -185,6 +190,9 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
             : {}),
           ...(settings.XSTREAM_SESSION_DAYS
             ? { SESSION_MAX_LIFETIME_DAYS: String(settings.XSTREAM_SESSION_DAYS) }
+            : {}),
+          ...(settings.XSTREAM_VAPID_SUBJECT
+            ? { VAPID_SUBJECT: settings.XSTREAM_VAPID_SUBJECT }
             : {}),
           ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
             ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }

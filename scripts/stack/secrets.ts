@@ -1,6 +1,6 @@
 // Secrets are generated on first run and kept in the state folder (mode 0600), so a second
 // start reuses the same users, rooms and tokens. They are never printed.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createECDH, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,9 +17,14 @@ export interface StackSecrets {
   livekitApiSecret: string;
   postgresSuperuserPassword: string;
   bridgeDatabasePassword: string;
+  /** Web Push's VAPID key pair (P-256, base64url), made together. */
+  vapidPublicKey: string;
+  vapidPrivateKey: string;
 }
 
-const SECRET_NAMES: readonly (keyof StackSecrets)[] = [
+type VapidName = "vapidPublicKey" | "vapidPrivateKey";
+
+const SECRET_NAMES: readonly Exclude<keyof StackSecrets, VapidName>[] = [
   "registrationSharedSecret",
   "macaroonSecretKey",
   "formSecret",
@@ -42,6 +47,19 @@ function newSecret(name: keyof StackSecrets): string {
   return name === "livekitApiKey" ? `xs${randomBytes(6).toString("hex")}` : randomToken();
 }
 
+/** A VAPID key pair as web-push and browsers take it: the public key uncompressed. */
+function newVapidKeys(): Record<VapidName, string> {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return {
+    vapidPublicKey: ecdh.getPublicKey().toString("base64url"),
+    // getPrivateKey() drops leading zero bytes; VAPID wants all 32.
+    vapidPrivateKey: Buffer.from(ecdh.getPrivateKey("hex").padStart(64, "0"), "hex").toString(
+      "base64url",
+    ),
+  };
+}
+
 /** Loads the secrets file, adding any secret that is missing (e.g. after an upgrade). */
 export async function loadOrCreateSecrets(stateDir: string): Promise<StackSecrets> {
   const file = join(stateDir, "secrets.json");
@@ -58,6 +76,18 @@ export async function loadOrCreateSecrets(stateDir: string): Promise<StackSecret
       secrets[name] = newSecret(name);
       changed = true;
     }
+  }
+  const { vapidPublicKey, vapidPrivateKey } = stored;
+  if (
+    typeof vapidPublicKey === "string" &&
+    vapidPublicKey.length > 0 &&
+    typeof vapidPrivateKey === "string" &&
+    vapidPrivateKey.length > 0
+  ) {
+    Object.assign(secrets, { vapidPublicKey, vapidPrivateKey });
+  } else {
+    Object.assign(secrets, newVapidKeys());
+    changed = true;
   }
   if (changed) {
     await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });

@@ -43,6 +43,8 @@ export function synapseTemplateValues(options: SynapseOptions): TemplateValues {
     XS_JWT_ISSUER: JWT_ISSUER,
     XS_JWT_AUDIENCE: JWT_AUDIENCE,
     XS_TRUSTED_KEY_SERVERS: "[]",
+    // The push gateway is the bridge on loopback, which Synapse's outbound filter blocks.
+    XS_IP_RANGE_WHITELIST: '["127.0.0.1/32"]',
     XS_SYNAPSE_LOG_LEVEL: options.logLevel,
     XS_SYNAPSE_ACCESS_LOG_LEVEL: options.logLevel === "INFO" ? "INFO" : "WARNING",
     XS_BRIDGE_URL: options.bridgeUrl,

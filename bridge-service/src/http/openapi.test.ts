@@ -36,6 +36,9 @@ describe("GET /api/docs", () => {
         "DELETE /api/blocks/{user}",
         "GET /api/reports",
         "POST /api/reports",
+        "GET /api/push/vapid-key",
+        "POST /api/push/subscriptions",
+        "DELETE /api/push/subscriptions/{pushkey}",
       ].sort(),
     );
     const signup = doc.paths["/api/auth/signup"].post;
@@ -55,6 +58,7 @@ describe("GET /api/docs", () => {
       "#/components/schemas/Error",
     );
     expect(doc.paths["/api/auth/session"].get.responses["401"]).toBeDefined();
+    expect(doc.paths["/_matrix/push/v1/notify"].post.requestBody.content).toBeDefined();
   });
 
   it("builds its schemas from the zod request and response schemas", async () => {

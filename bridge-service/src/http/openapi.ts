@@ -26,6 +26,12 @@ import {
   userTargetSchema,
 } from "./partnerSchemas.js";
 import {
+  notifyRequestSchema,
+  pushSubscriptionRequestSchema,
+  pushSubscriptionResponseSchema,
+  vapidKeyResponseSchema,
+} from "./pushSchemas.js";
+import {
   callTokenRequestSchema,
   callTokenResponseSchema,
   legacyCallTokenRequestSchema,
@@ -62,6 +68,10 @@ const COMPONENTS: Record<string, z.ZodType> = {
   CallTokenRequest: callTokenRequestSchema,
   LegacyCallTokenRequest: legacyCallTokenRequestSchema,
   CallTokenResponse: callTokenResponseSchema,
+  VapidKeyResponse: vapidKeyResponseSchema,
+  PushSubscriptionRequest: pushSubscriptionRequestSchema,
+  PushSubscriptionResponse: pushSubscriptionResponseSchema,
+  PushNotifyRequest: notifyRequestSchema,
 };
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) for every component, cross-referenced by $ref. */
@@ -92,7 +102,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input: M_NOT_JSON, M_BAD_JSON (wrong shape or type), M_INVALID_PARAM (a value the rules refuse: unknown language code, CEFR level, time zone, too many items, not a match), M_INVALID_USERNAME, M_EXCLUSIVE or M_WEAK_PASSWORD, naming the `field`.",
   401: "M_MISSING_TOKEN (no session cookie) or M_UNKNOWN_TOKEN (expired, invalid or revoked).",
   403: "M_FORBIDDEN: cross-site request (Origin not allowed), wrong credentials, or missing role.",
-  404: "M_NOT_FOUND: no profile yet, or no open request with this id for you.",
+  404: "M_NOT_FOUND: no profile yet, no open request with this id for you, or Web Push not configured.",
   409: "M_USER_IN_USE (username taken), ORG.XSTREAM.ALREADY_CONNECTED, ORG.XSTREAM.REQUEST_EXISTS or ORG.XSTREAM.UNAVAILABLE (the learner takes no requests now).",
   413: "M_TOO_LARGE: request body over the route's limit (16 KiB for auth, 1 MiB otherwise).",
   429: "M_LIMIT_EXCEEDED, with a Retry-After header (seconds) and `retry_after_ms`.",
@@ -396,6 +406,58 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
           ok: [201, "ReportResponse", "Filed"],
           errors: [400, 401, 403],
         }),
+      },
+      "/api/push/vapid-key": {
+        get: operation({
+          summary: "The VAPID public key browsers subscribe with",
+          ok: [200, "VapidKeyResponse", "Web Push is on"],
+          errors: [404],
+        }),
+      },
+      "/api/push/subscriptions": {
+        post: operation({
+          summary: "Register this browser's Web Push subscription",
+          description:
+            "Body: `PushSubscription.toJSON()`. Answers an opaque pushkey and the values for a Matrix HTTP pusher (`POST /_matrix/client/v3/pushers/set` with `kind: http`, this `app_id` and pushkey, `data: {url: gateway_url, format: event_id_only}`). The same browser again keeps its pushkey; a learner keeps at most 10.",
+          security: cookieSession,
+          request: "PushSubscriptionRequest",
+          ok: [201, "PushSubscriptionResponse", "Registered"],
+          errors: [400, 401, 403, 404, 413],
+        }),
+      },
+      "/api/push/subscriptions/{pushkey}": {
+        delete: operation({
+          summary: "Forget a Web Push subscription (sign-out, or push turned off)",
+          description: "Idempotent; another learner's pushkey is left alone.",
+          security: cookieSession,
+          ok: [200, "Empty", "Gone"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/_matrix/push/v1/notify": {
+        post: {
+          summary: "Matrix Push Gateway API: the homeserver's notifications",
+          description:
+            "For the homeserver on the internal network (not routed by the edge). Only pushkeys issued by /api/push/subscriptions are served; each is sent the event id, room id and unread count by Web Push, never content. Answers the pushkeys the homeserver should drop: unknown ones, other app ids, and subscriptions their push service reports gone (404/410).",
+          security: [],
+          requestBody: { required: true, ...json("PushNotifyRequest") },
+          responses: {
+            "200": {
+              description: "Pushkeys to remove",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: { rejected: { type: "array", items: { type: "string" } } },
+                    required: ["rejected"],
+                  },
+                },
+              },
+            },
+            "400": { description: "M_NOT_JSON or M_BAD_JSON", ...json("Error") },
+            "413": { description: "M_TOO_LARGE: body over 100 KiB", ...json("Error") },
+          },
+        },
       },
       "/get_token": {
         post: callTokenOperation({

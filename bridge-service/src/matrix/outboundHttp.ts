@@ -1,6 +1,6 @@
-// GET requests to servers other people run (other homeservers' .well-known and OpenID userinfo):
-// a hostile or broken one must not make the bridge wait, fill its memory, or reach into the
-// network it runs in. So: no redirects followed, a capped body, one deadline for the whole
+// Requests to servers other people run (other homeservers' .well-known and OpenID userinfo, push
+// services): a hostile or broken one must not make the bridge wait, fill its memory, or reach into
+// the network it runs in. So: no redirects followed, a capped body, one deadline for the whole
 // exchange, and only public addresses unless the operator says otherwise. The address check
 // happens in the socket's own DNS lookup, so the address checked is the address connected to (a
 // name that resolves differently a second later gains nothing).
@@ -16,10 +16,15 @@ export const OUTBOUND_TIMEOUT_MS = 5_000;
 /** Larger answers are cut off: a .well-known or userinfo answer is a few hundred bytes. */
 export const OUTBOUND_MAX_BODY_BYTES = 64 * 1024;
 
-/** The subset of `fetch` the bridge's outbound callers use. */
+/** The subset of `fetch` the bridge's outbound callers use (GET unless a method is given). */
 export type FetchLike = (
   url: string,
-  init?: { headers?: Record<string, string>; signal?: AbortSignal },
+  init?: {
+    method?: "GET" | "POST";
+    headers?: Record<string, string>;
+    body?: Buffer;
+    signal?: AbortSignal;
+  },
 ) => Promise<Response>;
 
 export interface OutboundOptions {
@@ -61,7 +66,7 @@ function timeoutError(ms: number): Error {
 /** Statuses whose Response may not carry a body. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-/** A fetch-like GET that enforces the outbound policy above. */
+/** A fetch-like GET (or POST, for Web Push) that enforces the outbound policy above. */
 export function createOutboundFetch(options: OutboundOptions): FetchLike {
   const {
     allowPrivateAddresses,
@@ -131,7 +136,7 @@ export function createOutboundFetch(options: OutboundOptions): FetchLike {
       const request = client.request(
         url,
         {
-          method: "GET",
+          method: init.method ?? "GET",
           headers: init.headers,
           lookup,
           // A fresh connection per request: nothing pooled that was checked for another host.
@@ -172,6 +177,6 @@ export function createOutboundFetch(options: OutboundOptions): FetchLike {
         },
       );
       request.on("error", (error) => finish(error));
-      request.end();
+      request.end(init.body);
     });
 }

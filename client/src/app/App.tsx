@@ -13,6 +13,7 @@ import {
   usePartnerRequests,
   useRequestsPolling,
 } from "../features/partners/usePartnerRequests";
+import { disableBackgroundPush } from "../features/push/backgroundPush";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { MatrixConnectionProvider, useMatrixClient } from "../matrix/useMatrixClient";
 import { roomIdFromPath } from "../routing/paths";
@@ -215,6 +216,8 @@ function SignedInShell({
   const { requests } = usePartnerRequests();
   const { forgetDevice } = useMatrixClient();
   const signOut = useCallback(async () => {
+    // Best effort: the pusher also goes with the device when the bridge deletes it.
+    await disableBackgroundPush().catch(() => {});
     await session.signOut();
     // The bridge deleted this device: its encryption keys must not stay in the browser.
     await forgetDevice();

@@ -1,8 +1,10 @@
 import { ApiClient, type LockManagerLike } from "../api/ApiClient";
 import { createAuthApi } from "../api/authApi";
 import { createPartnersApi, type PartnersApi } from "../api/partnersApi";
+import { createPushApi } from "../api/pushApi";
 import { SessionStore } from "../features/auth/SessionStore";
 import { browserSessionHint, type SessionHint } from "../features/auth/sessionHint";
+import { BackgroundPush, setBackgroundPush } from "../features/push/backgroundPush";
 import { MatrixConnection, type MatrixSdk } from "../matrix/MatrixConnection";
 
 /** The long-lived objects behind the UI: one of each per page load. */
@@ -36,5 +38,22 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
   });
   const session = new SessionStore({ auth, matrix, hint: options.hint ?? browserSessionHint });
   api.onSessionEnded(() => session.endSession());
+  wireBackgroundPush(api, matrix);
   return { session, matrix, partners: createPartnersApi(api) };
+}
+
+/** Web Push while the browser is closed: the worker gets each new Matrix session's token. */
+function wireBackgroundPush(api: ApiClient, matrix: MatrixConnection) {
+  const push = new BackgroundPush({
+    api: createPushApi(api),
+    matrix: () => matrix.getSnapshot().client,
+  });
+  setBackgroundPush(push);
+  let handedOver: unknown = null;
+  matrix.subscribe(() => {
+    const { status, client } = matrix.getSnapshot();
+    if (status !== "connected" || client === handedOver) return;
+    handedOver = client;
+    void push.handOverSession().catch(() => {});
+  });
 }

@@ -13,6 +13,7 @@ import {
 } from "../auth/credentials";
 import { NewPasswordFields } from "../auth/NewPasswordFields";
 import { useCheckedForm } from "../auth/useCheckedForm";
+import { BackgroundPushSetting } from "../push/BackgroundPushSetting";
 import { AppearanceSettings } from "./AppearanceSettings";
 import { ChatPrivacySettings } from "./ChatPrivacySettings";
 import type { ThemeController } from "./theme";
@@ -178,6 +179,7 @@ export function SettingsPage({
       </section>
 
       <ChatPrivacySettings client={matrix?.client ?? null} />
+      <BackgroundPushSetting connected={Boolean(matrix?.client)} />
       <AppearanceSettings theme={theme} />
     </>
   );
