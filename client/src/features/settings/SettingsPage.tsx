@@ -13,6 +13,7 @@ import {
 } from "../auth/credentials";
 import { NewPasswordFields } from "../auth/NewPasswordFields";
 import { useCheckedForm } from "../auth/useCheckedForm";
+import { NotificationSettings } from "../notifications/NotificationSettings";
 import { AppearanceSettings } from "./AppearanceSettings";
 import { ChatPrivacySettings } from "./ChatPrivacySettings";
 import type { ThemeController } from "./theme";
@@ -102,7 +103,9 @@ export function SettingsPage({
         <h1 className="page-title" ref={headingRef} tabIndex={-1}>
           Settings
         </h1>
-        <p className="page-lead">Your account, how you sign in, privacy and appearance.</p>
+        <p className="page-lead">
+          Your account, how you sign in, notifications, privacy and appearance.
+        </p>
       </header>
 
       <section className="panel" aria-labelledby="account-details-title">
@@ -177,6 +180,7 @@ export function SettingsPage({
         </form>
       </section>
 
+      <NotificationSettings client={matrix?.client ?? null} />
       <ChatPrivacySettings client={matrix?.client ?? null} />
       <AppearanceSettings theme={theme} />
     </>
