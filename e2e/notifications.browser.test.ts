@@ -128,6 +128,17 @@ describe("notifications in the browser", () => {
 
   it("joins the partner room without a click once Lucía accepts Tom's request", async () => {
     const { page } = tomPage;
+    // Another learner's invite, which must keep its Accept/Decline.
+    const mallory = await signUpLearner(stack, "Mallory Reed");
+    const { room_id: malloryRoom } = await matrixRequest<{ room_id: string }>(
+      stack.publicUrl,
+      "POST",
+      "/_matrix/client/v3/createRoom",
+      {
+        token: mallory.matrix.accessToken,
+        body: { preset: "private_chat", is_direct: true, invite: [tom.matrix.userId] },
+      },
+    );
     await page
       .getByRole("navigation", { name: "Main" })
       .getByRole("link", { name: "Chats" })
@@ -180,9 +191,17 @@ describe("notifications in the browser", () => {
     await expect
       .poll(() => chats.getByRole("link", { name: /Lucia Ortega/ }).count(), { timeout: 20_000 })
       .toBe(2);
+    // Only Mallory's invite is left to answer.
     await expect
       .poll(() => chats.getByRole("button", { name: "Accept" }).count(), { timeout: 20_000 })
-      .toBe(0);
+      .toBe(1);
+    const malloryState = await matrixRequest<{ membership: string }>(
+      stack.publicUrl,
+      "GET",
+      `/_matrix/client/v3/rooms/${encodeURIComponent(malloryRoom)}/state/m.room.member/${encodeURIComponent(tom.matrix.userId)}`,
+      { token: mallory.matrix.accessToken },
+    );
+    expect(malloryState.membership).toBe("invite");
     await page.screenshot({ path: artifactPath("notifications-chats.png") });
   });
 
