@@ -284,7 +284,9 @@ describe("notifications in the browser", () => {
     }, "the message rules to notify again");
   });
 
-  it("shows a ring while Tom's window is in the background", { timeout: 90_000 }, async () => {
+  it("rings while Tom's window is in the background; Lucía is offered notifications only after writing", {
+    timeout: 90_000,
+  }, async () => {
     const { page, context } = tomPage;
     // Playwright keeps every page focused; let this one lose the focus to another window.
     const cdp = await context.newCDPSession(page);
@@ -296,6 +298,18 @@ describe("notifications in the browser", () => {
 
     const luciaPage = await signedInInRoom(chromium(), stack, lucia, otherRoom);
     try {
+      // Lucía's browser was never granted notifications: nothing asked on load, and the offer
+      // comes once she writes.
+      const lp = luciaPage.page;
+      const offer = lp.getByRole("region", { name: "Notifications" });
+      expect(await lp.evaluate(() => Notification.permission)).toBe("default");
+      expect(await offer.count()).toBe(0);
+      await lp.getByRole("textbox", { name: "Message" }).fill("Te llamo ahora");
+      await lp.getByRole("textbox", { name: "Message" }).press("Enter");
+      await offer.getByRole("button", { name: "Turn on notifications" }).waitFor();
+      await offer.getByRole("button", { name: "Not now" }).click();
+      await offer.waitFor({ state: "detached" });
+
       const calledAt = Date.now();
       await luciaPage.page.getByRole("button", { name: "Start voice call" }).click();
       const ring = await notificationWith(page, "Incoming voice call");

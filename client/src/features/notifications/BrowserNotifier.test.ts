@@ -27,10 +27,10 @@ function fakeRoom(roomId: string, unread = 0) {
   } as unknown as Room;
 }
 
-function fakeEvent(sender: string, body: string): MatrixEvent {
+function fakeEvent(sender: string, body: string, type = "m.room.message"): MatrixEvent {
   return {
     getSender: () => sender,
-    getType: () => "m.room.message",
+    getType: () => type,
     getContent: () => ({ msgtype: "m.text", body }),
     sender: { name: sender === LUCIA ? "Lucía" : "Tom" },
   } as unknown as MatrixEvent;
@@ -127,6 +127,14 @@ describe("BrowserNotifier", () => {
     expect(catchingUp.shown).toEqual([]);
     // Sending a message is what makes the offer to turn notifications on worth showing.
     expect(own.notifier.getSnapshot().offer).toBe(false);
+  });
+
+  it("leaves calls and other events to their own paths, even when the rules notify them", async () => {
+    const { shown, receive, client } = setUp();
+    await receive(fakeEvent(LUCIA, "", "org.matrix.msc4075.rtc.notification"));
+    await receive(fakeEvent(LUCIA, "", "org.matrix.msc3401.call.member"));
+    expect(client.getPushActionsForEvent).not.toHaveBeenCalled();
+    expect(shown).toEqual([]);
   });
 
   it("stays quiet while the learner reads that room", async () => {

@@ -199,7 +199,9 @@ export class BrowserNotifier {
         if (!this.#engaged && isMessage(event)) this.noteEngaged();
         return;
       }
-      void this.#consider(event, room);
+      // Calls ring through `ringing` and invites show in Chats (partner ones are joined): only
+      // messages become message notifications, whatever else the rules would let through.
+      if (isMessage(event)) void this.#consider(event, room);
     };
     const onCounts = () => this.#scheduleCount();
     const stop = listenTo(client, [
@@ -289,7 +291,7 @@ export class BrowserNotifier {
 
 function isMessage(event: MatrixEvent): boolean {
   const type = event.getType();
-  return type === "m.room.message" || type === "m.room.encrypted";
+  return type === "m.room.message" || type === "m.room.encrypted" || type === "m.sticker";
 }
 
 /** A room of two people besides a bot that set it up: named after the partner, no room name. */
