@@ -8,6 +8,7 @@ import type {
 } from "matrix-js-sdk";
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
+import { botUserIdFor } from "../../matrix/xstreamBot";
 import { roomPath } from "../../routing/paths";
 import {
   type Attention,
@@ -237,7 +238,7 @@ export class BrowserNotifier {
     };
     if (!shouldNotifyMessage(facts)) return;
     const senderId = event.getSender() ?? "";
-    const direct = room.getJoinedMemberCount() <= 3 && isDirectFor(room, myUserId);
+    const direct = isDirectFor(room, myUserId);
     const { title, body } = describeMessage({
       senderName: event.sender?.name || room.getMember(senderId)?.name || senderId,
       roomName: room.name,
@@ -294,10 +295,12 @@ function isMessage(event: MatrixEvent): boolean {
   return type === "m.room.message" || type === "m.room.encrypted" || type === "m.sticker";
 }
 
-/** A room of two people besides a bot that set it up: named after the partner, no room name. */
+/**
+ * A partner room (our bot made it; it is named after both partners for Element), or an unnamed
+ * room of two: the notification names the sender alone.
+ */
 function isDirectFor(room: Room, myUserId: string): boolean {
+  if (room.getCreator() === botUserIdFor(myUserId)) return true;
   const others = room.getJoinedMembers().filter((member) => member.userId !== myUserId);
-  const creator = room.getCreator();
-  const people = others.filter((member) => member.userId !== creator || others.length === 1);
-  return people.length === 1 && !room.currentState.getStateEvents("m.room.name", "");
+  return others.length === 1 && !room.currentState.getStateEvents("m.room.name", "");
 }

@@ -29,6 +29,7 @@ export function RoomNotificationSelect({
       </label>
       <select
         id={id}
+        className="field__input field__select room-notifications__select"
         value={level}
         disabled={saving}
         aria-describedby={error ? `${id}-error` : undefined}

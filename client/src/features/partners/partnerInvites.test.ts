@@ -1,8 +1,8 @@
 import type { Room } from "matrix-js-sdk";
 import { describe, expect, it, vi } from "vitest";
 import type { Partner } from "../../api/partnerTypes";
+import { botUserIdFor } from "../../matrix/xstreamBot";
 import {
-  botUserIdFor,
   isPartnerRoomInvite,
   PartnerInviteJoiner,
   type PartnerInviteJoinerDeps,

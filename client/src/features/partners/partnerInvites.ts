@@ -2,12 +2,7 @@ import type { MatrixClient, Room } from "matrix-js-sdk";
 import type { Partner } from "../../api/partnerTypes";
 import { listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents } from "../../matrix/sdkValues";
-
-/** The bot of the learner's own homeserver, which creates every partner room. */
-export function botUserIdFor(myUserId: string): string | null {
-  const colon = myUserId.indexOf(":");
-  return colon > 0 ? `@xstream${myUserId.slice(colon)}` : null;
-}
+import { botUserIdFor } from "../../matrix/xstreamBot";
 
 export type InviteFacts = { roomId: string; inviter: string | null };
 
