@@ -7,6 +7,8 @@ import { SignUpPage } from "../features/auth/SignUpPage";
 import { useFormSubmission } from "../features/auth/useFormSubmission";
 import { SessionProvider, useSession } from "../features/auth/useSession";
 import { HomePage } from "../features/home/HomePage";
+import { NotificationOffer } from "../features/notifications/NotificationOffer";
+import { NotifierProvider, useBrowserNotifierFor } from "../features/notifications/useNotifier";
 import { PartnerRequestsStore } from "../features/partners/PartnerRequestsStore";
 import {
   PartnerRequestsProvider,
@@ -23,6 +25,7 @@ import { Loading } from "../ui/LoadState";
 import { AppShell } from "./AppShell";
 import { isPrivatePath, resolveScreen, type Screen } from "./screens";
 import type { AppServices } from "./services";
+import { usePartnerNotifications } from "./signedInNotifications";
 
 // The partner and room pages load on first use, so the sign-in pages stay small.
 const OnboardingPage = lazy(() =>
@@ -194,11 +197,17 @@ function SignedInFrame({
   // One per signed-in session: signing out unmounts the frame and drops it.
   const [requests] = useState(() => new PartnerRequestsStore(api));
   useRequestsPolling(requests);
+  const { client } = useMatrixClient();
+  const notifier = useBrowserNotifierFor(client);
+  usePartnerNotifications(client, api, requests, notifier);
   return (
     <PartnerRequestsProvider store={requests}>
-      <SignedInShell path={path} user={user}>
-        {children}
-      </SignedInShell>
+      <NotifierProvider notifier={notifier}>
+        <SignedInShell path={path} user={user}>
+          <NotificationOffer />
+          {children}
+        </SignedInShell>
+      </NotifierProvider>
     </PartnerRequestsProvider>
   );
 }

@@ -243,6 +243,10 @@ export class FakeRoom {
   getMyMembership() {
     return this.members.get(this.myUserId)?.membership ?? "leave";
   }
+  /** Nothing unread unless a test says so (the room list's fake counts). */
+  getUnreadNotificationCount(_type = "total") {
+    return 0;
+  }
   getMembers() {
     return [...this.members.values()];
   }

@@ -56,6 +56,14 @@ export class FakeMatrixClient {
     this.stopped = true;
   });
 
+  /** No push rules match unless a test says so: nothing becomes a browser notification. */
+  pushRules: unknown = undefined;
+  getPushActionsForEvent = vi.fn((_event: unknown, _force?: boolean) => null as unknown);
+  isInitialSyncComplete() {
+    return true;
+  }
+  async decryptEventIfNeeded(_event: unknown) {}
+
   /** Turns on end-to-end encryption; tests make it fail with `mockRejectedValueOnce`. */
   initRustCrypto = vi.fn(
     async (_options?: { useIndexedDB?: boolean; cryptoDatabasePrefix?: string }) => {

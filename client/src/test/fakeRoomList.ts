@@ -57,7 +57,7 @@ export class FakeListRoom extends FakeRoom {
     return this;
   }
 
-  getUnreadNotificationCount(type = "total") {
+  override getUnreadNotificationCount(type = "total") {
     return type === "highlight" ? this.counts.highlight : this.counts.total;
   }
 

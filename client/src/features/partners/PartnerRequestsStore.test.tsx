@@ -4,7 +4,11 @@ import type { PartnersApi } from "../../api/partnersApi";
 import type { PartnerRequests } from "../../api/partnerTypes";
 import { partner, partnerRequest } from "../../test/fakePartners";
 import { PartnerRequestsStore } from "./PartnerRequestsStore";
-import { REQUESTS_POLL_MS, useRequestsPolling } from "./usePartnerRequests";
+import {
+  HIDDEN_REQUESTS_POLL_MS,
+  REQUESTS_POLL_MS,
+  useRequestsPolling,
+} from "./usePartnerRequests";
 
 function fakeApi(...answers: Array<PartnerRequests | Error>) {
   const requests = vi.fn(async () => {
@@ -81,8 +85,8 @@ function Poller({ store }: { store: PartnerRequestsStore }) {
 }
 
 describe("useRequestsPolling", () => {
-  it("polls every 20 seconds while the tab is visible, and at once when it comes back", async () => {
-    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+  it("polls every 20 seconds while visible, every minute while hidden, and at once when shown", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
     const api = fakeApi(ONE);
     const store = new PartnerRequestsStore(api);
     const { unmount } = render(<Poller store={store} />);
@@ -93,23 +97,25 @@ describe("useRequestsPolling", () => {
     expect(api.requests).toHaveBeenCalledTimes(2);
 
     setVisibility("hidden");
-    await act(() => vi.advanceTimersByTimeAsync(3 * REQUESTS_POLL_MS));
+    await act(() => vi.advanceTimersByTimeAsync(HIDDEN_REQUESTS_POLL_MS - REQUESTS_POLL_MS));
     expect(api.requests).toHaveBeenCalledTimes(2);
+    await act(() => vi.advanceTimersByTimeAsync(REQUESTS_POLL_MS));
+    expect(api.requests).toHaveBeenCalledTimes(3);
 
     setVisibility("visible");
     act(() => {
       document.dispatchEvent(new Event("visibilitychange"));
     });
-    expect(api.requests).toHaveBeenCalledTimes(3);
+    expect(api.requests).toHaveBeenCalledTimes(4);
     await act(() => store.refresh());
 
     act(() => {
       window.dispatchEvent(new Event("focus"));
     });
-    expect(api.requests).toHaveBeenCalledTimes(4);
+    expect(api.requests).toHaveBeenCalledTimes(5);
 
     unmount();
-    await act(() => vi.advanceTimersByTimeAsync(3 * REQUESTS_POLL_MS));
-    expect(api.requests).toHaveBeenCalledTimes(4);
+    await act(() => vi.advanceTimersByTimeAsync(3 * HIDDEN_REQUESTS_POLL_MS));
+    expect(api.requests).toHaveBeenCalledTimes(5);
   });
 });

@@ -28,18 +28,35 @@ export function usePartnerRequests(): {
 
 /** How often the request lists are refreshed while the tab is visible. */
 export const REQUESTS_POLL_MS = 20_000;
+/** How often while it is hidden: slower, but a request still becomes a notification. */
+export const HIDDEN_REQUESTS_POLL_MS = 60_000;
 
 /**
- * Keeps the request lists fresh: now, every 20 seconds while the tab is visible, and as soon as
- * the tab is shown or focused again. Hidden tabs do not poll.
+ * Keeps the request lists fresh: now, every 20 seconds while the tab is visible (every minute
+ * while it is hidden, so new requests can be notified), and as soon as the tab is shown or
+ * focused again.
  */
-export function useRequestsPolling(store: PartnerRequestsStore, intervalMs = REQUESTS_POLL_MS) {
+export function useRequestsPolling(
+  store: PartnerRequestsStore,
+  intervalMs = REQUESTS_POLL_MS,
+  hiddenIntervalMs = HIDDEN_REQUESTS_POLL_MS,
+) {
   useEffect(() => {
+    let last = 0;
     const refreshIfVisible = () => {
-      if (document.visibilityState === "visible") void store.refresh();
+      if (document.visibilityState === "visible") {
+        last = Date.now();
+        void store.refresh();
+      }
+    };
+    const tick = () => {
+      if (document.visibilityState === "visible" || Date.now() - last >= hiddenIntervalMs) {
+        last = Date.now();
+        void store.refresh();
+      }
     };
     refreshIfVisible();
-    const timer = setInterval(refreshIfVisible, intervalMs);
+    const timer = setInterval(tick, intervalMs);
     document.addEventListener("visibilitychange", refreshIfVisible);
     window.addEventListener("focus", refreshIfVisible);
     return () => {
@@ -47,5 +64,5 @@ export function useRequestsPolling(store: PartnerRequestsStore, intervalMs = REQ
       document.removeEventListener("visibilitychange", refreshIfVisible);
       window.removeEventListener("focus", refreshIfVisible);
     };
-  }, [store, intervalMs]);
+  }, [store, intervalMs, hiddenIntervalMs]);
 }

@@ -8,6 +8,7 @@ import {
   matchesFilter,
   previewOf,
   roomLabel,
+  summarizeRoom,
 } from "./roomSummary";
 
 const BOB = "@bob:example.org";
@@ -88,5 +89,27 @@ describe("room list helpers", () => {
     expect(matchesFilter("Study group", " GROUP ")).toBe(true);
     expect(matchesFilter("Study group", "grp")).toBe(false);
     expect(matchesFilter("Anything", "")).toBe(true);
+  });
+});
+
+describe("summarizeRoom", () => {
+  it("names the bot's partner room after the partner, though the bot named it after both", () => {
+    const people: Array<[string, string]> = [
+      ["@xstream:example.org", "Xstream"],
+      [BOB, "Bob Silva"],
+    ];
+    const direct = new Set(["!p:example.org"]);
+    const partners = joinedRoom("!p:example.org", people, {
+      creator: "@xstream:example.org",
+      explicitName: "Ana Lima & Bob Silva",
+    });
+    expect(summarizeRoom(partners as unknown as Room, ME, direct).name).toBe("Bob Silva");
+    const someoneElses = joinedRoom("!p:example.org", people, {
+      creator: BOB,
+      explicitName: "Ana Lima & Bob Silva",
+    });
+    expect(summarizeRoom(someoneElses as unknown as Room, ME, direct).name).toBe(
+      "Ana Lima & Bob Silva",
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { MatrixEvent, NotificationCountType, Room, RoomMember } from "matrix-js-sdk";
 import { FORWARDS, sdkValue } from "../../matrix/sdkValues";
+import { botUserIdFor } from "../../matrix/xstreamBot";
 
 /** A room the person has joined, as the room list shows it. */
 export type RoomListEntry = {
@@ -100,11 +101,15 @@ function avatarOf(room: Room, myUserId: string, direct: boolean): string | null 
   return (direct ? partnerIn(room, myUserId)?.getMxcAvatarUrl() : null) ?? null;
 }
 
-/** The room's own name, else (one-to-one rooms) the partner's, else what the SDK computed. */
+/**
+ * The partner's name in a partner room (the bot names it after both, for Element), else the
+ * room's own name, else (one-to-one rooms) the partner's, else what the SDK computed.
+ */
 function displayName(room: Room, myUserId: string, direct: boolean): string {
+  const partner = direct ? partnerIn(room, myUserId) : undefined;
+  if (partner?.name && room.getCreator() === botUserIdFor(myUserId)) return partner.name;
   const own = explicitName(room);
   if (own) return own;
-  const partner = direct ? partnerIn(room, myUserId) : undefined;
   return partner?.name || room.name || room.roomId;
 }
 

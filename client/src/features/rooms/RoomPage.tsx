@@ -11,6 +11,7 @@ import { PendingMessageActions } from "../composer/PendingMessageActions";
 import { MemberPanel } from "../members/MemberPanel";
 import type { MemberView } from "../members/roster";
 import { useMembers } from "../members/useMembers";
+import { RoomNotificationSelect } from "../notifications/RoomNotificationSelect";
 import { PresenceAvatar } from "../presence/PresenceAvatar";
 import { usePresence } from "../presence/usePresence";
 import type { MessageRef } from "../timeline/MessageTile";
@@ -90,6 +91,9 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
             </p>
           )}
         </div>
+        {client && room.status === "joined" && (
+          <RoomNotificationSelect client={client} roomId={roomId} />
+        )}
         {client && room.status === "joined" && <CallButtons client={client} roomId={roomId} />}
       </header>
       {room.status === "joined" ? (

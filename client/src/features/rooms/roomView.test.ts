@@ -5,8 +5,18 @@ import { roomName } from "./roomView";
 
 const ANA = "@ana:example.org";
 
-function room(creator: string, members: Array<[string, string, string]>, sdkName = "SDK name") {
-  const fake = new FakeRoom("!r:example.org", { myUserId: ANA, creator, name: sdkName });
+function room(
+  creator: string,
+  members: Array<[string, string, string]>,
+  sdkName = "SDK name",
+  explicitName?: string,
+) {
+  const fake = new FakeRoom("!r:example.org", {
+    myUserId: ANA,
+    creator,
+    name: sdkName,
+    ...(explicitName !== undefined && { explicitName }),
+  });
   for (const [id, name, membership] of members) fake.setMember(id, name, membership);
   return fake as unknown as Room;
 }
@@ -27,6 +37,20 @@ describe("roomName", () => {
       ["@bob:example.org", "Bob", "invite"],
     ]);
     expect(roomName(partners, ANA)).toBe("Bob");
+  });
+
+  it("names the bot's partner room after the partner on each side, whatever it is called", () => {
+    const members: Array<[string, string, string]> = [
+      ["@xstream:example.org", "Xstream", "join"],
+      [ANA, "Ana", "join"],
+      ["@bob:example.org", "Bob", "join"],
+    ];
+    expect(roomName(room("@xstream:example.org", members, "x", "Ana & Bob"), ANA)).toBe("Bob");
+    // Anyone else's room keeps the name it was given, and a bot elsewhere is not ours.
+    expect(roomName(room("@bob:example.org", members, "x", "Ana & Bob"), ANA)).toBe("Ana & Bob");
+    expect(roomName(room("@xstream:evil.example", members, "x", "Ana & Bob"), ANA)).toBe(
+      "Ana & Bob",
+    );
   });
 
   it("falls back to the SDK's name for groups, and ignores people who left", () => {

@@ -1,5 +1,6 @@
 import type { Room, RoomMember } from "matrix-js-sdk";
 import { FORWARDS } from "../../matrix/sdkValues";
+import { botUserIdFor } from "../../matrix/xstreamBot";
 
 /** Someone in the room, as the page lists them. */
 export type RoomMemberView = { userId: string; displayName: string; avatarMxc?: string | null };
@@ -22,8 +23,16 @@ export function partnerIn(room: Room, myUserId: string): RoomMember | undefined 
   return invited.length === 1 ? invited[0] : undefined;
 }
 
-/** The room's own name if it has one, else the partner's name in a one-to-one room. */
+/**
+ * The partner's name in a partner room (the bot names it after both partners, for Element; here
+ * each side sees the other's name), else the room's own name if it has one, else the partner's
+ * name in a one-to-one room.
+ */
 export function roomName(room: Room, myUserId: string): string {
+  if (room.getCreator() === botUserIdFor(myUserId)) {
+    const partner = partnerIn(room, myUserId)?.name;
+    if (partner) return partner;
+  }
   const nameEvent = room.getLiveTimeline().getState(FORWARDS)?.getStateEvents("m.room.name", "");
   const explicit = nameEvent?.getContent<{ name?: unknown }>().name;
   if (typeof explicit === "string" && explicit.trim() !== "") return explicit.trim();

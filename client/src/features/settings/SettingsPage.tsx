@@ -13,6 +13,7 @@ import {
 } from "../auth/credentials";
 import { NewPasswordFields } from "../auth/NewPasswordFields";
 import { useCheckedForm } from "../auth/useCheckedForm";
+import { NotificationSettings } from "../notifications/NotificationSettings";
 import { BackgroundPushSetting } from "../push/BackgroundPushSetting";
 import { AppearanceSettings } from "./AppearanceSettings";
 import { ChatPrivacySettings } from "./ChatPrivacySettings";
@@ -103,7 +104,9 @@ export function SettingsPage({
         <h1 className="page-title" ref={headingRef} tabIndex={-1}>
           Settings
         </h1>
-        <p className="page-lead">Your account, how you sign in, privacy and appearance.</p>
+        <p className="page-lead">
+          Your account, how you sign in, notifications, privacy and appearance.
+        </p>
       </header>
 
       <section className="panel" aria-labelledby="account-details-title">
@@ -178,8 +181,9 @@ export function SettingsPage({
         </form>
       </section>
 
-      <ChatPrivacySettings client={matrix?.client ?? null} />
+      <NotificationSettings client={matrix?.client ?? null} />
       <BackgroundPushSetting connected={Boolean(matrix?.client)} />
+      <ChatPrivacySettings client={matrix?.client ?? null} />
       <AppearanceSettings theme={theme} />
     </>
   );
