@@ -1,4 +1,5 @@
 import type { RateLimitStore, RateLimitWindow } from "../store/rateLimitStore.js";
+import { addressKey } from "./passwordFailures.js";
 import { Refusal } from "./refusal.js";
 
 /** At most `limit` counted events per fixed window of `windowMs`, per key. */
@@ -34,15 +35,17 @@ function refuse(window: RateLimitWindow, now: Date): Refusal {
 }
 
 /**
- * Counts one event against `rule` for `key`.
+ * Counts one event against `rule` for the client at `ip`. The address is taken as the password
+ * failure policy takes it (an IPv6 /64 is one address), or one subscriber's /64 would give it a
+ * fresh limit per address.
  * @throws Refusal `rate_limited` if this event exceeds the limit.
  */
 export async function consumeRateLimit(
   store: RateLimitStore,
   rule: RateLimitRule,
-  key: string,
+  ip: string,
   now: Date,
 ): Promise<void> {
-  const window = await store.hit(`${rule.name}:${key}`, rule.windowMs, now);
+  const window = await store.hit(`${rule.name}:${addressKey(ip)}`, rule.windowMs, now);
   if (window.hits > rule.limit) throw refuse(window, now);
 }
