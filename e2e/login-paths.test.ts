@@ -109,6 +109,23 @@ function loginPathTests(edge: () => string) {
     }
   });
 
+  it("never serves Synapse's admin API or the bridge's metrics on the public origin", async () => {
+    for (const path of [
+      "/_synapse/admin/v1/server_version",
+      "/_synapse/admin/v2/users",
+      "/_synapse/metrics",
+      "/metrics",
+    ]) {
+      const response = await fetch(`${edge()}${path}`);
+      const body = await response.text();
+      expect([path, response.status]).toEqual([path, 404]);
+      expect([path, (JSON.parse(body) as { errcode?: string }).errcode]).toEqual([
+        path,
+        "M_NOT_FOUND",
+      ]);
+    }
+  });
+
   it("routes password logins to the gateway, which slows a guesser who forges addresses", async () => {
     const { username } = await learner();
     const statuses: number[] = [];

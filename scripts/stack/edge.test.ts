@@ -9,6 +9,8 @@ describe("routeFor", () => {
     ["/_synapse/client/pick_idp", "synapse"],
     ["/.well-known/matrix/client", "synapse"],
     ["/_synapse/admin/v1/register", "hidden"],
+    ["/metrics", "hidden"],
+    ["/metrics/", "hidden"],
     ["/api/auth/login", "bridge"],
     ["/get_token", "bridge"],
     ["/sfu/get", "bridge"],

@@ -59,7 +59,8 @@ export function isLoginPath(pathname: string): boolean {
 
 /**
  * Which upstream serves a path, or undefined for the client's static files. Synapse's admin API
- * (/_synapse/admin) is never exposed on the public origin, as in production.
+ * (/_synapse/admin) and the bridge's metrics are never exposed on the public origin, as in
+ * production (client/Caddyfile).
  */
 export function routeFor(pathname: string): "synapse" | "bridge" | "hidden" | undefined {
   // Logins pass through the bridge, which makes each JWT login token single-use and applies the
@@ -72,7 +73,13 @@ export function routeFor(pathname: string): "synapse" | "bridge" | "hidden" | un
   ) {
     return "synapse";
   }
-  if (pathname.startsWith("/_synapse/")) return "hidden";
+  if (
+    pathname.startsWith("/_synapse/") ||
+    pathname === "/metrics" ||
+    pathname.startsWith("/metrics/")
+  ) {
+    return "hidden";
+  }
   if (
     pathname.startsWith("/api/") ||
     pathname === "/api" ||
