@@ -1,10 +1,11 @@
 // The one test harness: a throw-away stack (PostgreSQL, LiveKit, Synapse, bridge-service, edge)
 // on free loopback ports in a temporary folder, started by the same code as `npm start`.
 import { appendFileSync, mkdirSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { ensureFederationTls } from "../scripts/stack/federationTls.ts";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { freeTcpPort, freeUdpRange } from "../scripts/stack/ports.ts";
 import { BRIDGE_ROLE } from "../scripts/stack/postgres.ts";
@@ -34,6 +35,8 @@ export interface StackInfo {
 
 export interface TestStack {
   info: StackInfo;
+  /** Stops this stack's Synapse alone and starts it again once `whileDown` has finished. */
+  restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,7 +90,13 @@ export function fileSink(logsDir: string): LogSink {
 }
 
 export async function startTestStack(
-  options: { stateDir?: string; ports?: StackPorts; bridgeEnv?: Record<string, string> } = {},
+  options: {
+    stateDir?: string;
+    ports?: StackPorts;
+    bridgeEnv?: Record<string, string>;
+    serverName?: string;
+    federation?: { port: number; tlsDir: string };
+  } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
   const logsDir = join(stateDir, "logs");
@@ -95,8 +104,9 @@ export async function startTestStack(
   const stack = await startStack({
     stateDir,
     toolsDir,
-    serverName: "localhost",
+    serverName: options.serverName ?? "localhost",
     ports,
+    federation: options.federation,
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,
@@ -123,10 +133,60 @@ export async function startTestStack(
       livekitApiSecret: stack.secrets.livekitApiSecret,
       ports,
     },
+    restartSynapse: (whileDown) => stack.restartSynapse(whileDown),
     async stop() {
       await stack.stop();
     },
   };
+}
+
+export interface TestFederation {
+  /** Two organisations' stacks, named `localhost:<port>` after their federation listeners. */
+  a: TestStack;
+  b: TestStack;
+  stop(): Promise<void>;
+}
+
+/**
+ * Two complete stacks that federate over TLS on loopback, each with its own state folder and
+ * PostgreSQL, sharing one test CA. By default each lists the other in RTC_ALLOWED_HOMESERVERS.
+ */
+export async function startTestFederation(
+  options: { aListsB?: boolean; bListsA?: boolean } = {},
+): Promise<TestFederation> {
+  const root = await mkdtemp(join(tmpdir(), "xstream-federation-"));
+  // Each stack's PostgreSQL runs as an unprivileged user that must pass through this folder.
+  await chmod(root, 0o711);
+  const tlsDir = join(root, "tls");
+  // Made once here: the two stacks starting side by side would otherwise race to make it.
+  await ensureFederationTls(tlsDir);
+  const [portA, portB] = [await freeTcpPort(), await freeTcpPort()];
+  const names = { a: `localhost:${portA}`, b: `localhost:${portB}` };
+  const allowed = (listed: boolean | undefined, other: string): Record<string, string> =>
+    listed === false ? {} : { RTC_ALLOWED_HOMESERVERS: other };
+  const start = async (side: "a" | "b", port: number, env: Record<string, string>) =>
+    startTestStack({
+      stateDir: join(root, side),
+      serverName: names[side],
+      federation: { port, tlsDir },
+      bridgeEnv: env,
+    });
+  const started = await Promise.allSettled([
+    start("a", portA, allowed(options.aListsB, names.b)),
+    start("b", portB, allowed(options.bListsA, names.a)),
+  ]);
+  const stacks = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const stopAll = async () => {
+    await Promise.all(stacks.map((stack) => stack.stop()));
+    await removeStateDir(root);
+  };
+  const [a, b] = started;
+  if (a?.status !== "fulfilled" || b?.status !== "fulfilled") {
+    await stopAll();
+    const failed = started.find((result) => result.status === "rejected");
+    throw failed?.status === "rejected" ? failed.reason : new Error("federation did not start");
+  }
+  return { a: a.value, b: b.value, stop: stopAll };
 }
 
 /** Creates an empty database owned by the bridge's role, next to the bridge's own. */

@@ -6,13 +6,14 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startBridge } from "./bridge.ts";
 import { type RunningEdge, startEdge } from "./edge.ts";
+import { ensureFederationTls } from "./federationTls.ts";
 import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
 import { assertPortsFree, type PortClaim } from "./ports.ts";
 import { startPostgres } from "./postgres.ts";
 import { type LogSink, reapLeftovers, StartupError, Supervisor } from "./processes.ts";
 import { loadOrCreateSecrets, type StackSecrets } from "./secrets.ts";
-import { startSynapse } from "./synapse.ts";
+import { type SynapseOptions, startSynapse } from "./synapse.ts";
 import { ensureLiveKit, ensureSynapse } from "./tools.ts";
 
 export interface StackPorts {
@@ -38,6 +39,11 @@ export interface StackOptions {
   verbose: boolean;
   synapseOverrides?: Record<string, unknown>;
   bridgeEnv?: Record<string, string>;
+  /**
+   * Federation with other homeservers on this machine: Synapse's TLS federation listener on
+   * `port`, with the test CA and certificate kept in `tlsDir` (shared by the federating stacks).
+   */
+  federation?: { port: number; tlsDir: string };
 }
 
 export interface RunningStack {
@@ -54,6 +60,8 @@ export interface RunningStack {
   postgresSuperuserUrl?: string;
   secrets: StackSecrets;
   supervisor: Supervisor;
+  /** Stops Synapse alone and starts it again once `whileDown` has finished (fault tests). */
+  restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +89,9 @@ function portClaims(options: StackOptions): PortClaim[] {
     { port: ports.livekit, part: "LiveKit (XSTREAM_LIVEKIT_PORT)" },
     { port: ports.livekitRtcTcp, part: "LiveKit media over TCP (XSTREAM_LIVEKIT_RTC_TCP_PORT)" },
   ];
+  if (options.federation) {
+    claims.push({ port: options.federation.port, part: "Synapse's federation listener" });
+  }
   if (!options.databaseUrl) {
     claims.push({ port: ports.postgres, part: "PostgreSQL (XSTREAM_POSTGRES_PORT)" });
   }
@@ -142,7 +153,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       apiSecret: secrets.livekitApiSecret,
       logLevel: options.verbose ? "info" : "warn",
     });
-    const synapse = await startSynapse(supervisor, {
+    const federationTls = options.federation
+      ? await ensureFederationTls(options.federation.tlsDir)
+      : undefined;
+    const synapseOptions: SynapseOptions = {
       python,
       dir: join(stateDir, "synapse"),
       serverName: options.serverName,
@@ -152,7 +166,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       secrets,
       logLevel: options.verbose ? "INFO" : "WARNING",
       overrides: options.synapseOverrides,
-    });
+      federation:
+        options.federation && federationTls
+          ? { port: options.federation.port, tls: federationTls }
+          : undefined,
+    };
+    let synapse = await startSynapse(supervisor, synapseOptions);
     const bridge = await startBridge(supervisor, {
       port: ports.bridge,
       databaseUrl,
@@ -162,7 +181,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       livekitUrl: livekitWsUrl,
       secrets,
       logLevel: options.verbose ? "info" : "warn",
-      extraEnv: options.bridgeEnv,
+      extraEnv: {
+        // The bridge checks OpenID tokens at the other homeservers, here on loopback with the
+        // test CA.
+        ...(federationTls
+          ? {
+              NODE_EXTRA_CA_CERTS: federationTls.caCertificate,
+              OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
+            }
+          : {}),
+        ...options.bridgeEnv,
+      },
     });
     await Promise.all([livekit.ready, synapse.ready, bridge.ready]);
     edge = await startEdge({
@@ -184,6 +213,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       postgresSuperuserUrl: postgres?.superuserUrl,
       secrets,
       supervisor,
+      async restartSynapse(whileDown) {
+        await synapse.process.stop();
+        await whileDown?.();
+        synapse = await startSynapse(supervisor, synapseOptions);
+        await synapse.ready;
+      },
       stop,
     };
   } catch (error) {
