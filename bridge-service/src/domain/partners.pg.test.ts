@@ -16,6 +16,7 @@ import {
   listReports,
   listRequests,
   publishPendingProfiles,
+  refreshDisplayName,
   reportUser,
   requestPartner,
   saveProfile,
@@ -145,6 +146,33 @@ describe("partner matching on PostgreSQL", () => {
       expect(rows).toEqual([
         { native_languages: ["es"], interests: ["chess"], timezone: "Asia/Tokyo" },
       ]);
+    });
+
+    it("takes a learner's new Matrix display name, holding it to the rules for names", async () => {
+      const { ctx } = setUp();
+      const remote = "@rémi:other.example:8448";
+      await saveProfile(ctx, remote, SPANISH_SPEAKER);
+      expect(await refreshDisplayName(ctx, remote, "  Rémi R.  ")).toBe(true);
+      expect((await ctx.profiles.get(remote))?.displayName).toBe("Rémi R.");
+      expect(await refreshDisplayName(ctx, remote, "Rémi R.")).toBe(false);
+      // Hostile or broken names from another server leave the stored one as it was.
+      for (const bad of [
+        "x".repeat(10_000),
+        "Ad\u202emin",
+        "two\nlines",
+        "",
+        42,
+        { name: "x" },
+        null,
+      ]) {
+        const started = performance.now();
+        expect(await refreshDisplayName(ctx, remote, bad)).toBe(false);
+        expect(performance.now() - started).toBeLessThan(500);
+      }
+      expect((await ctx.profiles.get(remote))?.displayName).toBe("Rémi R.");
+      // Someone without a profile gets none from a name change.
+      expect(await refreshDisplayName(ctx, "@nobody:other.example", "Nobody")).toBe(false);
+      expect(await ctx.profiles.get("@nobody:other.example")).toBeUndefined();
     });
 
     it("republishes profiles whose publication failed", async () => {

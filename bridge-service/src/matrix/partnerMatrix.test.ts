@@ -123,6 +123,23 @@ describe("createPartnerMatrix", () => {
       });
     });
 
+    it("removes the fields when the learner stops being discoverable", async () => {
+      const { matrix, synapseAdmin } = setup();
+      await matrix.publishProfile(profile());
+      await matrix.publishProfile(profile({ discoverable: false }));
+      expect(synapseAdmin.profileFields.get("@ana:hs")).toEqual({});
+      expect(synapseAdmin.calls.filter((call) => call.op === "setProfileField")).toHaveLength(2);
+    });
+
+    it("never publishes a hidden learner's languages", async () => {
+      const { matrix, synapseAdmin } = setup();
+      await matrix.publishProfile(profile({ discoverable: false }));
+      expect(synapseAdmin.calls.map((call) => call.op)).toEqual([
+        "deleteProfileField",
+        "deleteProfileField",
+      ]);
+    });
+
     it("leaves remote users' profiles alone", async () => {
       const { matrix, synapseAdmin } = setup();
       await matrix.publishProfile(ben);
