@@ -21,6 +21,9 @@ let federation: TestFederation;
 let a: TestStack["info"];
 let b: TestStack["info"];
 let botA: string;
+// A's bot joins a DM on B over federation (make_join, send_join), slower than a local join on a
+// busy machine.
+const FEDERATED_JOIN_MS = 60_000;
 
 beforeAll(async () => {
   // A lists B for calls; B does not list A.
@@ -163,7 +166,7 @@ describe("a learner of B with A's bot and A's web learner", () => {
 
   it("answers, matches and connects a learner of B who uses a plain Matrix client", async () => {
     expect(bob.userId).toMatch(new RegExp(`:${b.serverName}$`));
-    bobBot = await BotConversation.open(b.publicUrl, bob, botA);
+    bobBot = await BotConversation.open(b.publicUrl, bob, botA, FEDERATED_JOIN_MS);
     // The greeting comes from A after the bot's join, over federation.
     const greeting = await bobBot.waitForBotMessage(/help/);
     expect(greeting.msgtype).toBe("m.notice");
@@ -244,7 +247,7 @@ describe("a learner of B with A's bot and A's web learner", () => {
 
   it("shows a renamed B learner under the new name in A's suggestions", async () => {
     const cleo = await matrixLearner(b, "Cleo Remote");
-    const cleoBot = await BotConversation.open(b.publicUrl, cleo, botA);
+    const cleoBot = await BotConversation.open(b.publicUrl, cleo, botA, FEDERATED_JOIN_MS);
     await cleoBot.say("native eu");
     await cleoBot.say("learn is A2");
     const before = await suggestionsOf(ana);
@@ -294,6 +297,18 @@ describe("a learner of B with A's bot and A's web learner", () => {
     const blocked = await ana.session.request("POST", "/api/blocks", { user_id: bob.userId });
     expect(blocked.status, JSON.stringify(blocked.body)).toBe(200);
     expect(await partnersOf(ana)).toEqual([]);
+    // The bot removed Bob from their room, and his own homeserver shows it.
+    const bobsMembership = await eventually(async () => {
+      const member = await matrixRequest<{ membership: string }>(
+        b.publicUrl,
+        "GET",
+        `/_matrix/client/v3/rooms/${encodeURIComponent(partnerRoom)}/state/m.room.member/${encodeURIComponent(bob.userId)}`,
+        { token: bob.accessToken },
+      );
+      return member.membership === "join" ? undefined : member.membership;
+    }, "Bob's removal from the partner room to reach B");
+    expect(bobsMembership).toBe("leave");
+    await expect(send(b, bob, partnerRoom, "still there?")).rejects.toThrow(/403/);
     expect((await bobBot.say("partners")).body).not.toContain("Ana Web");
     // Both are discoverable and reciprocal: only the block keeps them apart.
     expect((await suggestionsOf(ana)).map((s) => s.user_id)).not.toContain(bob.userId);

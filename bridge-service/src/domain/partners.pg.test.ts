@@ -379,8 +379,8 @@ describe("partner matching on PostgreSQL", () => {
       expect(other.rooms).toHaveLength(1);
     });
 
-    it("blocking cancels open requests and ends the partnership", async () => {
-      const { ctx } = setUp();
+    it("blocking cancels open requests and ends the partnership and its room", async () => {
+      const { ctx, rooms, ended } = setUp();
       await saveProfile(ctx, "@ana:localhost", SPANISH_SPEAKER);
       await saveProfile(ctx, "@ben:localhost", ENGLISH_SPEAKER);
       await saveProfile(ctx, "@cat:localhost", ENGLISH_SPEAKER);
@@ -395,6 +395,22 @@ describe("partner matching on PostgreSQL", () => {
       expect(
         (await refusalOf(requestPartner(ctx, "@ben:localhost", "@ana:localhost"))).reason,
       ).toBe("partner_unavailable");
+      // Ben had a room with Ana; Cat only a request.
+      expect(ended).toEqual([{ roomId: rooms[0]?.roomId, blockedUserId: "@ben:localhost" }]);
+    });
+
+    it("blocks even when the partner room cannot be ended", async () => {
+      const { ctx } = setUp();
+      const failing = {
+        ...ctx,
+        matrix: { ...ctx.matrix, endPartnerRoom: () => Promise.reject(new Error("down")) },
+      };
+      await saveProfile(ctx, "@ana:localhost", SPANISH_SPEAKER);
+      await saveProfile(ctx, "@ben:localhost", ENGLISH_SPEAKER);
+      const { request } = await requestPartner(ctx, "@ana:localhost", "@ben:localhost");
+      await acceptRequest(ctx, "@ben:localhost", request.id);
+      await blockUser(failing, "@ben:localhost", "@ana:localhost");
+      expect(await listPartners(ctx, "@ben:localhost")).toEqual([]);
     });
   });
 

@@ -457,7 +457,16 @@ export async function blockUser(
   if (otherUserId === userId) {
     throw new Refusal("cannot_target_self", "You cannot block yourself.", { field: "user_id" });
   }
+  const ending = (await ctx.partners.partnershipsOf(userId)).find((partnership) =>
+    partnership.users.includes(otherUserId),
+  );
   await ctx.partners.block(userId, otherUserId, ctx.now());
+  if (ending?.roomId) {
+    // The block stands whatever Matrix says; a room that cannot be ended now stays as it is.
+    await ctx.matrix.endPartnerRoom(ending.roomId, otherUserId).catch((error: unknown) => {
+      ctx.logger.warn({ err: error, roomId: ending.roomId }, "could not end the partner room");
+    });
+  }
 }
 
 export async function unblockUser(

@@ -114,6 +114,7 @@ function setup(options: { joinRoom?: HomeserverClient["joinRoom"]; failSend?: bo
     displayNameOf: async () => undefined,
     defaultRoomVersion: async () => "12",
     setBotDisplayName: async () => {},
+    kick: async () => {},
   };
   const botStore = createInMemoryBotStore();
   const { logger, records } = createCapturedLogger();

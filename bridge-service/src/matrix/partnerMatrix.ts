@@ -159,6 +159,13 @@ export function createPartnerMatrix({
       );
     },
 
+    async endPartnerRoom(roomId, blockedUserId) {
+      // The bot created the room: from room version 12 its creator power outranks both
+      // partners' 100; in older versions the kick is refused and the caller logs it.
+      await homeserver.kick(roomId, blockedUserId, "This language exchange has ended.");
+      logger.info({ roomId }, "partner room ended after a block");
+    },
+
     async displayNameOf(userId) {
       try {
         return await homeserver.displayNameOf(userId);
