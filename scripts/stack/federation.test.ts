@@ -83,4 +83,28 @@ describe("federation on loopback", () => {
     expect(config.ip_range_whitelist).toEqual(["127.0.0.1/32", "::1/128"]);
     expect(config.trusted_key_servers).toEqual([]);
   });
+
+  it("claims only this homeserver's ids in the appservice registration, ports included", async () => {
+    const values = synapseTemplateValues({
+      python: "python3",
+      dir,
+      serverName: "localhost:12345",
+      publicUrl: "http://localhost:8400",
+      port: 8408,
+      bridgeUrl: "http://127.0.0.1:8410",
+      secrets: await loadOrCreateSecrets(dir),
+      logLevel: "WARNING",
+    });
+    const template = await readFile(join(synapseTemplates, "appservice-xstream.yaml"), "utf8");
+    const registration = parse(renderTemplate(template, values, "appservice-xstream.yaml"));
+    // Python's re.match, as Synapse uses it: anchored at the start only.
+    const users = new RegExp(`^(?:${registration.namespaces.users[0].regex})`);
+    expect(users.test("@xstream_ana:localhost:12345")).toBe(true);
+    expect(users.test("@xstream_ana:localhost:123456")).toBe(false);
+    expect(users.test("@xstream_ana:localhost")).toBe(false);
+    expect(users.test("@xstream_ana:localhostx12345")).toBe(false);
+    const aliases = new RegExp(`^(?:${registration.namespaces.aliases[0].regex})`);
+    expect(aliases.test("#xstream_room:localhost:12345")).toBe(true);
+    expect(aliases.test("#xstream_room:localhost:12345.evil.example")).toBe(false);
+  });
 });
