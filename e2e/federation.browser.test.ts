@@ -4,6 +4,7 @@
 import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
+import { control, expectMovingPicture, remoteAudioStates, tile } from "./call-page.ts";
 import { startTestFederation, type TestFederation, type TestStack } from "./harness.ts";
 import { type BrowserPage, type Learner, signedInInRoom, signUpLearner } from "./learners.ts";
 import { eventually, matrixRequest } from "./matrix.ts";
@@ -165,6 +166,23 @@ describe("web learners of two organisations in one room", () => {
       )
       .toBeGreaterThanOrEqual(1);
     await b.page.screenshot({ path: artifactPath("federation-media-dark.png") });
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
+  it("connects a video call across the organisations on the caller's LiveKit", async () => {
+    // MatrixRTC meets on the oldest membership's focus: Ana calls, so both use A's token
+    // service and LiveKit; Ben's token comes from A with an OpenID token from B.
+    await a.page.getByRole("button", { name: "Start video call" }).click();
+    const prompt = b.page.getByRole("alertdialog", { name: "Ana Lima is calling" });
+    await prompt.waitFor({ timeout: CROSSING_MS });
+    await prompt.getByRole("button", { name: "Accept" }).click();
+    await expectMovingPicture(tile(a.page, "Ben Okafor"));
+    await expectMovingPicture(tile(b.page, "Ana Lima"));
+    for (const page of [a.page, b.page]) {
+      await expect.poll(() => remoteAudioStates(page), { timeout: 20_000 }).toEqual(["live"]);
+    }
+    await b.page.screenshot({ path: artifactPath("federation-call-b.png") });
+    await control(a.page, "Leave call").click();
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 });

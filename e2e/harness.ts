@@ -95,7 +95,7 @@ export async function startTestStack(
     ports?: StackPorts;
     bridgeEnv?: Record<string, string>;
     serverName?: string;
-    federation?: { port: number; tlsDir: string };
+    federation?: { port: number; tlsDir: string; peerOrigins?: readonly string[] };
   } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
@@ -164,11 +164,20 @@ export async function startTestFederation(
   const names = { a: `localhost:${portA}`, b: `localhost:${portB}` };
   const allowed = (listed: boolean | undefined, other: string): Record<string, string> =>
     listed === false ? {} : { RTC_ALLOWED_HOMESERVERS: other };
+  const ports = { a: await freeStackPorts(), b: await freeStackPorts() };
+  // Each web client may reach the other organisation's token service and LiveKit (calls whose
+  // focus is there).
+  const originsOf = (side: "a" | "b") => [
+    `http://localhost:${ports[side].edge}`,
+    `ws://127.0.0.1:${ports[side].livekit}`,
+    `http://127.0.0.1:${ports[side].livekit}`,
+  ];
   const start = async (side: "a" | "b", port: number, env: Record<string, string>) =>
     startTestStack({
       stateDir: join(root, side),
       serverName: names[side],
-      federation: { port, tlsDir },
+      ports: ports[side],
+      federation: { port, tlsDir, peerOrigins: originsOf(side === "a" ? "b" : "a") },
       bridgeEnv: env,
     });
   const started = await Promise.allSettled([

@@ -42,6 +42,15 @@ export function federationPorts(
   };
 }
 
+/** What the other organisation's web client may connect to for calls whose focus is here. */
+function peerOrigins(ports: StackPorts): string[] {
+  return [
+    `http://localhost:${ports.edge}`,
+    `ws://127.0.0.1:${ports.livekit}`,
+    `http://127.0.0.1:${ports.livekit}`,
+  ];
+}
+
 function labelled(sink: LogSink, organisation: Organisation): LogSink {
   return (part, line) => sink(part, `[${organisation.toUpperCase()}] ${line}`);
 }
@@ -88,7 +97,11 @@ export async function runStartFederation(): Promise<void> {
           toolsDir: settings.XSTREAM_TOOLS_DIR ?? join(stateRoot, "tools"),
           serverName,
           ports: ports.stack,
-          federation: { port: ports.federation, tlsDir: join(root, "tls") },
+          federation: {
+            port: ports.federation,
+            tlsDir: join(root, "tls"),
+            peerOrigins: other ? peerOrigins(other.ports.stack) : [],
+          },
           sink: labelled(sink, organisation),
           verbose: settings.XSTREAM_LOG === "info",
           bridgeEnv: other ? { RTC_ALLOWED_HOMESERVERS: other.serverName } : {},

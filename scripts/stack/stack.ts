@@ -43,7 +43,15 @@ export interface StackOptions {
    * Federation with other homeservers on this machine: Synapse's TLS federation listener on
    * `port`, with the test CA and certificate kept in `tlsDir` (shared by the federating stacks).
    */
-  federation?: { port: number; tlsDir: string };
+  federation?: {
+    port: number;
+    tlsDir: string;
+    /**
+     * Origins of the other organisations' edges and LiveKits: a call whose focus is theirs has
+     * this web client fetch tokens there and connect to their LiveKit.
+     */
+    peerOrigins?: readonly string[];
+  };
 }
 
 export interface RunningStack {
@@ -200,6 +208,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       synapseUrl: synapse.url,
       bridgeUrl: bridge.url,
       livekitUrl: livekit.url,
+      connectSources: options.federation?.peerOrigins,
     });
     return {
       serverName: options.serverName,
