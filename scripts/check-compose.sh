@@ -44,9 +44,11 @@ fail() { echo "federation: $*" >&2; exit 1; }
 grep -Fq '"m.server": "{$XSTREAM_DOMAIN}:443"' client/Caddyfile || fail "Caddy does not delegate federation to :443"
 grep -Fq '@synapse path /_matrix/*' client/Caddyfile || fail "Caddy does not pass /_matrix/* to Synapse"
 grep -Eq 'published: "?443"?$' <<<"$rendered" || fail "port 443 is not published"
-printf 'RTC_ALLOWED_HOMESERVERS=partner.example.net\n' >>"$work/.env"
+printf 'RTC_ALLOWED_HOMESERVERS=partner.example.net\nXSTREAM_PEER_ORIGINS=https://chat.partner.example.net\n' >>"$work/.env"
 listed=$(cd "$work" && "${compose[@]}" -f docker-compose.yml config)
 grep -Eq '^ +RTC_ALLOWED_HOMESERVERS: partner\.example\.net$' <<<"$listed" || fail "RTC_ALLOWED_HOMESERVERS does not reach the bridge"
+grep -Eq '^ +XSTREAM_PEER_ORIGINS: https://chat\.partner\.example\.net$' <<<"$listed" || fail "XSTREAM_PEER_ORIGINS does not reach Caddy"
+grep -Fq "https://livekit.{\$XSTREAM_DOMAIN} {\$XSTREAM_PEER_ORIGINS};" client/Caddyfile || fail "the web client may not reach partner organisations for calls"
 # The init container's rendering (it chowns files for the containers, hence root only).
 if [ "$(id -u)" = 0 ]; then
   out=$work/out
