@@ -24,6 +24,8 @@ let botA: string;
 // A's bot joins a DM on B over federation (make_join, send_join), slower than a local join on a
 // busy machine.
 const FEDERATED_JOIN_MS = 60_000;
+// Tests that open a DM with A's bot from B: the join plus a few commands answered over federation.
+const FEDERATED_TEST_MS = 150_000;
 
 beforeAll(async () => {
   // A lists B for calls; B does not list A.
@@ -164,7 +166,9 @@ describe("a learner of B with A's bot and A's web learner", () => {
     bob = await matrixLearner(b, "Bob Remote");
   });
 
-  it("answers, matches and connects a learner of B who uses a plain Matrix client", async () => {
+  it("answers, matches and connects a learner of B who uses a plain Matrix client", {
+    timeout: FEDERATED_TEST_MS,
+  }, async () => {
     expect(bob.userId).toMatch(new RegExp(`:${b.serverName}$`));
     bobBot = await BotConversation.open(b.publicUrl, bob, botA, FEDERATED_JOIN_MS);
     // The greeting comes from A after the bot's join, over federation.
@@ -245,7 +249,9 @@ describe("a learner of B with A's bot and A's web learner", () => {
     );
   });
 
-  it("shows a renamed B learner under the new name in A's suggestions", async () => {
+  it("shows a renamed B learner under the new name in A's suggestions", {
+    timeout: FEDERATED_TEST_MS,
+  }, async () => {
     const cleo = await matrixLearner(b, "Cleo Remote");
     const cleoBot = await BotConversation.open(b.publicUrl, cleo, botA, FEDERATED_JOIN_MS);
     await cleoBot.say("native eu");

@@ -162,8 +162,11 @@ export async function startTestFederation(
   await ensureFederationTls(tlsDir);
   const [portA, portB] = [await freeTcpPort(), await freeTcpPort()];
   const names = { a: `localhost:${portA}`, b: `localhost:${portB}` };
-  const allowed = (listed: boolean | undefined, other: string): Record<string, string> =>
-    listed === false ? {} : { RTC_ALLOWED_HOMESERVERS: other };
+  // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
+  const allowed = (listed: boolean | undefined, other: string): Record<string, string> => ({
+    LOG_LEVEL: "info",
+    ...(listed === false ? {} : { RTC_ALLOWED_HOMESERVERS: other }),
+  });
   const ports = { a: await freeStackPorts(), b: await freeStackPorts() };
   // Each web client may reach the other organisation's token service and LiveKit (calls whose
   // focus is there).
