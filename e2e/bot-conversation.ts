@@ -18,11 +18,15 @@ export class BotConversation {
     readonly roomId: string,
   ) {}
 
-  /** Opens a DM with the bot as Element does and waits for the bot to join and greet. */
+  /**
+   * Opens a DM with the bot as Element does and waits for the bot to join and greet.
+   * @param joinTimeoutMs longer for a bot on another homeserver, which joins over federation
+   */
   static async open(
     baseUrl: string,
     user: MatrixUser,
     botUserId: string,
+    joinTimeoutMs = 15_000,
   ): Promise<BotConversation> {
     const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
       baseUrl,
@@ -34,15 +38,19 @@ export class BotConversation {
       },
     );
     const conversation = new BotConversation(baseUrl, user, botUserId, roomId);
-    await eventually(async () => {
-      const members = await matrixRequest<{ joined: Record<string, unknown> }>(
-        baseUrl,
-        "GET",
-        `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`,
-        { token: user.accessToken },
-      );
-      return botUserId in members.joined ? true : undefined;
-    }, `${botUserId} to join ${roomId}`);
+    await eventually(
+      async () => {
+        const members = await matrixRequest<{ joined: Record<string, unknown> }>(
+          baseUrl,
+          "GET",
+          `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/joined_members`,
+          { token: user.accessToken },
+        );
+        return botUserId in members.joined ? true : undefined;
+      },
+      `${botUserId} to join ${roomId}`,
+      joinTimeoutMs,
+    );
     return conversation;
   }
 

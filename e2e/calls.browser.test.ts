@@ -5,9 +5,10 @@
 // sees B gone; B declines and A's call ends. A third learner joins a group call, and a closed
 // tab leaves it by itself. An unanswered call rings for 30 s and becomes a missed call. In an
 // encrypted chat the media is end-to-end encrypted and still plays on both sides.
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
+import { callView, control, expectMovingPicture, remoteAudioStates, tile } from "./call-page.ts";
 import {
   type BrowserPage,
   createSharedRoom,
@@ -18,43 +19,6 @@ import {
 
 const stack = inject("stack");
 const chromium = useChromium({ fakeMedia: true });
-
-const callView = (page: Page) => page.locator(".call-overlay");
-const tile = (page: Page, name: string): Locator =>
-  callView(page).getByRole("figure", { name, exact: true });
-const control = (page: Page, name: string) =>
-  callView(page).getByRole("toolbar", { name: "Call controls" }).getByRole("button", { name });
-
-/** The tile's picture: its size, and how many frames it has shown so far. */
-function videoOf(tileLocator: Locator) {
-  return tileLocator.locator("video").evaluate((video: HTMLVideoElement) => ({
-    width: video.videoWidth,
-    frames: video.getVideoPlaybackQuality().totalVideoFrames,
-  }));
-}
-
-/** Waits until the tile shows a picture whose frames keep coming. */
-async function expectMovingPicture(tileLocator: Locator) {
-  await tileLocator.locator("video").waitFor({ timeout: 30_000 });
-  await expect
-    .poll(async () => (await videoOf(tileLocator)).width, { timeout: 30_000 })
-    .toBeGreaterThan(0);
-  const before = (await videoOf(tileLocator)).frames;
-  await expect
-    .poll(async () => (await videoOf(tileLocator)).frames, { timeout: 20_000 })
-    .toBeGreaterThan(before + 10);
-}
-
-/** The ready states of the remote sound the call plays (one per remote microphone). */
-function remoteAudioStates(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLAudioElement>(".call-audio audio")).flatMap((audio) =>
-      audio.srcObject instanceof MediaStream
-        ? audio.srcObject.getAudioTracks().map((track: MediaStreamTrack) => track.readyState)
-        : [],
-    ),
-  );
-}
 
 const inRoom = (learner: Learner, roomId: string) =>
   signedInInRoom(chromium(), stack, learner, roomId);

@@ -1,10 +1,11 @@
 // The one test harness: a throw-away stack (PostgreSQL, LiveKit, Synapse, bridge-service, edge)
 // on free loopback ports in a temporary folder, started by the same code as `npm start`.
 import { appendFileSync, mkdirSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { ensureFederationTls } from "../scripts/stack/federationTls.ts";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { freeTcpPort, freeUdpRange } from "../scripts/stack/ports.ts";
 import { BRIDGE_ROLE } from "../scripts/stack/postgres.ts";
@@ -37,6 +38,8 @@ export interface StackInfo {
 
 export interface TestStack {
   info: StackInfo;
+  /** Stops this stack's Synapse alone and starts it again once `whileDown` has finished. */
+  restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +101,8 @@ export async function startTestStack(
     bridgeEnv?: Record<string, string>;
     /** Shorter watchdog and restart timings for tests that kill parts. */
     supervision?: Partial<SupervisionSettings>;
+    serverName?: string;
+    federation?: { port: number; tlsDir: string; peerOrigins?: readonly string[] };
   } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
@@ -106,8 +111,9 @@ export async function startTestStack(
   const stack = await startStack({
     stateDir,
     toolsDir,
-    serverName: "localhost",
+    serverName: options.serverName ?? "localhost",
     ports,
+    federation: options.federation,
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,
@@ -136,10 +142,72 @@ export async function startTestStack(
       livekitApiSecret: stack.secrets.livekitApiSecret,
       ports,
     },
+    restartSynapse: (whileDown) => stack.restartSynapse(whileDown),
     async stop() {
       await stack.stop();
     },
   };
+}
+
+export interface TestFederation {
+  /** Two organisations' stacks, named `localhost:<port>` after their federation listeners. */
+  a: TestStack;
+  b: TestStack;
+  stop(): Promise<void>;
+}
+
+/**
+ * Two complete stacks that federate over TLS on loopback, each with its own state folder and
+ * PostgreSQL, sharing one test CA. By default each lists the other in RTC_ALLOWED_HOMESERVERS.
+ */
+export async function startTestFederation(
+  options: { aListsB?: boolean; bListsA?: boolean } = {},
+): Promise<TestFederation> {
+  const root = await mkdtemp(join(tmpdir(), "xstream-federation-"));
+  // Each stack's PostgreSQL runs as an unprivileged user that must pass through this folder.
+  await chmod(root, 0o711);
+  const tlsDir = join(root, "tls");
+  // Made once here: the two stacks starting side by side would otherwise race to make it.
+  await ensureFederationTls(tlsDir);
+  const [portA, portB] = [await freeTcpPort(), await freeTcpPort()];
+  const names = { a: `localhost:${portA}`, b: `localhost:${portB}` };
+  // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
+  const allowed = (listed: boolean | undefined, other: string): Record<string, string> => ({
+    LOG_LEVEL: "info",
+    ...(listed === false ? {} : { RTC_ALLOWED_HOMESERVERS: other }),
+  });
+  const ports = { a: await freeStackPorts(), b: await freeStackPorts() };
+  // Each web client may reach the other organisation's token service and LiveKit (calls whose
+  // focus is there).
+  const originsOf = (side: "a" | "b") => [
+    `http://localhost:${ports[side].edge}`,
+    `ws://127.0.0.1:${ports[side].livekit}`,
+    `http://127.0.0.1:${ports[side].livekit}`,
+  ];
+  const start = async (side: "a" | "b", port: number, env: Record<string, string>) =>
+    startTestStack({
+      stateDir: join(root, side),
+      serverName: names[side],
+      ports: ports[side],
+      federation: { port, tlsDir, peerOrigins: originsOf(side === "a" ? "b" : "a") },
+      bridgeEnv: env,
+    });
+  const started = await Promise.allSettled([
+    start("a", portA, allowed(options.aListsB, names.b)),
+    start("b", portB, allowed(options.bListsA, names.a)),
+  ]);
+  const stacks = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const stopAll = async () => {
+    await Promise.all(stacks.map((stack) => stack.stop()));
+    await removeStateDir(root);
+  };
+  const [a, b] = started;
+  if (a?.status !== "fulfilled" || b?.status !== "fulfilled") {
+    await stopAll();
+    const failed = started.find((result) => result.status === "rejected");
+    throw failed?.status === "rejected" ? failed.reason : new Error("federation did not start");
+  }
+  return { a: a.value, b: b.value, stop: stopAll };
 }
 
 /** Creates an empty database owned by the bridge's role, next to the bridge's own. */

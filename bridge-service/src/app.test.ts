@@ -53,6 +53,7 @@ function harness(overrides: Partial<AppDeps> = {}): Harness {
       return "12";
     },
     async setBotDisplayName() {},
+    async kick() {},
   };
   startBot({
     events,

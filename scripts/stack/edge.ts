@@ -16,6 +16,8 @@ export interface EdgeOptions {
   synapseUrl: string;
   bridgeUrl: string;
   livekitUrl: string;
+  /** More origins the page may connect to: other organisations' token services and LiveKits. */
+  connectSources?: readonly string[];
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -127,7 +129,10 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: URL, name: str
   req.pipe(upstream);
 }
 
-function securityHeaders(livekitUrl: string): Record<string, string> {
+function securityHeaders(
+  livekitUrl: string,
+  connectSources: readonly string[] = [],
+): Record<string, string> {
   const livekit = new URL(livekitUrl);
   const livekitWs = `${livekit.protocol === "https:" ? "wss" : "ws"}://${livekit.host}`;
   return {
@@ -137,7 +142,7 @@ function securityHeaders(livekitUrl: string): Record<string, string> {
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' blob: data:",
       "media-src 'self' blob:",
-      `connect-src 'self' ${livekitWs} ${livekit.origin}`,
+      ["connect-src 'self'", livekitWs, livekit.origin, ...connectSources].join(" "),
       "worker-src 'self' blob:",
       "frame-ancestors 'none'",
       "base-uri 'self'",
@@ -178,7 +183,7 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, options: EdgeOpt
   res.writeHead(200, {
     "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
     "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-    ...securityHeaders(options.livekitUrl),
+    ...securityHeaders(options.livekitUrl, options.connectSources),
   });
   if (req.method === "HEAD") {
     res.end();

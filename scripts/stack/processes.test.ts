@@ -72,6 +72,22 @@ async function supervised() {
 }
 
 describe("Supervisor", { timeout: 30_000 }, () => {
+  it("keeps a held part stopped, without restarting it, until it is released", async () => {
+    const { lines, supervisor, startServer } = await supervised();
+    const part = await startServer("held");
+    supervisor.watch();
+    const firstPid = part.pid();
+    await supervisor.hold("held");
+    expect(await answersOk(part.url).catch(() => false)).toBe(false);
+    // Longer than the first restart delay and the watchdog: nothing brings it back by itself.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await answersOk(part.url).catch(() => false)).toBe(false);
+    expect(lines.join("\n")).not.toContain("restarting it");
+    await supervisor.release("held");
+    expect(await answersOk(part.url)).toBe(true);
+    expect(part.pid()).not.toBe(firstPid);
+  });
+
   it("restarts a part that dies, with doubling delays, and gives up after too many failures", async () => {
     const { lines, supervisor, startServer, stateDir } = await supervised();
     const flaky = await startServer("flaky");

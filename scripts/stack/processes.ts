@@ -221,7 +221,7 @@ export interface SupervisorOptions {
   settings?: Partial<SupervisionSettings>;
 }
 
-type PartState = "starting" | "running" | "restarting" | "failed";
+type PartState = "starting" | "running" | "restarting" | "held" | "failed";
 
 interface Part {
   name: string;
@@ -372,7 +372,9 @@ export class Supervisor {
     if (!part || part.current !== managed) return;
     // Whatever the leader left behind in its group (e.g. PostgreSQL backends) goes with it.
     managed.kill();
-    if (this.stopping || !this.supervising || part.state === "failed") return;
+    if (this.stopping || !this.supervising || part.state === "failed" || part.state === "held") {
+      return;
+    }
     this.onFailure(part, managed, status);
   }
 
@@ -499,6 +501,27 @@ export class Supervisor {
     this.parts.clear();
     // Anything else of ours (initdb, an install) that is still running.
     await killEverythingOf(this.options.stateDir);
+  }
+
+  /** Stops a part on purpose and keeps it stopped, not restarted, until `release` (an outage). */
+  async hold(name: string): Promise<void> {
+    const part = this.parts.get(name);
+    if (!part) throw new Error(`no part named ${name}`);
+    part.state = "held";
+    clearTimeout(part.timer);
+    await part.current.stop();
+  }
+
+  /** Starts a held part again; resolves once it passes its health check. */
+  async release(name: string): Promise<void> {
+    const part = this.parts.get(name);
+    if (part?.state !== "held") throw new Error(`${name} is not held`);
+    const managed = this.spawn(part.name, part.command, part.args, part.options);
+    part.current = managed;
+    part.state = "starting";
+    await this.ready(managed, name);
+    part.healthy = true;
+    if (this.supervising) this.scheduleProbe(part);
   }
 
   /** The process currently running `part`, if any. */

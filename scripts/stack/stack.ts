@@ -6,6 +6,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startBridge } from "./bridge.ts";
 import { type RunningEdge, startEdge } from "./edge.ts";
+import { ensureFederationTls } from "./federationTls.ts";
 import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
 import { assertPortsFree, type PortClaim } from "./ports.ts";
@@ -19,7 +20,7 @@ import {
   Supervisor,
 } from "./processes.ts";
 import { loadOrCreateSecrets, type StackSecrets } from "./secrets.ts";
-import { startSynapse } from "./synapse.ts";
+import { type SynapseOptions, startSynapse } from "./synapse.ts";
 import { ensureLiveKit, ensureSynapse } from "./tools.ts";
 
 export interface StackPorts {
@@ -51,6 +52,19 @@ export interface StackOptions {
   signal?: AbortSignal;
   /** Watchdog and restart timings; tests shorten them. */
   supervision?: Partial<SupervisionSettings>;
+  /**
+   * Federation with other homeservers on this machine: Synapse's TLS federation listener on
+   * `port`, with the test CA and certificate kept in `tlsDir` (shared by the federating stacks).
+   */
+  federation?: {
+    port: number;
+    tlsDir: string;
+    /**
+     * Origins of the other organisations' edges and LiveKits: a call whose focus is theirs has
+     * this web client fetch tokens there and connect to their LiveKit.
+     */
+    peerOrigins?: readonly string[];
+  };
 }
 
 export interface RunningStack {
@@ -69,6 +83,8 @@ export interface RunningStack {
   postgresSuperuserUrl?: string;
   secrets: StackSecrets;
   supervisor: Supervisor;
+  /** Stops Synapse alone and starts it again once `whileDown` has finished (fault tests). */
+  restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +113,9 @@ function portClaims(options: StackOptions): PortClaim[] {
     { port: ports.livekit, part: "LiveKit (XSTREAM_LIVEKIT_PORT)" },
     { port: ports.livekitRtcTcp, part: "LiveKit media over TCP (XSTREAM_LIVEKIT_RTC_TCP_PORT)" },
   ];
+  if (options.federation) {
+    claims.push({ port: options.federation.port, part: "Synapse's federation listener" });
+  }
   if (!options.databaseUrl) {
     claims.push({ port: ports.postgres, part: "PostgreSQL (XSTREAM_POSTGRES_PORT)" });
   }
@@ -166,7 +185,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       apiSecret: secrets.livekitApiSecret,
       logLevel: options.verbose ? "info" : "warn",
     });
-    const synapse = await startSynapse(supervisor, {
+    const federationTls = options.federation
+      ? await ensureFederationTls(options.federation.tlsDir)
+      : undefined;
+    const synapseOptions: SynapseOptions = {
       python,
       dir: join(stateDir, "synapse"),
       serverName: options.serverName,
@@ -176,7 +198,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       secrets,
       logLevel: options.verbose ? "INFO" : "WARNING",
       overrides: options.synapseOverrides,
-    });
+      federation:
+        options.federation && federationTls
+          ? { port: options.federation.port, tls: federationTls }
+          : undefined,
+    };
+    const synapse = await startSynapse(supervisor, synapseOptions);
     const bridge = await startBridge(supervisor, {
       port: ports.bridge,
       metricsPort: ports.metrics,
@@ -187,7 +214,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       livekitUrl: livekitWsUrl,
       secrets,
       logLevel: options.verbose ? "info" : "warn",
-      extraEnv: options.bridgeEnv,
+      extraEnv: {
+        // The bridge checks OpenID tokens at the other homeservers, here on loopback with the
+        // test CA.
+        ...(federationTls
+          ? {
+              NODE_EXTRA_CA_CERTS: federationTls.caCertificate,
+              OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
+            }
+          : {}),
+        ...options.bridgeEnv,
+      },
       needs: postgres ? ["postgres"] : [],
     });
     await Promise.all([livekit.ready, synapse.ready, bridge.ready]);
@@ -198,6 +235,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       synapseUrl: synapse.url,
       bridgeUrl: bridge.url,
       livekitUrl: livekit.url,
+      connectSources: options.federation?.peerOrigins,
     });
     supervisor.checkNotAborted();
     supervisor.watch();
@@ -214,6 +252,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       postgresSuperuserUrl: postgres?.superuserUrl,
       secrets,
       supervisor,
+      async restartSynapse(whileDown) {
+        // Held, not killed: the supervisor would otherwise restart it at once.
+        await supervisor.hold("synapse");
+        await whileDown?.();
+        await supervisor.release("synapse");
+      },
       stop,
     };
   } catch (error) {

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import type { FederationTls } from "./federationTls.ts";
 import { synapseTemplates } from "./paths.ts";
 import type { ManagedProcess, Supervisor } from "./processes.ts";
 import { answersOk } from "./processes.ts";
@@ -12,6 +13,7 @@ import { newSynapseSigningKey, type StackSecrets } from "./secrets.ts";
 
 export const JWT_ISSUER = "xstream-bridge";
 export const JWT_AUDIENCE = "xstream-synapse";
+const LOOPBACK = "localhost,127.0.0.1,::1";
 
 export interface SynapseOptions {
   python: string;
@@ -24,6 +26,8 @@ export interface SynapseOptions {
   logLevel: "INFO" | "WARNING";
   /** Extra config merged last (the test harness relaxes rate limits with it). */
   overrides?: Record<string, unknown>;
+  /** Federation with other homeservers on this machine: a TLS listener on `port`. */
+  federation?: { port: number; tls: FederationTls };
 }
 
 export function synapseTemplateValues(options: SynapseOptions): TemplateValues {
@@ -50,6 +54,14 @@ export function synapseTemplateValues(options: SynapseOptions): TemplateValues {
     XS_BRIDGE_URL: options.bridgeUrl,
     XS_AS_TOKEN: secrets.asToken,
     XS_HS_TOKEN: secrets.hsToken,
+    ...(options.federation
+      ? {
+          XS_FEDERATION_PORT: options.federation.port,
+          XS_TLS_CERTIFICATE: options.federation.tls.certificate,
+          XS_TLS_PRIVATE_KEY: options.federation.tls.privateKey,
+          XS_FEDERATION_CA: options.federation.tls.caCertificate,
+        }
+      : {}),
   };
 }
 
@@ -75,6 +87,14 @@ async function writeConfig(options: SynapseOptions): Promise<string[]> {
     join(options.dir, "homeserver.yaml"),
     join(options.dir, "database-sqlite.yaml"),
   ];
+  if (options.federation) {
+    const name = "federation-loopback.yaml";
+    const template = await readFile(join(synapseTemplates, name), "utf8");
+    await writeFile(join(options.dir, name), renderTemplate(template, values, name), {
+      mode: 0o600,
+    });
+    configFiles.push(join(options.dir, name));
+  }
   if (options.overrides) {
     const overridesFile = join(options.dir, "overrides.yaml");
     await writeFile(overridesFile, stringify(options.overrides));
@@ -89,13 +109,17 @@ export async function startSynapse(
 ): Promise<{ process: ManagedProcess; url: string; ready: Promise<void> }> {
   const configFiles = await writeConfig(options);
   const url = `http://127.0.0.1:${options.port}`;
+  const noProxy = [process.env.no_proxy ?? process.env.NO_PROXY, LOOPBACK]
+    .filter(Boolean)
+    .join(",");
   const managed = await supervisor.start(
     "synapse",
     options.python,
     ["-m", "synapse.app.homeserver", ...configFiles.flatMap((file) => ["-c", file])],
     {
       cwd: options.dir,
-      env: { ...process.env, PYTHONUNBUFFERED: "1" },
+      // An inherited proxy would carry federation traffic and bypass ip_range_whitelist.
+      env: { ...process.env, PYTHONUNBUFFERED: "1", no_proxy: noProxy, NO_PROXY: noProxy },
       // The first start creates the database schema, which takes a while on two cores.
       health: { check: () => answersOk(`${url}/health`), startupMs: 240_000 },
     },

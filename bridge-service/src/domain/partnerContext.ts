@@ -61,6 +61,8 @@ export interface PartnerMatrix {
   tellRequestAccepted(request: PartnerRequestView, roomId: string | null): Promise<void>;
   /** The Matrix display name of any user, local or remote. */
   displayNameOf(userId: string): Promise<string | undefined>;
+  /** Ends a partner room after a block: the blocked learner is removed from it. */
+  endPartnerRoom(roomId: string, blockedUserId: string): Promise<void>;
 }
 
 export interface PartnerContext {

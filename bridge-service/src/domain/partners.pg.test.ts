@@ -16,6 +16,7 @@ import {
   listReports,
   listRequests,
   publishPendingProfiles,
+  refreshDisplayName,
   reportUser,
   requestPartner,
   saveProfile,
@@ -145,6 +146,33 @@ describe("partner matching on PostgreSQL", () => {
       expect(rows).toEqual([
         { native_languages: ["es"], interests: ["chess"], timezone: "Asia/Tokyo" },
       ]);
+    });
+
+    it("takes a learner's new Matrix display name, holding it to the rules for names", async () => {
+      const { ctx } = setUp();
+      const remote = "@rémi:other.example:8448";
+      await saveProfile(ctx, remote, SPANISH_SPEAKER);
+      expect(await refreshDisplayName(ctx, remote, "  Rémi R.  ")).toBe(true);
+      expect((await ctx.profiles.get(remote))?.displayName).toBe("Rémi R.");
+      expect(await refreshDisplayName(ctx, remote, "Rémi R.")).toBe(false);
+      // Hostile or broken names from another server leave the stored one as it was.
+      for (const bad of [
+        "x".repeat(10_000),
+        "Ad\u202emin",
+        "two\nlines",
+        "",
+        42,
+        { name: "x" },
+        null,
+      ]) {
+        const started = performance.now();
+        expect(await refreshDisplayName(ctx, remote, bad)).toBe(false);
+        expect(performance.now() - started).toBeLessThan(500);
+      }
+      expect((await ctx.profiles.get(remote))?.displayName).toBe("Rémi R.");
+      // Someone without a profile gets none from a name change.
+      expect(await refreshDisplayName(ctx, "@nobody:other.example", "Nobody")).toBe(false);
+      expect(await ctx.profiles.get("@nobody:other.example")).toBeUndefined();
     });
 
     it("republishes profiles whose publication failed", async () => {
@@ -351,8 +379,8 @@ describe("partner matching on PostgreSQL", () => {
       expect(other.rooms).toHaveLength(1);
     });
 
-    it("blocking cancels open requests and ends the partnership", async () => {
-      const { ctx } = setUp();
+    it("blocking cancels open requests and ends the partnership and its room", async () => {
+      const { ctx, rooms, ended } = setUp();
       await saveProfile(ctx, "@ana:localhost", SPANISH_SPEAKER);
       await saveProfile(ctx, "@ben:localhost", ENGLISH_SPEAKER);
       await saveProfile(ctx, "@cat:localhost", ENGLISH_SPEAKER);
@@ -367,6 +395,22 @@ describe("partner matching on PostgreSQL", () => {
       expect(
         (await refusalOf(requestPartner(ctx, "@ben:localhost", "@ana:localhost"))).reason,
       ).toBe("partner_unavailable");
+      // Ben had a room with Ana; Cat only a request.
+      expect(ended).toEqual([{ roomId: rooms[0]?.roomId, blockedUserId: "@ben:localhost" }]);
+    });
+
+    it("blocks even when the partner room cannot be ended", async () => {
+      const { ctx } = setUp();
+      const failing = {
+        ...ctx,
+        matrix: { ...ctx.matrix, endPartnerRoom: () => Promise.reject(new Error("down")) },
+      };
+      await saveProfile(ctx, "@ana:localhost", SPANISH_SPEAKER);
+      await saveProfile(ctx, "@ben:localhost", ENGLISH_SPEAKER);
+      const { request } = await requestPartner(ctx, "@ana:localhost", "@ben:localhost");
+      await acceptRequest(ctx, "@ben:localhost", request.id);
+      await blockUser(failing, "@ben:localhost", "@ana:localhost");
+      expect(await listPartners(ctx, "@ben:localhost")).toEqual([]);
     });
   });
 

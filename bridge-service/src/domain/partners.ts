@@ -1,4 +1,5 @@
 import type { PartnerRequestRecord, PartnershipRecord } from "../store/partnerStore.js";
+import { validateDisplayName } from "./accountRules.js";
 import { primaryLanguage } from "./languages.js";
 import {
   isReciprocal,
@@ -58,6 +59,19 @@ function requireCompleteProfile(profile: Profile): void {
   }
 }
 
+/**
+ * A display name from Matrix (another homeserver's, perhaps) held to the rules our own learners'
+ * names follow; undefined when it breaks them.
+ */
+function usableDisplayName(raw: unknown): string | undefined {
+  if (typeof raw !== "string") return undefined;
+  try {
+    return validateDisplayName(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 async function displayNameFor(
   ctx: PartnerContext,
   userId: string,
@@ -65,7 +79,7 @@ async function displayNameFor(
 ): Promise<string> {
   if (known) return known;
   try {
-    return (await ctx.matrix.displayNameOf(userId)) || localpartOf(userId);
+    return usableDisplayName(await ctx.matrix.displayNameOf(userId)) ?? localpartOf(userId);
   } catch (error) {
     ctx.logger.debug({ err: error, userId }, "display name lookup failed");
     return localpartOf(userId);
@@ -114,6 +128,22 @@ export async function changeProfile(
   );
   await publishProfile(ctx, profile);
   return profile;
+}
+
+/**
+ * Keeps a learner's stored name in step with their Matrix display name. A learner on another
+ * homeserver changes it there; we only learn of it from the member events their server sends
+ * into the rooms the bot shares with them. Names that break our rules are ignored.
+ * @returns whether the stored name changed
+ */
+export async function refreshDisplayName(
+  ctx: PartnerContext,
+  userId: string,
+  displayName: unknown,
+): Promise<boolean> {
+  const name = usableDisplayName(displayName);
+  if (name === undefined || !isMatrixUserId(userId)) return false;
+  return ctx.profiles.rename(userId, name);
 }
 
 /** Replaces the learner's whole profile (the web client's form). */
@@ -427,7 +457,16 @@ export async function blockUser(
   if (otherUserId === userId) {
     throw new Refusal("cannot_target_self", "You cannot block yourself.", { field: "user_id" });
   }
+  const ending = (await ctx.partners.partnershipsOf(userId)).find((partnership) =>
+    partnership.users.includes(otherUserId),
+  );
   await ctx.partners.block(userId, otherUserId, ctx.now());
+  if (ending?.roomId) {
+    // The block stands whatever Matrix says; a room that cannot be ended now stays as it is.
+    await ctx.matrix.endPartnerRoom(ending.roomId, otherUserId).catch((error: unknown) => {
+      ctx.logger.warn({ err: error, roomId: ending.roomId }, "could not end the partner room");
+    });
+  }
 }
 
 export async function unblockUser(

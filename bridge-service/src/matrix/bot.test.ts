@@ -54,6 +54,7 @@ vi.mock("../domain/partners.js", async () => {
     blockUser: vi.fn(async () => {}),
     unblockUser: vi.fn(async () => {}),
     reportUser: vi.fn(),
+    refreshDisplayName: vi.fn(async () => true),
   };
 });
 
@@ -124,6 +125,7 @@ function setup(
     displayNameOf: async () => undefined,
     defaultRoomVersion: async () => "12",
     setBotDisplayName: async () => {},
+    kick: async () => {},
   };
   const botStore = createInMemoryBotStore();
   const { logger, records } = createCapturedLogger();
@@ -618,5 +620,48 @@ describe("startBot: detaching", () => {
     events.emit("event", message("help"));
     await settle();
     expect(sent).toEqual([]);
+  });
+});
+
+describe("startBot: display names", () => {
+  const memberEvent = (sender: string, content: Record<string, unknown>, stateKey = sender) => {
+    eventNumber++;
+    return {
+      type: "m.room.member",
+      room_id: "!pair:localhost",
+      sender,
+      state_key: stateKey,
+      event_id: `$member${eventNumber}`,
+      content,
+    } satisfies ClientEvent;
+  };
+
+  it("passes a learner's own join or name change to refreshDisplayName", async () => {
+    const bot = setup();
+    bot.events.emit("event", memberEvent(REMOTE, { membership: "join", displayname: "Rémi R." }));
+    await until(() =>
+      expect(partners.refreshDisplayName).toHaveBeenCalledWith(ctx, REMOTE, "Rémi R."),
+    );
+  });
+
+  it("ignores invites, other people's member events and its own", async () => {
+    const bot = setup();
+    bot.events.emit("event", memberEvent(ANA, { membership: "invite", displayname: "X" }, REMOTE));
+    bot.events.emit("event", memberEvent(ANA, { membership: "join", displayname: "X" }, REMOTE));
+    bot.events.emit("event", memberEvent(BOT, { membership: "join", displayname: "Xstream" }));
+    bot.events.emit("event", memberEvent(REMOTE, { membership: "leave" }));
+    await settle();
+    expect(partners.refreshDisplayName).not.toHaveBeenCalled();
+  });
+
+  it("keeps going when the refresh fails", async () => {
+    const bot = setup();
+    vi.mocked(partners.refreshDisplayName).mockRejectedValueOnce(new Error("database down"));
+    bot.events.emit("event", memberEvent(REMOTE, { membership: "join", displayname: "Rémi" }));
+    await until(() =>
+      expect(bot.logs().some((r) => r.msg === "could not refresh a display name")).toBe(true),
+    );
+    await bot.botStore.rememberDirectRoom(ANA, DM);
+    expect(await bot.say("help")).toMatch(/match/);
   });
 });

@@ -10,6 +10,7 @@ import {
   getProfile,
   listPartners,
   listRequests,
+  refreshDisplayName,
   reportUser,
   requestPartner,
   unblockUser,
@@ -21,7 +22,7 @@ import type { BotStore } from "../store/botStore.js";
 import type { AppserviceEvents } from "./appserviceEvents.js";
 import { type BotCommand, parseCommand } from "./botCommands.js";
 import * as replies from "./botReplies.js";
-import { type ClientEvent, isInviteFor } from "./events.js";
+import { type ClientEvent, isInviteFor, isOwnJoin } from "./events.js";
 import { type HomeserverClient, HomeserverError } from "./homeserver.js";
 import { messageText } from "./messageText.js";
 
@@ -313,6 +314,17 @@ export function startBot({
     }
   }
 
+  /** A member event's display name may be a learner's new name (the only news of a remote one). */
+  async function noteDisplayName(event: ClientEvent): Promise<void> {
+    try {
+      if (await refreshDisplayName(ctx, event.sender, event.content.displayname)) {
+        log.info({ userId: event.sender }, "learner's display name refreshed");
+      }
+    } catch (error) {
+      log.warn({ err: error, userId: event.sender }, "could not refresh a display name");
+    }
+  }
+
   // Events of one room are handled one after another, so a learner's quick `native es` and
   // `learn en B1` apply and are answered in the order they were sent.
   const roomQueues = new Map<string, Promise<void>>();
@@ -330,5 +342,6 @@ export function startBot({
     if (event.sender === botUserId) return;
     if (isInviteFor(event, botUserId)) return inRoomOrder(event.room_id, () => acceptInvite(event));
     if (isTypedText(event)) return inRoomOrder(event.room_id, () => answerMessage(event));
+    if (isOwnJoin(event)) return noteDisplayName(event);
   });
 }

@@ -33,6 +33,15 @@ export function isStateEvent(event: ClientEvent): boolean {
 }
 
 /** True when `event` invites `userId` into a room. */
+/** A user's own join or profile change (display name, avatar) in a room. */
+export function isOwnJoin(event: ClientEvent): boolean {
+  return (
+    event.type === "m.room.member" &&
+    event.state_key === event.sender &&
+    event.content.membership === "join"
+  );
+}
+
 export function isInviteFor(event: ClientEvent, userId: string): boolean {
   return (
     event.type === "m.room.member" &&

@@ -29,6 +29,8 @@ export interface HomeserverClient {
   defaultRoomVersion(): Promise<string>;
   /** Sets the display name of the appservice's own user (the bot). */
   setBotDisplayName(userId: string, displayName: string): Promise<void>;
+  /** Removes `userId` from a room as the bot, with a reason their client shows. */
+  kick(roomId: string, userId: string, reason: string): Promise<void>;
 }
 
 /** The `POST /createRoom` fields the bridge uses; anything else in the spec may be added. */
@@ -113,6 +115,12 @@ export function createHomeserverClient({
     async setBotDisplayName(userId, displayName) {
       await call("PUT", `/_matrix/client/v3/profile/${encodeURIComponent(userId)}/displayname`, {
         displayname: displayName,
+      });
+    },
+    async kick(roomId, userId, reason) {
+      await call("POST", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/kick`, {
+        user_id: userId,
+        reason,
       });
     },
     async defaultRoomVersion() {

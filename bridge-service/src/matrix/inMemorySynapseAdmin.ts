@@ -14,6 +14,7 @@ export type SynapseAdminCall =
   | { op: "deleteDevice"; userId: string; deviceId: string }
   | { op: "deactivateUser"; userId: string }
   | { op: "setProfileField"; userId: string; field: string; value: unknown }
+  | { op: "deleteProfileField"; userId: string; field: string }
   | { op: "joinedMembers"; roomId: string };
 
 /** Same contract as the real client, in memory: for unit tests of callers. */
@@ -81,6 +82,12 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
       // Users registered elsewhere (Element, the harness) have profiles too.
       profileFields.set(userId, { ...profileFields.get(userId), [field]: value });
       calls.push({ op: "setProfileField", userId, field, value });
+    },
+    async deleteProfileField(userId, field) {
+      maybeFail("deleteProfileField");
+      const { [field]: _removed, ...rest } = profileFields.get(userId) ?? {};
+      profileFields.set(userId, rest);
+      calls.push({ op: "deleteProfileField", userId, field });
     },
     async joinedMembers(roomId) {
       maybeFail("joinedMembers");

@@ -63,6 +63,7 @@ interface Sent {
 function setup(options: { roomVersion?: string; failSend?: boolean } = {}) {
   const sent: Sent[] = [];
   const created: CreateRoomBody[] = [];
+  const kicked: { roomId: string; userId: string; reason: string }[] = [];
   let versionLookups = 0;
   const homeserver: HomeserverClient = {
     joinRoom: async (roomId) => ({ roomId }),
@@ -85,6 +86,9 @@ function setup(options: { roomVersion?: string; failSend?: boolean } = {}) {
       return options.roomVersion ?? "12";
     },
     async setBotDisplayName() {},
+    async kick(roomId, userId, reason) {
+      kicked.push({ roomId, userId, reason });
+    },
   };
   const synapseAdmin = createInMemorySynapseAdmin("hs");
   const botStore = createInMemoryBotStore();
@@ -101,6 +105,7 @@ function setup(options: { roomVersion?: string; failSend?: boolean } = {}) {
     matrix,
     sent,
     created,
+    kicked,
     synapseAdmin,
     botStore,
     logs: records,
@@ -123,6 +128,23 @@ describe("createPartnerMatrix", () => {
       });
     });
 
+    it("removes the fields when the learner stops being discoverable", async () => {
+      const { matrix, synapseAdmin } = setup();
+      await matrix.publishProfile(profile());
+      await matrix.publishProfile(profile({ discoverable: false }));
+      expect(synapseAdmin.profileFields.get("@ana:hs")).toEqual({});
+      expect(synapseAdmin.calls.filter((call) => call.op === "setProfileField")).toHaveLength(2);
+    });
+
+    it("never publishes a hidden learner's languages", async () => {
+      const { matrix, synapseAdmin } = setup();
+      await matrix.publishProfile(profile({ discoverable: false }));
+      expect(synapseAdmin.calls.map((call) => call.op)).toEqual([
+        "deleteProfileField",
+        "deleteProfileField",
+      ]);
+    });
+
     it("leaves remote users' profiles alone", async () => {
       const { matrix, synapseAdmin } = setup();
       await matrix.publishProfile(ben);
@@ -135,6 +157,20 @@ describe("createPartnerMatrix", () => {
       const { matrix, synapseAdmin } = setup();
       synapseAdmin.failNext("setProfileField");
       await expect(matrix.publishProfile(profile())).rejects.toBeInstanceOf(HomeserverError);
+    });
+  });
+
+  describe("endPartnerRoom", () => {
+    it("removes the blocked learner from the room with a reason", async () => {
+      const { matrix, kicked } = setup();
+      await matrix.endPartnerRoom("!pair:hs", "@ben:other.example");
+      expect(kicked).toEqual([
+        {
+          roomId: "!pair:hs",
+          userId: "@ben:other.example",
+          reason: expect.stringMatching(/ended/),
+        },
+      ]);
     });
   });
 

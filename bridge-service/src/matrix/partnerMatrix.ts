@@ -16,7 +16,7 @@ import type { SynapseAdmin } from "./synapseAdmin.js";
 
 export interface PartnerMatrixDeps {
   homeserver: HomeserverClient;
-  synapseAdmin: Pick<SynapseAdmin, "setProfileField">;
+  synapseAdmin: Pick<SynapseAdmin, "setProfileField" | "deleteProfileField">;
   botStore: Pick<BotStore, "directRoomOf">;
   botUserId: string;
   /** Our homeserver's name: only its users' profiles can be published. */
@@ -90,7 +90,14 @@ export function createPartnerMatrix({
   return {
     async publishProfile(profile) {
       if (serverNameOf(profile.userId) !== serverName) return;
+      // Profiles travel to every homeserver that shares a room with the learner: only those who
+      // chose to be found publish theirs, and hiding takes the fields away again.
       // Sequential: Synapse updates the user's profile row per field anyway.
+      if (!profile.discoverable) {
+        await synapseAdmin.deleteProfileField(profile.userId, LANGUAGES_FIELD);
+        await synapseAdmin.deleteProfileField(profile.userId, TIME_ZONE_FIELD);
+        return;
+      }
       await synapseAdmin.setProfileField(
         profile.userId,
         LANGUAGES_FIELD,
@@ -150,6 +157,13 @@ export function createPartnerMatrix({
         requestAcceptedNotice(request, roomId, serverName),
         `xstream-request-${request.id}-accepted`,
       );
+    },
+
+    async endPartnerRoom(roomId, blockedUserId) {
+      // The bot created the room: from room version 12 its creator power outranks both
+      // partners' 100; in older versions the kick is refused and the caller logs it.
+      await homeserver.kick(roomId, blockedUserId, "This language exchange has ended.");
+      logger.info({ roomId }, "partner room ended after a block");
     },
 
     async displayNameOf(userId) {

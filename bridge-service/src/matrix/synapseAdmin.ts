@@ -21,6 +21,8 @@ export interface SynapseAdmin {
    * `m.tz`. Synapse lets server admins edit other local users' profiles.
    */
   setProfileField(userId: string, field: string, value: unknown): Promise<void>;
+  /** Removes one field of a local user's Matrix profile; succeeds if it is not there. */
+  deleteProfileField(userId: string, field: string): Promise<void>;
   /**
    * User ids joined to a room as this homeserver sees it (local and remote users), whether or
    * not the bot is in it; undefined if the homeserver does not know the room.
@@ -195,6 +197,13 @@ export function createSynapseAdmin({
         "PUT",
         `/_matrix/client/v3/profile/${user(userId)}/${encodeURIComponent(field)}`,
         { [field]: value },
+      );
+    },
+
+    async deleteProfileField(userId, field) {
+      await adminCall(
+        "DELETE",
+        `/_matrix/client/v3/profile/${user(userId)}/${encodeURIComponent(field)}`,
       );
     },
 

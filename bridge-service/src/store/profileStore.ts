@@ -22,6 +22,8 @@ export interface ProfileStore {
     change: (current: Profile | undefined) => ProfileInput,
     now: Date,
   ): Promise<Profile>;
+  /** Changes the stored display name of an existing profile; false if none or unchanged. */
+  rename(userId: string, displayName: string): Promise<boolean>;
   /** Records that the Matrix profile fields show the version written at `version`. */
   markPublished(userId: string, version: Date): Promise<void>;
   /** Profiles whose latest version is not yet on Matrix, oldest first. */
@@ -104,6 +106,14 @@ export function createPgProfileStore(pool: pg.Pool): ProfileStore {
         [userId],
       );
       return rows[0] && profileFromRow(rows[0]);
+    },
+
+    async rename(userId, displayName) {
+      const { rowCount } = await pool.query(
+        "UPDATE profiles SET display_name = $2 WHERE user_id = $1 AND display_name <> $2",
+        [userId, displayName],
+      );
+      return (rowCount ?? 0) > 0;
     },
 
     update(userId, displayName, change, now) {

@@ -9,6 +9,7 @@ export function createRecordingPartnerMatrix(options: { failRoomCreation?: boole
   const published: string[] = [];
   const rooms: { requester: string; recipient: string; roomId: string }[] = [];
   const told: { kind: "received" | "accepted"; requestId: string; roomId?: string | null }[] = [];
+  const ended: { roomId: string; blockedUserId: string }[] = [];
   let failRoomCreation = options.failRoomCreation ?? false;
   const matrix: PartnerMatrix = {
     async publishProfile(profile) {
@@ -29,12 +30,16 @@ export function createRecordingPartnerMatrix(options: { failRoomCreation?: boole
     async displayNameOf(userId) {
       return `Name of ${userId}`;
     },
+    async endPartnerRoom(roomId, blockedUserId) {
+      ended.push({ roomId, blockedUserId });
+    },
   };
   return {
     matrix,
     published,
     rooms,
     told,
+    ended,
     setRoomCreationFails(fails: boolean) {
       failRoomCreation = fails;
     },
