@@ -15,7 +15,8 @@ import { authRouter } from "./http/authRouter.js";
 import { matrixErrorHandler, unrecognizedRoute } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
 import { loginGatewayRouter } from "./http/loginGateway.js";
-import { docsRouter } from "./http/openapi.js";
+import { methodNotAllowed } from "./http/methodNotAllowed.js";
+import { docsRouter, documentedMethods } from "./http/openapi.js";
 import { corsAllowList, refuseCrossSiteWrites } from "./http/originPolicy.js";
 import { partnersRouter } from "./http/partnersRouter.js";
 import { type PushSettings, pushApiRouter, pushGatewayRouter } from "./http/pushRouter.js";
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps): Express {
   // Routers added later get the default cap.
   app.use(express.json({ limit: DEFAULT_BODY_LIMIT }));
 
+  app.use(methodNotAllowed(documentedMethods()));
   app.use(unrecognizedRoute);
   app.use(matrixErrorHandler);
   return app;

@@ -164,6 +164,15 @@ describe("Matrix login gateway", () => {
     expect(login.forwarded[1]).toMatchObject({ method: "GET", path: `${V3}?x=1`, body: undefined });
   });
 
+  it("tells Synapse a login body is JSON, whatever Content-Type the client claimed", async () => {
+    const { app, login } = setup();
+    const body = '{"type":"m.login.password","user":"ana","password":"pw"}';
+    const res = await request(app).post(V3).set("Content-Type", "multipart/form-data").send(body);
+    expect(res.status).toBe(200);
+    expect(login.forwarded[0]?.headers["content-type"]).toBe("application/json");
+    expect(login.forwarded[0]?.body?.toString()).toBe(body);
+  });
+
   it("relays Synapse's errors as they are", async () => {
     const { app, login } = setup();
     login.answerWith({

@@ -178,10 +178,14 @@ export function loginGatewayRouter({
           });
         }
       }
+      const headers = forwardedHeaders(req);
+      // Only JSON gets this far; said so, Synapse never tries a form parser on it (which answers
+      // a multipart Content-Type with a bare 415, no Matrix error).
+      if (req.method === "POST") headers["content-type"] = "application/json";
       const upstream = await relay({
         method: req.method,
         path: req.originalUrl,
-        headers: forwardedHeaders(req),
+        headers,
         body,
       }).catch(async (error: unknown) => {
         req.log.warn({ err: error }, "login relay to the homeserver failed");

@@ -11,7 +11,11 @@ describe("GET /api/docs", () => {
     expect(doc.openapi).toBe("3.1.0");
     const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .filter(([path]) => path.startsWith("/api/"))
-      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+      .flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((key) => key !== "parameters")
+          .map((method) => `${method.toUpperCase()} ${path}`),
+      );
     expect(operations.sort()).toEqual(
       [
         "POST /api/auth/signup",
@@ -59,6 +63,23 @@ describe("GET /api/docs", () => {
     );
     expect(doc.paths["/api/auth/session"].get.responses["401"]).toBeDefined();
     expect(doc.paths["/_matrix/push/v1/notify"].post.requestBody.content).toBeDefined();
+  });
+
+  it("names every parameter a route reads, so a fuzzer can reach it", async () => {
+    const { app } = createTestApp();
+    const { paths } = (await request(app).get("/api/docs")).body;
+    for (const [path, item] of Object.entries(paths as Record<string, { parameters: unknown[] }>)) {
+      expect(item.parameters, path).toContainEqual(
+        expect.objectContaining({ name: "X-Request-Id", in: "header", required: false }),
+      );
+      for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+        expect(item.parameters, path).toContainEqual(
+          expect.objectContaining({ name, in: "path", required: true }),
+        );
+      }
+    }
+    // Signing out without a session succeeds, so its cookie is optional.
+    expect(paths["/api/auth/logout"].post.security).toEqual([{ refreshCookie: [] }, {}]);
   });
 
   it("builds its schemas from the zod request and response schemas", async () => {

@@ -40,6 +40,7 @@ import {
 import { ACCESS_COOKIE, REFRESH_COOKIE } from "./sessionCookies.js";
 
 type JsonObject = Record<string, unknown>;
+type OpenApiDocument = JsonObject & { paths: Record<string, JsonObject> };
 
 /** Named schemas, emitted once under components.schemas and referenced by $ref. */
 const COMPONENTS: Record<string, z.ZodType> = {
@@ -193,13 +194,32 @@ function callTokenOperation(spec: {
   };
 }
 
+/** `{id}` of /api/partners/requests/{id}/…: unknown and malformed ids are both 404. */
+const PARTNER_REQUEST_ID = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "The request's id, as listed by GET /api/partners/requests.",
+  schema: { type: "string", format: "uuid" },
+};
+
+/** Every route reads it (requestId.ts); shared by all path items. */
+const REQUEST_ID_HEADER_PARAMETER = {
+  name: "X-Request-Id",
+  in: "header",
+  required: false,
+  description:
+    "Your id for this request, echoed in the X-Request-Id response header and the bridge's logs when it is 1–128 characters of A–Z, a–z, 0–9, `.`, `_`, `:` and `-`; anything else is replaced by a fresh id.",
+  schema: { type: "string" },
+};
+
 const CSRF_NOTE =
   "Writes must carry an Origin (or, failing that, Referer) header of an allowed origin.";
 
 /** The OpenAPI 3.1 document for /api, the Matrix login gateway and the call token service. */
-export function buildOpenApiDocument(publicUrl: string): JsonObject {
+export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
   const schemas = componentSchemas();
-  return {
+  return withSharedParameters({
     openapi: "3.1.0",
     info: {
       title: "Xstream bridge API",
@@ -243,8 +263,9 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
       "/api/auth/logout": {
         post: operation({
           summary: "Sign out: revoke the session and log out its Matrix device",
-          description: "Idempotent.",
-          security: refreshCookie,
+          description: "Idempotent: without a session, or with an ended one, it still succeeds.",
+          // The refresh cookie is optional: `{}` is OpenAPI's "or no credentials at all".
+          security: [...refreshCookie, {}],
           ok: [200, "Empty", "Signed out; cookies cleared"],
           errors: [403],
         }),
@@ -340,6 +361,7 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
         }),
       },
       "/api/partners/requests/{id}/accept": {
+        parameters: [PARTNER_REQUEST_ID],
         post: operation({
           summary: "Accept a request addressed to you",
           description:
@@ -351,6 +373,7 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
         }),
       },
       "/api/partners/requests/{id}/decline": {
+        parameters: [PARTNER_REQUEST_ID],
         post: operation({
           summary: "Decline a request addressed to you",
           security: cookieSession,
@@ -384,6 +407,16 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
         }),
       },
       "/api/blocks/{user}": {
+        parameters: [
+          {
+            name: "user",
+            in: "path",
+            required: true,
+            description: "The blocked user's Matrix id, URL-encoded.",
+            schema: { type: "string", minLength: 1, maxLength: 255 },
+            examples: { matrixUser: { value: "@ana:example.org" } },
+          },
+        ],
         delete: operation({
           summary: "Unblock a user",
           description: "`user` is the URL-encoded Matrix user id. Idempotent.",
@@ -504,18 +537,41 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
         post: {
           summary: "Matrix login, relayed to the homeserver",
           description:
-            "`org.matrix.login.jwt` tokens are verified and accepted once (a second use is 403 M_FORBIDDEN); every login is then forwarded to Synapse unchanged and its answer relayed. Also at /_matrix/client/r0/login.",
+            "`org.matrix.login.jwt` tokens are verified and accepted once (a second use is 403 M_FORBIDDEN); every login is then forwarded to Synapse unchanged and its answer relayed. Also at /_matrix/client/r0/login. Other methods (GET lists the login flows) go to Synapse as they are.",
           security: [],
           requestBody: {
             required: true,
-            content: { "application/json": { schema: { type: "object" } } },
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["type"],
+                  properties: { type: { type: "string", examples: ["m.login.password"] } },
+                },
+              },
+            },
           },
           responses: {
             "200": {
               description: "Synapse's login response",
               content: { "application/json": { schema: { type: "object" } } },
             },
-            "403": { description: "Invalid or already used login token", ...json("Error") },
+            "400": {
+              description:
+                "M_NOT_JSON (not a JSON object), or the homeserver's M_BAD_JSON, M_MISSING_PARAM or M_UNKNOWN (missing keys, unknown login type).",
+              ...json("Error"),
+            },
+            "403": {
+              description:
+                "Invalid or already used login token, or the homeserver's M_FORBIDDEN (wrong user or password).",
+              ...json("Error"),
+            },
+            "413": { description: "M_TOO_LARGE: request body over 64 KiB.", ...json("Error") },
+            "429": {
+              description: "The homeserver's M_LIMIT_EXCEEDED, with `retry_after_ms`.",
+              ...json("Error"),
+            },
+            "502": { description: "M_UNKNOWN: the homeserver is not reachable.", ...json("Error") },
           },
         },
       },
@@ -527,7 +583,29 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
         refreshCookie: { type: "apiKey", in: "cookie", name: REFRESH_COOKIE },
       },
     },
-  };
+  });
+}
+
+/** Adds the X-Request-Id header parameter to every path item. */
+function withSharedParameters(document: OpenApiDocument): OpenApiDocument {
+  for (const item of Object.values(document.paths)) {
+    const own = (item.parameters as JsonObject[] | undefined) ?? [];
+    item.parameters = [REQUEST_ID_HEADER_PARAMETER, ...own];
+  }
+  return document;
+}
+
+/** Each documented path (OpenAPI template) with its methods, upper-case. */
+export function documentedMethods(): Record<string, string[]> {
+  const { paths } = buildOpenApiDocument("");
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.keys(item)
+        .filter((key) => key !== "parameters")
+        .map((method) => method.toUpperCase()),
+    ]),
+  );
 }
 
 export function docsRouter(publicUrl: string): Router {

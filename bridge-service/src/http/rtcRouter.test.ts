@@ -193,6 +193,7 @@ describe("POST /get_token", () => {
     const res = await request(app).get("/get_token");
     expect(res.status).toBe(405);
     expect(res.body.errcode).toBe("M_UNRECOGNIZED");
+    expect(res.headers.allow).toBe("POST");
   });
 });
 

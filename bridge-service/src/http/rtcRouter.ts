@@ -124,8 +124,6 @@ export function rtcRouter(context: CallTokenContext): Router {
     }
   });
 
-  router.all(CALL_TOKEN_PATHS, () => {
-    throw new MatrixError(405, "M_UNRECOGNIZED", "Unrecognized request: use POST.");
-  });
+  // Other methods get app.ts's 405 with an Allow header.
   return router;
 }
