@@ -6,6 +6,7 @@ import {
   CADDY_VERSION,
   ensureCaddy,
   ensureLiveKit,
+  ensureSchemathesis,
   ensureSynapse,
   MissingToolError,
 } from "./tools.ts";
@@ -44,6 +45,13 @@ describe("missing tools are named with what to install", () => {
     await expect(failure).rejects.toThrow(
       /python3 was not found.*Python 3\.10 or newer.*apt-get install python3 python3-venv/s,
     );
+  });
+
+  it("says the API fuzzer (schemathesis) needs python3 3.10+", async () => {
+    process.env.PATH = barePath;
+    const failure = ensureSchemathesis(toolsDir, sink);
+    await expect(failure).rejects.toBeInstanceOf(MissingToolError);
+    await expect(failure).rejects.toThrow(/python3 was not found.*schemathesis 4\.32\.5 needs/s);
   });
 
   it("says livekit-server needs Go 1.26+", async () => {

