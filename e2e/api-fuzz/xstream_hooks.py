@@ -37,8 +37,10 @@ LOGOUT_PATH = "/api/auth/logout"
 UNWATCHED_TABLES = {
     # Counting refused attempts (failed passwords, too many sign-ups) is these counters' job.
     "rate_limit_windows",
+    "password_failures",
     # Written by Synapse's appservice pushes and the bot's Matrix conversations, not by /api.
     "appservice_transactions",
+    "appservice_inbox",
     "user_activity",
     "user_presence",
     "bot_direct_rooms",
