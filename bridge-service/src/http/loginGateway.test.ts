@@ -164,6 +164,17 @@ describe("Matrix login gateway", () => {
     expect(login.forwarded[1]).toMatchObject({ method: "GET", path: `${V3}?x=1`, body: undefined });
   });
 
+  it("answers methods Synapse does not serve there with 405 and Allow, forwarding nothing", async () => {
+    const { app, login } = setup();
+    for (const method of ["put", "delete", "patch", "trace"] as const) {
+      const res = await request(app)[method](V3).send({ type: "m.login.password" });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.allow).toBe("GET, HEAD, OPTIONS, POST");
+      expect(res.body.errcode, method).toBe("M_UNRECOGNIZED");
+    }
+    expect(login.forwarded).toHaveLength(0);
+  });
+
   it("tells Synapse a login body is JSON, whatever Content-Type the client claimed", async () => {
     const { app, login } = setup();
     const body = '{"type":"m.login.password","user":"ana","password":"pw"}';

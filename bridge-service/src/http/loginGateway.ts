@@ -41,6 +41,8 @@ export function loginPathKind(path: string): "login" | "relay" | "unknown" {
 /** A login body is a few hundred bytes; Synapse itself allows more, we need not. */
 export const LOGIN_BODY_LIMIT = "64kb";
 export const JWT_LOGIN_TYPE = "org.matrix.login.jwt";
+/** What Synapse serves under these paths: GET and POST servlets, and CORS preflights. */
+const RELAYED_METHODS = ["GET", "HEAD", "OPTIONS", "POST"];
 export const PASSWORD_LOGIN_TYPE = "m.login.password";
 
 // Request headers Synapse uses for a login; cookies and anything else stay here.
@@ -157,12 +159,22 @@ export function loginGatewayRouter({
       // Anything else (an unknown version, an odd spelling) falls through to the app's 404.
       next(loginPathKind(pathOf(req)) === "unknown" ? "router" : undefined);
     },
+    (req, res, next) => {
+      // Synapse serves no other method there, and fetch cannot even send some (TRACE).
+      if (RELAYED_METHODS.includes(req.method)) {
+        next();
+        return;
+      }
+      res.setHeader("Allow", RELAYED_METHODS.join(", "));
+      throw new MatrixError(405, "M_UNRECOGNIZED", "Unrecognized request: method not allowed.");
+    },
     // The raw bytes, so what Synapse receives is exactly what the client sent.
     express.raw({ type: () => true, limit: LOGIN_BODY_LIMIT }),
     async (req, res) => {
       const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
       let attempt: PasswordAttempt | undefined;
-      if (loginPathKind(pathOf(req)) === "login" && req.method === "POST") {
+      const isLogin = loginPathKind(pathOf(req)) === "login" && req.method === "POST";
+      if (isLogin) {
         // Fail closed: a body we cannot read might be one Synapse reads as a JWT login.
         const submission = body && parseJson(body);
         if (typeof submission !== "object" || submission === null) {
@@ -179,9 +191,9 @@ export function loginGatewayRouter({
         }
       }
       const headers = forwardedHeaders(req);
-      // Only JSON gets this far; said so, Synapse never tries a form parser on it (which answers
+      // A login is JSON by now; said so, Synapse never tries a form parser on it (which answers
       // a multipart Content-Type with a bare 415, no Matrix error).
-      if (req.method === "POST") headers["content-type"] = "application/json";
+      if (isLogin) headers["content-type"] = "application/json";
       const upstream = await relay({
         method: req.method,
         path: req.originalUrl,
