@@ -78,6 +78,12 @@ describe("GET /api/docs", () => {
         );
       }
     }
+    // The login flows Synapse serves at the relayed path are documented too (GET answers 200).
+    expect(Object.keys(paths["/_matrix/client/v3/login"]).sort()).toEqual([
+      "get",
+      "parameters",
+      "post",
+    ]);
     // Signing out without a session succeeds, so its cookie is optional.
     expect(paths["/api/auth/logout"].post.security).toEqual([{ refreshCookie: [] }, {}]);
   });

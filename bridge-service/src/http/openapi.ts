@@ -534,10 +534,37 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
         },
       },
       "/_matrix/client/v3/login": {
+        get: {
+          summary: "The homeserver's login flows, relayed",
+          security: [],
+          responses: {
+            "200": {
+              description: "Synapse's `{flows}`: `org.matrix.login.jwt`, `m.login.password`, …",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["flows"],
+                    properties: {
+                      flows: {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          required: ["type"],
+                          properties: { type: { type: "string" } },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
         post: {
           summary: "Matrix login, relayed to the homeserver",
           description:
-            "`org.matrix.login.jwt` tokens are verified and accepted once (a second use is 403 M_FORBIDDEN); every login is then forwarded to Synapse unchanged and its answer relayed. Also at /_matrix/client/r0/login. Other methods (GET lists the login flows) go to Synapse as they are.",
+            "`org.matrix.login.jwt` tokens are verified and accepted once (a second use is 403 M_FORBIDDEN); every login is then forwarded to Synapse unchanged and its answer relayed. Also at /_matrix/client/r0/login.",
           security: [],
           requestBody: {
             required: true,
@@ -559,6 +586,11 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
             "400": {
               description:
                 "M_NOT_JSON (not a JSON object), or the homeserver's M_BAD_JSON, M_MISSING_PARAM or M_UNKNOWN (missing keys, unknown login type).",
+              ...json("Error"),
+            },
+            "401": {
+              description:
+                "The homeserver's M_MISSING_TOKEN or M_UNKNOWN_TOKEN: `m.login.application_service` without a valid appservice token.",
               ...json("Error"),
             },
             "403": {
