@@ -157,6 +157,8 @@ describe("the REST API under schemathesis", () => {
         {
           ...process.env,
           PYTHONPATH: join(repoRoot, "e2e", "api-fuzz"),
+          // No __pycache__ next to the hooks in the working tree.
+          PYTHONDONTWRITEBYTECODE: "1",
           XS_FUZZ_ORIGIN: stack.publicUrl,
           XS_FUZZ_DATABASE_URL: stack.databaseUrl,
           XS_FUZZ_ACCESS: access,
