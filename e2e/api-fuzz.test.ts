@@ -178,6 +178,9 @@ describe("the REST API under schemathesis", () => {
       console.log(
         `api fuzz: ${total} cases over ${Object.keys(operations).length} operations in ${seconds} s`,
       );
+      for (const [label, op] of Object.entries(operations)) {
+        console.log(`  ${label}: ${op.cases} cases ${JSON.stringify(op.statuses)}`);
+      }
 
       // schemathesis's verdict, with its report (each failure with a curl command) on failure.
       expect(code, output.slice(-6000)).toBe(0);
