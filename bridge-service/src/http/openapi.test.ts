@@ -117,6 +117,12 @@ describe("GET /api/docs", () => {
       "C1",
       "C2",
     ]);
+    // User ids are outlined, so a fuzzer's valid ones reach the domain's checks.
+    expect(schemas.UserTarget.properties.user_id).toMatchObject({
+      type: "string",
+      pattern: "^@[^:]+:.+$",
+      maxLength: 255,
+    });
     for (const schema of Object.values(schemas)) expect(schema).not.toHaveProperty("$schema");
   });
 });

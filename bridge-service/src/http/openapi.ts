@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
+import { MATRIX_ID_MAX_BYTES } from "../domain/matrixIds.js";
 import {
   emptyResponseSchema,
   errorResponseSchema,
@@ -23,6 +24,7 @@ import {
   requestResponseSchema,
   requestsResponseSchema,
   suggestionsResponseSchema,
+  USER_ID_OUTLINE,
   userTargetSchema,
 } from "./partnerSchemas.js";
 import {
@@ -413,7 +415,7 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
             in: "path",
             required: true,
             description: "The blocked user's Matrix id, URL-encoded.",
-            schema: { type: "string", minLength: 1, maxLength: 255 },
+            schema: { type: "string", pattern: USER_ID_OUTLINE, maxLength: MATRIX_ID_MAX_BYTES },
             examples: { matrixUser: { value: "@ana:example.org" } },
           },
         ],

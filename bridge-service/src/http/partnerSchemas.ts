@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MATRIX_ID_MAX_BYTES } from "../domain/matrixIds.js";
 import { MAX_SUGGESTIONS, REPORT_EVIDENCE_MAX, REPORT_REASON_MAX } from "../domain/partners.js";
 import { CEFR_LEVELS, PROFILE_LIMITS } from "../domain/profiles.js";
 
@@ -11,8 +12,13 @@ const languageCode = z.string().meta({
   examples: ["es", "pt-BR", "zh-Hant"],
 });
 
+/** The outline of a Matrix user id; the domain applies the spec's full grammar (matrixIds.ts). */
+export const USER_ID_OUTLINE = "^@[^:]+:.+$";
+
 const userId = z.string().meta({
   description: "Matrix user id, on this homeserver or another.",
+  pattern: USER_ID_OUTLINE,
+  maxLength: MATRIX_ID_MAX_BYTES,
   examples: ["@ana:example.org"],
 });
 
