@@ -461,6 +461,15 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
         }),
       },
       "/api/push/subscriptions/{pushkey}": {
+        parameters: [
+          {
+            name: "pushkey",
+            in: "path",
+            required: true,
+            description: "The pushkey /api/push/subscriptions answered, URL-encoded.",
+            schema: { type: "string" },
+          },
+        ],
         delete: operation({
           summary: "Forget a Web Push subscription (sign-out, or push turned off)",
           description: "Idempotent; another learner's pushkey is left alone.",
