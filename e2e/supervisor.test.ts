@@ -10,7 +10,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answersOk } from "../scripts/stack/processes.ts";
 import { BotConversation } from "./bot-conversation.ts";
+import { useChromium } from "./browser.ts";
 import { removeStateDir, type StackInfo, startTestStack, type TestStack } from "./harness.ts";
+import { createSharedRoom, signedInInRoom, signUpLearner } from "./learners.ts";
 import {
   eventually,
   type MatrixUser,
@@ -19,6 +21,7 @@ import {
   uniqueLocalpart,
 } from "./matrix.ts";
 import { envFor, npmStart, portIsFree, processesOf, readyUrl } from "./npm-start.ts";
+import { message, send } from "./room-page.ts";
 import { strongPassword, WebSession } from "./web-session.ts";
 
 // Short enough for a test, long enough that a busy two-core machine does not trip it by itself.
@@ -65,6 +68,7 @@ async function learner(info: StackInfo, name: string): Promise<MatrixUser> {
 }
 
 describe("npm start as a supervisor", () => {
+  const chromium = useChromium();
   let stack: TestStack;
   let info: StackInfo;
   let stopped = false;
@@ -323,6 +327,62 @@ describe("npm start as a supervisor", () => {
     await comesBack(info, "livekit", livekitPid, () => answersOk(info.livekitUrl), killedAt);
     expect([pidOf(info, "bridge"), pidOf(info, "synapse")]).toEqual([bridgePid, synapsePid]);
   }, 90_000);
+
+  it("keeps web learners chatting while the bridge is down, and holds what they send while Synapse is down", async () => {
+    const [ana, ben] = await Promise.all([
+      signUpLearner(info, "Ana Web"),
+      signUpLearner(info, "Ben Web"),
+    ]);
+    const roomId = await createSharedRoom(info, ana, [ben]);
+    const [a, b] = await Promise.all([
+      signedInInRoom(chromium(), info, ana, roomId),
+      signedInInRoom(chromium(), info, ben, roomId),
+    ]);
+    try {
+      // Chat does not need the bridge.
+      const bridgePid = pidOf(info, "bridge");
+      process.kill(bridgePid, "SIGKILL");
+      const killedAt = Date.now();
+      await send(a.page, "While the bridge is down");
+      await message(b.page, "While the bridge is down").waitFor({ timeout: 20_000 });
+      await comesBack(info, "bridge", bridgePid, bridgeHealthy, killedAt, {
+        label: "bridge (web)",
+      });
+
+      // Synapse away (held down, so the outage lasts as long as this takes): the banner shows,
+      // what Ana writes waits in her outbox, and all of it arrives, in order, once it is back.
+      const written = ["Held one", "Held two", "Held three"];
+      await stack.restartSynapse(async () => {
+        await a.page.getByText("Reconnecting…").waitFor({ timeout: 60_000 });
+        for (const text of written) {
+          await send(a.page, text);
+          await message(a.page, text)
+            .getByRole("group", { name: "Message not sent" })
+            .waitFor({ timeout: 20_000 });
+        }
+      });
+      for (const text of written) {
+        await message(b.page, text).waitFor({ timeout: 60_000 });
+      }
+      await expect
+        .poll(() => a.page.getByText("Reconnecting…").count(), { timeout: 30_000 })
+        .toBe(0);
+      const { chunk } = await matrixRequest<{ chunk: { content: { body?: string } }[] }>(
+        info.publicUrl,
+        "GET",
+        `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=50`,
+        { token: ben.matrix.accessToken },
+      );
+      const bodies = chunk
+        .map((event) => event.content.body)
+        .filter((body): body is string => typeof body === "string")
+        .reverse();
+      expect(bodies.filter((body) => written.includes(body))).toEqual(written);
+      expect(a.errors).toEqual([]);
+    } finally {
+      await Promise.all([a.context.close(), b.context.close()]);
+    }
+  }, 240_000);
 
   it("leaves nothing behind when Ctrl-C comes at any moment of start-up, and starts again", async () => {
     await stopStack();
