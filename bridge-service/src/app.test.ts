@@ -278,6 +278,8 @@ describe("PUT /_matrix/app/v1/transactions/:txnId", () => {
   it("answers 500 M_UNKNOWN and publishes nothing when storing fails", async () => {
     const failing: TransactionStore = {
       runOnce: () => Promise.reject(new Error("connection terminated")),
+      markHandled: () => Promise.resolve(),
+      unhandled: () => Promise.resolve([]),
     };
     const { app, emitted, joined, logs } = harness({ transactions: failing });
     const res = await putTransaction(app, "t1", {
