@@ -1,7 +1,6 @@
 // Web learners of two organisations, each in their own organisation's web client, in one room
 // over federation: messages with names, typing, receipts, reactions, edits, corrections, an image
 // and a voice message all cross between the two homeservers.
-import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
 import { control, expectMovingPicture, remoteAudioStates, tile } from "./call-page.ts";
@@ -9,7 +8,7 @@ import { startTestFederation, type TestFederation, type TestStack } from "./harn
 import { type BrowserPage, type Learner, signedInInRoom, signUpLearner } from "./learners.ts";
 import { eventually, matrixRequest } from "./matrix.ts";
 import { makePng } from "./png.ts";
-import { message, messageAction, messages, send } from "./room-page.ts";
+import { expectPictureLoaded, message, messageAction, messages, send } from "./room-page.ts";
 
 // Fake media: the voice message records Chromium's fake microphone.
 const chromium = useChromium({ fakeMedia: true });
@@ -36,18 +35,6 @@ async function joinOverFederation(b: TestStack["info"], guest: Learner, roomId: 
     `${guest.matrix.userId} to join ${roomId} over federation`,
     CROSSING_MS,
   );
-}
-
-async function expectPictureLoaded(picture: Locator) {
-  await expect
-    .poll(
-      () =>
-        picture.evaluate((element) =>
-          element instanceof HTMLImageElement && element.complete ? element.naturalWidth : 0,
-        ),
-      { timeout: CROSSING_MS },
-    )
-    .toBeGreaterThan(0);
 }
 
 describe("web learners of two organisations in one room", () => {
@@ -146,9 +133,15 @@ describe("web learners of two organisations in one room", () => {
     await a.page
       .getByLabel("Files to send")
       .setInputFiles({ name: "harbour.png", mimeType: "image/png", buffer: makePng(320, 240) });
-    await expectPictureLoaded(messages(a.page).getByRole("img", { name: "harbour.png" }));
+    await expectPictureLoaded(
+      messages(a.page).getByRole("img", { name: "harbour.png" }),
+      CROSSING_MS,
+    );
     // Ben's homeserver fetches the picture from Ana's over federation.
-    await expectPictureLoaded(messages(b.page).getByRole("img", { name: "harbour.png" }));
+    await expectPictureLoaded(
+      messages(b.page).getByRole("img", { name: "harbour.png" }),
+      CROSSING_MS,
+    );
 
     await a.page.getByRole("button", { name: "Record voice message" }).click();
     const timer = a.page.getByRole("timer", { name: "Recording time" });

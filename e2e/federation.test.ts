@@ -1,7 +1,6 @@
 // Two organisations, one exchange: two complete stacks (A and B, each its own Synapse, bridge,
 // LiveKit and PostgreSQL) federating over TLS on loopback. Learners of B use only a plain Matrix
 // client against their own homeserver; A's learners use A's web API.
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotConversation } from "./bot-conversation.ts";
@@ -13,6 +12,7 @@ import {
   matrixRequest,
   registerWithSharedSecret,
   type SyncEvent,
+  sendEvent,
   uniqueLocalpart,
 } from "./matrix.ts";
 import { strongPassword } from "./web-session.ts";
@@ -91,15 +91,8 @@ async function joinRoom(stack: TestStack["info"], user: MatrixUser, roomId: stri
   );
 }
 
-async function send(stack: TestStack["info"], user: MatrixUser, roomId: string, body: string) {
-  const { event_id } = await matrixRequest<{ event_id: string }>(
-    stack.publicUrl,
-    "PUT",
-    `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomUUID()}`,
-    { token: user.accessToken, body: { msgtype: "m.text", body } },
-  );
-  return event_id;
-}
+const send = (stack: TestStack["info"], user: MatrixUser, roomId: string, body: string) =>
+  sendEvent(stack.publicUrl, user.accessToken, roomId, { msgtype: "m.text", body });
 
 /** The room's messages as `user` reads them through their own homeserver, oldest first. */
 async function messages(stack: TestStack["info"], user: MatrixUser, roomId: string) {

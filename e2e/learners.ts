@@ -87,15 +87,26 @@ export interface BrowserPage {
   errors: string[];
 }
 
-/** A fresh browser context (its own cookies and storage) with one page. */
+/**
+ * A fresh browser context (its own cookies and storage) with one page; `permissions` are granted
+ * up front, and `initScript` runs in every page before the app's own scripts.
+ */
 export async function openPage(
   browser: Browser,
-  options: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } } = {},
+  options: {
+    colorScheme?: "light" | "dark";
+    viewport?: { width: number; height: number };
+    permissions?: string[];
+    initScript?: Parameters<BrowserContext["addInitScript"]>[0];
+  } = {},
 ): Promise<BrowserPage> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 860 },
     colorScheme: options.colorScheme ?? "light",
+    // Only when asked: an explicit empty list makes Chromium deny what it would otherwise ask.
+    ...(options.permissions && { permissions: options.permissions }),
   });
+  if (options.initScript !== undefined) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));

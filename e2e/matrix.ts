@@ -38,6 +38,23 @@ export async function matrixRequest<T = Record<string, unknown>>(
   return body as T;
 }
 
+/** Sends an event (a text message unless `type` says otherwise) as `token`; its event id. */
+export async function sendEvent(
+  baseUrl: string,
+  token: string,
+  roomId: string,
+  content: Record<string, unknown>,
+  type = "m.room.message",
+): Promise<string> {
+  const { event_id } = await matrixRequest<{ event_id: string }>(
+    baseUrl,
+    "PUT",
+    `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${type}/${randomUUID()}`,
+    { token, body: content },
+  );
+  return event_id;
+}
+
 /** Registers a user through Synapse's shared-secret admin registration. */
 export async function registerWithSharedSecret(
   baseUrl: string,

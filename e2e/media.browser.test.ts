@@ -16,26 +16,13 @@ import {
   signUpLearner,
 } from "./learners.ts";
 import { makePng } from "./png.ts";
-import { message, messages, send } from "./room-page.ts";
+import { expectPictureLoaded, message, messages, send } from "./room-page.ts";
 
 const stack = inject("stack");
 // Fake media: the voice message records Chromium's fake microphone, allowed without a prompt.
 const chromium = useChromium({ fakeMedia: true });
 
 // --- Page helpers -----------------------------------------------------------------------------
-
-/** Waits until an `<img>` has really loaded a picture (not merely got a src). */
-async function expectPictureLoaded(picture: Locator) {
-  await expect
-    .poll(
-      () =>
-        picture.evaluate((element) =>
-          element instanceof HTMLImageElement && element.complete ? element.naturalWidth : 0,
-        ),
-      { timeout: 20_000 },
-    )
-    .toBeGreaterThan(0);
-}
 
 /** Limits how fast the page uploads (bytes per second); null lifts the limit. */
 async function throttleUploads(cdp: CDPSession, bytesPerSecond: number | null) {

@@ -11,6 +11,7 @@ import {
   type BrowserPage,
   createSharedRoom,
   type Learner,
+  openPage,
   signedInInRoom,
   signInInBrowser,
   signUpLearner,
@@ -109,16 +110,11 @@ describe("notifications in the browser", () => {
     ]);
     await Promise.all([setProfile(tom, "mi", "haw"), setProfile(lucia, "haw", "mi")]);
     otherRoom = await createSharedRoom(stack, lucia, [tom]);
-    const context = await chromium().newContext({
-      viewport: { width: 1280, height: 860 },
+    tomPage = await openPage(chromium(), {
       permissions: ["notifications"],
+      initScript: RECORD_NOTIFICATIONS,
     });
-    await context.addInitScript(RECORD_NOTIFICATIONS);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    tomPage = { context, page, errors };
-    await signInInBrowser(page, stack, tom);
+    await signInInBrowser(tomPage.page, stack, tom);
   });
 
   afterAll(async () => {

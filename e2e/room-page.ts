@@ -1,6 +1,7 @@
 // What a test does on a room page, in the words a learner would use: the messages, one message,
 // sending, and a message's actions.
 import type { Locator, Page } from "playwright-core";
+import { expect } from "vitest";
 
 /** The room's timeline. */
 export const messages = (page: Page): Locator => page.getByRole("log", { name: "Messages" });
@@ -23,4 +24,17 @@ export async function messageAction(tile: Locator, name: string | RegExp) {
     .getByRole("toolbar", { name: "Message actions" })
     .getByRole("button", { name })
     .click();
+}
+
+/** Waits until an `<img>` has really loaded a picture (not merely got a src). */
+export async function expectPictureLoaded(picture: Locator, timeout = 20_000) {
+  await expect
+    .poll(
+      () =>
+        picture.evaluate((element) =>
+          element instanceof HTMLImageElement && element.complete ? element.naturalWidth : 0,
+        ),
+      { timeout },
+    )
+    .toBeGreaterThan(0);
 }

@@ -2,7 +2,6 @@
 // service is reachable here, so the push is handed to the worker through the DevTools protocol
 // (ServiceWorker.deliverPushMessage) carrying what the bridge's gateway sends: ids only. The app
 // itself hands the worker its Matrix session, and the worker turns the ids into a notification.
-import { randomUUID } from "node:crypto";
 import type { CDPSession } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useChromium } from "./browser.ts";
@@ -14,7 +13,7 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
-import { eventually, matrixRequest } from "./matrix.ts";
+import { eventually, sendEvent } from "./matrix.ts";
 
 const stack = inject("stack");
 const chromium = useChromium();
@@ -34,15 +33,8 @@ describe("the Web Push service worker", () => {
   let cdp: CDPSession;
   let registrationId = "";
 
-  const send = async (type: string, content: Record<string, unknown>) =>
-    (
-      await matrixRequest<{ event_id: string }>(
-        stack.publicUrl,
-        "PUT",
-        `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/${type}/${randomUUID()}`,
-        { token: lucia.matrix.accessToken, body: content },
-      )
-    ).event_id;
+  const send = (type: string, content: Record<string, unknown>) =>
+    sendEvent(stack.publicUrl, lucia.matrix.accessToken, roomId, content, type);
 
   const notifications = async (): Promise<ShownNotification[]> => {
     const [worker] = tab.context.serviceWorkers();

@@ -8,11 +8,10 @@
 // The bridge under test is a second one on the stack's database and secrets (so the same VAPID
 // keys and sessions) that may reach loopback addresses: the receiver lives on 127.0.0.1, which
 // the stack's own bridge rightly refuses to push to.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { withExtraBridge } from "./extra-bridge.ts";
 import { createSharedRoom, type Learner, signUpLearner } from "./learners.ts";
-import { eventually, matrixRequest } from "./matrix.ts";
+import { eventually, matrixRequest, sendEvent } from "./matrix.ts";
 import { type PushReceiver, startPushReceiver } from "./push-receiver.ts";
 
 const stack = inject("stack");
@@ -44,15 +43,8 @@ const pushersOf = async (learner: Learner) =>
     )
   ).pushers;
 
-async function sendText(from: Learner, roomId: string, body: string): Promise<string> {
-  const { event_id } = await matrixRequest<{ event_id: string }>(
-    stack.publicUrl,
-    "PUT",
-    `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomUUID()}`,
-    { token: from.matrix.accessToken, body: { msgtype: "m.text", body } },
-  );
-  return event_id;
-}
+const sendText = (from: Learner, roomId: string, body: string): Promise<string> =>
+  sendEvent(stack.publicUrl, from.matrix.accessToken, roomId, { msgtype: "m.text", body });
 
 describe("Web Push through the bridge's push gateway, driven by Synapse", () => {
   it("delivers a partner's message as an encrypted push of ids only, and drops a dead subscription", async () => {

@@ -135,6 +135,17 @@ const positiveInteger = (fallback: number) =>
     )
     .transform(Number);
 
+/** An optional key of exactly `bytes` bytes in base64url; `what` names it in the error. */
+const optionalBase64urlKey = (bytes: number, what: string) =>
+  z
+    .preprocess(blankAsMissing, z.string().optional())
+    .refine(
+      (value) =>
+        value === undefined ||
+        (/^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, "base64url").length === bytes),
+      { error: `must be ${what}, base64url (${bytes} bytes)` },
+    );
+
 const NAMED_PROXY_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
 
 function isProxyAddress(entry: string): boolean {
@@ -278,22 +289,8 @@ const envSchema = z.object({
   RATE_LIMIT_PASSWORD_FAILURES_PER_ADDRESS: positiveInteger(30),
   RATE_LIMIT_PASSWORD_FAILURES_PER_ACCOUNT: positiveInteger(10),
   TRUST_PROXY: trustProxy,
-  VAPID_PUBLIC_KEY: z
-    .preprocess(blankAsMissing, z.string().optional())
-    .refine(
-      (value) =>
-        value === undefined ||
-        (/^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, "base64url").length === 65),
-      { error: "must be an uncompressed P-256 public key, base64url (65 bytes)" },
-    ),
-  VAPID_PRIVATE_KEY: z
-    .preprocess(blankAsMissing, z.string().optional())
-    .refine(
-      (value) =>
-        value === undefined ||
-        (/^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, "base64url").length === 32),
-      { error: "must be a P-256 private key, base64url (32 bytes)" },
-    ),
+  VAPID_PUBLIC_KEY: optionalBase64urlKey(65, "an uncompressed P-256 public key"),
+  VAPID_PRIVATE_KEY: optionalBase64urlKey(32, "a P-256 private key"),
   VAPID_SUBJECT: z
     .preprocess(blankAsMissing, z.string().optional())
     .refine(

@@ -1,6 +1,5 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../app.js";
 import { startSession } from "../domain/sessions.js";
 import {
   MAX_SUBSCRIPTIONS_PER_USER,
@@ -9,10 +8,8 @@ import {
   WEB_PUSH_APP_ID,
   type WebPushSubscription,
 } from "../domain/webPush.js";
-import { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import { createInMemoryPushSubscriptionStore } from "../store/inMemoryPushSubscriptionStore.js";
-import { createInMemoryTransactionStore } from "../store/inMemoryTransactionStore.js";
-import { authAppDeps, createTestAuth, SAME_ORIGIN } from "../testing/authHarness.js";
+import { createAppAround, createTestAuth, SAME_ORIGIN } from "../testing/authHarness.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { PUSH_GATEWAY_PATH, type PushSettings } from "./pushRouter.js";
 
@@ -47,15 +44,7 @@ function setup(options: { pushEnabled?: boolean; allowInsecure?: boolean } = {})
     gatewayUrl: GATEWAY_URL,
     allowInsecureEndpoints: options.allowInsecure ?? false,
   };
-  const app = createApp({
-    logger,
-    hsToken: "hs-token-0123456789abcdef0123456789abcdef",
-    checkDatabase: async () => {},
-    transactions: createInMemoryTransactionStore(),
-    events: new AppserviceEvents((error) => {
-      throw error;
-    }),
-    ...authAppDeps(testAuth),
+  const app = createAppAround(testAuth, logger, {
     push: options.pushEnabled === false ? undefined : push,
   });
   const cookieFor = async (username: string) => {

@@ -1,11 +1,8 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../app.js";
 import { liveKitRoomName } from "../domain/rtcTokens.js";
 import { LiveKitUnavailable } from "../livekit/liveKitServer.js";
-import { AppserviceEvents } from "../matrix/appserviceEvents.js";
-import { createInMemoryTransactionStore } from "../store/inMemoryTransactionStore.js";
-import { authAppDeps, createTestAuth } from "../testing/authHarness.js";
+import { createAppAround, createTestAuth } from "../testing/authHarness.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { createRtcTestContext, LIVEKIT_URL, RTC_SERVER_NAME } from "../testing/rtcHarness.js";
 
@@ -18,17 +15,7 @@ function harness(options: Parameters<typeof createRtcTestContext>[0] = {}) {
   rtc.openId.issue(RTC_SERVER_NAME, "ana-openid", ANA);
   rtc.join(ROOM, ANA);
   const { logger } = createCapturedLogger();
-  const app = createApp({
-    logger,
-    hsToken: "hs-token-0123456789abcdef0123456789abcdef",
-    checkDatabase: async () => {},
-    transactions: createInMemoryTransactionStore(),
-    events: new AppserviceEvents((error) => {
-      throw error;
-    }),
-    ...authAppDeps(createTestAuth({ logger })),
-    rtc: rtc.context,
-  });
+  const app = createAppAround(createTestAuth({ logger }), logger, { rtc: rtc.context });
   return { app, ...rtc };
 }
 

@@ -1,30 +1,23 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../cli.js";
 import { signUp } from "../domain/accounts.js";
 import type { AuthContext } from "../domain/authContext.js";
 import { hashRefreshToken } from "../domain/sessions.js";
-import { createLogger } from "../logger.js";
 import { createInMemorySynapseAdmin } from "../matrix/inMemorySynapseAdmin.js";
 import { createTestAuth, GOOD_PASSWORD, SERVER_NAME } from "../testing/authHarness.js";
+import { openMigratedTestPool, testDatabaseUrl } from "../testing/pgHarness.js";
 import { createPgAccountStore, UsernameTakenError } from "./accountStore.js";
 import { createPgLoginTokenStore } from "./loginTokenStore.js";
-import { runMigrations } from "./migrations.js";
 import { createPgRateLimitStore } from "./rateLimitStore.js";
 import { createPgSessionStore, type SessionFamily } from "./sessionStore.js";
 
-// Runs in the e2e project against a database of its own on the harness's real PostgreSQL
-// (e2e/global-setup.ts creates it and e2e/setup-env.ts passes its URL).
-const databaseUrl = process.env.BRIDGE_TEST_DATABASE_URL;
-
 describe("PostgreSQL account, session, login-token and rate-limit stores", () => {
-  if (!databaseUrl) throw new Error("BRIDGE_TEST_DATABASE_URL is not set; run it through npm test");
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    await runMigrations(pool, createLogger("silent"));
+    pool = await openMigratedTestPool({ max: 10 });
   });
 
   beforeEach(async () => {
@@ -145,7 +138,7 @@ describe("PostgreSQL account, session, login-token and rate-limit stores", () =>
       const run = (args: string[]) =>
         runCli(
           args,
-          { DATABASE_URL: databaseUrl },
+          { DATABASE_URL: testDatabaseUrl() },
           (l) => out.push(l),
           (l) => err.push(l),
         );

@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   beginPasswordAttempt,
@@ -6,22 +6,16 @@ import {
   passwordFailurePolicy,
   prunePasswordFailures,
 } from "../domain/passwordFailures.js";
-import { createLogger } from "../logger.js";
-import { runMigrations } from "./migrations.js";
+import { openMigratedTestPool } from "../testing/pgHarness.js";
 import { createPgPasswordFailureStore } from "./passwordFailureStore.js";
 
-// Runs in the e2e project against the harness's scratch database (see authStores.pg.test.ts).
-const databaseUrl = process.env.BRIDGE_TEST_DATABASE_URL;
-
 describe("PostgreSQL password failure store", () => {
-  if (!databaseUrl) throw new Error("BRIDGE_TEST_DATABASE_URL is not set; run it through npm test");
   let pool: pg.Pool;
   const now = new Date("2030-01-01T00:00:00Z");
   let attempts: PasswordAttempts;
 
   beforeAll(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    await runMigrations(pool, createLogger("silent"));
+    pool = await openMigratedTestPool({ max: 10 });
   });
 
   beforeEach(async () => {

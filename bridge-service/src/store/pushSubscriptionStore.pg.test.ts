@@ -1,12 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WebPushSubscription } from "../domain/webPush.js";
-import { createLogger } from "../logger.js";
-import { runMigrations } from "./migrations.js";
+import { openMigratedTestPool } from "../testing/pgHarness.js";
 import { createPgPushSubscriptionStore } from "./pushSubscriptionStore.js";
-
-// Runs in the e2e project against a database of its own on the harness's real PostgreSQL.
-const databaseUrl = process.env.BRIDGE_TEST_DATABASE_URL;
 
 const subscription = (
   pushkey: string,
@@ -23,12 +19,10 @@ const subscription = (
 });
 
 describe("PostgreSQL push subscription store", () => {
-  if (!databaseUrl) throw new Error("BRIDGE_TEST_DATABASE_URL is not set; run it through npm test");
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl });
-    await runMigrations(pool, createLogger("silent"));
+    pool = await openMigratedTestPool();
     await pool.query("TRUNCATE push_subscriptions");
   });
 

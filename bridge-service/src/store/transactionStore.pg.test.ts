@@ -1,20 +1,15 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
+import { openMigratedTestPool } from "../testing/pgHarness.js";
 import { runMigrations } from "./migrations.js";
 import { createPgTransactionStore } from "./transactionStore.js";
 
-// Runs in the e2e project against a database of its own on the harness's real PostgreSQL
-// (e2e/global-setup.ts creates it and e2e/setup-env.ts passes its URL).
-const databaseUrl = process.env.BRIDGE_TEST_DATABASE_URL;
-
 describe("PostgreSQL transaction store", () => {
-  if (!databaseUrl) throw new Error("BRIDGE_TEST_DATABASE_URL is not set; run it through npm test");
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    pool = new pg.Pool({ connectionString: databaseUrl });
-    await runMigrations(pool, createLogger("silent"));
+    pool = await openMigratedTestPool();
     await pool.query("TRUNCATE appservice_transactions, user_activity, appservice_inbox");
   });
 

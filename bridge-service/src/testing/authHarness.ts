@@ -1,3 +1,4 @@
+import type { Express } from "express";
 import { type AppDeps, createApp } from "../app.js";
 import {
   ACCESS_TOKEN_AUDIENCE,
@@ -171,7 +172,20 @@ export function createTestApp(
   const { logger, lines: logs } = createCapturedLogger();
   const testAuth = createTestAuth({ settings: options.settings, logger });
   const login = createFakeLoginRelay();
-  const app = createApp({
+  const app = createAppAround(testAuth, logger, { relayLogin: options.relay ?? login.relay });
+  return { app, logs, login, ...testAuth };
+}
+
+/**
+ * The whole app around `testAuth`, on in-memory appservice stores; `extra` adds or replaces
+ * parts (`rtc`, `push`, `relayLogin`…) for tests of those.
+ */
+export function createAppAround(
+  testAuth: TestAuth,
+  logger: Logger,
+  extra: Partial<AppDeps> = {},
+): Express {
+  return createApp({
     logger,
     hsToken: "hs-token-0123456789abcdef0123456789abcdef",
     checkDatabase: async () => {},
@@ -179,9 +193,9 @@ export function createTestApp(
     events: new AppserviceEvents((error) => {
       throw error;
     }),
-    ...authAppDeps(testAuth, options.relay ?? login.relay),
+    ...authAppDeps(testAuth),
+    ...extra,
   });
-  return { app, logs, login, ...testAuth };
 }
 
 /** Headers of a same-origin browser request. */

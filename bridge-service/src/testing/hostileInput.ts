@@ -1,60 +1,17 @@
 import { readdirSync, readFileSync } from "node:fs";
-import fc from "fast-check";
+import { type CorpusMessage, corpusMessages } from "../../../test-corpus/hostileText.js";
 
-/** Matrix events are at most 64 KiB, so no single message text is longer. */
-export const MATRIX_EVENT_MAX_LENGTH = 65_536;
-
-/** One message of the shared corpus in test-corpus/hostile (see make.mjs there). */
-export interface CorpusMessage {
-  name: string;
-  /** `.html` files are a `formatted_body`, `.txt` files a plain `body`. */
-  kind: "html" | "text";
-  text: string;
-}
+export {
+  type CorpusMessage,
+  fastestMs,
+  hostileText,
+  MATRIX_EVENT_MAX_LENGTH,
+} from "../../../test-corpus/hostileText.js";
 
 const CORPUS_DIR = new URL("../../../test-corpus/hostile/", import.meta.url);
 
 export function hostileCorpus(): CorpusMessage[] {
-  return readdirSync(CORPUS_DIR)
-    .filter((name) => name.endsWith(".html") || name.endsWith(".txt"))
-    .sort()
-    .map((name) => ({
-      name,
-      kind: name.endsWith(".html") ? "html" : "text",
-      text: readFileSync(new URL(name, CORPUS_DIR), "utf8"),
-    }));
-}
-
-/**
- * Messages an attacker would try: a few fragments (known troublemakers or random bytes), each
- * repeated up to thousands of times, up to the event size limit.
- */
-export function hostileText(fragments: readonly string[]): fc.Arbitrary<string> {
-  const fragment = fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(...fragments) },
-    { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 12 }) },
+  return corpusMessages(
+    readdirSync(CORPUS_DIR).map((name) => [name, readFileSync(new URL(name, CORPUS_DIR), "utf8")]),
   );
-  const piece = fc.tuple(fragment, fc.integer({ min: 1, max: 12_000 }));
-  return fc.array(piece, { minLength: 1, maxLength: 5 }).map((pieces) =>
-    pieces
-      .map(([text, times]) => text.repeat(times))
-      .join("")
-      .slice(0, MATRIX_EVENT_MAX_LENGTH),
-  );
-}
-
-/**
- * The least CPU time of a few runs of `work`, in milliseconds: what the code itself costs. CPU
- * time, not the clock, so a machine busy with other work does not fail the bound; a quadratic
- * algorithm burns the CPU every time.
- */
-export function fastestMs(work: () => void, runs = 3): number {
-  let fastest = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < runs; run++) {
-    const start = process.cpuUsage();
-    work();
-    const used = process.cpuUsage(start);
-    fastest = Math.min(fastest, (used.user + used.system) / 1_000);
-  }
-  return fastest;
 }

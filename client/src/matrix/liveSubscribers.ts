@@ -1,3 +1,5 @@
+import type { MatrixEvent, Room } from "matrix-js-sdk";
+
 /**
  * The subscribers of a view model over the Matrix client. The view model listens to the SDK only
  * while someone is subscribed: `start` runs when the first subscriber arrives and returns how to
@@ -47,6 +49,23 @@ export function listenTo(emitter: unknown, subscriptions: readonly SdkSubscripti
   for (const [event, listener] of subscriptions) target.on(event, listener);
   return () => {
     for (const [event, listener] of subscriptions) target.off(event, listener);
+  };
+}
+
+/**
+ * A `Room.timeline` listener that passes on only events newly arrived at the live end of a room's
+ * timeline: not history being paginated in, not events being removed.
+ */
+export function newLiveEvents(handle: (event: MatrixEvent, room: Room) => void) {
+  return (
+    event: MatrixEvent,
+    room: Room | undefined,
+    toStartOfTimeline: boolean | undefined,
+    removed: boolean,
+    data: { liveEvent?: boolean } | undefined,
+  ): void => {
+    if (!room || toStartOfTimeline || removed || !data?.liveEvent) return;
+    handle(event, room);
   };
 }
 

@@ -1,5 +1,5 @@
 import type { EventType, MatrixClient, MatrixEvent, MatrixEventEvent, Room } from "matrix-js-sdk";
-import { listenTo } from "../../matrix/liveSubscribers";
+import { listenTo, newLiveEvents } from "../../matrix/liveSubscribers";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
 import { directRoomIds } from "../roomList/roomSummary";
 import { type CallPerson, directPartnerOf, type MembershipLike, personIn } from "./callMembers";
@@ -99,16 +99,7 @@ export class IncomingCalls {
     const onSessionEnded = (roomId: string) => {
       if (this.#snapshot.ringing?.roomId === roomId) this.#miss();
     };
-    const onTimeline = (
-      event: MatrixEvent,
-      room: Room | undefined,
-      toStartOfTimeline: boolean | undefined,
-      removed: boolean,
-      data: { liveEvent?: boolean } | undefined,
-    ) => {
-      if (toStartOfTimeline || removed || !data?.liveEvent || !room) return;
-      this.#onNotification(event, room);
-    };
+    const onTimeline = newLiveEvents((event, room) => this.#onNotification(event, room));
     // Notifications in encrypted rooms show their type once decrypted.
     const onDecrypted = (event: MatrixEvent) => {
       const room = client.getRoom(event.getRoomId() ?? "");

@@ -6,7 +6,7 @@ import type {
   Room,
   RoomEvent,
 } from "matrix-js-sdk";
-import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import { LiveSubscribers, listenTo, newLiveEvents } from "../../matrix/liveSubscribers";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
 import { botUserIdFor } from "../../matrix/xstreamBot";
 import { roomPath } from "../../routing/paths";
@@ -186,14 +186,7 @@ export class BrowserNotifier {
 
   #start(): () => void {
     const client = this.#client;
-    const onTimeline = (
-      event: MatrixEvent,
-      room: Room | undefined,
-      toStartOfTimeline: boolean | undefined,
-      removed: boolean,
-      data: { liveEvent?: boolean } | undefined,
-    ) => {
-      if (!room || toStartOfTimeline || removed || !data?.liveEvent) return;
+    const onTimeline = newLiveEvents((event, room) => {
       // The first sync brings back the recent past; only what arrives after it is new.
       if (!client.isInitialSyncComplete()) return;
       if (event.getSender() === client.getUserId()) {
@@ -203,7 +196,7 @@ export class BrowserNotifier {
       // Calls ring through `ringing` and invites show in Chats (partner ones are joined): only
       // messages become message notifications, whatever else the rules would let through.
       if (isMessage(event)) void this.#consider(event, room);
-    };
+    });
     const onCounts = () => this.#scheduleCount();
     const stop = listenTo(client, [
       [MatrixEvents.Timeline, onTimeline],

@@ -1,6 +1,7 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { useId, useState } from "react";
 import { Button } from "../../ui/Button";
+import { SaveStatus } from "../../ui/SaveStatus";
 import {
   globalLevelChanges,
   globalLevelOf,
@@ -65,12 +66,7 @@ export function NotificationSettings({ client }: { client: MatrixClient | null }
         Each chat can differ: choose in the chat's header. Element and your other devices use the
         same choice.
       </p>
-      <div className="settings-messages settings-messages--after">
-        {saving && <p className="field__hint">Saving…</p>}
-        <div className="notice notice--error" role="alert">
-          {error}
-        </div>
-      </div>
+      <SaveStatus saving={saving} error={error} />
     </section>
   );
 }

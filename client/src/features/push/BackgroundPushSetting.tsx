@@ -1,5 +1,6 @@
 import { useId, useState } from "react";
 import { CheckboxField } from "../../ui/CheckboxField";
+import { SaveStatus } from "../../ui/SaveStatus";
 import {
   backgroundPushState,
   disableBackgroundPush,
@@ -57,11 +58,7 @@ export function BackgroundPushSetting({ connected }: { connected: boolean }) {
         disabled={state === "unsupported" || busy || !connected}
         onChange={(event) => void change(event.currentTarget.checked)}
       />
-      <div className="settings-messages settings-messages--after">
-        <div className="notice notice--error" role="alert">
-          {message}
-        </div>
-      </div>
+      <SaveStatus error={message} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { useId } from "react";
 import { CheckboxField } from "../../ui/CheckboxField";
+import { SaveStatus } from "../../ui/SaveStatus";
 import { useChatSettings } from "./useChatSettings";
 
 /**
@@ -26,12 +27,7 @@ export function ChatPrivacySettings({ client }: { client: MatrixClient | null })
         disabled={!client || saving}
         onChange={(event) => change({ sendReadReceipts: event.currentTarget.checked })}
       />
-      <div className="settings-messages settings-messages--after">
-        {saving && <p className="field__hint">Saving…</p>}
-        <div className="notice notice--error" role="alert">
-          {error}
-        </div>
-      </div>
+      <SaveStatus saving={saving} error={error} />
     </section>
   );
 }
