@@ -27,6 +27,9 @@ describe("isWarningOrError", () => {
       // Our own health probes while PostgreSQL restarts.
       "2026-12-06 05:08:20.585 UTC [22429] FATAL:  the database system is not yet accepting connections",
       "2026-12-06 05:08:20.585 UTC [22429] FATAL:  the database system is starting up",
+      // Synapse's start-up banner.
+      "WARNING synapse.config.logger - main - ***** STARTING SERVER *****",
+      "2026-12-06 07:06:40,000 - synapse.config.logger - main - WARNING - Copyright (c) 2023 New Vector, Inc",
     ]) {
       expect(isWarningOrError(line), line).toBe(false);
     }

@@ -19,9 +19,13 @@ const WORD_WARNING = /\b(?:WARN|WARNING|ERROR|FATAL|PANIC|CRITICAL)\b/;
 const POSTGRES_STARTING =
   /FATAL:\s+the database system is (?:starting up|not yet accepting connections|in recovery mode|shutting down)/;
 
+// Synapse's start-up banner (version, copyright), which it logs at WARNING so that it always
+// shows; "Synapse is up" already says as much.
+const SYNAPSE_BANNER = /\bsynapse\.config\.logger - main - /;
+
 /** Whether a part's log line is a warning or an error. */
 export function isWarningOrError(line: string): boolean {
-  if (POSTGRES_STARTING.test(line)) return false;
+  if (POSTGRES_STARTING.test(line) || SYNAPSE_BANNER.test(line)) return false;
   return PINO_WARNING.test(line) || WORD_WARNING.test(line);
 }
 
