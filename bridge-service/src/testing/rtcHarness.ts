@@ -3,7 +3,7 @@
 import { type CallTokenContext, callTokenRateLimitRule } from "../domain/rtcTokensIssuer.js";
 import type { LiveKitRoomSettings, LiveKitServer } from "../livekit/liveKitServer.js";
 import type { OpenIdUserInfo, OpenIdVerifier } from "../matrix/openIdUserInfo.js";
-import { createInMemoryRateLimitStore } from "../store/inMemoryRateLimitStore.js";
+import { createInMemoryRateLimitStore } from "../store/memory/inMemoryRateLimitStore.js";
 import { createCapturedLogger } from "./capturedLogger.js";
 
 export const RTC_SERVER_NAME = "localhost";
