@@ -1,4 +1,4 @@
-import type { PartnerRequestStatus, ReportView } from "../domain/partnerContext.js";
+export type PartnerRequestStatus = "pending" | "accepted" | "declined" | "cancelled";
 
 export interface PartnerRequestRecord {
   id: string;
@@ -22,8 +22,16 @@ export interface BlockRecord {
   createdAt: Date;
 }
 
-/** Reports are stored as moderators see them. */
-export type ReportRecord = ReportView;
+/** Reports are stored as moderators see them (the domain's `ReportView`). */
+export interface ReportRecord {
+  id: string;
+  reporter: string;
+  reported: string;
+  reason: string;
+  eventIds: string[];
+  roomId: string | undefined;
+  createdAt: Date;
+}
 
 /** Why a request could not be stored; checked under a lock on the recipient. */
 export type RequestRefusal = "request_exists" | "connected" | "blocked" | "recipient_full";

@@ -1,6 +1,15 @@
 import type { MatchCandidate } from "../domain/matching.js";
 import type { Profile, ProfileInput } from "../domain/profiles.js";
 
+/**
+ * A profile as written: what the learner chose, plus the exchange keys the domain derived from it
+ * (see `offeredExchanges`), which the store indexes for `findCandidates`.
+ */
+export interface ProfileWrite {
+  input: ProfileInput;
+  exchangeKeys: readonly string[];
+}
+
 export interface ProfileStore {
   get(userId: string): Promise<Profile | undefined>;
   /**
@@ -11,7 +20,7 @@ export interface ProfileStore {
   update(
     userId: string,
     displayName: string,
-    change: (current: Profile | undefined) => ProfileInput,
+    change: (current: Profile | undefined) => ProfileWrite,
     now: Date,
   ): Promise<Profile>;
   /** Changes the stored display name of an existing profile; false if none or unchanged. */
@@ -21,11 +30,11 @@ export interface ProfileStore {
   /** Profiles whose latest version is not yet on Matrix, oldest first. */
   listUnpublished(limit: number): Promise<Profile[]>;
   /**
-   * Discoverable profiles reciprocal to `me` on primary language subtags, minus `excluded`,
-   * most recently active first, with what ranking needs to know about each.
+   * Discoverable profiles offering one of `exchangeKeys` (what the asking learner seeks), minus
+   * `excluded`, most recently active first, with what ranking needs to know about each.
    */
   findCandidates(
-    me: Profile,
+    exchangeKeys: readonly string[],
     excluded: ReadonlySet<string>,
     limit: number,
   ): Promise<MatchCandidate[]>;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { PartnerRequestStatus } from "../../domain/partnerContext.js";
 import type {
   PartnerRequestRecord,
+  PartnerRequestStatus,
   PartnerStore,
   PartnershipRecord,
   ReportRecord,

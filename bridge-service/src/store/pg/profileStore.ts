@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { PresenceState } from "../../domain/activity.js";
-import { type MatchCandidate, offeredExchanges, soughtExchanges } from "../../domain/matching.js";
+import type { MatchCandidate } from "../../domain/matching.js";
 import type { AvailabilityWindow, LearningLanguage, Profile } from "../../domain/profiles.js";
 import type { ProfileStore } from "../profileStore.js";
 import { withTransaction } from "./database.js";
@@ -86,7 +86,7 @@ export function createPgProfileStore(pool: pg.Pool): ProfileStore {
           `SELECT ${PROFILE_COLUMNS} FROM profiles p WHERE p.user_id = $1 FOR UPDATE`,
           [userId],
         );
-        const input = change(rows[0] && profileFromRow(rows[0]));
+        const { input, exchangeKeys } = change(rows[0] && profileFromRow(rows[0]));
         const saved = await client.query<ProfileRow>(
           `INSERT INTO profiles AS p (user_id, display_name, native_languages, learning,
              exchange_keys, interests, timezone, availability, bio, discoverable, last_active_at,
@@ -111,7 +111,7 @@ export function createPgProfileStore(pool: pg.Pool): ProfileStore {
             displayName,
             input.native,
             JSON.stringify(input.learning),
-            offeredExchanges(input),
+            [...exchangeKeys],
             input.interests,
             input.timezone,
             JSON.stringify(input.availability),
@@ -144,7 +144,7 @@ export function createPgProfileStore(pool: pg.Pool): ProfileStore {
       return rows.map(profileFromRow);
     },
 
-    async findCandidates(me, excluded, limit) {
+    async findCandidates(exchangeKeys, excluded, limit) {
       // The most recently active reciprocal matches come from the exchange-key index and the
       // activity copied onto each profile; presence and open requests are then looked up for
       // those `limit` rows only.
@@ -160,7 +160,7 @@ export function createPgProfileStore(pool: pg.Pool): ProfileStore {
          ) p
          LEFT JOIN user_presence pr ON pr.user_id = p.user_id
          ORDER BY p.last_active_at DESC NULLS LAST, p.updated_at DESC`,
-        [soughtExchanges(me), [me.userId, ...excluded], limit],
+        [[...exchangeKeys], [...excluded], limit],
       );
       return rows.map((row) => ({ profile: profileFromRow(row), signals: signalsFromRow(row) }));
     },
