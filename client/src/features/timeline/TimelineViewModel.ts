@@ -2,6 +2,7 @@ import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { pendingEventsOf } from "../../matrix/pendingEvents";
 import { MatrixEvents } from "../../matrix/sdkValues";
+import { describeError } from "../../ui/describeError";
 import {
   type CallNotice,
   callMemberEventInput,
@@ -37,10 +38,6 @@ export const emptyTimeline: TimelineSnapshot = {
 
 /** How many events one scroll-back asks for. */
 export const PAGE_SIZE = 30;
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The timeline of one room, kept up to date from the client's events: its rows (see
@@ -82,7 +79,7 @@ export class TimelineViewModel {
       });
       if (!more) this.#reachedStart = true;
     } catch (error) {
-      this.#historyError = `Couldn't load older messages: ${reason(error)}`;
+      this.#historyError = `Couldn't load older messages: ${describeError(error)}`;
     } finally {
       this.#loadingHistory = false;
       this.#update();
@@ -103,7 +100,7 @@ export class TimelineViewModel {
       }
       this.#setActionError(null);
     } catch (error) {
-      this.#setActionError(`Couldn't change your reaction: ${reason(error)}`);
+      this.#setActionError(`Couldn't change your reaction: ${describeError(error)}`);
     }
   }
 
@@ -113,7 +110,7 @@ export class TimelineViewModel {
       await this.#client.redactEvent(this.#roomId, eventId);
       this.#setActionError(null);
     } catch (error) {
-      this.#setActionError(`Couldn't delete the message: ${reason(error)}`);
+      this.#setActionError(`Couldn't delete the message: ${describeError(error)}`);
     }
   }
 
