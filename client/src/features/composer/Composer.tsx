@@ -13,13 +13,9 @@ import {
 } from "react";
 import { Avatar } from "../../ui/Avatar";
 import { Button } from "../../ui/Button";
-import { CorrectionView } from "../corrections/CorrectionView";
-import { AttachmentButton } from "../media/AttachmentButton";
-import { UploadRow } from "../media/UploadRow";
-import { useFileDrop } from "../media/useFileDrop";
-import { useUploads } from "../media/useUploads";
-import { VoiceRecorder } from "../media/VoiceRecorder";
-import type { RecordingEnvironment } from "../media/VoiceRecording";
+import { CorrectionView } from "../corrections";
+import type { RecordingEnvironment } from "../media";
+import { AttachmentButton, UploadRow, useFileDrop, useUploads, VoiceRecorder } from "../media";
 import {
   type ComposerMode,
   type CorrectionTarget,

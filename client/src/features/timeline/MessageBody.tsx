@@ -1,9 +1,6 @@
 import { useMemo } from "react";
 import type { MessageBody as Body } from "../../matrix/messageBody";
-import { AudioMessage } from "../media/AudioMessage";
-import { FileMessage } from "../media/FileMessage";
-import { ImageMessage } from "../media/ImageMessage";
-import { VideoMessage } from "../media/VideoMessage";
+import { AudioMessage, FileMessage, ImageMessage, VideoMessage } from "../media";
 import { textSegments } from "./linkify";
 import { sanitizeMessageHtml } from "./sanitizeHtml";
 

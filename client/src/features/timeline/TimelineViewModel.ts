@@ -3,13 +3,8 @@ import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers
 import { pendingEventsOf } from "../../matrix/pendingEvents";
 import { MatrixEvents } from "../../matrix/sdkValues";
 import { describeError } from "../../ui/describeError";
-import {
-  type CallNotice,
-  callMemberEventInput,
-  callNotices,
-  devicesInCall,
-} from "../calls/callNotices";
-import { readChatSettings } from "../settings/chatSettings";
+import { type CallNotice, callMemberEventInput, callNotices, devicesInCall } from "../calls";
+import { readChatSettings } from "../settings";
 import { fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
 import { typingLine } from "./people";
 import { reactionToggle } from "./reactions";

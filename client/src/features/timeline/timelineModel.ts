@@ -1,6 +1,6 @@
 import { type Correction, readCorrection } from "../../matrix/corrections";
 import { type MessageBody, messageBodyOf, stripReplyFallback } from "../../matrix/messageBody";
-import type { CallNotice } from "../calls/callNotices";
+import type { CallNotice } from "../calls";
 import { dayKey } from "./days";
 import type { Person } from "./people";
 import { aggregateReactions, type ReactionGroup, type ReactionInput } from "./reactions";
