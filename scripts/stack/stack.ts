@@ -6,6 +6,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startBridge } from "./bridge.ts";
 import { type RunningEdge, startEdge } from "./edge.ts";
+import { bridgeEmailEnv, type StackEmail } from "./email.ts";
 import { ensureFederationTls } from "./federationTls.ts";
 import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
@@ -47,6 +48,8 @@ export interface StackOptions {
   /** INFO-level logs from every part (npm start) or warnings only (tests). */
   verbose: boolean;
   synapseOverrides?: Record<string, unknown>;
+  /** SMTP for Synapse and the bridge; without it no part sends mail. */
+  email?: StackEmail;
   bridgeEnv?: Record<string, string>;
   /** Aborting it (Ctrl-C during start-up) stops whatever was started and rejects. */
   signal?: AbortSignal;
@@ -198,6 +201,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       secrets,
       logLevel: options.verbose ? "INFO" : "WARNING",
       overrides: options.synapseOverrides,
+      email: options.email,
       federation:
         options.federation && federationTls
           ? { port: options.federation.port, tls: federationTls }
@@ -223,6 +227,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
               OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
             }
           : {}),
+        ...bridgeEmailEnv(options.email),
         ...options.bridgeEnv,
       },
       needs: postgres ? ["postgres"] : [],

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { PartnerMatrix, PartnerRequestView } from "../domain/partnerContext.js";
+import { createInMemoryEmailOptOutStore } from "../store/inMemoryEmailOptOutStore.js";
+import { createCapturedLogger } from "../testing/capturedLogger.js";
+import { createMailQueue, type OutgoingMail } from "./mailQueue.js";
+import { alsoTellByEmail, createPartnerMailer } from "./partnerMailer.js";
+import { createUnsubscribeTokens } from "./unsubscribeTokens.js";
+
+const request: PartnerRequestView = {
+  id: "1",
+  requester: { userId: "@tom:localhost", displayName: "Tom" },
+  recipient: { userId: "@ana:localhost", displayName: "Ana" },
+  status: "pending",
+  createdAt: new Date(),
+  decidedAt: undefined,
+};
+
+function setup(addresses: Record<string, string>) {
+  const { logger, lines } = createCapturedLogger();
+  const sent: OutgoingMail[] = [];
+  const queue = createMailQueue({ logger, transport: { send: async (m) => void sent.push(m) } });
+  const optOuts = createInMemoryEmailOptOutStore();
+  const tokens = createUnsubscribeTokens("session-secret-0123456789abcdef0123456789");
+  let lookups = 0;
+  const mailer = createPartnerMailer({
+    queue,
+    optOuts,
+    tokens,
+    addresses: {
+      async verifiedEmailOf(userId) {
+        lookups++;
+        if (userId === "@broken:localhost") throw new Error("Synapse is down");
+        return addresses[userId];
+      },
+    },
+    publicUrl: "http://localhost:8080",
+    serverName: "localhost",
+    logger,
+  });
+  return { mailer, sent, queue, optOuts, tokens, lines, lookups: () => lookups };
+}
+
+describe("the partner mailer", () => {
+  it("mails the recipient's verified address with a working unsubscribe token", async () => {
+    const { mailer, sent, queue, tokens } = setup({ "@ana:localhost": "ana@example.org" });
+    await mailer.requestReceived(request);
+    await queue.idle();
+    expect(sent.map((m) => m.to)).toEqual(["ana@example.org"]);
+    const token = new URL(sent[0]?.unsubscribeUrl ?? "").searchParams.get("token") ?? "";
+    expect(tokens.verify(token)).toEqual({ userId: "@ana:localhost", kind: "partner" });
+  });
+
+  it("mails nobody without a verified address, after an opt-out, or on another server", async () => {
+    const { mailer, sent, queue, optOuts, lookups } = setup({
+      "@tom:localhost": "tom@example.org",
+    });
+    await mailer.requestReceived(request);
+    await optOuts.setOptedOut("@tom:localhost", "partner", true, new Date());
+    await mailer.requestAccepted(request, "!room:localhost");
+    await mailer.requestReceived({
+      ...request,
+      recipient: { userId: "@ana:elsewhere.org", displayName: "Ana" },
+    });
+    await queue.idle();
+    expect(sent).toEqual([]);
+    expect(lookups()).toBe(1);
+  });
+
+  it("never fails the partner flow: a lookup error is logged without addresses", async () => {
+    const { mailer, lines } = setup({});
+    await expect(
+      mailer.requestReceived({
+        ...request,
+        recipient: { userId: "@broken:localhost", displayName: "B" },
+      }),
+    ).resolves.toBeUndefined();
+    expect(lines.join("")).toContain("partner mail not queued");
+  });
+
+  it("tells through Matrix as before and does not wait for the mail", async () => {
+    const told: string[] = [];
+    const matrix = {
+      tellRequestReceived: async () => void told.push("received"),
+      tellRequestAccepted: async () => void told.push("accepted"),
+    } as unknown as PartnerMatrix;
+    const never = {
+      requestReceived: () => new Promise<void>(() => {}),
+      requestAccepted: () => new Promise<void>(() => {}),
+    };
+    const wrapped = alsoTellByEmail(matrix, never);
+    await wrapped.tellRequestReceived(request, {} as never);
+    await wrapped.tellRequestAccepted(request, null);
+    expect(told).toEqual(["received", "accepted"]);
+  });
+});

@@ -1,0 +1,95 @@
+import type {
+  BridgeMailKind,
+  EmailOptOutStore,
+  VerifiedEmails,
+} from "../domain/emailPreferences.js";
+import type { PartnerMatrix, PartnerRequestView } from "../domain/partnerContext.js";
+import type { Logger } from "../logger.js";
+import type { MailQueue, OutgoingMail } from "./mailQueue.js";
+import { type PartnerMailLinks, requestAcceptedMail, requestReceivedMail } from "./partnerMails.js";
+import type { UnsubscribeTokens } from "./unsubscribeTokens.js";
+
+export const UNSUBSCRIBE_PATH = "/api/email/unsubscribe";
+
+export interface PartnerMailerDeps {
+  queue: MailQueue;
+  addresses: VerifiedEmails;
+  optOuts: EmailOptOutStore;
+  tokens: UnsubscribeTokens;
+  publicUrl: string;
+  /** Only this homeserver's learners have addresses here. */
+  serverName: string;
+  logger: Logger;
+}
+
+export interface PartnerMailer {
+  /** Resolve once the mail is queued or skipped; never reject, never wait for SMTP. */
+  requestReceived(request: PartnerRequestView): Promise<void>;
+  requestAccepted(request: PartnerRequestView, roomId: string | null): Promise<void>;
+}
+
+/**
+ * Mails a learner about partner requests at the address they verified with Synapse, unless they
+ * turned partner mails off. Unverified addresses are never mailed: Synapse's admin API only lists
+ * 3PIDs that passed validation. Logs name the learner, never the address.
+ */
+export function createPartnerMailer(deps: PartnerMailerDeps): PartnerMailer {
+  const isLocal = (userId: string) => userId.endsWith(`:${deps.serverName}`);
+
+  const linksFor = (userId: string, kind: BridgeMailKind): PartnerMailLinks => ({
+    publicUrl: deps.publicUrl,
+    unsubscribeUrl: `${deps.publicUrl}${UNSUBSCRIBE_PATH}?token=${deps.tokens.sign(userId, kind)}`,
+    settingsUrl: `${deps.publicUrl}/settings`,
+  });
+
+  async function mail(
+    userId: string,
+    what: string,
+    compose: (to: string, links: PartnerMailLinks) => OutgoingMail,
+  ): Promise<void> {
+    if (!isLocal(userId)) return;
+    try {
+      if (await deps.optOuts.isOptedOut(userId, "partner")) return;
+      const address = await deps.addresses.verifiedEmailOf(userId);
+      if (!address) return;
+      if (deps.queue.enqueue(compose(address, linksFor(userId, "partner")))) {
+        deps.logger.debug({ userId, what }, "partner mail queued");
+      }
+    } catch (error) {
+      deps.logger.warn({ err: error, userId, what }, "partner mail not queued");
+    }
+  }
+
+  return {
+    requestReceived: (request) =>
+      mail(request.recipient.userId, "request", (to, links) =>
+        requestReceivedMail(to, request, links),
+      ),
+    requestAccepted: (request, roomId) =>
+      mail(request.requester.userId, "accepted", (to, links) =>
+        requestAcceptedMail(to, request, roomId, links),
+      ),
+  };
+}
+
+/**
+ * The partner flow tells learners through the bot; with email on it tells them by mail too. The
+ * mail is started, not awaited, so a request or an accept never waits on Synapse's admin API or
+ * SMTP.
+ */
+export function alsoTellByEmail(matrix: PartnerMatrix, mailer: PartnerMailer): PartnerMatrix {
+  return {
+    publishProfile: (profile) => matrix.publishProfile(profile),
+    createPartnerRoom: (partnership) => matrix.createPartnerRoom(partnership),
+    displayNameOf: (userId) => matrix.displayNameOf(userId),
+    endPartnerRoom: (roomId, blocked) => matrix.endPartnerRoom(roomId, blocked),
+    tellRequestReceived(request, requester) {
+      void mailer.requestReceived(request);
+      return matrix.tellRequestReceived(request, requester);
+    },
+    tellRequestAccepted(request, roomId) {
+      void mailer.requestAccepted(request, roomId);
+      return matrix.tellRequestAccepted(request, roomId);
+    },
+  };
+}
