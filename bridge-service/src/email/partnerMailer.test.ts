@@ -3,7 +3,7 @@ import type { PartnerMatrix, PartnerRequestView } from "../domain/partnerContext
 import { createInMemoryEmailOptOutStore } from "../store/inMemoryEmailOptOutStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { createMailQueue, type OutgoingMail } from "./mailQueue.js";
-import { alsoTellByEmail, createPartnerMailer } from "./partnerMailer.js";
+import { alsoTellByEmail, createPartnerMailer, isMailableAddress } from "./partnerMailer.js";
 import { createUnsubscribeTokens } from "./unsubscribeTokens.js";
 
 const request: PartnerRequestView = {
@@ -64,6 +64,29 @@ describe("the partner mailer", () => {
     await queue.idle();
     expect(sent).toEqual([]);
     expect(lookups()).toBe(1);
+  });
+
+  it("mails only plain one-line addresses, however Synapse let them through", async () => {
+    for (const bad of [
+      "ana\r\nBcc: spy@example.org",
+      "ana@example.org\nRCPT TO:<spy@example.org>",
+      "\u0000@example.org",
+      "a b@example.org",
+      "<ana@example.org>",
+      "ana@exa mple.org",
+      `${"a".repeat(65)}@example.org`,
+      "ana@example.org,spy@example.org",
+      "ana\u2028@example.org",
+    ]) {
+      expect(isMailableAddress(bad), JSON.stringify(bad)).toBe(false);
+    }
+    for (const good of ["ana@example.org", "ana.m+xs@mail.example.co.uk", "josé@example.org"]) {
+      expect(isMailableAddress(good), good).toBe(true);
+    }
+    const { mailer, sent, queue } = setup({ "@ana:localhost": "ana\r\nBcc: spy@example.org" });
+    await mailer.requestReceived(request);
+    await queue.idle();
+    expect(sent).toEqual([]);
   });
 
   it("never fails the partner flow: a lookup error is logged without addresses", async () => {

@@ -11,6 +11,17 @@ import type { UnsubscribeTokens } from "./unsubscribeTokens.js";
 
 export const UNSUBSCRIBE_PATH = "/api/email/unsubscribe";
 
+/**
+ * Synapse checks little more than one "@" in an address, and anyone can ask it to validate one
+ * over the client-server API. Before an address reaches an SMTP envelope or a To header it must
+ * be one plain line: no whitespace, controls, quotes, brackets or separators, bounded length.
+ */
+const MAILABLE_ADDRESS = /^[^\s@<>()[\]\\,;:"\p{Cc}]{1,64}@[A-Za-z0-9.-]{1,253}$/u;
+
+export function isMailableAddress(address: string): boolean {
+  return MAILABLE_ADDRESS.test(address) && !/[\u2028\u2029]/.test(address);
+}
+
 export interface PartnerMailerDeps {
   queue: MailQueue;
   addresses: VerifiedEmails;
@@ -52,6 +63,10 @@ export function createPartnerMailer(deps: PartnerMailerDeps): PartnerMailer {
       if (await deps.optOuts.isOptedOut(userId, "partner")) return;
       const address = await deps.addresses.verifiedEmailOf(userId);
       if (!address) return;
+      if (!isMailableAddress(address)) {
+        deps.logger.warn({ userId, what }, "verified address is not mailable; skipped");
+        return;
+      }
       if (deps.queue.enqueue(compose(address, linksFor(userId, "partner")))) {
         deps.logger.debug({ userId, what }, "partner mail queued");
       }
