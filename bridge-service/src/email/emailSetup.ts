@@ -1,12 +1,13 @@
 import type pg from "pg";
 import type { BridgeConfig } from "../config.js";
 import type { PartnerMatrix } from "../domain/partnerContext.js";
+import { alsoTellByEmail, createPartnerMailer } from "../domain/partnerMail.js";
 import type { EmailSettings } from "../http/emailRouter.js";
 import type { Logger } from "../logger.js";
 import type { SynapseAdmin } from "../matrix/synapseAdmin.js";
-import { createPgEmailOptOutStore } from "../store/emailOptOutStore.js";
+import { createPgEmailOptOutStore } from "../store/pg/emailOptOutStore.js";
 import { createMailQueue, type MailQueue } from "./mailQueue.js";
-import { alsoTellByEmail, createPartnerMailer } from "./partnerMailer.js";
+import { partnerMailComposer } from "./partnerMails.js";
 import { createSmtpTransport } from "./smtpTransport.js";
 import { createUnsubscribeTokens } from "./unsubscribeTokens.js";
 
@@ -44,12 +45,13 @@ export function createBridgeEmail(
   };
   const queue = createMailQueue({ transport: createSmtpTransport(config.email), logger: log });
   const mailer = createPartnerMailer({
-    queue,
+    outbox: queue,
+    compose: partnerMailComposer,
     addresses: {
       verifiedEmailOf: async (userId) => (await synapse.verifiedEmails(userId))[0],
     },
     optOuts: settings.optOuts,
-    tokens: settings.tokens,
+    signUnsubscribeToken: (userId, kind) => settings.tokens.sign(userId, kind),
     publicUrl: config.publicUrl,
     serverName: config.matrix.serverName,
     logger: log,

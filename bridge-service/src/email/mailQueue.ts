@@ -1,14 +1,7 @@
+import type { MailOutbox, OutgoingMail } from "../domain/partnerMail.js";
 import type { Logger } from "../logger.js";
 
-/** One mail as the bridge composes it; the transport adds From. */
-export interface OutgoingMail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  /** RFC 8058 one-click unsubscribe URL (List-Unsubscribe + List-Unsubscribe-Post). */
-  unsubscribeUrl: string;
-}
+export type { OutgoingMail };
 
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<void>;
@@ -27,7 +20,7 @@ export interface MailQueueOptions {
   concurrency?: number;
 }
 
-export interface MailQueue {
+export interface MailQueue extends MailOutbox {
   /** Never waits for SMTP and never throws: false when the queue is full and the mail dropped. */
   enqueue(mail: OutgoingMail): boolean;
   /** Mails waiting or in flight. */

@@ -1,5 +1,5 @@
 import type { PartnerRequestView, PersonView } from "../domain/partnerContext.js";
-import type { OutgoingMail } from "./mailQueue.js";
+import type { OutgoingMail, PartnerMailComposer, PartnerMailLinks } from "../domain/partnerMail.js";
 
 /**
  * The bridge's partner mails: a new request, and a request accepted. Names come from other
@@ -7,15 +7,6 @@ import type { OutgoingMail } from "./mailQueue.js";
  * nodemailer encodes the headers.
  */
 const NAME_MAX_CHARACTERS = 80;
-
-export interface PartnerMailLinks {
-  /** The web client's origin, e.g. https://chat.example.org. */
-  publicUrl: string;
-  /** The one-click unsubscribe URL for this recipient. */
-  unsubscribeUrl: string;
-  /** Where the recipient manages email (Settings). */
-  settingsUrl: string;
-}
 
 function escapeHtml(text: string): string {
   return text
@@ -111,3 +102,8 @@ export function requestAcceptedMail(
     links,
   );
 }
+
+export const partnerMailComposer: PartnerMailComposer = {
+  requestReceived: requestReceivedMail,
+  requestAccepted: requestAcceptedMail,
+};

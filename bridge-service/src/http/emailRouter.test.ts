@@ -2,7 +2,7 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { startSession } from "../domain/sessions.js";
 import { createUnsubscribeTokens } from "../email/unsubscribeTokens.js";
-import { createInMemoryEmailOptOutStore } from "../store/inMemoryEmailOptOutStore.js";
+import { createInMemoryEmailOptOutStore } from "../store/memory/inMemoryEmailOptOutStore.js";
 import {
   createAppAround,
   createTestAuth,

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { PartnerMatrix, PartnerRequestView } from "../domain/partnerContext.js";
-import { createInMemoryEmailOptOutStore } from "../store/inMemoryEmailOptOutStore.js";
+import { createMailQueue } from "../email/mailQueue.js";
+import { partnerMailComposer } from "../email/partnerMails.js";
+import { createUnsubscribeTokens } from "../email/unsubscribeTokens.js";
+import { createInMemoryEmailOptOutStore } from "../store/memory/inMemoryEmailOptOutStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
-import { createMailQueue, type OutgoingMail } from "./mailQueue.js";
-import { alsoTellByEmail, createPartnerMailer, isMailableAddress } from "./partnerMailer.js";
-import { createUnsubscribeTokens } from "./unsubscribeTokens.js";
+import type { PartnerMatrix, PartnerRequestView } from "./partnerContext.js";
+import {
+  alsoTellByEmail,
+  createPartnerMailer,
+  isMailableAddress,
+  type OutgoingMail,
+} from "./partnerMail.js";
 
 const request: PartnerRequestView = {
   id: "1",
@@ -23,9 +29,10 @@ function setup(addresses: Record<string, string>) {
   const tokens = createUnsubscribeTokens("session-secret-0123456789abcdef0123456789");
   let lookups = 0;
   const mailer = createPartnerMailer({
-    queue,
+    outbox: queue,
+    compose: partnerMailComposer,
     optOuts,
-    tokens,
+    signUnsubscribeToken: (userId, kind) => tokens.sign(userId, kind),
     addresses: {
       async verifiedEmailOf(userId) {
         lookups++;

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { EmailOptOutStore } from "../domain/emailPreferences.js";
+import type { EmailOptOutStore } from "../../domain/emailPreferences.js";
 
 export function createPgEmailOptOutStore(pool: pg.Pool): EmailOptOutStore {
   return {

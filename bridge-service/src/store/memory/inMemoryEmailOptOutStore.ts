@@ -1,4 +1,4 @@
-import type { EmailOptOutStore } from "../domain/emailPreferences.js";
+import type { EmailOptOutStore } from "../../domain/emailPreferences.js";
 
 /** The PostgreSQL store's behaviour in memory, for unit tests. */
 export function createInMemoryEmailOptOutStore(): EmailOptOutStore {

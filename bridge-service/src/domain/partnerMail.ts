@@ -1,13 +1,46 @@
-import type {
-  BridgeMailKind,
-  EmailOptOutStore,
-  VerifiedEmails,
-} from "../domain/emailPreferences.js";
-import type { PartnerMatrix, PartnerRequestView } from "../domain/partnerContext.js";
 import type { Logger } from "../logger.js";
-import type { MailQueue, OutgoingMail } from "./mailQueue.js";
-import { type PartnerMailLinks, requestAcceptedMail, requestReceivedMail } from "./partnerMails.js";
-import type { UnsubscribeTokens } from "./unsubscribeTokens.js";
+import type { BridgeMailKind, EmailOptOutStore, VerifiedEmails } from "./emailPreferences.js";
+import type { PartnerMatrix, PartnerRequestView } from "./partnerContext.js";
+
+/** One mail as the bridge composes it; the transport adds From. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** RFC 8058 one-click unsubscribe URL (List-Unsubscribe + List-Unsubscribe-Post). */
+  unsubscribeUrl: string;
+}
+
+/** Where mails go out: hands over at once, never waits for SMTP (email/mailQueue.ts). */
+export interface MailOutbox {
+  /** False when the mail was dropped (outbox full). */
+  enqueue(mail: OutgoingMail): boolean;
+}
+
+/** The links every partner mail carries. */
+export interface PartnerMailLinks {
+  /** The web client's origin, e.g. https://chat.example.org. */
+  publicUrl: string;
+  /** The one-click unsubscribe URL for this recipient. */
+  unsubscribeUrl: string;
+  /** Where the recipient manages email (Settings). */
+  settingsUrl: string;
+}
+
+/** Writes the mails' words (email/partnerMails.ts), as the bot's replies are written in bot/. */
+export interface PartnerMailComposer {
+  requestReceived(to: string, request: PartnerRequestView, links: PartnerMailLinks): OutgoingMail;
+  requestAccepted(
+    to: string,
+    request: PartnerRequestView,
+    roomId: string | null,
+    links: PartnerMailLinks,
+  ): OutgoingMail;
+}
+
+/** Signs the token of an unsubscribe link for one learner and kind of mail. */
+export type SignUnsubscribeToken = (userId: string, kind: BridgeMailKind) => string;
 
 export const UNSUBSCRIBE_PATH = "/api/email/unsubscribe";
 
@@ -23,10 +56,11 @@ export function isMailableAddress(address: string): boolean {
 }
 
 export interface PartnerMailerDeps {
-  queue: MailQueue;
+  outbox: MailOutbox;
+  compose: PartnerMailComposer;
   addresses: VerifiedEmails;
   optOuts: EmailOptOutStore;
-  tokens: UnsubscribeTokens;
+  signUnsubscribeToken: SignUnsubscribeToken;
   publicUrl: string;
   /** Only this homeserver's learners have addresses here. */
   serverName: string;
@@ -49,7 +83,7 @@ export function createPartnerMailer(deps: PartnerMailerDeps): PartnerMailer {
 
   const linksFor = (userId: string, kind: BridgeMailKind): PartnerMailLinks => ({
     publicUrl: deps.publicUrl,
-    unsubscribeUrl: `${deps.publicUrl}${UNSUBSCRIBE_PATH}?token=${deps.tokens.sign(userId, kind)}`,
+    unsubscribeUrl: `${deps.publicUrl}${UNSUBSCRIBE_PATH}?token=${deps.signUnsubscribeToken(userId, kind)}`,
     settingsUrl: `${deps.publicUrl}/settings`,
   });
 
@@ -67,7 +101,7 @@ export function createPartnerMailer(deps: PartnerMailerDeps): PartnerMailer {
         deps.logger.warn({ userId, what }, "verified address is not mailable; skipped");
         return;
       }
-      if (deps.queue.enqueue(compose(address, linksFor(userId, "partner")))) {
+      if (deps.outbox.enqueue(compose(address, linksFor(userId, "partner")))) {
         deps.logger.debug({ userId, what }, "partner mail queued");
       }
     } catch (error) {
@@ -78,11 +112,11 @@ export function createPartnerMailer(deps: PartnerMailerDeps): PartnerMailer {
   return {
     requestReceived: (request) =>
       mail(request.recipient.userId, "request", (to, links) =>
-        requestReceivedMail(to, request, links),
+        deps.compose.requestReceived(to, request, links),
       ),
     requestAccepted: (request, roomId) =>
       mail(request.requester.userId, "accepted", (to, links) =>
-        requestAcceptedMail(to, request, roomId, links),
+        deps.compose.requestAccepted(to, request, roomId, links),
       ),
   };
 }
