@@ -6,6 +6,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { StackEmail } from "../scripts/stack/email.ts";
 import { ensureFederationTls } from "../scripts/stack/federationTls.ts";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { freeTcpPort, freeUdpRange } from "../scripts/stack/ports.ts";
@@ -63,6 +64,7 @@ export const TEST_RATE_LIMITS = {
   rc_room_creation: generous,
   rc_media_create: generous,
   rc_reports: generous,
+  rc_3pid_validation: generous,
 };
 
 // Every test talks to the bridge from 127.0.0.1; per-address limits would throttle the suite, so
@@ -123,6 +125,8 @@ export async function startTestStack(
     federation?: { port: number; tlsDir: string; peerOrigins?: readonly string[] };
     /** Bridges behind the edge; XSTREAM_BRIDGE_REPLICAS unless given. */
     bridgeReplicas?: number;
+    /** SMTP for Synapse and the bridge (the email tests' local SMTP server). */
+    email?: StackEmail;
   } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
@@ -134,6 +138,7 @@ export async function startTestStack(
     serverName: options.serverName ?? "localhost",
     ports,
     federation: options.federation,
+    email: options.email,
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,

@@ -26,6 +26,7 @@ import {
   callTokenRateLimitRule,
 } from "./domain/rtcTokensIssuer.js";
 import { pruneExpiredAuthState } from "./domain/sessions.js";
+import { createBridgeEmail, tellByEmailToo } from "./email/emailSetup.js";
 import type { PushSettings } from "./http/pushRouter.js";
 import { createLiveKitServer } from "./livekit/liveKitServer.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -305,17 +306,21 @@ async function main(): Promise<void> {
   );
   const auth = createAuthContext(config, pool, logger);
   const botStore = createPgBotStore(pool);
+  const email = createBridgeEmail(config, pool, auth.synapse, logger);
   const partners: PartnerContext = {
     profiles: createPgProfileStore(pool),
     partners: createPgPartnerStore(pool),
-    matrix: createPartnerMatrix({
-      homeserver,
-      synapseAdmin: auth.synapse,
-      botStore,
-      botUserId: config.matrix.botUserId,
-      serverName: config.matrix.serverName,
-      logger: logger.child({ component: "partner-matrix" }),
-    }),
+    matrix: tellByEmailToo(
+      email,
+      createPartnerMatrix({
+        homeserver,
+        synapseAdmin: auth.synapse,
+        botStore,
+        botUserId: config.matrix.botUserId,
+        serverName: config.matrix.serverName,
+        logger: logger.child({ component: "partner-matrix" }),
+      }),
+    ),
     now: () => new Date(),
     logger: logger.child({ component: "partners" }),
   };
@@ -357,6 +362,7 @@ async function main(): Promise<void> {
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
     rtc: createCallTokenContext(config, auth, logger),
     push: createPushSettings(config, pool, logger),
+    email: email?.settings,
     trustProxy: config.http.trustProxy,
     metrics,
   });
@@ -390,6 +396,7 @@ async function main(): Promise<void> {
     stopPruning();
     stopCatchUp();
     stopEventLoopGuard();
+    email?.queue.stop();
     metricsServer?.close();
     const forceClose = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; closing connections");

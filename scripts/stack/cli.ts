@@ -4,6 +4,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { buildIfStale } from "./build.ts";
+import { stackEmailFromEnv } from "./email.ts";
 import { logsDirOf, partLogFiles, splitSink } from "./logs.ts";
 import { repoRoot } from "./paths.ts";
 import { killEverythingOf, type LogSink, STACK_MARKER } from "./processes.ts";
@@ -128,6 +129,11 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
     console.error(String(error instanceof Error ? error.message : error));
     process.exit(2);
   }
+  const email = stackEmailFromEnv(process.env, settings.XSTREAM_SERVER_NAME);
+  if (email.problems.length > 0) {
+    console.error(`invalid settings:\n${email.problems.map((p) => `  ${p}`).join("\n")}`);
+    process.exit(2);
+  }
   const stateDir = isAbsolute(settings.XSTREAM_STATE_DIR)
     ? settings.XSTREAM_STATE_DIR
     : resolve(repoRoot, settings.XSTREAM_STATE_DIR);
@@ -206,6 +212,7 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
         verbose: true,
         signal: interrupted.signal,
         supervision: { watchdogMs: settings.XSTREAM_WATCHDOG_SECONDS * 1000 },
+        email: email.email,
         bridgeEnv: {
           ...(settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : {}),
           ...(settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE
