@@ -13,6 +13,7 @@ import {
 } from "../auth/credentials";
 import { NewPasswordFields } from "../auth/NewPasswordFields";
 import { useCheckedForm } from "../auth/useCheckedForm";
+import { EmailSettings } from "../email/EmailSettings";
 import { NotificationSettings } from "../notifications/NotificationSettings";
 import { BackgroundPushSetting } from "../push/BackgroundPushSetting";
 import { AppearanceSettings } from "./AppearanceSettings";
@@ -183,6 +184,7 @@ export function SettingsPage({
 
       <NotificationSettings client={matrix?.client ?? null} />
       <BackgroundPushSetting connected={Boolean(matrix?.client)} />
+      <EmailSettings client={matrix?.client ?? null} />
       <ChatPrivacySettings client={matrix?.client ?? null} />
       <AppearanceSettings theme={theme} />
     </>
