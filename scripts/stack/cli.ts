@@ -8,7 +8,7 @@ import { stackEmailFromEnv } from "./email.ts";
 import { logsDirOf, partLogFiles, splitSink } from "./logs.ts";
 import { repoRoot } from "./paths.ts";
 import { killEverythingOf, type LogSink, STACK_MARKER } from "./processes.ts";
-import { type RunningStack, type StackPorts, startStack } from "./stack.ts";
+import { type BridgePorts, type RunningStack, type StackPorts, startStack } from "./stack.ts";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -30,6 +30,8 @@ const settingsSchema = z.object({
     .regex(/^\d+-\d+$/, "must be a range such as 50100-50200")
     .default("50100-50200"),
   XSTREAM_POSTGRES_PORT: port(5433),
+  // bridge-service replicas behind the edge (each stateless, all on one database).
+  XSTREAM_BRIDGE_REPLICAS: z.coerce.number().int().min(1).max(8).default(1),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
@@ -83,6 +85,22 @@ export function readSettings(env: NodeJS.ProcessEnv): StartSettings {
 }
 
 export class SettingsError extends Error {}
+
+/**
+ * With several bridges, the edge balances them on `bridgePort` and replica i (from 1) listens on
+ * `bridgePort + i`, its metrics on `metricsPort + i - 1`. One bridge keeps the ports as they are.
+ */
+export function replicaPorts(
+  bridgePort: number,
+  metricsPort: number,
+  replicas: number,
+): BridgePorts[] | undefined {
+  if (replicas < 2) return undefined;
+  return Array.from({ length: replicas }, (_, index) => ({
+    bridge: bridgePort + index + 1,
+    metrics: metricsPort + index,
+  }));
+}
 
 const COLOURS: Record<string, number> = {
   setup: 90,
@@ -139,6 +157,11 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
     livekitUdpStart: udpStart,
     livekitUdpEnd: udpEnd,
     postgres: settings.XSTREAM_POSTGRES_PORT,
+    bridgeReplicas: replicaPorts(
+      settings.XSTREAM_BRIDGE_PORT,
+      settings.XSTREAM_METRICS_PORT,
+      settings.XSTREAM_BRIDGE_REPLICAS,
+    ),
   };
 
   const interrupted = new AbortController();

@@ -1,7 +1,7 @@
 import type { Room } from "matrix-js-sdk";
 import { describe, expect, it } from "vitest";
-import { FakeRoom } from "../../test/fakeMatrixSdk";
-import { roomName } from "./roomView";
+import { FakeRoom } from "../test/fakeMatrixSdk";
+import { directRoomIds, initialsOf, roomName } from "./roomNaming";
 
 const ANA = "@ana:example.org";
 
@@ -61,5 +61,25 @@ describe("roomName", () => {
       ["@dan:example.org", "Dan", "leave"],
     ]);
     expect(roomName(group, ANA)).toBe("SDK name");
+  });
+});
+
+describe("room naming helpers", () => {
+  it("makes up to two initials", () => {
+    expect(initialsOf("Ana Lima")).toBe("AL");
+    expect(initialsOf("bob")).toBe("B");
+    expect(initialsOf("#study-group")).toBe("SG");
+    expect(initialsOf("Émile zola Extra")).toBe("ÉZ");
+    expect(initialsOf("  ")).toBe("?");
+  });
+
+  it("reads the room ids out of m.direct, ignoring junk", () => {
+    const ids = directRoomIds({
+      "@bob:example.org": ["!a:x", "!b:x"],
+      "@c:x": ["!a:x", 3],
+      "@d:x": "!e:x",
+    });
+    expect([...ids]).toEqual(["!a:x", "!b:x"]);
+    expect(directRoomIds(undefined).size).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
-import { useMatrixClient } from "../../matrix/useMatrixClient";
-import { type MediaLoader, type MediaRequest, mediaLoaderFor } from "./mediaLoader";
+import { type MediaLoader, type MediaRequest, mediaLoaderFor } from "../matrix/media/mediaLoader";
+import { useMatrixClient } from "../matrix/useMatrixClient";
+import { describeError } from "./describeError";
 
 export type MediaUrl =
   | { status: "idle" | "loading"; url: null; error: null }
@@ -14,10 +15,6 @@ const LOADING: MediaUrl = { status: "loading", url: null, error: null };
 export function useMediaLoader(): MediaLoader | null {
   const { client } = useMatrixClient();
   return client ? mediaLoaderFor(client) : null;
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -43,7 +40,7 @@ export function useMediaUrl(request: MediaRequest | null): MediaUrl {
       },
       (error: unknown) => {
         if (current)
-          setState({ key, value: { status: "failed", url: null, error: reason(error) } });
+          setState({ key, value: { status: "failed", url: null, error: describeError(error) } });
       },
     );
     return () => {

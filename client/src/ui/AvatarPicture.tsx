@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from "react";
-import { plainMedia } from "./mediaRef";
+import { plainMedia } from "../matrix/media/mediaRef";
 import { useMediaUrl } from "./useMediaUrl";
-import "./media.css";
+import "./AvatarPicture.css";
 
 /** Avatars are fetched as the server's 96×96 cropped thumbnail, whatever size they show at. */
 const AVATAR_THUMBNAIL = { width: 96, height: 96, method: "crop" } as const;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ACCESS_TOKEN, FakeMediaServer, HOMESERVER } from "../../test/fakeMediaServer";
 import { encryptAttachment } from "./attachmentCrypto";
-import { ACCESS_TOKEN, FakeMediaServer, HOMESERVER } from "./fakeMediaServer";
 import { MediaLoader, mediaEndpoint } from "./mediaLoader";
 
 afterEach(() => {

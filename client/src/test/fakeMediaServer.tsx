@@ -2,8 +2,8 @@ import { render } from "@testing-library/react";
 import type { MatrixClient } from "matrix-js-sdk";
 import type { ReactElement } from "react";
 import { vi } from "vitest";
-import type { MatrixConnection, MatrixSnapshot } from "../../matrix/MatrixConnection";
-import { MatrixConnectionProvider } from "../../matrix/useMatrixClient";
+import type { MatrixConnection, MatrixSnapshot } from "../matrix/MatrixConnection";
+import { MatrixConnectionProvider } from "../matrix/useMatrixClient";
 
 // jsdom's Blob cannot be read with arrayBuffer() or text() as browsers' can; FileReader can.
 function readWith<T>(read: (reader: FileReader) => void): Promise<T> {

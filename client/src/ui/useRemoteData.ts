@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { describeServerError } from "../auth/serverErrors";
+import { describeError, UNEXPECTED_ERROR } from "./describeError";
 
 export type RemoteData<T> =
   | { status: "loading" }
@@ -34,8 +34,7 @@ export function useRemoteData<T>(load: () => Promise<T>): UseRemoteData<T> {
       },
       (error: unknown) => {
         if (current !== latest.current) return;
-        const message =
-          describeServerError(error, []).formError ?? "Something went wrong. Please try again.";
+        const message = describeError(error, { unexpected: UNEXPECTED_ERROR });
         // A failed refresh keeps what is on screen; only a failed first load says so.
         setState((previous) =>
           previous.status === "ready" ? previous : { status: "failed", error, message },

@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { Recorder, RecordingEnvironment } from "./VoiceRecording";
+import type { Recorder, RecordingEnvironment } from "../features/media/VoiceRecording";
 
 /** A MediaRecorder that "records" the bytes it is given when stopped. */
 export class FakeRecorder implements Recorder {

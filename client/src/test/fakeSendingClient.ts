@@ -1,7 +1,7 @@
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { vi } from "vitest";
-import { type FakeMatrixEvent, FakeRoom } from "../../test/fakeMatrixRoom";
-import { FakeMatrixClient } from "../../test/fakeMatrixSdk";
+import { type FakeMatrixEvent, FakeRoom } from "./fakeMatrixRoom";
+import { FakeMatrixClient } from "./fakeMatrixSdk";
 
 /**
  * A fake client that sends the way matrix-js-sdk does: a local echo in the room at once, then

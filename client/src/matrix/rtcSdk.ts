@@ -2,7 +2,7 @@ import type {
   MatrixRTCSessionEvent,
   MatrixRTCSessionManagerEvents,
 } from "matrix-js-sdk/lib/matrixrtc";
-import { sdkValue } from "../../matrix/sdkValues";
+import { sdkValue } from "./sdkValues";
 
 // matrix-js-sdk's MatrixRTC names as plain strings, checked against the SDK's enums: importing
 // the enums would put the SDK's runtime into the chunks that load with the app frame.
