@@ -1,12 +1,12 @@
 import request from "supertest";
 import { describe, expect, it, vi } from "vitest";
 import { type AppDeps, createApp } from "./app.js";
+import { startBot } from "./bot/bot.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
-import { startBot } from "./matrix/bot.js";
 import type { ClientEvent } from "./matrix/events.js";
 import type { HomeserverClient } from "./matrix/homeserver.js";
-import { createInMemoryBotStore } from "./store/botStore.js";
-import { createInMemoryTransactionStore } from "./store/inMemoryTransactionStore.js";
+import { createInMemoryBotStore } from "./store/memory/inMemoryBotStore.js";
+import { createInMemoryTransactionStore } from "./store/memory/inMemoryTransactionStore.js";
 import type { TransactionStore } from "./store/transactionStore.js";
 import { authAppDeps, createTestAuth } from "./testing/authHarness.js";
 import { createCapturedLogger } from "./testing/capturedLogger.js";
@@ -280,6 +280,8 @@ describe("PUT /_matrix/app/v1/transactions/:txnId", () => {
       runOnce: () => Promise.reject(new Error("connection terminated")),
       markHandled: () => Promise.resolve(),
       unhandled: () => Promise.resolve([]),
+      roomsWithUnhandled: () => Promise.resolve([]),
+      drainRoom: () => Promise.resolve(true),
     };
     const { app, emitted, joined, logs } = harness({ transactions: failing });
     const res = await putTransaction(app, "t1", {

@@ -1,9 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type pg from "pg";
 import { createApp } from "./app.js";
+import { botActsOn, startBot } from "./bot/bot.js";
+import { createPartnerMatrix } from "./bot/partnerMatrix.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
 import { applyBootstrapAdmin } from "./domain/accounts.js";
-import { redeliverUnhandled } from "./domain/appserviceTransactions.js";
+import { createInbox, type Inbox } from "./domain/appserviceTransactions.js";
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_TTL_MS,
@@ -24,33 +26,33 @@ import {
   callTokenRateLimitRule,
 } from "./domain/rtcTokensIssuer.js";
 import { pruneExpiredAuthState } from "./domain/sessions.js";
+import { createBridgeEmail, tellByEmailToo } from "./email/emailSetup.js";
 import type { PushSettings } from "./http/pushRouter.js";
 import { createLiveKitServer } from "./livekit/liveKitServer.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
-import { botActsOn, startBot } from "./matrix/bot.js";
 import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
 import { createLoginRelay } from "./matrix/loginRelay.js";
 import { createOpenIdVerifier } from "./matrix/openIdUserInfo.js";
 import { createOutboundFetch } from "./matrix/outboundHttp.js";
-import { createPartnerMatrix } from "./matrix/partnerMatrix.js";
 import { createSynapseAdmin } from "./matrix/synapseAdmin.js";
 import { createBridgeMetrics } from "./metrics/bridgeMetrics.js";
 import { startEventLoopGuard } from "./metrics/eventLoopGuard.js";
 import { createMetricsServer } from "./metrics/metricsServer.js";
 import { createWebPushSender } from "./push/webPushSender.js";
-import { createPgAccountStore } from "./store/accountStore.js";
-import { createPgBotStore } from "./store/botStore.js";
-import { checkDatabase, createPool, waitForDatabase } from "./store/database.js";
-import { createPgLoginTokenStore } from "./store/loginTokenStore.js";
-import { runMigrations } from "./store/migrations.js";
-import { createPgPartnerStore } from "./store/partnerStore.js";
-import { createPgPasswordFailureStore } from "./store/passwordFailureStore.js";
-import { createPgProfileStore } from "./store/profileStore.js";
-import { createPgPushSubscriptionStore } from "./store/pushSubscriptionStore.js";
-import { createPgRateLimitStore } from "./store/rateLimitStore.js";
-import { createPgSessionStore } from "./store/sessionStore.js";
-import { createPgTransactionStore } from "./store/transactionStore.js";
+import type { BotStore } from "./store/botStore.js";
+import { createPgAccountStore } from "./store/pg/accountStore.js";
+import { createPgBotStore } from "./store/pg/botStore.js";
+import { checkDatabase, createPool, waitForDatabase } from "./store/pg/database.js";
+import { createPgLoginTokenStore } from "./store/pg/loginTokenStore.js";
+import { runMigrations } from "./store/pg/migrations.js";
+import { createPgPartnerStore } from "./store/pg/partnerStore.js";
+import { createPgPasswordFailureStore } from "./store/pg/passwordFailureStore.js";
+import { createPgProfileStore } from "./store/pg/profileStore.js";
+import { createPgPushSubscriptionStore } from "./store/pg/pushSubscriptionStore.js";
+import { createPgRateLimitStore } from "./store/pg/rateLimitStore.js";
+import { createPgSessionStore } from "./store/pg/sessionStore.js";
+import { createPgTransactionStore } from "./store/pg/transactionStore.js";
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -58,6 +60,13 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 /** How often Matrix work that failed earlier (profile fields, partner rooms) is retried. */
 const MATRIX_CATCH_UP_INTERVAL_MS = 30_000;
+/**
+ * How often the inbox is swept for commands nobody is handling: those a replica (this one before a
+ * restart, or another) accepted and died before answering.
+ */
+const INBOX_SWEEP_INTERVAL_MS = 2_000;
+/** How long the bot's answers are kept for commands handled again. */
+const SAVED_REPLY_TTL_MS = DAY_MS;
 const BOT_DISPLAY_NAME = "Xstream";
 
 function authSettingsFrom(config: BridgeConfig): AuthSettings {
@@ -133,18 +142,47 @@ function createCallTokenContext(
 }
 
 /** Periodic clean-up of expired auth state; a failed round is logged and retried next time. */
-function startPruning(auth: AuthContext, logger: Logger): () => void {
+function startPruning(auth: AuthContext, botStore: BotStore, logger: Logger): () => void {
   const prune = () =>
     Promise.all([
       pruneExpiredAuthState(auth),
       prunePasswordFailures(passwordAttemptsOf(auth)),
+      // A command is answered within seconds; its saved answer only matters until then.
+      botStore.forgetRepliesBefore(new Date(Date.now() - SAVED_REPLY_TTL_MS)),
     ]).then(
-      ([pruned, passwordFailures]) =>
-        logger.debug({ pruned, passwordFailures }, "pruned expired auth state"),
+      ([pruned, passwordFailures, replies]) =>
+        logger.debug({ pruned, passwordFailures, replies }, "pruned expired auth state"),
       (error: unknown) => logger.warn({ err: error }, "pruning expired auth state failed"),
     );
   void prune();
   const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Commands and invites accepted but left unanswered (by an earlier run of this replica, or by
+ * another that died): at start-up, then every few seconds. Replicas share the work room by room.
+ */
+function startInboxSweep(inbox: Inbox, logger: Logger): () => void {
+  let sweeping = false;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = true;
+    inbox
+      .sweep()
+      .then(
+        (handled) => {
+          if (handled) logger.info({ handled }, "handled commands left unanswered");
+        },
+        (error: unknown) => logger.warn({ err: error }, "sweeping the bot's inbox failed"),
+      )
+      .finally(() => {
+        sweeping = false;
+      });
+  };
+  sweep();
+  const timer = setInterval(sweep, INBOX_SWEEP_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -305,17 +343,21 @@ async function main(): Promise<void> {
   );
   const auth = createAuthContext(config, pool, logger);
   const botStore = createPgBotStore(pool);
+  const email = createBridgeEmail(config, pool, auth.synapse, logger);
   const partners: PartnerContext = {
     profiles: createPgProfileStore(pool),
     partners: createPgPartnerStore(pool),
-    matrix: createPartnerMatrix({
-      homeserver,
-      synapseAdmin: auth.synapse,
-      botStore,
-      botUserId: config.matrix.botUserId,
-      serverName: config.matrix.serverName,
-      logger: logger.child({ component: "partner-matrix" }),
-    }),
+    matrix: tellByEmailToo(
+      email,
+      createPartnerMatrix({
+        homeserver,
+        synapseAdmin: auth.synapse,
+        botStore,
+        botUserId: config.matrix.botUserId,
+        serverName: config.matrix.serverName,
+        logger: logger.child({ component: "partner-matrix" }),
+      }),
+    ),
     now: () => new Date(),
     logger: logger.child({ component: "partners" }),
   };
@@ -329,9 +371,10 @@ async function main(): Promise<void> {
     onMessageRead: (ms) => metrics.botMessageRead.observe(ms / 1_000),
   });
   const transactions = createPgTransactionStore(pool);
-  // Commands and invites an earlier run accepted but had not answered when it stopped.
-  const redelivered = await redeliverUnhandled({ store: transactions, events, logger });
-  if (redelivered) logger.info({ redelivered }, "handling events left over from the last run");
+  const stopInboxSweep = startInboxSweep(
+    createInbox({ store: transactions, events, logger }),
+    logger,
+  );
   const bootstrap = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
   if (bootstrap === "no_such_account") {
     logger.warn(
@@ -341,7 +384,7 @@ async function main(): Promise<void> {
   } else if (bootstrap !== "not_set") {
     logger.info({ username: config.auth.bootstrapAdmin }, "BOOTSTRAP_ADMIN is an admin");
   }
-  const stopPruning = startPruning(auth, logger);
+  const stopPruning = startPruning(auth, botStore, logger);
 
   const app = createApp({
     logger,
@@ -357,6 +400,7 @@ async function main(): Promise<void> {
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
     rtc: createCallTokenContext(config, auth, logger),
     push: createPushSettings(config, pool, logger),
+    email: email?.settings,
     trustProxy: config.http.trustProxy,
     metrics,
   });
@@ -388,8 +432,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     stopPruning();
+    stopInboxSweep();
     stopCatchUp();
     stopEventLoopGuard();
+    email?.queue.stop();
     metricsServer?.close();
     const forceClose = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; closing connections");

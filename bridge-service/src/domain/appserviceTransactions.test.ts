@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import type { ClientEvent } from "../matrix/events.js";
-import { createInMemoryTransactionStore } from "../store/inMemoryTransactionStore.js";
+import { createInMemoryTransactionStore } from "../store/memory/inMemoryTransactionStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { createTransactionReceiver, redeliverUnhandled } from "./appserviceTransactions.js";
 
@@ -67,6 +67,8 @@ describe("appservice transactions across a crash", () => {
     };
     await receive("t1", transaction);
 
+    // Its database connection went with it, and so did its hold on the room.
+    store.releaseHolds();
     const restarted = new AppserviceEvents(() => {});
     const seen: string[] = [];
     restarted.on("event", async (event) => {

@@ -13,6 +13,7 @@ import {
   validateNewPassword,
   validatePasswordChange,
 } from "../auth";
+import { EmailSettings } from "../email";
 import { NotificationSettings } from "../notifications";
 import { BackgroundPushSetting } from "../push";
 import { AppearanceSettings } from "./AppearanceSettings";
@@ -183,6 +184,7 @@ export function SettingsPage({
 
       <NotificationSettings client={matrix?.client ?? null} />
       <BackgroundPushSetting connected={Boolean(matrix?.client)} />
+      <EmailSettings client={matrix?.client ?? null} />
       <ChatPrivacySettings client={matrix?.client ?? null} />
       <AppearanceSettings theme={theme} />
     </>
