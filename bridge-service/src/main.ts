@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type pg from "pg";
 import { createApp } from "./app.js";
+import { createDirectoryService, isDirectoryInvite } from "./bot/directoryService.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
 import { applyBootstrapAdmin } from "./domain/accounts.js";
 import { redeliverUnhandled } from "./domain/appserviceTransactions.js";
@@ -14,6 +15,7 @@ import {
   REFRESH_TOKEN_TTL_MS,
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "./domain/authContext.js";
+import { type DirectoryContext, publishLearner, remoteLearners } from "./domain/directory.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordFailures.js";
@@ -29,6 +31,7 @@ import { createLiveKitServer } from "./livekit/liveKitServer.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
 import { botActsOn, startBot } from "./matrix/bot.js";
+import { createDirectoryMatrix } from "./matrix/directoryMatrix.js";
 import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
 import { createLoginRelay } from "./matrix/loginRelay.js";
 import { createOpenIdVerifier } from "./matrix/openIdUserInfo.js";
@@ -46,6 +49,7 @@ import { createPgLoginTokenStore } from "./store/loginTokenStore.js";
 import { runMigrations } from "./store/migrations.js";
 import { createPgPartnerStore } from "./store/partnerStore.js";
 import { createPgPasswordFailureStore } from "./store/passwordFailureStore.js";
+import { createPgDirectoryStore } from "./store/pg/directoryStore.js";
 import { createPgProfileStore } from "./store/profileStore.js";
 import { createPgPushSubscriptionStore } from "./store/pushSubscriptionStore.js";
 import { createPgRateLimitStore } from "./store/rateLimitStore.js";
@@ -305,20 +309,55 @@ async function main(): Promise<void> {
   );
   const auth = createAuthContext(config, pool, logger);
   const botStore = createPgBotStore(pool);
-  const partners: PartnerContext = {
-    profiles: createPgProfileStore(pool),
-    partners: createPgPartnerStore(pool),
-    matrix: createPartnerMatrix({
-      homeserver,
-      synapseAdmin: auth.synapse,
-      botStore,
+  const profiles = createPgProfileStore(pool);
+  const directory: DirectoryContext = {
+    store: createPgDirectoryStore(pool),
+    profiles,
+    matrix: createDirectoryMatrix({
+      homeserverUrl: config.matrix.homeserverUrl,
+      asToken: config.matrix.asToken,
       botUserId: config.matrix.botUserId,
-      serverName: config.matrix.serverName,
-      logger: logger.child({ component: "partner-matrix" }),
+      homeserver,
     }),
+    serverName: config.matrix.serverName,
+    botLocalpart: config.matrix.botLocalpart,
+    partners: config.directory.partners,
+    organisationName: config.directory.organisationName,
+    onIgnored: (reason) => metrics.directoryEntriesIgnored.inc({ reason }),
+    now: () => new Date(),
+    logger: logger.child({ component: "directory" }),
+  };
+  const partnerMatrix = createPartnerMatrix({
+    homeserver,
+    synapseAdmin: auth.synapse,
+    botStore,
+    botUserId: config.matrix.botUserId,
+    serverName: config.matrix.serverName,
+    logger: logger.child({ component: "partner-matrix" }),
+  });
+  const partners: PartnerContext = {
+    profiles,
+    partners: createPgPartnerStore(pool),
+    remoteLearners: remoteLearners(directory),
+    matrix: {
+      ...partnerMatrix,
+      // Every profile change also reaches the learner's directory entry; a failure here leaves
+      // the profile unpublished, so the catch-up retries both.
+      async publishProfile(profile) {
+        await partnerMatrix.publishProfile(profile);
+        await publishLearner(directory, profile.userId);
+      },
+    },
     now: () => new Date(),
     logger: logger.child({ component: "partners" }),
   };
+  const directoryService = createDirectoryService({
+    events,
+    ctx: directory,
+    botUserId: config.matrix.botUserId,
+    logger,
+    intervalMs: config.directory.syncIntervalMs,
+  });
   startBot({
     events,
     homeserver,
@@ -326,6 +365,8 @@ async function main(): Promise<void> {
     logger,
     partners,
     botStore,
+    directory,
+    ignoresInvite: isDirectoryInvite(config.matrix.botUserId),
     onMessageRead: (ms) => metrics.botMessageRead.observe(ms / 1_000),
   });
   const transactions = createPgTransactionStore(pool);
@@ -352,6 +393,7 @@ async function main(): Promise<void> {
     mustHandle: botActsOn(config.matrix.botUserId),
     auth,
     partners,
+    directory,
     publicUrl: config.publicUrl,
     allowedOrigins: config.auth.allowedOrigins,
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
@@ -376,6 +418,7 @@ async function main(): Promise<void> {
   // Matrix work (naming the bot, profiles and rooms left over from before) waits for Synapse.
   void waitForHomeserver(homeserver, logger).then(() => {
     if (stopping) return;
+    directoryService.start();
     stopCatchUp = startMatrixCatchUp(
       partners,
       { homeserver, userId: config.matrix.botUserId },
@@ -389,6 +432,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     stopPruning();
     stopCatchUp();
+    directoryService.stop();
     stopEventLoopGuard();
     metricsServer?.close();
     const forceClose = setTimeout(() => {

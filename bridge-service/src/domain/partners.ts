@@ -179,7 +179,16 @@ export async function findPartners(
     ctx.profiles.signalsOf(userId),
   ]);
   requireCompleteProfile(me);
-  const candidates = await ctx.profiles.findCandidates(me, excluded, CANDIDATE_POOL);
+  const [local, remote] = await Promise.all([
+    ctx.profiles.findCandidates(me, excluded, CANDIDATE_POOL),
+    ctx.remoteLearners?.findCandidates(me, excluded, CANDIDATE_POOL) ?? [],
+  ]);
+  // A partner's learner who also talks to our bot has a profile here: that one counts.
+  const localIds = new Set(local.map((candidate) => candidate.profile.userId));
+  const candidates = [
+    ...local,
+    ...remote.filter((candidate) => !localIds.has(candidate.profile.userId)),
+  ];
   const self: MatchCandidate = {
     profile: me,
     // The learner asking is active right now, whatever the homeserver last said.
