@@ -7,6 +7,7 @@ import {
   USERNAME_PATTERN,
 } from "./domain/accountRules.js";
 import { isServerName } from "./domain/matrixIds.js";
+import { type EmailConfig, emailConfigFrom, emailEnvShape } from "./email/emailConfig.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -81,6 +82,8 @@ export interface BridgeConfig {
     /** How often the pairing is checked again (invites, partners' rooms, ACL). */
     syncIntervalMs: number;
   };
+  /** SMTP for the bridge's partner mails; email is off when undefined. */
+  email: EmailConfig | undefined;
   logLevel: LogLevel;
 }
 
@@ -326,6 +329,7 @@ const envSchema = z.object({
         error: "must be at most 64 characters, without control characters",
       },
     ),
+  ...emailEnvShape,
   LOG_LEVEL: z.preprocess(
     blankAsMissing,
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -417,6 +421,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       organisationName: e.ORGANISATION_NAME?.trim() || e.MATRIX_SERVER_NAME,
       syncIntervalMs: e.PARTNER_SYNC_SECONDS * 1_000,
     },
+    email: emailConfigFrom(e, publicUrl),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,8 +1,8 @@
 import type pg from "pg";
 import type { DirectoryEntry } from "../../domain/directoryEntries.js";
 import type { AvailabilityWindow, LearningLanguage } from "../../domain/profiles.js";
-import { withTransaction } from "../database.js";
 import type { DirectoryRoom, DirectoryStore, StoredEntry } from "../directoryStore.js";
+import { withTransaction } from "./database.js";
 
 interface EntryRow {
   user_id: string;

@@ -1,8 +1,7 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { FakeBridge, json } from "../../test/fakeBridge";
-import { renderWithPartners, suggestion } from "../../test/fakePartners";
-import { FindPartnersPage } from "../partners/FindPartnersPage";
+import { renderWithPartners } from "../../test/fakePartners";
 import { PartnerOrganisationsSection } from "./PartnerOrganisationsSection";
 
 const PATH = "/api/profile/partner-organisations";
@@ -40,22 +39,5 @@ describe("PartnerOrganisationsSection", () => {
 
     expect(await screen.findByRole("alert")).toHaveTextContent(/Couldn't save the setting/);
     expect(checkbox).toBeChecked();
-  });
-});
-
-describe("suggestions from partner organisations", () => {
-  it("name the organisation on the card", async () => {
-    const bridge = FakeBridge.signedIn().on("GET", "/api/partners/suggestions", () =>
-      json(200, {
-        suggestions: [
-          suggestion({
-            organisation: "Escuela Madrid",
-            reasons: ["native Spanish, learning Brazilian Portuguese B1", "from Escuela Madrid"],
-          }),
-        ],
-      }),
-    );
-    renderWithPartners(<FindPartnersPage />, bridge);
-    expect(await screen.findByText("From Escuela Madrid")).toBeInTheDocument();
   });
 });
