@@ -1,4 +1,5 @@
 import type { MatrixClient, PendingEventOrdering, SyncState } from "matrix-js-sdk";
+import type { CryptoCallbacks } from "matrix-js-sdk/lib/crypto-api";
 import { ApiError } from "../api/ApiError";
 import type { MatrixLoginToken } from "../api/types";
 import {
@@ -68,6 +69,8 @@ export type MatrixConnectionOptions = {
   wait?: (ms: number) => Promise<void>;
   /** Whether the tab is visible, for our presence; defaults to `document`. */
   page?: PageVisibility;
+  /** Where the SDK gets the recovery (secret storage) key from, when recovery is in use. */
+  cryptoCallbacks?: CryptoCallbacks;
 };
 
 /** The longest we wait out a homeserver's login rate limit before saying we couldn't connect. */
@@ -110,6 +113,7 @@ export class MatrixConnection {
   readonly #databases: CryptoDatabases | null;
   readonly #locks: CryptoStoreLocks | null;
   readonly #page: PageVisibility | null;
+  readonly #cryptoCallbacks: CryptoCallbacks | undefined;
   readonly #listeners = new Set<() => void>();
   #snapshot: MatrixSnapshot = STOPPED;
   #client: MatrixClient | null = null;
@@ -138,6 +142,7 @@ export class MatrixConnection {
         ? options.locks
         : ((globalThis.navigator?.locks as CryptoStoreLocks | undefined) ?? null);
     this.#page = options.page ?? globalThis.document ?? null;
+    this.#cryptoCallbacks = options.cryptoCallbacks;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -268,6 +273,7 @@ export class MatrixConnection {
       accessToken: credentials.accessToken,
       userId: credentials.userId,
       deviceId: credentials.deviceId,
+      ...(this.#cryptoCallbacks && { cryptoCallbacks: this.#cryptoCallbacks }),
     });
     client.on(sdk.ClientEvent.Sync, (state: SyncState) => this.#onSync(sdk, generation, state));
     client.on(sdk.HttpApiEvent.SessionLoggedOut, (error: unknown) => {

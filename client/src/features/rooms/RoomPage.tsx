@@ -14,6 +14,7 @@ import { useMembers } from "../members/useMembers";
 import { RoomNotificationSelect } from "../notifications/RoomNotificationSelect";
 import { PresenceAvatar } from "../presence/PresenceAvatar";
 import { usePresence } from "../presence/usePresence";
+import { usePeopleSearch, useRevealEvent } from "../search";
 import type { MessageRef } from "../timeline/MessageTile";
 import { Timeline } from "../timeline/Timeline";
 import { useTimeline } from "../timeline/useTimeline";
@@ -24,13 +25,17 @@ export type RoomPageProps = {
   /** The signed-in Matrix client; null while it connects. */
   client: MatrixClient | null;
   roomId: string;
+  /** A message to open the room at (from a search result). */
+  eventId?: string | null;
 };
 
 /** A Matrix room: its name, members and timeline, who is typing, and a box to write in. */
-export function RoomPage({ client, roomId }: RoomPageProps) {
+export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
   const room = useRoom(client, roomId);
   const timeline = useTimeline(client, roomId);
+  const reveal = useRevealEvent(timeline, eventId);
   const members = useMembers(client, roomId);
+  const peopleSearch = usePeopleSearch(client);
   const myUserId = client?.getUserId() ?? "";
   const myName = room.members.find((member) => member.userId === myUserId)?.displayName ?? "";
   // What the composer is doing besides writing a new message; set from a message's actions.
@@ -105,8 +110,15 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
                 messages can't be read or sent here.
               </p>
             )}
+            {reveal === "loading" && <p role="status">Finding the message…</p>}
+            {reveal === "notFound" && (
+              <p className="notice" role="status">
+                That message is no longer in this room's history.
+              </p>
+            )}
             <Timeline
               timeline={timeline}
+              highlightEventId={reveal === "notFound" ? null : eventId}
               myUserId={myUserId}
               myName={myName}
               onReply={setReplyTo}
@@ -132,6 +144,7 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
           </section>
           <MemberPanel
             members={members}
+            peopleSearch={peopleSearch}
             renderAvatar={(member) => <MemberAvatar client={client} member={member} />}
             renderStatus={(member) => <MemberPresence client={client} member={member} />}
           />

@@ -15,6 +15,7 @@ import { NewPasswordFields } from "../auth/NewPasswordFields";
 import { useCheckedForm } from "../auth/useCheckedForm";
 import { NotificationSettings } from "../notifications/NotificationSettings";
 import { BackgroundPushSetting } from "../push/BackgroundPushSetting";
+import { RecoverySettings } from "../recovery";
 import { AppearanceSettings } from "./AppearanceSettings";
 import { ChatPrivacySettings } from "./ChatPrivacySettings";
 import type { ThemeController } from "./theme";
@@ -184,6 +185,7 @@ export function SettingsPage({
       <NotificationSettings client={matrix?.client ?? null} />
       <BackgroundPushSetting connected={Boolean(matrix?.client)} />
       <ChatPrivacySettings client={matrix?.client ?? null} />
+      <RecoverySettings />
       <AppearanceSettings theme={theme} />
     </>
   );
