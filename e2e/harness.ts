@@ -1,17 +1,24 @@
-// The one test harness: a throw-away stack (PostgreSQL, LiveKit, Synapse, bridge-service, edge)
-// on free loopback ports in a temporary folder, started by the same code as `npm start`.
+// The one test harness: a throw-away stack (PostgreSQL, LiveKit, Synapse, bridge-service, the Caddy
+// edge) on free loopback ports in a temporary folder, started by the same code as `npm start`.
+// XSTREAM_BRIDGE_REPLICAS=2 runs every stack with two bridges behind the edge.
 import { appendFileSync, mkdirSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { StackEmail } from "../scripts/stack/email.ts";
 import { ensureFederationTls } from "../scripts/stack/federationTls.ts";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { freeTcpPort, freeUdpRange } from "../scripts/stack/ports.ts";
 import { BRIDGE_ROLE } from "../scripts/stack/postgres.ts";
 import { removeLinkedData } from "../scripts/stack/postgres-place.ts";
 import type { LogSink, SupervisionSettings } from "../scripts/stack/processes.ts";
-import { type RunningStack, type StackPorts, startStack } from "../scripts/stack/stack.ts";
+import {
+  type BridgePorts,
+  type RunningStack,
+  type StackPorts,
+  startStack,
+} from "../scripts/stack/stack.ts";
 
 /** What tests get to know about the running stack (plain data: it crosses into test workers). */
 export interface StackInfo {
@@ -57,6 +64,7 @@ export const TEST_RATE_LIMITS = {
   rc_room_creation: generous,
   rc_media_create: generous,
   rc_reports: generous,
+  rc_3pid_validation: generous,
 };
 
 // Every test talks to the bridge from 127.0.0.1; per-address limits would throttle the suite, so
@@ -74,13 +82,25 @@ export const TEST_BRIDGE_ENV = {
 
 export const toolsDir = process.env.XSTREAM_TOOLS_DIR ?? join(repoRoot, ".xstream", "tools");
 
-export async function freeStackPorts(): Promise<StackPorts> {
+/** Bridges per test stack: XSTREAM_BRIDGE_REPLICAS, as for npm start. */
+export const TEST_BRIDGE_REPLICAS = Number(process.env.XSTREAM_BRIDGE_REPLICAS || 1);
+
+export async function freeStackPorts(bridgeReplicas = TEST_BRIDGE_REPLICAS): Promise<StackPorts> {
   const udpStart = await freeUdpRange(10);
+  const metrics = await freeTcpPort();
+  const replicas: BridgePorts[] = [];
+  for (let index = 0; bridgeReplicas > 1 && index < bridgeReplicas; index++) {
+    replicas.push({
+      bridge: await freeTcpPort(),
+      metrics: index === 0 ? metrics : await freeTcpPort(),
+    });
+  }
   return {
+    ...(replicas.length > 0 ? { bridgeReplicas: replicas } : {}),
     edge: await freeTcpPort(),
     synapse: await freeTcpPort(),
     bridge: await freeTcpPort(),
-    metrics: await freeTcpPort(),
+    metrics,
     livekit: await freeTcpPort(),
     livekitRtcTcp: await freeTcpPort(),
     livekitUdpStart: udpStart,
@@ -103,17 +123,22 @@ export async function startTestStack(
     supervision?: Partial<SupervisionSettings>;
     serverName?: string;
     federation?: { port: number; tlsDir: string; peerOrigins?: readonly string[] };
+    /** Bridges behind the edge; XSTREAM_BRIDGE_REPLICAS unless given. */
+    bridgeReplicas?: number;
+    /** SMTP for Synapse and the bridge (the email tests' local SMTP server). */
+    email?: StackEmail;
   } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
   const logsDir = join(stateDir, "logs");
-  const ports = options.ports ?? (await freeStackPorts());
+  const ports = options.ports ?? (await freeStackPorts(options.bridgeReplicas));
   const stack = await startStack({
     stateDir,
     toolsDir,
     serverName: options.serverName ?? "localhost",
     ports,
     federation: options.federation,
+    email: options.email,
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,

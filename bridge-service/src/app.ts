@@ -12,6 +12,7 @@ import type { PartnerContext } from "./domain/partnerContext.js";
 import type { CallTokenContext } from "./domain/rtcTokensIssuer.js";
 import { appserviceRouter, DEFAULT_BODY_LIMIT } from "./http/appservice.js";
 import { authRouter } from "./http/authRouter.js";
+import { type EmailSettings, emailApiRouter, emailUnsubscribeRouter } from "./http/emailRouter.js";
 import { matrixErrorHandler, unrecognizedRoute } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
 import { loginGatewayRouter } from "./http/loginGateway.js";
@@ -56,6 +57,8 @@ export interface AppDeps {
   rtc?: CallTokenContext;
   /** Web Push (the push gateway and /api/push); undefined without VAPID keys. */
   push?: PushSettings;
+  /** The bridge's partner mails (settings, unsubscribe links); undefined without SMTP. */
+  email?: EmailSettings;
   /** Express `trust proxy`: which hops' X-Forwarded-For to believe. */
   trustProxy?: TrustProxy;
   /** Request durations and appservice transactions are recorded here when given. */
@@ -127,6 +130,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // Before /api's CSRF check: mail clients POST one-click unsubscribes from anywhere.
+  app.use("/api/email/unsubscribe", emailUnsubscribeRouter(deps.email));
   const api = express.Router();
   api.use(corsAllowList(deps.allowedOrigins));
   api.use(refuseCrossSiteWrites(deps.allowedOrigins));
@@ -142,6 +147,7 @@ export function createApp(deps: AppDeps): Express {
   );
   api.use(partnersRouter({ auth: deps.auth, partners: deps.partners }));
   api.use(pushApiRouter(deps.auth, deps.push));
+  api.use(emailApiRouter(deps.auth, deps.email));
   app.use("/api", api);
 
   // Routers added later get the default cap.

@@ -7,6 +7,7 @@ import {
   USERNAME_PATTERN,
 } from "./domain/accountRules.js";
 import { isServerName } from "./domain/matrixIds.js";
+import { type EmailConfig, emailConfigFrom, emailEnvShape } from "./email/emailConfig.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -72,6 +73,8 @@ export interface BridgeConfig {
     /** The push gateway's URL as the homeserver reaches it (the pushers' `data.url`). */
     gatewayUrl: string;
   };
+  /** SMTP for the bridge's partner mails; email is off when undefined. */
+  email: EmailConfig | undefined;
   logLevel: LogLevel;
 }
 
@@ -307,6 +310,7 @@ const envSchema = z.object({
           parseUrl(value)?.pathname === "/_matrix/push/v1/notify"),
       { error: "must be an http(s) URL ending in /_matrix/push/v1/notify" },
     ),
+  ...emailEnvShape,
   LOG_LEVEL: z.preprocess(
     blankAsMissing,
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -390,6 +394,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
         e.PUSH_GATEWAY_URL ??
         `http://${isIP(gatewayHost) === 6 ? `[${gatewayHost}]` : gatewayHost}:${e.BRIDGE_PORT}/_matrix/push/v1/notify`,
     },
+    email: emailConfigFrom(e, publicUrl),
     logLevel: e.LOG_LEVEL,
   };
 }

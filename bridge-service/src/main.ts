@@ -1,6 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type pg from "pg";
 import { createApp } from "./app.js";
+import { botActsOn, startBot } from "./bot/bot.js";
+import { createPartnerMatrix } from "./bot/partnerMatrix.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
 import { applyBootstrapAdmin } from "./domain/accounts.js";
 import { redeliverUnhandled } from "./domain/appserviceTransactions.js";
@@ -24,33 +26,32 @@ import {
   callTokenRateLimitRule,
 } from "./domain/rtcTokensIssuer.js";
 import { pruneExpiredAuthState } from "./domain/sessions.js";
+import { createBridgeEmail, tellByEmailToo } from "./email/emailSetup.js";
 import type { PushSettings } from "./http/pushRouter.js";
 import { createLiveKitServer } from "./livekit/liveKitServer.js";
 import { createLogger, type Logger } from "./logger.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
-import { botActsOn, startBot } from "./matrix/bot.js";
 import { createHomeserverClient, type HomeserverClient } from "./matrix/homeserver.js";
 import { createLoginRelay } from "./matrix/loginRelay.js";
 import { createOpenIdVerifier } from "./matrix/openIdUserInfo.js";
 import { createOutboundFetch } from "./matrix/outboundHttp.js";
-import { createPartnerMatrix } from "./matrix/partnerMatrix.js";
 import { createSynapseAdmin } from "./matrix/synapseAdmin.js";
 import { createBridgeMetrics } from "./metrics/bridgeMetrics.js";
 import { startEventLoopGuard } from "./metrics/eventLoopGuard.js";
 import { createMetricsServer } from "./metrics/metricsServer.js";
 import { createWebPushSender } from "./push/webPushSender.js";
-import { createPgAccountStore } from "./store/accountStore.js";
-import { createPgBotStore } from "./store/botStore.js";
-import { checkDatabase, createPool, waitForDatabase } from "./store/database.js";
-import { createPgLoginTokenStore } from "./store/loginTokenStore.js";
-import { runMigrations } from "./store/migrations.js";
-import { createPgPartnerStore } from "./store/partnerStore.js";
-import { createPgPasswordFailureStore } from "./store/passwordFailureStore.js";
-import { createPgProfileStore } from "./store/profileStore.js";
-import { createPgPushSubscriptionStore } from "./store/pushSubscriptionStore.js";
-import { createPgRateLimitStore } from "./store/rateLimitStore.js";
-import { createPgSessionStore } from "./store/sessionStore.js";
-import { createPgTransactionStore } from "./store/transactionStore.js";
+import { createPgAccountStore } from "./store/pg/accountStore.js";
+import { createPgBotStore } from "./store/pg/botStore.js";
+import { checkDatabase, createPool, waitForDatabase } from "./store/pg/database.js";
+import { createPgLoginTokenStore } from "./store/pg/loginTokenStore.js";
+import { runMigrations } from "./store/pg/migrations.js";
+import { createPgPartnerStore } from "./store/pg/partnerStore.js";
+import { createPgPasswordFailureStore } from "./store/pg/passwordFailureStore.js";
+import { createPgProfileStore } from "./store/pg/profileStore.js";
+import { createPgPushSubscriptionStore } from "./store/pg/pushSubscriptionStore.js";
+import { createPgRateLimitStore } from "./store/pg/rateLimitStore.js";
+import { createPgSessionStore } from "./store/pg/sessionStore.js";
+import { createPgTransactionStore } from "./store/pg/transactionStore.js";
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -305,17 +306,21 @@ async function main(): Promise<void> {
   );
   const auth = createAuthContext(config, pool, logger);
   const botStore = createPgBotStore(pool);
+  const email = createBridgeEmail(config, pool, auth.synapse, logger);
   const partners: PartnerContext = {
     profiles: createPgProfileStore(pool),
     partners: createPgPartnerStore(pool),
-    matrix: createPartnerMatrix({
-      homeserver,
-      synapseAdmin: auth.synapse,
-      botStore,
-      botUserId: config.matrix.botUserId,
-      serverName: config.matrix.serverName,
-      logger: logger.child({ component: "partner-matrix" }),
-    }),
+    matrix: tellByEmailToo(
+      email,
+      createPartnerMatrix({
+        homeserver,
+        synapseAdmin: auth.synapse,
+        botStore,
+        botUserId: config.matrix.botUserId,
+        serverName: config.matrix.serverName,
+        logger: logger.child({ component: "partner-matrix" }),
+      }),
+    ),
     now: () => new Date(),
     logger: logger.child({ component: "partners" }),
   };
@@ -357,6 +362,7 @@ async function main(): Promise<void> {
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
     rtc: createCallTokenContext(config, auth, logger),
     push: createPushSettings(config, pool, logger),
+    email: email?.settings,
     trustProxy: config.http.trustProxy,
     metrics,
   });
@@ -390,6 +396,7 @@ async function main(): Promise<void> {
     stopPruning();
     stopCatchUp();
     stopEventLoopGuard();
+    email?.queue.stop();
     metricsServer?.close();
     const forceClose = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; closing connections");

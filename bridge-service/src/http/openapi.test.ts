@@ -43,6 +43,10 @@ describe("GET /api/docs", () => {
         "GET /api/push/vapid-key",
         "POST /api/push/subscriptions",
         "DELETE /api/push/subscriptions/{pushkey}",
+        "GET /api/email/settings",
+        "PUT /api/email/settings",
+        "GET /api/email/unsubscribe",
+        "POST /api/email/unsubscribe",
       ].sort(),
     );
     const signup = doc.paths["/api/auth/signup"].post;

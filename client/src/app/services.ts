@@ -1,9 +1,11 @@
 import { ApiClient, type LockManagerLike } from "../api/ApiClient";
 import { createAuthApi } from "../api/authApi";
+import { createEmailApi } from "../api/emailApi";
 import { createPartnersApi, type PartnersApi } from "../api/partnersApi";
 import { createPushApi } from "../api/pushApi";
 import { SessionStore } from "../features/auth/SessionStore";
 import { browserSessionHint, type SessionHint } from "../features/auth/sessionHint";
+import { setEmailApi } from "../features/email/emailService";
 import { BackgroundPush, setBackgroundPush } from "../features/push/backgroundPush";
 import { pageSecretStorageKeys } from "../features/recovery";
 import { MatrixConnection, type MatrixSdk } from "../matrix/MatrixConnection";
@@ -41,6 +43,7 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
   const session = new SessionStore({ auth, matrix, hint: options.hint ?? browserSessionHint });
   api.onSessionEnded(() => session.endSession());
   wireBackgroundPush(api, matrix);
+  setEmailApi(createEmailApi(api));
   return { session, matrix, partners: createPartnersApi(api) };
 }
 

@@ -1,10 +1,10 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useMemo, useRef } from "react";
+import { roomName } from "../../matrix/roomNaming";
 import { useOptionalMatrixClient } from "../../matrix/useMatrixClient";
 import { Link } from "../../routing/Link";
 import { roomPath } from "../../routing/paths";
 import { Button } from "../../ui/Button";
-import { roomName } from "../rooms/roomView";
 import { HangUpIcon } from "./CallIcons";
 import type { Calls } from "./Calls";
 import { type CallActions, CallDuration, CallView } from "./CallView";

@@ -2,7 +2,7 @@ import { act, render, renderHook, screen, within } from "@testing-library/react"
 import userEvent from "@testing-library/user-event";
 import type { MatrixEvent } from "matrix-js-sdk";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { roomWithBob } from "./fakeSendingClient";
+import { roomWithBob } from "../../test/fakeSendingClient";
 import { PendingMessageActions } from "./PendingMessageActions";
 import { usePendingEvents } from "./usePendingEvents";
 

@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useEffect, useId, useRef } from "react";
 import { createPortal } from "react-dom";
-import type { MediaRef } from "./mediaRef";
-import { useMediaUrl } from "./useMediaUrl";
+import type { MediaRef } from "../../matrix/media/mediaRef";
+import { useMediaUrl } from "../../ui/useMediaUrl";
 import "./media.css";
 
 export type LightboxProps = {

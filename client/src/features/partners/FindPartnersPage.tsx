@@ -6,7 +6,7 @@ import { navigate } from "../../routing/router";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
 import { LoadFailed, Loading } from "../../ui/LoadState";
-import { languageNames } from "../profile/languageNames";
+import { languageNames } from "../profile";
 import { PartnerCard } from "./PartnerCard";
 import { type ConnectState, useFindPartners } from "./useFindPartners";
 import "./partners.css";

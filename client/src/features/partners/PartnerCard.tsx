@@ -1,7 +1,7 @@
 import { type ReactNode, useId } from "react";
 import type { LearningLanguage } from "../../api/partnerTypes";
 import { Avatar } from "../../ui/Avatar";
-import type { LanguageNames } from "../profile/languageNames";
+import type { LanguageNames } from "../profile";
 import "./partners.css";
 
 export type PartnerCardProps = {

@@ -1,6 +1,7 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import type { AuthDict, UIAuthCallback } from "matrix-js-sdk/lib/interactive-auth";
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import { describeError } from "../../ui/describeError";
 import type { SecretStorageKeys } from "./secretStorageKeys";
 
 export type RecoveryStatus =
@@ -62,10 +63,6 @@ const RECHECK_ON = [
 
 /** Account data written by recovery (in this browser or another). */
 const RECOVERY_ACCOUNT_DATA = /^m\.(secret_storage|cross_signing|megolm_backup)\./;
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The session id of a user-interactive auth challenge (a 401 with flows), if that is what it is. */
 function uiaSession(error: unknown): string | null {
@@ -147,7 +144,8 @@ export class RecoveryViewModel {
     try {
       status = await this.#currentStatus();
     } catch (error) {
-      if (check === this.#checks) this.#set({ error: `Couldn't check recovery: ${reason(error)}` });
+      if (check === this.#checks)
+        this.#set({ error: `Couldn't check recovery: ${describeError(error)}` });
       return;
     }
     if (check === this.#checks && this.#snapshot.working === null) this.#set({ status });
@@ -252,7 +250,9 @@ export class RecoveryViewModel {
       await run(this.#crypto());
     } catch (cause) {
       error =
-        cause instanceof RecoveryError ? cause.message : `Something went wrong: ${reason(cause)}`;
+        cause instanceof RecoveryError
+          ? cause.message
+          : `Something went wrong: ${describeError(cause)}`;
     } finally {
       this.#keys.forget();
     }

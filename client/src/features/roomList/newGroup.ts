@@ -1,8 +1,5 @@
 import { isMatrixUserId } from "../../matrix/userIds";
 
-// Kept here too for the callers that know it from the new-group form.
-export { isMatrixUserId };
-
 /** What the "New group" form holds, as typed. */
 export type NewGroupDraft = { name: string; topic: string; invites: string };
 

@@ -5,6 +5,7 @@ import type {
   SearchOrderBy,
 } from "matrix-js-sdk/lib/@types/search";
 import { sdkValue } from "../../matrix/sdkValues";
+import { describeError } from "../../ui/describeError";
 
 const RECENT_FIRST = sdkValue<SearchOrderBy.Recent>("recent");
 
@@ -46,10 +47,6 @@ const IDLE: MessageSearchSnapshot = {
 };
 
 type SearchClient = Pick<MatrixClient, "search" | "getRooms" | "getRoom">;
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Lower case without accents, for matching as people expect ("cafe" finds "Café"). */
 export function foldText(text: string): string {
@@ -190,7 +187,7 @@ export class MessageSearchViewModel {
       try {
         server = hitsFromServer(await this.#client.search({ body }), this.#client);
       } catch (cause) {
-        error = `Couldn't search on the server: ${reason(cause)}`;
+        error = `Couldn't search on the server: ${describeError(cause)}`;
       }
     }
     if (search !== this.#latest) return;

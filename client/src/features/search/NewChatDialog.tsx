@@ -1,6 +1,7 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { Button } from "../../ui/Button";
 import { Dialog } from "../../ui/Dialog";
+import { describeError } from "../../ui/describeError";
 import { startDirectChat } from "./directChat";
 import { PeoplePicker } from "./PeoplePicker";
 import { usePeopleSearch } from "./usePeopleSearch";
@@ -28,7 +29,7 @@ export function NewChatDialog({
             onOpened(await startDirectChat(client, person.userId));
             return { done: `Opened your chat with ${person.displayName}.` };
           } catch (error) {
-            return { error: error instanceof Error ? error.message : String(error) };
+            return { error: describeError(error) };
           }
         }}
       />

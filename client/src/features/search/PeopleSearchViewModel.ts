@@ -1,5 +1,6 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { isMatrixUserId } from "../../matrix/userIds";
+import { describeError } from "../../ui/describeError";
 
 /** Someone found by a people search. */
 export type Person = {
@@ -26,10 +27,6 @@ const MAX_QUERY = 255;
 const EMPTY: PeopleSearchSnapshot = { query: "", results: [], searching: false, error: null };
 
 type DirectoryClient = Pick<MatrixClient, "searchUserDirectory" | "getUserId">;
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The directory's answer as people, without me, and with a typed full ID kept. */
 export function peopleFrom(
@@ -130,7 +127,7 @@ export class PeopleSearchViewModel {
         // Still offer a typed full ID: the directory being down does not stop an invite.
         results: peopleFrom([], query, me),
         searching: false,
-        error: `Couldn't search people: ${reason(error)}`,
+        error: `Couldn't search people: ${describeError(error)}`,
       });
     }
   }

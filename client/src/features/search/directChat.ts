@@ -1,5 +1,6 @@
 import type { EventType, ICreateRoomOpts, MatrixClient, Preset } from "matrix-js-sdk";
 import { sdkValue } from "../../matrix/sdkValues";
+import { describeError } from "../../ui/describeError";
 
 const DIRECT = sdkValue<EventType.Direct>("m.direct");
 const TRUSTED_PRIVATE_CHAT = sdkValue<Preset.TrustedPrivateChat>("trusted_private_chat");
@@ -76,9 +77,7 @@ export async function startDirectChat(client: DirectChatClient, userId: string):
   try {
     ({ room_id: roomId } = await client.createRoom(options));
   } catch (error) {
-    throw new Error(
-      `Couldn't start the chat: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new Error(`Couldn't start the chat: ${describeError(error)}`);
   }
   const direct = directRooms(client.getAccountData(DIRECT)?.getContent());
   direct[userId] = [...(direct[userId] ?? []), roomId];

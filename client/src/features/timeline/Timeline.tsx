@@ -2,7 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Button } from "../../ui/Button";
 import { Dialog } from "../../ui/Dialog";
-import { CallNoticeRow } from "../calls/CallNoticeRow";
+import { CallNoticeRow } from "../calls";
 import { dayLabel } from "./days";
 import { type MessageHandlers, type MessageRef, MessageTile } from "./MessageTile";
 import type { MessageItem, TimelineItem } from "./timelineModel";

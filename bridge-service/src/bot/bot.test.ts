@@ -1,0 +1,667 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Suggestion } from "../domain/matching.js";
+import type {
+  PartnerContext,
+  PartnerRequestView,
+  PartnershipView,
+} from "../domain/partnerContext.js";
+import * as partners from "../domain/partners.js";
+import { emptyProfileInput, type Profile, validateProfileInput } from "../domain/profiles.js";
+import { Refusal } from "../domain/refusal.js";
+import { AppserviceEvents } from "../matrix/appserviceEvents.js";
+import type { ClientEvent } from "../matrix/events.js";
+import { type HomeserverClient, HomeserverError } from "../matrix/homeserver.js";
+import { createInMemoryBotStore } from "../store/memory/inMemoryBotStore.js";
+import { createCapturedLogger } from "../testing/capturedLogger.js";
+import { startBot } from "./bot.js";
+
+// The domain is replaced by a small in-memory one: these tests are about the bot's wiring
+// (which function, which arguments, which reply), not about matching or storage.
+const domain = vi.hoisted(() => ({ profiles: new Map<string, Profile>() }));
+
+vi.mock("../domain/partners.js", async () => {
+  const { emptyProfileInput, validateProfileInput } = await import("../domain/profiles.js");
+  return {
+    getProfile: vi.fn(async (_ctx: unknown, userId: string) => domain.profiles.get(userId)),
+    changeProfile: vi.fn(
+      async (
+        _ctx: unknown,
+        userId: string,
+        change: (current: ReturnType<typeof emptyProfileInput>) => typeof current,
+      ) => {
+        const existing = domain.profiles.get(userId);
+        // Like the real one: await before reading, so racing changes would lose updates.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        const current = domain.profiles.get(userId) ?? existing;
+        const input = validateProfileInput(change(current ?? emptyProfileInput()));
+        const saved: Profile = {
+          ...input,
+          userId,
+          displayName: current?.displayName ?? userId.slice(1, userId.indexOf(":")),
+          createdAt: new Date(0),
+          updatedAt: new Date(0),
+        };
+        domain.profiles.set(userId, saved);
+        return saved;
+      },
+    ),
+    findPartners: vi.fn(async () => []),
+    requestPartner: vi.fn(),
+    listRequests: vi.fn(async () => ({ incoming: [], outgoing: [] })),
+    acceptRequest: vi.fn(),
+    declineRequest: vi.fn(),
+    listPartners: vi.fn(async () => []),
+    blockUser: vi.fn(async () => {}),
+    unblockUser: vi.fn(async () => {}),
+    reportUser: vi.fn(),
+    refreshDisplayName: vi.fn(async () => true),
+  };
+});
+
+const BOT = "@xstream:localhost";
+const ANA = "@ana:localhost";
+const REMOTE = "@rémi:other.example";
+const DM = "!dm:localhost";
+const ctx = { name: "the partner context" } as unknown as PartnerContext;
+
+// Replies come within milliseconds; the default 50 ms polling would dominate the run time.
+const until = (check: () => void) => vi.waitFor(check, { interval: 2 });
+
+const inviteForBot: ClientEvent = {
+  type: "m.room.member",
+  room_id: DM,
+  sender: ANA,
+  event_id: "$i",
+  state_key: BOT,
+  content: { membership: "invite", is_direct: true },
+};
+
+let eventNumber = 0;
+function message(body: string, overrides: Partial<ClientEvent> = {}): ClientEvent {
+  eventNumber++;
+  return {
+    type: "m.room.message",
+    room_id: DM,
+    sender: ANA,
+    event_id: `$m${eventNumber}`,
+    content: { msgtype: "m.text", body },
+    ...overrides,
+  };
+}
+
+interface Sent {
+  roomId: string;
+  content: Record<string, unknown>;
+  txnId: string;
+}
+
+function setup(
+  options: {
+    joinRoom?: HomeserverClient["joinRoom"];
+    /** true: every send fails; a number: that many sends fail first. */
+    failSend?: boolean | number;
+  } = {},
+) {
+  const events = new AppserviceEvents((error) => {
+    throw error;
+  });
+  const sleeps: number[] = [];
+  const sent: Sent[] = [];
+  const join = vi.fn(options.joinRoom ?? (async (roomId: string) => ({ roomId })));
+  let failuresLeft =
+    options.failSend === true ? Number.POSITIVE_INFINITY : Number(options.failSend ?? 0);
+  const homeserver: HomeserverClient = {
+    joinRoom: join,
+    pingHomeserver: async () => ({ durationMs: 0 }),
+    async sendMessage(roomId, content, txnId) {
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        throw new HomeserverError(502, undefined, "bad gateway");
+      }
+      sent.push({ roomId, content, txnId });
+      return { eventId: `$sent${sent.length}` };
+    },
+    createRoom: async () => "!unused:localhost",
+    displayNameOf: async () => undefined,
+    defaultRoomVersion: async () => "12",
+    setBotDisplayName: async () => {},
+    kick: async () => {},
+  };
+  const botStore = createInMemoryBotStore();
+  const { logger, records } = createCapturedLogger();
+  const stop = startBot({
+    events,
+    homeserver,
+    botUserId: BOT,
+    logger,
+    partners: ctx,
+    botStore,
+    joinRetryDelaysMs: [10, 40],
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+
+  /** Emits `body` from `sender` and resolves with the bot's reply text. */
+  async function say(body: string, sender = ANA, roomId = DM): Promise<string> {
+    const before = sent.length;
+    events.emit("event", message(body, { sender, room_id: roomId }));
+    await until(() => expect(sent.length).toBeGreaterThan(before));
+    return String(sent[before]?.content.body);
+  }
+
+  return { events, join, sleeps, sent, botStore, logs: records, say, stop };
+}
+
+/** A bot whose DM with Ana (and a remote learner) already exists. */
+async function withDirectRooms(options: Parameters<typeof setup>[0] = {}) {
+  const bot = setup(options);
+  await bot.botStore.rememberDirectRoom(ANA, DM);
+  await bot.botStore.rememberDirectRoom(REMOTE, "!remote:other.example");
+  return bot;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+function requestFrom(userId: string, displayName: string, at: number): PartnerRequestView {
+  return {
+    id: `req-${displayName}`,
+    requester: { userId, displayName },
+    recipient: { userId: ANA, displayName: "Ana" },
+    status: "pending",
+    createdAt: new Date(at),
+    decidedAt: undefined,
+  };
+}
+
+function partnershipWith(userId: string, displayName: string): PartnershipView {
+  return {
+    partner: { userId, displayName, native: ["en"], learning: [{ language: "es", level: "A2" }] },
+    roomId: "!pair:localhost",
+    since: new Date(0),
+  };
+}
+
+function suggestionOf(userId: string, displayName: string): Suggestion {
+  const profile: Profile = {
+    ...validateProfileInput({ ...emptyProfileInput(), native: ["en"] }),
+    userId,
+    displayName,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+  };
+  return {
+    userId,
+    displayName,
+    score: 0.5,
+    teaches: "en",
+    learns: "es",
+    learnsLevel: "A2",
+    overlapMinutesPerWeek: 0,
+    sharedInterests: [],
+    online: false,
+    reasons: ["native English, learning Spanish A2"],
+    summary: "native English, learning Spanish A2",
+    profile,
+  };
+}
+
+beforeEach(() => {
+  domain.profiles.clear();
+  // Back to the factory implementations, dropping any mockResolvedValue of a test.
+  vi.resetAllMocks();
+});
+
+describe("startBot: invites", () => {
+  it("retries a failing join with backoff until it succeeds", async () => {
+    let calls = 0;
+    const { events, join, sleeps } = setup({
+      joinRoom: async (roomId) => {
+        calls++;
+        if (calls < 3) throw new HomeserverError(502, undefined, "bad gateway");
+        return { roomId };
+      },
+    });
+    events.emit("event", inviteForBot);
+    await until(() => expect(join).toHaveBeenCalledTimes(3));
+    expect(sleeps).toEqual([10, 40]);
+    expect(join).toHaveBeenCalledWith(DM);
+  });
+
+  it("gives up after the last retry without throwing", async () => {
+    const { events, join, botStore } = setup({
+      joinRoom: () => Promise.reject(new TypeError("fetch failed")),
+    });
+    events.emit("event", inviteForBot);
+    await until(() => expect(join).toHaveBeenCalledTimes(3));
+    await settle();
+    expect(await botStore.directRoomOf(ANA)).toBeUndefined();
+  });
+
+  it("does not retry when the homeserver refuses", async () => {
+    const { events, join, sleeps } = setup({
+      joinRoom: () => Promise.reject(new HomeserverError(403, "M_FORBIDDEN", "not invited")),
+    });
+    events.emit("event", inviteForBot);
+    await until(() => expect(join).toHaveBeenCalledTimes(1));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(join).toHaveBeenCalledTimes(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it("remembers a direct invite as the inviter's DM and greets them", async () => {
+    const { events, sent, botStore } = setup();
+    events.emit("event", inviteForBot);
+    await until(() => expect(sent).toHaveLength(1));
+    expect(await botStore.directRoomOwner(DM)).toBe(ANA);
+    expect(sent[0]).toMatchObject({ roomId: DM, txnId: "xstream-greeting-$i" });
+    expect(sent[0]?.content).toMatchObject({
+      msgtype: "m.notice",
+      format: "org.matrix.custom.html",
+    });
+    expect(sent[0]?.content.body).toMatch(/`help`/);
+  });
+
+  it("joins other rooms it is invited to without treating them as DMs", async () => {
+    const { events, join, sent, botStore } = setup();
+    events.emit("event", {
+      ...inviteForBot,
+      room_id: "!group:localhost",
+      content: { membership: "invite" },
+    });
+    await until(() => expect(join).toHaveBeenCalledWith("!group:localhost"));
+    await settle();
+    expect(await botStore.directRoomOwner("!group:localhost")).toBeUndefined();
+    expect(sent).toEqual([]);
+  });
+});
+
+describe("startBot: which messages it answers", () => {
+  it("answers typed text in a DM with an m.notice, once per event id", async () => {
+    const { events, sent } = await withDirectRooms();
+    const event = message("help");
+    events.emit("event", event);
+    await until(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toMatchObject({ roomId: DM, txnId: `xstream-reply-${event.event_id}` });
+    expect(sent[0]?.content).toMatchObject({
+      msgtype: "m.notice",
+      format: "org.matrix.custom.html",
+      "m.mentions": {},
+    });
+    expect(String(sent[0]?.content.formatted_body)).toContain("<code>");
+  });
+
+  it("ignores rooms that are not its DMs, its own messages, notices, edits and strangers", async () => {
+    const { events, sent } = await withDirectRooms();
+    events.emit("event", message("help", { room_id: "!group:localhost" }));
+    events.emit("event", message("help", { sender: BOT }));
+    events.emit("event", message("help", { content: { msgtype: "m.notice", body: "help" } }));
+    events.emit("event", message("help", { content: { msgtype: "m.image", body: "help.png" } }));
+    events.emit(
+      "event",
+      message("* help", {
+        content: {
+          msgtype: "m.text",
+          body: "* help",
+          "m.new_content": { msgtype: "m.text", body: "help" },
+          "m.relates_to": { rel_type: "m.replace", event_id: "$old" },
+        },
+      }),
+    );
+    // Someone Ana let into her DM is not talking to the bot.
+    events.emit("event", message("help", { sender: "@guest:localhost" }));
+    events.emit("event", { ...message("help"), type: "m.room.topic", state_key: "" });
+    await settle();
+    expect(sent).toEqual([]);
+  });
+
+  it("answers learners on other homeservers, keyed by their full id", async () => {
+    const { say } = await withDirectRooms();
+    expect(await say("native fr", REMOTE, "!remote:other.example")).toMatch(/French/);
+    expect(domain.profiles.get(REMOTE)?.native).toEqual(["fr"]);
+  });
+
+  it("reads a mention pill as the user id", async () => {
+    const { events, sent } = await withDirectRooms();
+    events.emit(
+      "event",
+      message("block Troll", {
+        content: {
+          msgtype: "m.text",
+          body: "block Troll",
+          format: "org.matrix.custom.html",
+          formatted_body: 'block <a href="https://matrix.to/#/@troll:other.example">Troll</a>',
+        },
+      }),
+    );
+    await until(() => expect(sent).toHaveLength(1));
+    expect(partners.blockUser).toHaveBeenCalledWith(ctx, ANA, "@troll:other.example");
+  });
+
+  it("retries a reply while the homeserver is away, with the same transaction id", async () => {
+    const { events, sent, sleeps } = await withDirectRooms({ failSend: 2 });
+    const help = message("help");
+    events.emit("event", help);
+    await until(() => expect(sent).toHaveLength(1));
+    expect(sent[0]?.txnId).toBe(`xstream-reply-${help.event_id}`);
+    expect(sleeps).toEqual([1_000, 2_000]);
+  });
+
+  it("politely refuses a message longer than any command, then answers the next one", async () => {
+    const { events, sent, say } = await withDirectRooms();
+    // The message from issue 11, which once held the bridge's CPU for minutes.
+    events.emit(
+      "event",
+      message("help", {
+        content: {
+          msgtype: "m.text",
+          body: "help",
+          format: "org.matrix.custom.html",
+          formatted_body: '<a href="x" '.repeat(2_000),
+        },
+      }),
+    );
+    await until(() => expect(sent).toHaveLength(1));
+    expect(sent[0]?.content.msgtype).toBe("m.notice");
+    expect(String(sent[0]?.content.body)).toMatch(/too long for me to read as a command/);
+    expect(await say(`interests ${"hiking ".repeat(400)}`)).toMatch(/too long/);
+    expect(await say("help")).toMatch(/match/);
+  });
+
+  it("keeps answering when a reply cannot be sent", async () => {
+    const { events, logs } = await withDirectRooms({ failSend: true });
+    events.emit("event", message("help"));
+    await until(() =>
+      expect(logs().some((log) => log.msg === "could not send a reply")).toBe(true),
+    );
+  });
+});
+
+describe("startBot: profile commands", () => {
+  it("builds a profile piece by piece through changeProfile, in the order sent", async () => {
+    const { events, sent } = await withDirectRooms();
+    // Sent back to back: each must see the previous one's result.
+    for (const text of [
+      "native es",
+      "learn en B1",
+      "learn fr a2",
+      "interests hiking, jazz",
+      "timezone europe/madrid",
+      "learn fr remove",
+      "discoverable off",
+    ]) {
+      events.emit("event", message(text));
+    }
+    await until(() => expect(sent).toHaveLength(7));
+    expect(domain.profiles.get(ANA)).toMatchObject({
+      native: ["es"],
+      learning: [{ language: "en", level: "B1" }],
+      interests: ["hiking", "jazz"],
+      timezone: "Europe/Madrid",
+      discoverable: false,
+    });
+    expect(sent[0]?.content.body).toMatch(/Saved\. native Spanish/);
+    expect(sent[2]?.content.body).toMatch(/learning English B1, French A2/);
+    expect(partners.changeProfile).toHaveBeenCalledTimes(7);
+    expect(partners.changeProfile).toHaveBeenCalledWith(ctx, ANA, expect.any(Function));
+  });
+
+  it("updates the level of a language already learnt", async () => {
+    const { say } = await withDirectRooms();
+    await say("native es");
+    await say("learn en A2");
+    expect(await say("learn en C1")).toMatch(/learning English C1/);
+    expect(domain.profiles.get(ANA)?.learning).toEqual([{ language: "en", level: "C1" }]);
+  });
+
+  it("shows the profile, or how to start one", async () => {
+    const { say } = await withDirectRooms();
+    expect(await say("profile")).toMatch(/have a profile yet/);
+    await say("native es");
+    const shown = await say("profile");
+    expect(shown).toMatch(/Native: Spanish/);
+    expect(shown).toMatch(/`learn en B1`/);
+  });
+
+  it("explains clashes between native and learnt languages", async () => {
+    const { say } = await withDirectRooms();
+    await say("native es");
+    expect(await say("learn es B2")).toMatch(/Spanish is one of your native languages/);
+    await say("learn en B1");
+    expect(await say("native en")).toMatch(/You are learning English \(B1\).*`learn en remove`/);
+    expect(await say("learn de remove")).toMatch(/German is not among the languages you learn/);
+    expect(domain.profiles.get(ANA)?.native).toEqual(["es"]);
+  });
+
+  it("turns domain refusals into their message, with a hint for chat", async () => {
+    const { say } = await withDirectRooms();
+    await say("native es");
+    await say("interests a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t");
+    expect(
+      await say("interests a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u"),
+    ).toBe("List at most 20 interests.");
+    vi.mocked(partners.findPartners).mockRejectedValueOnce(
+      new Refusal(
+        "profile_incomplete",
+        "Add a native language and a language you are learning first.",
+      ),
+    );
+    expect(await say("match")).toMatch(
+      /^Add a native language and a language you are learning first\. Use `native <language>`/,
+    );
+  });
+
+  it("answers unexpected errors with an apology and logs them", async () => {
+    const { say, logs } = await withDirectRooms();
+    vi.mocked(partners.getProfile).mockRejectedValueOnce(new Error("connection reset"));
+    expect(await say("profile")).toMatch(/Something went wrong on our side, please try again/);
+    expect(logs()).toContainEqual(
+      expect.objectContaining({ level: 50, msg: "bot command failed", command: "profile" }),
+    );
+  });
+
+  it("answers what it does not understand with help", async () => {
+    const { say } = await withDirectRooms();
+    expect(await say("mtach")).toMatch(/Did you mean `match`\?/);
+    expect(await say("learn es Z9")).toMatch(/"Z9" is not a CEFR level/);
+    expect(partners.changeProfile).not.toHaveBeenCalled();
+  });
+});
+
+describe("startBot: partner commands", () => {
+  it("numbers suggestions and connects to the one picked", async () => {
+    const { say, botStore } = await withDirectRooms();
+    vi.mocked(partners.findPartners).mockResolvedValueOnce([
+      suggestionOf("@ben:localhost", "Ben"),
+      suggestionOf("@cleo:other.example", "Cleo"),
+    ]);
+    const list = await say("match");
+    expect(list).toMatch(/^1\. Ben \(@ben:localhost\) — native English, learning Spanish A2$/m);
+    expect(list).toMatch(/^2\. Cleo \(@cleo:other\.example\)/m);
+    expect(partners.findPartners).toHaveBeenCalledWith(ctx, ANA, { limit: 5 });
+    expect(await botStore.shownSuggestions(ANA)).toEqual(["@ben:localhost", "@cleo:other.example"]);
+
+    vi.mocked(partners.requestPartner).mockResolvedValueOnce({
+      request: {
+        ...requestFrom(ANA, "Ana", 0),
+        recipient: { userId: "@cleo:other.example", displayName: "Cleo" },
+      },
+    });
+    expect(await say("connect 2")).toMatch(/I asked Cleo \(@cleo:other\.example\)/);
+    expect(partners.requestPartner).toHaveBeenCalledWith(ctx, ANA, "@cleo:other.example");
+
+    expect(await say("connect 3")).toMatch(/no number 3/);
+    expect(partners.requestPartner).toHaveBeenCalledTimes(1);
+  });
+
+  it("asks for `match` first when there is no list", async () => {
+    const { say } = await withDirectRooms();
+    expect(await say("connect 1")).toMatch(/Send `match` first/);
+  });
+
+  it("connects by user id, and says when asking back made them partners", async () => {
+    const { say } = await withDirectRooms();
+    vi.mocked(partners.requestPartner).mockResolvedValueOnce({
+      request: requestFrom("@ben:localhost", "Ben", 0),
+      partnership: partnershipWith("@ben:localhost", "Ben"),
+    });
+    expect(await say("connect @ben:localhost")).toMatch(
+      /You and Ben \(@ben:localhost\) are partners now\. Your room is ready/,
+    );
+    expect(partners.requestPartner).toHaveBeenCalledWith(ctx, ANA, "@ben:localhost");
+  });
+
+  it("accepts the only pending request without a number", async () => {
+    const { say } = await withDirectRooms();
+    vi.mocked(partners.listRequests).mockResolvedValue({
+      incoming: [requestFrom("@ben:localhost", "Ben", 1)],
+      outgoing: [],
+    });
+    vi.mocked(partners.acceptRequest).mockResolvedValueOnce(
+      partnershipWith("@ben:localhost", "Ben"),
+    );
+    expect(await say("accept")).toBe(
+      "You and Ben (@ben:localhost) are partners now. Your room is ready: open it (https://matrix.to/#/!pair:localhost?via=localhost).",
+    );
+    expect(partners.acceptRequest).toHaveBeenCalledWith(ctx, ANA, "req-Ben");
+  });
+
+  it("lists several requests oldest first and acts on the one numbered", async () => {
+    const { say } = await withDirectRooms();
+    vi.mocked(partners.listRequests).mockResolvedValue({
+      incoming: [
+        requestFrom("@cleo:other.example", "Cleo", 2),
+        requestFrom("@ben:localhost", "Ben", 1),
+      ],
+      outgoing: [],
+    });
+    const listed = await say("decline");
+    expect(listed).toMatch(/^1\. Ben \(@ben:localhost\)\n2\. Cleo/m);
+    expect(listed).toMatch(/`decline <number>`/);
+    expect(partners.declineRequest).not.toHaveBeenCalled();
+
+    vi.mocked(partners.declineRequest).mockResolvedValueOnce({
+      ...requestFrom("@cleo:other.example", "Cleo", 2),
+      status: "declined",
+    });
+    expect(await say("decline 2")).toBe("Declined the request from Cleo (@cleo:other.example).");
+    expect(partners.declineRequest).toHaveBeenCalledWith(ctx, ANA, "req-Cleo");
+    expect(await say("accept 3")).toMatch(/2 pending requests, so there is no number 3/);
+  });
+
+  it("says when there is nothing to accept", async () => {
+    const { say } = await withDirectRooms();
+    expect(await say("accept")).toMatch(/no pending requests/);
+  });
+
+  it("shows incoming and outgoing requests", async () => {
+    const { say } = await withDirectRooms();
+    vi.mocked(partners.listRequests).mockResolvedValueOnce({
+      incoming: [requestFrom("@ben:localhost", "Ben", 1)],
+      outgoing: [
+        {
+          ...requestFrom(ANA, "Ana", 0),
+          recipient: { userId: "@cleo:other.example", displayName: "Cleo" },
+        },
+      ],
+    });
+    const reply = await say("requests");
+    expect(reply).toMatch(/One person wants to practise with you:\n\n1\. Ben/);
+    expect(reply).toMatch(/Waiting for an answer from:\n\n• Cleo/);
+  });
+
+  it("lists partners with their rooms", async () => {
+    const { say } = await withDirectRooms();
+    vi.mocked(partners.listPartners).mockResolvedValueOnce([
+      partnershipWith("@ben:localhost", "Ben"),
+    ]);
+    expect(await say("partners")).toMatch(
+      /• Ben \(@ben:localhost\) — native English, learning Spanish A2 · room \(https:\/\/matrix\.to\/#\/!pair:localhost\?via=localhost\)/,
+    );
+  });
+
+  it("blocks and unblocks any Matrix user", async () => {
+    const { say } = await withDirectRooms();
+    expect(await say("block @troll:other.example")).toMatch(/Blocked `@troll:other.example`/);
+    expect(partners.blockUser).toHaveBeenCalledWith(ctx, ANA, "@troll:other.example");
+    expect(await say("unblock @troll:other.example")).toMatch(/Unblocked/);
+    expect(partners.unblockUser).toHaveBeenCalledWith(ctx, ANA, "@troll:other.example");
+  });
+
+  it("files reports with the event ids in the reason as evidence", async () => {
+    const { say } = await withDirectRooms();
+    vi.mocked(partners.reportUser).mockResolvedValueOnce({
+      id: "rep-1",
+      reporter: ANA,
+      reported: "@troll:other.example",
+      reason: "rude in $e1:other.example and $e2:other.example",
+      eventIds: ["$e1:other.example", "$e2:other.example"],
+      roomId: undefined,
+      createdAt: new Date(0),
+    });
+    expect(
+      await say("report @troll:other.example rude in $e1:other.example and $e2:other.example"),
+    ).toMatch(
+      /report about `@troll:other.example` \(with 2 messages as evidence\) went to the moderators/,
+    );
+    expect(partners.reportUser).toHaveBeenCalledWith(ctx, ANA, {
+      userId: "@troll:other.example",
+      reason: "rude in $e1:other.example and $e2:other.example",
+      eventIds: ["$e1:other.example", "$e2:other.example"],
+      roomId: undefined,
+    });
+  });
+});
+
+describe("startBot: detaching", () => {
+  it("stops answering once detached", async () => {
+    const { events, sent, stop } = await withDirectRooms();
+    stop();
+    events.emit("event", message("help"));
+    await settle();
+    expect(sent).toEqual([]);
+  });
+});
+
+describe("startBot: display names", () => {
+  const memberEvent = (sender: string, content: Record<string, unknown>, stateKey = sender) => {
+    eventNumber++;
+    return {
+      type: "m.room.member",
+      room_id: "!pair:localhost",
+      sender,
+      state_key: stateKey,
+      event_id: `$member${eventNumber}`,
+      content,
+    } satisfies ClientEvent;
+  };
+
+  it("passes a learner's own join or name change to refreshDisplayName", async () => {
+    const bot = setup();
+    bot.events.emit("event", memberEvent(REMOTE, { membership: "join", displayname: "Rémi R." }));
+    await until(() =>
+      expect(partners.refreshDisplayName).toHaveBeenCalledWith(ctx, REMOTE, "Rémi R."),
+    );
+  });
+
+  it("ignores invites, other people's member events and its own", async () => {
+    const bot = setup();
+    bot.events.emit("event", memberEvent(ANA, { membership: "invite", displayname: "X" }, REMOTE));
+    bot.events.emit("event", memberEvent(ANA, { membership: "join", displayname: "X" }, REMOTE));
+    bot.events.emit("event", memberEvent(BOT, { membership: "join", displayname: "Xstream" }));
+    bot.events.emit("event", memberEvent(REMOTE, { membership: "leave" }));
+    await settle();
+    expect(partners.refreshDisplayName).not.toHaveBeenCalled();
+  });
+
+  it("keeps going when the refresh fails", async () => {
+    const bot = setup();
+    vi.mocked(partners.refreshDisplayName).mockRejectedValueOnce(new Error("database down"));
+    bot.events.emit("event", memberEvent(REMOTE, { membership: "join", displayname: "Rémi" }));
+    await until(() =>
+      expect(bot.logs().some((r) => r.msg === "could not refresh a display name")).toBe(true),
+    );
+    await bot.botStore.rememberDirectRoom(ANA, DM);
+    expect(await bot.say("help")).toMatch(/match/);
+  });
+});
