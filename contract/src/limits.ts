@@ -38,5 +38,8 @@ export type PartnerRequestStatus = (typeof PARTNER_REQUEST_STATUSES)[number];
 export const REPORT_REASON_MAX = 1_000;
 export const REPORT_EVIDENCE_MAX = 20;
 
+/** Longest unsubscribe token a mail's link may carry. */
+export const UNSUBSCRIBE_TOKEN_MAX_LENGTH = 512;
+
 /** The spec's limit on user, room and event ids, in bytes of UTF-8. */
 export const MATRIX_ID_MAX_BYTES = 255;

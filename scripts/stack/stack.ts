@@ -1,11 +1,12 @@
-// Starts the whole stack — PostgreSQL, LiveKit, Synapse, bridge-service and the edge — in one
+// Starts the whole stack — PostgreSQL, LiveKit, Synapse, bridge-service and the edge (Caddy) — in one
 // state folder. `npm start` uses it with .xstream/ and fixed ports; the test harness with a
 // temporary folder and free ports.
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startBridge } from "./bridge.ts";
-import { type RunningEdge, startEdge } from "./edge.ts";
+import { startEdge } from "./caddy.ts";
+import { bridgeEmailEnv, type StackEmail } from "./email.ts";
 import { ensureFederationTls } from "./federationTls.ts";
 import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
@@ -21,14 +22,26 @@ import {
 } from "./processes.ts";
 import { loadOrCreateSecrets, type StackSecrets } from "./secrets.ts";
 import { type SynapseOptions, startSynapse } from "./synapse.ts";
-import { ensureLiveKit, ensureSynapse } from "./tools.ts";
+import { ensureCaddy, ensureLiveKit, ensureSynapse } from "./tools.ts";
+
+/** One bridge replica's own listeners. */
+export interface BridgePorts {
+  bridge: number;
+  metrics: number;
+}
 
 export interface StackPorts {
   edge: number;
   synapse: number;
+  /** Where Synapse and the tests reach the bridge: the bridge itself, or the edge's balancer. */
   bridge: number;
-  /** The bridge's Prometheus listener, on loopback and apart from the edge. */
+  /** The (first) bridge's Prometheus listener, on loopback and apart from the edge. */
   metrics: number;
+  /**
+   * Two or more bridges: each replica's own ports. `bridge` is then a loopback site of the edge
+   * that balances between them (Synapse's appservice transactions and pushes go there).
+   */
+  bridgeReplicas?: readonly BridgePorts[];
   livekit: number;
   livekitRtcTcp: number;
   livekitUdpStart: number;
@@ -47,6 +60,8 @@ export interface StackOptions {
   /** INFO-level logs from every part (npm start) or warnings only (tests). */
   verbose: boolean;
   synapseOverrides?: Record<string, unknown>;
+  /** SMTP for Synapse and the bridge; without it no part sends mail. */
+  email?: StackEmail;
   bridgeEnv?: Record<string, string>;
   /** Aborting it (Ctrl-C during start-up) stops whatever was started and rejects. */
   signal?: AbortSignal;
@@ -85,6 +100,8 @@ export interface RunningStack {
   supervisor: Supervisor;
   /** Stops Synapse alone and starts it again once `whileDown` has finished (fault tests). */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
+  /** Stops the bridge and starts it again, with `env` changed (settings an operator edits). */
+  restartBridge(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -108,8 +125,14 @@ function portClaims(options: StackOptions): PortClaim[] {
   const claims: PortClaim[] = [
     { port: ports.edge, part: "the web origin (XSTREAM_PORT)" },
     { port: ports.synapse, part: "Synapse (XSTREAM_SYNAPSE_PORT)" },
-    { port: ports.bridge, part: "bridge-service (XSTREAM_BRIDGE_PORT)" },
+    { port: ports.bridge, part: "bridge-service or its balancer (XSTREAM_BRIDGE_PORT)" },
     { port: ports.metrics, part: "bridge-service metrics (XSTREAM_METRICS_PORT)" },
+    ...(ports.bridgeReplicas ?? []).flatMap((replica, index) => [
+      { port: replica.bridge, part: `bridge-service replica ${index + 1}` },
+      ...(replica.metrics === ports.metrics
+        ? []
+        : [{ port: replica.metrics, part: `bridge-service replica ${index + 1}'s metrics` }]),
+    ]),
     { port: ports.livekit, part: "LiveKit (XSTREAM_LIVEKIT_PORT)" },
     { port: ports.livekitRtcTcp, part: "LiveKit media over TCP (XSTREAM_LIVEKIT_RTC_TCP_PORT)" },
   ];
@@ -139,13 +162,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await checkServerName(stateDir, options.serverName);
   await assertPortsFree(portClaims(options));
 
-  const [python, livekitBinary] = await Promise.all([
+  const [python, livekitBinary, caddyBinary] = await Promise.all([
     ensureSynapse(options.toolsDir, sink),
     ensureLiveKit(options.toolsDir, sink),
+    ensureCaddy(options.toolsDir, sink),
   ]);
   const secrets = await loadOrCreateSecrets(stateDir);
   const publicUrl = `http://localhost:${ports.edge}`;
   const bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
+  const replicas: readonly BridgePorts[] =
+    ports.bridgeReplicas && ports.bridgeReplicas.length > 1
+      ? ports.bridgeReplicas
+      : [{ bridge: ports.bridge, metrics: ports.metrics }];
+  const balanced = replicas.length > 1;
   const livekitWsUrl = `ws://127.0.0.1:${ports.livekit}`;
   const supervisor = new Supervisor({
     sink,
@@ -153,15 +182,24 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     signal: options.signal,
     settings: options.supervision,
   });
-  let edge: RunningEdge | undefined;
-
-  const stop = async () => {
-    await edge?.close();
-    await supervisor.stopAll();
-  };
+  const stop = () => supervisor.stopAll();
 
   try {
-    sink("setup", "starting PostgreSQL, LiveKit, Synapse and bridge-service…");
+    sink("setup", "starting PostgreSQL, LiveKit, Synapse, bridge-service and the edge…");
+    // First, as it takes no time: it proxies to the others once they are up.
+    const edge = await startEdge(supervisor, {
+      binary: caddyBinary,
+      dir: join(stateDir, "edge"),
+      port: ports.edge,
+      serverName: options.serverName,
+      clientDir: clientDist,
+      synapseUrl: `http://127.0.0.1:${ports.synapse}`,
+      bridgeUrls: replicas.map((replica) => `http://127.0.0.1:${replica.bridge}`),
+      bridgeBalancerPort: balanced ? ports.bridge : undefined,
+      livekitUrl: `http://127.0.0.1:${ports.livekit}`,
+      connectSources: options.federation?.peerOrigins,
+      verbose: options.verbose,
+    });
     const postgres = options.databaseUrl
       ? undefined
       : await startPostgres(supervisor, {
@@ -198,45 +236,51 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       secrets,
       logLevel: options.verbose ? "INFO" : "WARNING",
       overrides: options.synapseOverrides,
+      email: options.email,
       federation:
         options.federation && federationTls
           ? { port: options.federation.port, tls: federationTls }
           : undefined,
     };
     const synapse = await startSynapse(supervisor, synapseOptions);
-    const bridge = await startBridge(supervisor, {
-      port: ports.bridge,
-      metricsPort: ports.metrics,
-      databaseUrl,
-      serverName: options.serverName,
-      homeserverUrl: synapse.url,
-      publicUrl,
-      livekitUrl: livekitWsUrl,
-      secrets,
-      logLevel: options.verbose ? "info" : "warn",
-      extraEnv: {
-        // The bridge checks OpenID tokens at the other homeservers, here on loopback with the
-        // test CA.
-        ...(federationTls
-          ? {
-              NODE_EXTRA_CA_CERTS: federationTls.caCertificate,
-              OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
-            }
-          : {}),
-        ...options.bridgeEnv,
-      },
-      needs: postgres ? ["postgres"] : [],
-    });
-    await Promise.all([livekit.ready, synapse.ready, bridge.ready]);
-    supervisor.checkNotAborted();
-    edge = await startEdge({
-      port: ports.edge,
-      clientDir: clientDist,
-      synapseUrl: synapse.url,
-      bridgeUrl: bridge.url,
-      livekitUrl: livekit.url,
-      connectSources: options.federation?.peerOrigins,
-    });
+    const bridges = [];
+    for (const [index, replica] of replicas.entries()) {
+      bridges.push(
+        await startBridge(supervisor, {
+          part: index === 0 ? "bridge" : `bridge-${index + 1}`,
+          port: replica.bridge,
+          metricsPort: replica.metrics,
+          databaseUrl,
+          serverName: options.serverName,
+          homeserverUrl: synapse.url,
+          publicUrl,
+          livekitUrl: livekitWsUrl,
+          secrets,
+          logLevel: options.verbose ? "info" : "warn",
+          extraEnv: {
+            // The bridge checks OpenID tokens at the other homeservers, here on loopback with
+            // the test CA.
+            ...(federationTls
+              ? {
+                  NODE_EXTRA_CA_CERTS: federationTls.caCertificate,
+                  OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
+                }
+              : {}),
+            ...bridgeEmailEnv(options.email),
+            // Synapse pushes through the balancer, whichever replica registered the pusher.
+            ...(balanced ? { PUSH_GATEWAY_URL: `${bridgeUrl}/_matrix/push/v1/notify` } : {}),
+            ...options.bridgeEnv,
+          },
+          needs: postgres ? ["postgres"] : [],
+        }),
+      );
+    }
+    await Promise.all([
+      edge.ready,
+      livekit.ready,
+      synapse.ready,
+      ...bridges.map((bridge) => bridge.ready),
+    ]);
     supervisor.checkNotAborted();
     supervisor.watch();
     return {
@@ -244,8 +288,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       stateDir,
       publicUrl,
       synapseUrl: synapse.url,
-      bridgeUrl: bridge.url,
-      metricsUrl: bridge.metricsUrl,
+      bridgeUrl,
+      metricsUrl: bridges[0]?.metricsUrl ?? "",
       livekitUrl: livekit.url,
       livekitWsUrl,
       databaseUrl,
@@ -257,6 +301,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         await supervisor.hold("synapse");
         await whileDown?.();
         await supervisor.release("synapse");
+      },
+      async restartBridge(env) {
+        await supervisor.hold("bridge");
+        await supervisor.release("bridge", env);
       },
       stop,
     };

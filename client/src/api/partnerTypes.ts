@@ -9,6 +9,7 @@ export type {
   Partner,
   PartnerRequest,
   PartnerRequests,
+  PartnerVisibility,
   Person,
   Profile,
   ProfileInput,

@@ -67,6 +67,7 @@ export function suggestion(overrides: Partial<Suggestion> = {}): Suggestion {
       learning: [{ language: "pt-BR", level: "B1" }],
       bio: "Hola, I like hiking.",
     }),
+    organisation: null,
     ...overrides,
   };
 }
