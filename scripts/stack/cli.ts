@@ -4,6 +4,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { buildIfStale } from "./build.ts";
+import { stackEmailFromEnv } from "./email.ts";
 import { logsDirOf, partLogFiles, splitSink } from "./logs.ts";
 import { repoRoot } from "./paths.ts";
 import { killEverythingOf, type LogSink, STACK_MARKER } from "./processes.ts";
@@ -58,6 +59,16 @@ const settingsSchema = z.object({
       "must be comma-separated Matrix server names such as example.org",
     )
     .optional(),
+  // Organisations whose learners see ours and ours theirs (the bridge's PARTNER_ORGANISATIONS).
+  XSTREAM_PARTNER_ORGANISATIONS: z
+    .string()
+    .regex(
+      /^\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*(?:,\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*)*$/,
+      "must be comma-separated Matrix server names such as example.org",
+    )
+    .optional(),
+  // This organisation's name on partners' cards (the bridge's ORGANISATION_NAME).
+  XSTREAM_ORGANISATION_NAME: z.string().max(64).optional(),
 });
 
 export type StartSettings = z.infer<typeof settingsSchema>;
@@ -126,6 +137,11 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
     settings = readSettings(process.env);
   } catch (error) {
     console.error(String(error instanceof Error ? error.message : error));
+    process.exit(2);
+  }
+  const email = stackEmailFromEnv(process.env, settings.XSTREAM_SERVER_NAME);
+  if (email.problems.length > 0) {
+    console.error(`invalid settings:\n${email.problems.map((p) => `  ${p}`).join("\n")}`);
     process.exit(2);
   }
   const stateDir = isAbsolute(settings.XSTREAM_STATE_DIR)
@@ -206,6 +222,7 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
         verbose: true,
         signal: interrupted.signal,
         supervision: { watchdogMs: settings.XSTREAM_WATCHDOG_SECONDS * 1000 },
+        email: email.email,
         bridgeEnv: {
           ...(settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : {}),
           ...(settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE
@@ -219,6 +236,12 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
             : {}),
           ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
             ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }
+            : {}),
+          ...(settings.XSTREAM_PARTNER_ORGANISATIONS
+            ? { PARTNER_ORGANISATIONS: settings.XSTREAM_PARTNER_ORGANISATIONS }
+            : {}),
+          ...(settings.XSTREAM_ORGANISATION_NAME
+            ? { ORGANISATION_NAME: settings.XSTREAM_ORGANISATION_NAME }
             : {}),
         },
       }),

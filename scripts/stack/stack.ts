@@ -6,6 +6,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startBridge } from "./bridge.ts";
 import { startEdge } from "./caddy.ts";
+import { bridgeEmailEnv, type StackEmail } from "./email.ts";
 import { ensureFederationTls } from "./federationTls.ts";
 import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
@@ -59,6 +60,8 @@ export interface StackOptions {
   /** INFO-level logs from every part (npm start) or warnings only (tests). */
   verbose: boolean;
   synapseOverrides?: Record<string, unknown>;
+  /** SMTP for Synapse and the bridge; without it no part sends mail. */
+  email?: StackEmail;
   bridgeEnv?: Record<string, string>;
   /** Aborting it (Ctrl-C during start-up) stops whatever was started and rejects. */
   signal?: AbortSignal;
@@ -97,6 +100,8 @@ export interface RunningStack {
   supervisor: Supervisor;
   /** Stops Synapse alone and starts it again once `whileDown` has finished (fault tests). */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
+  /** Stops the bridge and starts it again, with `env` changed (settings an operator edits). */
+  restartBridge(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -231,6 +236,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       secrets,
       logLevel: options.verbose ? "INFO" : "WARNING",
       overrides: options.synapseOverrides,
+      email: options.email,
       federation:
         options.federation && federationTls
           ? { port: options.federation.port, tls: federationTls }
@@ -260,6 +266,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
                   OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
                 }
               : {}),
+            ...bridgeEmailEnv(options.email),
             // Synapse pushes through the balancer, whichever replica registered the pusher.
             ...(balanced ? { PUSH_GATEWAY_URL: `${bridgeUrl}/_matrix/push/v1/notify` } : {}),
             ...options.bridgeEnv,
@@ -294,6 +301,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         await supervisor.hold("synapse");
         await whileDown?.();
         await supervisor.release("synapse");
+      },
+      async restartBridge(env) {
+        await supervisor.hold("bridge");
+        await supervisor.release("bridge", env);
       },
       stop,
     };

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { type StackEmail, synapseEmailTemplateValues } from "./email.ts";
 import type { FederationTls } from "./federationTls.ts";
 import { synapseTemplates } from "./paths.ts";
 import type { ManagedProcess, Supervisor } from "./processes.ts";
@@ -28,6 +29,8 @@ export interface SynapseOptions {
   overrides?: Record<string, unknown>;
   /** Federation with other homeservers on this machine: a TLS listener on `port`. */
   federation?: { port: number; tls: FederationTls };
+  /** SMTP: Synapse's `email:` section (3PID validation, missed-message mails); none without. */
+  email?: StackEmail;
 }
 
 export function synapseTemplateValues(options: SynapseOptions): TemplateValues {
@@ -95,6 +98,15 @@ async function writeConfig(options: SynapseOptions): Promise<string[]> {
     });
     configFiles.push(join(options.dir, name));
   }
+  if (options.email) {
+    const name = "email.yaml";
+    const template = await readFile(join(synapseTemplates, name), "utf8");
+    const emailValues = { ...values, ...synapseEmailTemplateValues(options.email) };
+    await writeFile(join(options.dir, name), renderTemplate(template, emailValues, name), {
+      mode: 0o600,
+    });
+    configFiles.push(join(options.dir, name));
+  }
   if (options.overrides) {
     const overridesFile = join(options.dir, "overrides.yaml");
     await writeFile(overridesFile, stringify(options.overrides));
@@ -119,7 +131,14 @@ export async function startSynapse(
     {
       cwd: options.dir,
       // An inherited proxy would carry federation traffic and bypass ip_range_whitelist.
-      env: { ...process.env, PYTHONUNBUFFERED: "1", no_proxy: noProxy, NO_PROXY: noProxy },
+      // PYTHONPATH: Synapse loads Xstream's modules (the user directory's rule) from there.
+      env: {
+        ...process.env,
+        PYTHONUNBUFFERED: "1",
+        PYTHONPATH: join(synapseTemplates, "modules"),
+        no_proxy: noProxy,
+        NO_PROXY: noProxy,
+      },
       // The first start creates the database schema, which takes a while on two cores.
       health: { check: () => answersOk(`${url}/health`), startupMs: 240_000 },
     },
