@@ -1,6 +1,7 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { useCallback, useRef, useState } from "react";
 import { pendingEventsOf } from "../../matrix/pendingEvents";
+import { useViewedRoom } from "../../matrix/useMatrixClient";
 import { Link } from "../../routing/Link";
 import { PATHS } from "../../routing/paths";
 import { usePageArrival } from "../../routing/usePageArrival";
@@ -27,6 +28,7 @@ export type RoomPageProps = {
 
 /** A Matrix room: its name, members and timeline, who is typing, and a box to write in. */
 export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
+  useViewedRoom(roomId);
   const room = useRoom(client, roomId);
   const timeline = useTimeline(client, roomId);
   const reveal = useRevealEvent(timeline, eventId);
