@@ -29,11 +29,20 @@ export async function findPartners(
     ctx.profiles.signalsOf(userId),
   ]);
   requireCompleteProfile(me);
-  const candidates = await ctx.profiles.findCandidates(
-    soughtExchanges(me),
-    new Set([me.userId, ...excluded]),
-    CANDIDATE_POOL,
-  );
+  const [local, remote] = await Promise.all([
+    ctx.profiles.findCandidates(
+      soughtExchanges(me),
+      new Set([me.userId, ...excluded]),
+      CANDIDATE_POOL,
+    ),
+    ctx.remoteLearners?.findCandidates(me, excluded, CANDIDATE_POOL) ?? [],
+  ]);
+  // A partner organisation's learner who also talks to our bot has a profile here: that one counts.
+  const localIds = new Set(local.map((candidate) => candidate.profile.userId));
+  const candidates = [
+    ...local,
+    ...remote.filter((candidate) => !localIds.has(candidate.profile.userId)),
+  ];
   const self: MatchCandidate = {
     profile: me,
     // The learner asking is active right now, whatever the homeserver last said.

@@ -29,6 +29,8 @@ describe("GET /api/docs", () => {
         "GET /api/languages",
         "GET /api/profile",
         "PUT /api/profile",
+        "GET /api/profile/partner-organisations",
+        "PUT /api/profile/partner-organisations",
         "GET /api/partners/suggestions",
         "GET /api/partners/requests",
         "POST /api/partners/requests",

@@ -11,6 +11,10 @@ import {
   userResponseSchema,
   userSchema,
 } from "./authSchemas.js";
+import {
+  partnerVisibilityInputSchema,
+  partnerVisibilityResponseSchema,
+} from "./directorySchemas.js";
 import { emailSettingsRequestSchema, emailSettingsResponseSchema } from "./emailSchemas.js";
 import {
   blocksResponseSchema,
@@ -59,6 +63,8 @@ const COMPONENTS: Record<string, z.ZodType> = {
   ProfileInput: profileInputSchema,
   ProfileResponse: profileResponseSchema,
   SuggestionsResponse: suggestionsResponseSchema,
+  PartnerVisibilityInput: partnerVisibilityInputSchema,
+  PartnerVisibilityResponse: partnerVisibilityResponseSchema,
   UserTarget: userTargetSchema,
   PartnerRequestResponse: requestResponseSchema,
   PartnerRequestsResponse: requestsResponseSchema,
@@ -326,6 +332,24 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
           request: "ProfileInput",
           ok: [200, "ProfileResponse", "Saved"],
           errors: [400, 401, 403, 413],
+        }),
+      },
+      "/api/profile/partner-organisations": {
+        get: operation({
+          summary: "Whether you are shown to learners of partner organisations",
+          security: cookieSession,
+          ok: [200, "PartnerVisibilityResponse", "Your choice and this organisation's partners"],
+          errors: [401],
+        }),
+        put: operation({
+          summary: "Also show me to learners of partner organisations (or stop)",
+          description:
+            "Off by default. When on (and you are discoverable, with a native and a learnt language), your name, languages, levels, interests, time zone and free times are published as an `org.xstream.learner` state event in this organisation's directory room, which only partner organisations' bots read. Turning it off clears the entry and redacts earlier versions. " +
+            CSRF_NOTE,
+          security: cookieSession,
+          request: "PartnerVisibilityInput",
+          ok: [200, "PartnerVisibilityResponse", "Saved"],
+          errors: [400, 401, 403],
         }),
       },
       "/api/partners/suggestions": {
