@@ -47,6 +47,8 @@ export interface TestStack {
   info: StackInfo;
   /** Stops this stack's Synapse alone and starts it again once `whileDown` has finished. */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
+  /** Stops the bridge and starts it again, with `env` added to its settings. */
+  restartBridge(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -168,6 +170,7 @@ export async function startTestStack(
       ports,
     },
     restartSynapse: (whileDown) => stack.restartSynapse(whileDown),
+    restartBridge: (env) => stack.restartBridge(env),
     async stop() {
       await stack.stop();
     },
@@ -181,58 +184,91 @@ export interface TestFederation {
   stop(): Promise<void>;
 }
 
+export interface TestOrganisations<K extends string> {
+  /** One stack per key, named `localhost:<port>` after its federation listener. */
+  stacks: Record<K, TestStack>;
+  stop(): Promise<void>;
+}
+
 /**
- * Two complete stacks that federate over TLS on loopback, each with its own state folder and
- * PostgreSQL, sharing one test CA. By default each lists the other in RTC_ALLOWED_HOMESERVERS.
+ * Complete stacks, one per key, that federate over TLS on loopback, each with its own state
+ * folder and PostgreSQL, sharing one test CA. `bridgeEnv` gives each its bridge settings, knowing
+ * every stack's server name (to list some of them as partners, say).
  */
-export async function startTestFederation(
-  options: { aListsB?: boolean; bListsA?: boolean } = {},
-): Promise<TestFederation> {
+export async function startTestOrganisations<K extends string>(
+  keys: readonly K[],
+  bridgeEnv: (key: K, serverNames: Record<K, string>) => Record<string, string> = () => ({}),
+): Promise<TestOrganisations<K>> {
   const root = await mkdtemp(join(tmpdir(), "xstream-federation-"));
   // Each stack's PostgreSQL runs as an unprivileged user that must pass through this folder.
   await chmod(root, 0o711);
   const tlsDir = join(root, "tls");
-  // Made once here: the two stacks starting side by side would otherwise race to make it.
+  // Made once here: stacks starting side by side would otherwise race to make it.
   await ensureFederationTls(tlsDir);
-  const [portA, portB] = [await freeTcpPort(), await freeTcpPort()];
-  const names = { a: `localhost:${portA}`, b: `localhost:${portB}` };
-  // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
-  const allowed = (listed: boolean | undefined, other: string): Record<string, string> => ({
-    LOG_LEVEL: "info",
-    ...(listed === false ? {} : { RTC_ALLOWED_HOMESERVERS: other }),
-  });
-  const ports = { a: await freeStackPorts(), b: await freeStackPorts() };
-  // Each web client may reach the other organisation's token service and LiveKit (calls whose
+  const federationPorts = {} as Record<K, number>;
+  const names = {} as Record<K, string>;
+  const ports = {} as Record<K, StackPorts>;
+  for (const key of keys) {
+    federationPorts[key] = await freeTcpPort();
+    names[key] = `localhost:${federationPorts[key]}`;
+    ports[key] = await freeStackPorts();
+  }
+  // Each web client may reach the other organisations' token services and LiveKits (calls whose
   // focus is there).
-  const originsOf = (side: "a" | "b") => [
-    `http://localhost:${ports[side].edge}`,
-    `ws://127.0.0.1:${ports[side].livekit}`,
-    `http://127.0.0.1:${ports[side].livekit}`,
+  const originsOf = (key: K) => [
+    `http://localhost:${ports[key].edge}`,
+    `ws://127.0.0.1:${ports[key].livekit}`,
+    `http://127.0.0.1:${ports[key].livekit}`,
   ];
-  const start = async (side: "a" | "b", port: number, env: Record<string, string>) =>
-    startTestStack({
-      stateDir: join(root, side),
-      serverName: names[side],
-      ports: ports[side],
-      federation: { port, tlsDir, peerOrigins: originsOf(side === "a" ? "b" : "a") },
-      bridgeEnv: env,
-    });
-  const started = await Promise.allSettled([
-    start("a", portA, allowed(options.aListsB, names.b)),
-    start("b", portB, allowed(options.bListsA, names.a)),
-  ]);
-  const stacks = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
-  const stopAll = async () => {
-    await Promise.all(stacks.map((stack) => stack.stop()));
+  const started = await Promise.allSettled(
+    keys.map((key) =>
+      startTestStack({
+        stateDir: join(root, key),
+        serverName: names[key],
+        ports: ports[key],
+        federation: {
+          port: federationPorts[key],
+          tlsDir,
+          peerOrigins: keys.filter((other) => other !== key).flatMap(originsOf),
+        },
+        // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
+        bridgeEnv: { LOG_LEVEL: "info", ...bridgeEnv(key, names) },
+      }),
+    ),
+  );
+  const running = started.flatMap((result) =>
+    result.status === "fulfilled" ? [result.value] : [],
+  );
+  const stop = async () => {
+    await Promise.all(running.map((stack) => stack.stop()));
     await removeStateDir(root);
   };
-  const [a, b] = started;
-  if (a?.status !== "fulfilled" || b?.status !== "fulfilled") {
-    await stopAll();
-    const failed = started.find((result) => result.status === "rejected");
-    throw failed?.status === "rejected" ? failed.reason : new Error("federation did not start");
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
+    await stop();
+    throw failed.status === "rejected" ? failed.reason : new Error("federation did not start");
   }
-  return { a: a.value, b: b.value, stop: stopAll };
+  const stacks = Object.fromEntries(keys.map((key, i) => [key, running[i]])) as Record<
+    K,
+    TestStack
+  >;
+  return { stacks, stop };
+}
+
+/**
+ * Two complete stacks that federate over TLS on loopback (startTestOrganisations). By default
+ * each lists the other in RTC_ALLOWED_HOMESERVERS.
+ */
+export async function startTestFederation(
+  options: { aListsB?: boolean; bListsA?: boolean } = {},
+): Promise<TestFederation> {
+  const listed = { a: options.aListsB, b: options.bListsA };
+  const { stacks, stop } = await startTestOrganisations(
+    ["a", "b"] as const,
+    (key, names): Record<string, string> =>
+      listed[key] === false ? {} : { RTC_ALLOWED_HOMESERVERS: names[key === "a" ? "b" : "a"] },
+  );
+  return { a: stacks.a, b: stacks.b, stop };
 }
 
 /** Creates an empty database owned by the bridge's role, next to the bridge's own. */

@@ -2,6 +2,8 @@ import { createServer, type Server } from "node:http";
 import type pg from "pg";
 import { createApp } from "./app.js";
 import { botActsOn, startBot } from "./bot/bot.js";
+import { createDirectoryMatrix } from "./bot/directoryMatrix.js";
+import { createDirectoryService, isDirectoryInvite } from "./bot/directoryService.js";
 import { createPartnerMatrix } from "./bot/partnerMatrix.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
 import { applyBootstrapAdmin } from "./domain/accounts.js";
@@ -16,6 +18,7 @@ import {
   REFRESH_TOKEN_TTL_MS,
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "./domain/authContext.js";
+import { type DirectoryContext, publishLearner, remoteLearners } from "./domain/directory.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordFailures.js";
@@ -44,6 +47,7 @@ import type { BotStore } from "./store/botStore.js";
 import { createPgAccountStore } from "./store/pg/accountStore.js";
 import { createPgBotStore } from "./store/pg/botStore.js";
 import { checkDatabase, createPool, waitForDatabase } from "./store/pg/database.js";
+import { createPgDirectoryStore } from "./store/pg/directoryStore.js";
 import { createPgLoginTokenStore } from "./store/pg/loginTokenStore.js";
 import { runMigrations } from "./store/pg/migrations.js";
 import { createPgPartnerStore } from "./store/pg/partnerStore.js";
@@ -344,23 +348,58 @@ async function main(): Promise<void> {
   const auth = createAuthContext(config, pool, logger);
   const botStore = createPgBotStore(pool);
   const email = createBridgeEmail(config, pool, auth.synapse, logger);
+  const profiles = createPgProfileStore(pool);
+  const directory: DirectoryContext = {
+    store: createPgDirectoryStore(pool),
+    profiles,
+    matrix: createDirectoryMatrix({
+      homeserverUrl: config.matrix.homeserverUrl,
+      asToken: config.matrix.asToken,
+      botUserId: config.matrix.botUserId,
+      homeserver,
+    }),
+    serverName: config.matrix.serverName,
+    botLocalpart: config.matrix.botLocalpart,
+    partners: config.directory.partners,
+    organisationName: config.directory.organisationName,
+    onIgnored: (reason) => metrics.directoryEntriesIgnored.inc({ reason }),
+    now: () => new Date(),
+    logger: logger.child({ component: "directory" }),
+  };
+  const partnerMatrix = tellByEmailToo(
+    email,
+    createPartnerMatrix({
+      homeserver,
+      synapseAdmin: auth.synapse,
+      botStore,
+      botUserId: config.matrix.botUserId,
+      serverName: config.matrix.serverName,
+      logger: logger.child({ component: "partner-matrix" }),
+    }),
+  );
   const partners: PartnerContext = {
-    profiles: createPgProfileStore(pool),
+    profiles,
     partners: createPgPartnerStore(pool),
-    matrix: tellByEmailToo(
-      email,
-      createPartnerMatrix({
-        homeserver,
-        synapseAdmin: auth.synapse,
-        botStore,
-        botUserId: config.matrix.botUserId,
-        serverName: config.matrix.serverName,
-        logger: logger.child({ component: "partner-matrix" }),
-      }),
-    ),
+    remoteLearners: remoteLearners(directory),
+    matrix: {
+      ...partnerMatrix,
+      // Every profile change also reaches the learner's directory entry; a failure here leaves
+      // the profile unpublished, so the catch-up retries both.
+      async publishProfile(profile) {
+        await partnerMatrix.publishProfile(profile);
+        await publishLearner(directory, profile.userId);
+      },
+    },
     now: () => new Date(),
     logger: logger.child({ component: "partners" }),
   };
+  const directoryService = createDirectoryService({
+    events,
+    ctx: directory,
+    botUserId: config.matrix.botUserId,
+    logger,
+    intervalMs: config.directory.syncIntervalMs,
+  });
   startBot({
     events,
     homeserver,
@@ -368,6 +407,8 @@ async function main(): Promise<void> {
     logger,
     partners,
     botStore,
+    directory,
+    ignoresInvite: isDirectoryInvite(config.matrix.botUserId),
     onMessageRead: (ms) => metrics.botMessageRead.observe(ms / 1_000),
   });
   const transactions = createPgTransactionStore(pool);
@@ -395,6 +436,7 @@ async function main(): Promise<void> {
     mustHandle: botActsOn(config.matrix.botUserId),
     auth,
     partners,
+    directory,
     publicUrl: config.publicUrl,
     allowedOrigins: config.auth.allowedOrigins,
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
@@ -420,6 +462,7 @@ async function main(): Promise<void> {
   // Matrix work (naming the bot, profiles and rooms left over from before) waits for Synapse.
   void waitForHomeserver(homeserver, logger).then(() => {
     if (stopping) return;
+    directoryService.start();
     stopCatchUp = startMatrixCatchUp(
       partners,
       { homeserver, userId: config.matrix.botUserId },
@@ -434,6 +477,7 @@ async function main(): Promise<void> {
     stopPruning();
     stopInboxSweep();
     stopCatchUp();
+    directoryService.stop();
     stopEventLoopGuard();
     email?.queue.stop();
     metricsServer?.close();

@@ -59,6 +59,16 @@ const settingsSchema = z.object({
       "must be comma-separated Matrix server names such as example.org",
     )
     .optional(),
+  // Organisations whose learners see ours and ours theirs (the bridge's PARTNER_ORGANISATIONS).
+  XSTREAM_PARTNER_ORGANISATIONS: z
+    .string()
+    .regex(
+      /^\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*(?:,\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*)*$/,
+      "must be comma-separated Matrix server names such as example.org",
+    )
+    .optional(),
+  // This organisation's name on partners' cards (the bridge's ORGANISATION_NAME).
+  XSTREAM_ORGANISATION_NAME: z.string().max(64).optional(),
 });
 
 export type StartSettings = z.infer<typeof settingsSchema>;
@@ -226,6 +236,12 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
             : {}),
           ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
             ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }
+            : {}),
+          ...(settings.XSTREAM_PARTNER_ORGANISATIONS
+            ? { PARTNER_ORGANISATIONS: settings.XSTREAM_PARTNER_ORGANISATIONS }
+            : {}),
+          ...(settings.XSTREAM_ORGANISATION_NAME
+            ? { ORGANISATION_NAME: settings.XSTREAM_ORGANISATION_NAME }
             : {}),
         },
       }),

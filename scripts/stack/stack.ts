@@ -100,6 +100,8 @@ export interface RunningStack {
   supervisor: Supervisor;
   /** Stops Synapse alone and starts it again once `whileDown` has finished (fault tests). */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
+  /** Stops the bridge and starts it again, with `env` changed (settings an operator edits). */
+  restartBridge(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -299,6 +301,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         await supervisor.hold("synapse");
         await whileDown?.();
         await supervisor.release("synapse");
+      },
+      async restartBridge(env) {
+        await supervisor.hold("bridge");
+        await supervisor.release("bridge", env);
       },
       stop,
     };

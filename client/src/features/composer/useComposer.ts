@@ -139,14 +139,13 @@ export function useComposer({
       return;
     }
     const typed = text;
-    typing.stop();
     setError(null);
     setText("");
     setMentions([]);
     setSuggestions(null);
     cancelMode();
     onSent?.();
-    void deliver(composed.content, typed);
+    typing.stopAfter(deliver(composed.content, typed));
   }
 
   function suggestAt(value: string, caret: number) {
