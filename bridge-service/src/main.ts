@@ -7,7 +7,7 @@ import { createDirectoryService, isDirectoryInvite } from "./bot/directoryServic
 import { createPartnerMatrix } from "./bot/partnerMatrix.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
 import { applyBootstrapAdmin } from "./domain/accounts.js";
-import { redeliverUnhandled } from "./domain/appserviceTransactions.js";
+import { createInbox, type Inbox } from "./domain/appserviceTransactions.js";
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_TTL_MS,
@@ -43,6 +43,7 @@ import { createBridgeMetrics } from "./metrics/bridgeMetrics.js";
 import { startEventLoopGuard } from "./metrics/eventLoopGuard.js";
 import { createMetricsServer } from "./metrics/metricsServer.js";
 import { createWebPushSender } from "./push/webPushSender.js";
+import type { BotStore } from "./store/botStore.js";
 import { createPgAccountStore } from "./store/pg/accountStore.js";
 import { createPgBotStore } from "./store/pg/botStore.js";
 import { checkDatabase, createPool, waitForDatabase } from "./store/pg/database.js";
@@ -63,6 +64,13 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 /** How often Matrix work that failed earlier (profile fields, partner rooms) is retried. */
 const MATRIX_CATCH_UP_INTERVAL_MS = 30_000;
+/**
+ * How often the inbox is swept for commands nobody is handling: those a replica (this one before a
+ * restart, or another) accepted and died before answering.
+ */
+const INBOX_SWEEP_INTERVAL_MS = 2_000;
+/** How long the bot's answers are kept for commands handled again. */
+const SAVED_REPLY_TTL_MS = DAY_MS;
 const BOT_DISPLAY_NAME = "Xstream";
 
 function authSettingsFrom(config: BridgeConfig): AuthSettings {
@@ -138,18 +146,47 @@ function createCallTokenContext(
 }
 
 /** Periodic clean-up of expired auth state; a failed round is logged and retried next time. */
-function startPruning(auth: AuthContext, logger: Logger): () => void {
+function startPruning(auth: AuthContext, botStore: BotStore, logger: Logger): () => void {
   const prune = () =>
     Promise.all([
       pruneExpiredAuthState(auth),
       prunePasswordFailures(passwordAttemptsOf(auth)),
+      // A command is answered within seconds; its saved answer only matters until then.
+      botStore.forgetRepliesBefore(new Date(Date.now() - SAVED_REPLY_TTL_MS)),
     ]).then(
-      ([pruned, passwordFailures]) =>
-        logger.debug({ pruned, passwordFailures }, "pruned expired auth state"),
+      ([pruned, passwordFailures, replies]) =>
+        logger.debug({ pruned, passwordFailures, replies }, "pruned expired auth state"),
       (error: unknown) => logger.warn({ err: error }, "pruning expired auth state failed"),
     );
   void prune();
   const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Commands and invites accepted but left unanswered (by an earlier run of this replica, or by
+ * another that died): at start-up, then every few seconds. Replicas share the work room by room.
+ */
+function startInboxSweep(inbox: Inbox, logger: Logger): () => void {
+  let sweeping = false;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = true;
+    inbox
+      .sweep()
+      .then(
+        (handled) => {
+          if (handled) logger.info({ handled }, "handled commands left unanswered");
+        },
+        (error: unknown) => logger.warn({ err: error }, "sweeping the bot's inbox failed"),
+      )
+      .finally(() => {
+        sweeping = false;
+      });
+  };
+  sweep();
+  const timer = setInterval(sweep, INBOX_SWEEP_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -375,9 +412,10 @@ async function main(): Promise<void> {
     onMessageRead: (ms) => metrics.botMessageRead.observe(ms / 1_000),
   });
   const transactions = createPgTransactionStore(pool);
-  // Commands and invites an earlier run accepted but had not answered when it stopped.
-  const redelivered = await redeliverUnhandled({ store: transactions, events, logger });
-  if (redelivered) logger.info({ redelivered }, "handling events left over from the last run");
+  const stopInboxSweep = startInboxSweep(
+    createInbox({ store: transactions, events, logger }),
+    logger,
+  );
   const bootstrap = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
   if (bootstrap === "no_such_account") {
     logger.warn(
@@ -387,7 +425,7 @@ async function main(): Promise<void> {
   } else if (bootstrap !== "not_set") {
     logger.info({ username: config.auth.bootstrapAdmin }, "BOOTSTRAP_ADMIN is an admin");
   }
-  const stopPruning = startPruning(auth, logger);
+  const stopPruning = startPruning(auth, botStore, logger);
 
   const app = createApp({
     logger,
@@ -437,6 +475,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     stopPruning();
+    stopInboxSweep();
     stopCatchUp();
     directoryService.stop();
     stopEventLoopGuard();

@@ -131,7 +131,14 @@ export async function startSynapse(
     {
       cwd: options.dir,
       // An inherited proxy would carry federation traffic and bypass ip_range_whitelist.
-      env: { ...process.env, PYTHONUNBUFFERED: "1", no_proxy: noProxy, NO_PROXY: noProxy },
+      // PYTHONPATH: Synapse loads Xstream's modules (the user directory's rule) from there.
+      env: {
+        ...process.env,
+        PYTHONUNBUFFERED: "1",
+        PYTHONPATH: join(synapseTemplates, "modules"),
+        no_proxy: noProxy,
+        NO_PROXY: noProxy,
+      },
       // The first start creates the database schema, which takes a while on two cores.
       health: { check: () => answersOk(`${url}/health`), startupMs: 240_000 },
     },

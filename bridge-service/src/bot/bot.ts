@@ -171,11 +171,18 @@ export function startBot({
     const parsed = read.kind === "text" ? parseCommand(read.text) : undefined;
     onMessageRead?.(performance.now() - started);
     if (read.kind === "none") return;
-    let reply: replies.RenderedReply;
-    if (parsed === undefined) {
-      reply = replies.tooLong();
-    } else {
-      reply = parsed.ok ? await runSafely(userId, parsed.command) : replies.problem(parsed.problem);
+    // Handled before (a replica died before it could forget the command): the same answer again,
+    // not a second run, which could act twice (`accept` would take the next request).
+    let reply: replies.RenderedReply | undefined = await botStore.savedReply(event.event_id);
+    if (!reply) {
+      if (parsed === undefined) {
+        reply = replies.tooLong();
+      } else {
+        reply = parsed.ok
+          ? await runSafely(userId, parsed.command)
+          : replies.problem(parsed.problem);
+      }
+      await botStore.saveReply(event.event_id, reply);
     }
     // One reply per message, even if the homeserver delivers the message twice.
     await send(event.room_id, reply, `xstream-reply-${event.event_id}`);
