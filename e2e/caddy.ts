@@ -65,6 +65,8 @@ export async function startCaddyEdge(stack: StackInfo): Promise<RunningCaddy> {
       XSTREAM_DOMAIN: "127.0.0.1",
       XSTREAM_BRIDGE_UPSTREAM: hostPort(stack.bridgeUrl),
       XSTREAM_SYNAPSE_UPSTREAM: hostPort(stack.synapseUrl),
+      // Synapse's worker routes (synapse-config/synapse-routes.caddy): workers or the main process.
+      ...stack.synapseUpstreams,
       XSTREAM_LIVEKIT_UPSTREAM: hostPort(stack.livekitUrl),
       XSTREAM_CLIENT_DIR: join(repoRoot, "client", "dist"),
     },

@@ -12,6 +12,7 @@ import { BRIDGE_ROLE } from "../scripts/stack/postgres.ts";
 import { removeLinkedData } from "../scripts/stack/postgres-place.ts";
 import type { LogSink, SupervisionSettings } from "../scripts/stack/processes.ts";
 import { type RunningStack, type StackPorts, startStack } from "../scripts/stack/stack.ts";
+import { parseWorkerRoles, type WorkerRole } from "../scripts/stack/synapseWorkers.ts";
 
 /** What tests get to know about the running stack (plain data: it crosses into test workers). */
 export interface StackInfo {
@@ -24,6 +25,12 @@ export interface StackInfo {
   livekitUrl: string;
   livekitWsUrl: string;
   databaseUrl: string;
+  /** Synapse's own database (tests that play a clock forward in it). */
+  synapseDatabaseUrl?: string;
+  /** Synapse's workers (XSTREAM_SYNAPSE_WORKERS), empty for one process. */
+  synapseWorkers: readonly WorkerRole[];
+  /** Where an edge sends each group of Synapse routes (Caddy environment). */
+  synapseUpstreams: Record<string, string>;
   /** A second, empty database on the same server for tests that own their tables. */
   storeTestDatabaseUrl: string;
   stateDir: string;
@@ -38,6 +45,8 @@ export interface StackInfo {
 
 export interface TestStack {
   info: StackInfo;
+  /** The running stack itself, for tests that hold or kill single processes. */
+  running: RunningStack;
   /** Stops this stack's Synapse alone and starts it again once `whileDown` has finished. */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
@@ -103,11 +112,17 @@ export async function startTestStack(
     supervision?: Partial<SupervisionSettings>;
     serverName?: string;
     federation?: { port: number; tlsDir: string; peerOrigins?: readonly string[] };
+    /** Default: XSTREAM_SYNAPSE_WORKERS, so the suite can run against worker mode too. */
+    synapseWorkers?: readonly WorkerRole[];
+    /** Synapse on SQLite, as earlier versions ran it (upgrade tests). */
+    synapseOnSqlite?: boolean;
   } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
   const logsDir = join(stateDir, "logs");
   const ports = options.ports ?? (await freeStackPorts());
+  const synapseWorkers =
+    options.synapseWorkers ?? parseWorkerRoles(process.env.XSTREAM_SYNAPSE_WORKERS);
   const stack = await startStack({
     stateDir,
     toolsDir,
@@ -117,6 +132,9 @@ export async function startTestStack(
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,
+    synapseWorkers,
+    synapseOnSqlite: options.synapseOnSqlite,
+    throwAwayDatabase: true,
     bridgeEnv: { ...TEST_BRIDGE_ENV, ...options.bridgeEnv },
     supervision: options.supervision,
   }).catch((error: unknown) => {
@@ -132,6 +150,9 @@ export async function startTestStack(
       livekitUrl: stack.livekitUrl,
       livekitWsUrl: stack.livekitWsUrl,
       databaseUrl: stack.databaseUrl,
+      synapseDatabaseUrl: stack.synapseDatabaseUrl,
+      synapseWorkers,
+      synapseUpstreams: stack.synapseUpstreams,
       storeTestDatabaseUrl: await createScratchDatabase(stack, "xstream_store_test"),
       stateDir,
       logsDir,
@@ -142,6 +163,7 @@ export async function startTestStack(
       livekitApiSecret: stack.secrets.livekitApiSecret,
       ports,
     },
+    running: stack,
     restartSynapse: (whileDown) => stack.restartSynapse(whileDown),
     async stop() {
       await stack.stop();
@@ -210,13 +232,15 @@ export async function startTestFederation(
   return { a: a.value, b: b.value, stop: stopAll };
 }
 
-/** Creates an empty database owned by the bridge's role, next to the bridge's own. */
+/** Creates (once) an empty database owned by the bridge's role, next to the bridge's own. */
 async function createScratchDatabase(stack: RunningStack, name: string): Promise<string> {
   if (!stack.postgresSuperuserUrl) throw new Error("the test stack runs its own PostgreSQL");
   const client = new pg.Client({ connectionString: stack.postgresSuperuserUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name} OWNER ${BRIDGE_ROLE}`);
+    // A state folder started a second time (upgrade tests) has it already.
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!found.rowCount) await client.query(`CREATE DATABASE ${name} OWNER ${BRIDGE_ROLE}`);
   } finally {
     await client.end();
   }

@@ -10,7 +10,7 @@ import { ensureFederationTls } from "./federationTls.ts";
 import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
 import { assertPortsFree, type PortClaim } from "./ports.ts";
-import { startPostgres } from "./postgres.ts";
+import { startPostgres, synapseDatabaseUrl } from "./postgres.ts";
 import {
   type LogSink,
   reapLeftovers,
@@ -19,8 +19,15 @@ import {
   type SupervisionSettings,
   Supervisor,
 } from "./processes.ts";
+import { ensureRedis, redisSocket, startRedis } from "./redis.ts";
 import { loadOrCreateSecrets, type StackSecrets } from "./secrets.ts";
 import { type SynapseOptions, startSynapse } from "./synapse.ts";
+import {
+  synapseEdgeUpstreams,
+  type WorkerRole,
+  WorkerSettingError,
+  workerLayout,
+} from "./synapseWorkers.ts";
 import { ensureLiveKit, ensureSynapse } from "./tools.ts";
 
 export interface StackPorts {
@@ -47,6 +54,12 @@ export interface StackOptions {
   /** INFO-level logs from every part (npm start) or warnings only (tests). */
   verbose: boolean;
   synapseOverrides?: Record<string, unknown>;
+  /** Synapse's worker mode (XSTREAM_SYNAPSE_WORKERS); none: one Synapse process. */
+  synapseWorkers?: readonly WorkerRole[];
+  /** Synapse on the SQLite file of earlier versions instead of PostgreSQL (upgrade tests). */
+  synapseOnSqlite?: boolean;
+  /** The bundled PostgreSQL may lose data on a crash (tests): no fsync. */
+  throwAwayDatabase?: boolean;
   bridgeEnv?: Record<string, string>;
   /** Aborting it (Ctrl-C during start-up) stops whatever was started and rejects. */
   signal?: AbortSignal;
@@ -79,8 +92,12 @@ export interface RunningStack {
   livekitUrl: string;
   livekitWsUrl: string;
   databaseUrl: string;
+  /** Where the edge sends each group of Synapse routes (Caddy environment, see Caddyfile). */
+  synapseUpstreams: Record<string, string>;
   /** Only when the stack runs its own PostgreSQL. */
   postgresSuperuserUrl?: string;
+  /** Synapse's own database, when Synapse runs on the stack's PostgreSQL. */
+  synapseDatabaseUrl?: string;
   secrets: StackSecrets;
   supervisor: Supervisor;
   /** Stops Synapse alone and starts it again once `whileDown` has finished (fault tests). */
@@ -138,10 +155,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await reapLeftovers(stateDir, sink);
   await checkServerName(stateDir, options.serverName);
   await assertPortsFree(portClaims(options));
+  const workerRoles = options.synapseWorkers ?? [];
+  if (workerRoles.length > 0 && (options.databaseUrl || options.synapseOnSqlite)) {
+    throw new WorkerSettingError(
+      "Synapse's workers need Synapse on the bundled PostgreSQL: unset DATABASE_URL to use XSTREAM_SYNAPSE_WORKERS.",
+    );
+  }
 
-  const [python, livekitBinary] = await Promise.all([
+  const [python, livekitBinary, redisBinary] = await Promise.all([
     ensureSynapse(options.toolsDir, sink),
     ensureLiveKit(options.toolsDir, sink),
+    workerRoles.length > 0 ? ensureRedis(sink) : undefined,
   ]);
   const secrets = await loadOrCreateSecrets(stateDir);
   const publicUrl = `http://localhost:${ports.edge}`;
@@ -169,6 +193,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           port: ports.postgres,
           superuserPassword: secrets.postgresSuperuserPassword,
           bridgePassword: secrets.bridgeDatabasePassword,
+          synapsePassword: secrets.synapseDatabasePassword,
+          throwAway: options.throwAwayDatabase,
           sink,
         });
     const databaseUrl = options.databaseUrl ?? postgres?.bridgeDatabaseUrl ?? "";
@@ -188,9 +214,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const federationTls = options.federation
       ? await ensureFederationTls(options.federation.tlsDir)
       : undefined;
+    const synapseDir = join(stateDir, "synapse");
+    const workers =
+      workerRoles.length > 0
+        ? workerLayout(synapseDir, redisSocket(stateDir), workerRoles)
+        : undefined;
+    if (workers && redisBinary) {
+      const redis = await startRedis(supervisor, {
+        binary: redisBinary,
+        dir: join(stateDir, "redis"),
+        socket: workers.redisSocket,
+        logLevel: options.verbose ? "notice" : "warning",
+      });
+      await redis.ready;
+    }
     const synapseOptions: SynapseOptions = {
       python,
-      dir: join(stateDir, "synapse"),
+      dir: synapseDir,
       serverName: options.serverName,
       publicUrl,
       port: ports.synapse,
@@ -202,8 +242,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         options.federation && federationTls
           ? { port: options.federation.port, tls: federationTls }
           : undefined,
+      database: options.synapseOnSqlite ? undefined : postgres?.synapseDatabase,
+      workers,
+      sink,
     };
     const synapse = await startSynapse(supervisor, synapseOptions);
+    // Workers start once the main process serves (it makes the schema they check).
+    const workersReady = synapse.ready.then(() => synapse.startWorkers());
+    // Awaited below; a failure before then must not surface as an unhandled rejection.
+    workersReady.catch(() => {});
     const bridge = await startBridge(supervisor, {
       port: ports.bridge,
       metricsPort: ports.metrics,
@@ -227,7 +274,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       },
       needs: postgres ? ["postgres"] : [],
     });
-    await Promise.all([livekit.ready, synapse.ready, bridge.ready]);
+    await Promise.all([livekit.ready, synapse.ready, workersReady, bridge.ready]);
     supervisor.checkNotAborted();
     edge = await startEdge({
       port: ports.edge,
@@ -249,7 +296,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       livekitUrl: livekit.url,
       livekitWsUrl,
       databaseUrl,
+      synapseUpstreams: synapseEdgeUpstreams(new URL(synapse.url).host, workers),
       postgresSuperuserUrl: postgres?.superuserUrl,
+      synapseDatabaseUrl: synapseOptions.database && synapseDatabaseUrl(synapseOptions.database),
       secrets,
       supervisor,
       async restartSynapse(whileDown) {
