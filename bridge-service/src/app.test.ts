@@ -1,12 +1,12 @@
 import request from "supertest";
 import { describe, expect, it, vi } from "vitest";
 import { type AppDeps, createApp } from "./app.js";
+import { startBot } from "./bot/bot.js";
 import { AppserviceEvents } from "./matrix/appserviceEvents.js";
-import { startBot } from "./matrix/bot.js";
 import type { ClientEvent } from "./matrix/events.js";
 import type { HomeserverClient } from "./matrix/homeserver.js";
-import { createInMemoryBotStore } from "./store/botStore.js";
-import { createInMemoryTransactionStore } from "./store/inMemoryTransactionStore.js";
+import { createInMemoryBotStore } from "./store/memory/inMemoryBotStore.js";
+import { createInMemoryTransactionStore } from "./store/memory/inMemoryTransactionStore.js";
 import type { TransactionStore } from "./store/transactionStore.js";
 import { authAppDeps, createTestAuth } from "./testing/authHarness.js";
 import { createCapturedLogger } from "./testing/capturedLogger.js";

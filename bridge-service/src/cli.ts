@@ -6,9 +6,9 @@ import { pathToFileURL } from "node:url";
 import { setRole } from "./domain/accounts.js";
 import { isRole, ROLES } from "./domain/roles.js";
 import { createLogger } from "./logger.js";
-import { createPgAccountStore } from "./store/accountStore.js";
-import { createPool } from "./store/database.js";
-import { runMigrations } from "./store/migrations.js";
+import { createPgAccountStore } from "./store/pg/accountStore.js";
+import { createPool } from "./store/pg/database.js";
+import { runMigrations } from "./store/pg/migrations.js";
 
 const USAGE = `usage: node bridge-service/dist/cli.js set-role <username> <${ROLES.join("|")}>`;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import type { ClientEvent } from "../matrix/events.js";
-import { createInMemoryTransactionStore } from "../store/inMemoryTransactionStore.js";
+import { createInMemoryTransactionStore } from "../store/memory/inMemoryTransactionStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { createTransactionReceiver, redeliverUnhandled } from "./appserviceTransactions.js";
 

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { PartnerStore } from "../store/partnerStore.js";
+import type { PartnerRequestStatus, PartnerStore, ReportRecord } from "../store/partnerStore.js";
 import type { ProfileStore } from "../store/profileStore.js";
 import type { CefrLevel, LearningLanguage, Profile } from "./profiles.js";
 
@@ -9,7 +9,7 @@ export interface PersonView {
   displayName: string;
 }
 
-export type PartnerRequestStatus = "pending" | "accepted" | "declined" | "cancelled";
+export type { PartnerRequestStatus };
 
 export interface PartnerRequestView {
   id: string;
@@ -27,15 +27,8 @@ export interface PartnershipView {
   since: Date;
 }
 
-export interface ReportView {
-  id: string;
-  reporter: string;
-  reported: string;
-  reason: string;
-  eventIds: string[];
-  roomId: string | undefined;
-  createdAt: Date;
-}
+/** A report as moderators see it: stored as it is shown. */
+export type ReportView = ReportRecord;
 
 /** The two sides of a new partnership, for the welcome message. */
 export interface NewPartnership {

@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
-import { runMigrations } from "../store/migrations.js";
-import { createPgTransactionStore } from "../store/transactionStore.js";
+import { runMigrations } from "../store/pg/migrations.js";
+import { createPgTransactionStore } from "../store/pg/transactionStore.js";
 import { createPgPartnerContext } from "../testing/partnerHarness.js";
 import { MAX_PENDING_INCOMING } from "./matching.js";
 import {

@@ -5,8 +5,10 @@ import {
   isReciprocal,
   MAX_PENDING_INCOMING,
   type MatchCandidate,
+  offeredExchanges,
   rankCandidates,
   type Suggestion,
+  soughtExchanges,
 } from "./matching.js";
 import { isMatrixEventId, isMatrixRoomId, isMatrixUserId } from "./matrixIds.js";
 import type {
@@ -123,7 +125,10 @@ export async function changeProfile(
   const profile = await ctx.profiles.update(
     userId,
     displayName,
-    (current) => validateProfileInput(change(current ?? emptyProfileInput())),
+    (current) => {
+      const input = validateProfileInput(change(current ?? emptyProfileInput()));
+      return { input, exchangeKeys: offeredExchanges(input) };
+    },
     ctx.now(),
   );
   await publishProfile(ctx, profile);
@@ -179,7 +184,11 @@ export async function findPartners(
     ctx.profiles.signalsOf(userId),
   ]);
   requireCompleteProfile(me);
-  const candidates = await ctx.profiles.findCandidates(me, excluded, CANDIDATE_POOL);
+  const candidates = await ctx.profiles.findCandidates(
+    soughtExchanges(me),
+    new Set([me.userId, ...excluded]),
+    CANDIDATE_POOL,
+  );
   const self: MatchCandidate = {
     profile: me,
     // The learner asking is active right now, whatever the homeserver last said.

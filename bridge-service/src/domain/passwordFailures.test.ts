@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createInMemoryPasswordFailureStore } from "../store/inMemoryPasswordFailureStore.js";
+import { createInMemoryPasswordFailureStore } from "../store/memory/inMemoryPasswordFailureStore.js";
 import { createTestClock } from "../testing/authHarness.js";
 import {
   accountKey,

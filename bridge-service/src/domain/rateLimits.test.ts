@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createInMemoryRateLimitStore } from "../store/inMemoryRateLimitStore.js";
+import { createInMemoryRateLimitStore } from "../store/memory/inMemoryRateLimitStore.js";
 import { consumeRateLimit, type RateLimitRule } from "./rateLimits.js";
 import { Refusal } from "./refusal.js";
 

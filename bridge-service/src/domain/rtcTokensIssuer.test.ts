@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LiveKitUnavailable } from "../livekit/liveKitServer.js";
 import { createRtcTestContext, LIVEKIT_URL, RTC_SERVER_NAME } from "../testing/rtcHarness.js";
+import { LiveKitUnavailable } from "./liveKit.js";
 import { Refusal } from "./refusal.js";
 import {
   CALL_TOKEN_TTL_SECONDS,

@@ -2,11 +2,12 @@
 // vouches for), whether they may (an allowed homeserver, joined to the Matrix room), then the
 // LiveKit room and a token for it. The rules are in rtcTokens.ts; this runs them against the
 // homeserver, Synapse's admin API and LiveKit, given as ports.
-import type { LiveKitServer } from "../livekit/liveKitServer.js";
-import { LiveKitUnavailable } from "../livekit/liveKitServer.js";
+
 import type { Logger } from "../logger.js";
 import type { OpenIdVerifier } from "../matrix/openIdUserInfo.js";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
+import type { LiveKitServer } from "./liveKit.js";
+import { LiveKitUnavailable } from "./liveKit.js";
 import { isMatrixRoomId, isMatrixUserId, isServerName } from "./matrixIds.js";
 import { consumeRateLimit, type RateLimitRule } from "./rateLimits.js";
 import {

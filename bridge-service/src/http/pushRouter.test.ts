@@ -8,7 +8,7 @@ import {
   WEB_PUSH_APP_ID,
   type WebPushSubscription,
 } from "../domain/webPush.js";
-import { createInMemoryPushSubscriptionStore } from "../store/inMemoryPushSubscriptionStore.js";
+import { createInMemoryPushSubscriptionStore } from "../store/memory/inMemoryPushSubscriptionStore.js";
 import { createAppAround, createTestAuth, SAME_ORIGIN } from "../testing/authHarness.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { PUSH_GATEWAY_PATH, type PushSettings } from "./pushRouter.js";

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
+import { LiveKitUnavailable } from "../domain/liveKit.js";
 import { liveKitRoomName } from "../domain/rtcTokens.js";
-import { LiveKitUnavailable } from "../livekit/liveKitServer.js";
 import { createAppAround, createTestAuth } from "../testing/authHarness.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { createRtcTestContext, LIVEKIT_URL, RTC_SERVER_NAME } from "../testing/rtcHarness.js";

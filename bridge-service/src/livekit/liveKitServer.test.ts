@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { TokenVerifier } from "livekit-server-sdk";
 import { afterEach, describe, expect, it } from "vitest";
+import { LiveKitUnavailable } from "../domain/liveKit.js";
 import { callGrant } from "../domain/rtcTokens.js";
-import { createLiveKitServer, LiveKitUnavailable } from "./liveKitServer.js";
+import { createLiveKitServer } from "./liveKitServer.js";
 
 const API_KEY = "APItest";
 const API_SECRET = "livekit-secret-0123456789abcdef0123456789";

@@ -1,5 +1,3 @@
-import type pg from "pg";
-
 /** Remembers which Synapse login tokens (by `jti`) were already used, until they expire. */
 export interface LoginTokenStore {
   /**
@@ -9,24 +7,4 @@ export interface LoginTokenStore {
   markUsed(jti: string, expiresAt: Date, now: Date): Promise<boolean>;
   /** Forgets tokens that expired; they can no longer be presented anyway. */
   prune(now: Date): Promise<number>;
-}
-
-export function createPgLoginTokenStore(pool: pg.Pool): LoginTokenStore {
-  return {
-    async markUsed(jti, expiresAt, now) {
-      const result = await pool.query(
-        `INSERT INTO synapse_login_tokens (jti, expires_at, used_at) VALUES ($1, $2, $3)
-         ON CONFLICT (jti) DO NOTHING`,
-        [jti, expiresAt, now],
-      );
-      return result.rowCount === 1;
-    },
-
-    async prune(now) {
-      const result = await pool.query("DELETE FROM synapse_login_tokens WHERE expires_at < $1", [
-        now,
-      ]);
-      return result.rowCount ?? 0;
-    },
-  };
 }

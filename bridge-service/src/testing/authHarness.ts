@@ -21,18 +21,18 @@ import type { RelayedRequest, RelayedResponse } from "../matrix/loginRelay.js";
 import {
   createInMemoryAccountStore,
   type InMemoryAccountStore,
-} from "../store/inMemoryAccountStore.js";
+} from "../store/memory/inMemoryAccountStore.js";
 import {
   createInMemoryLoginTokenStore,
   type InMemoryLoginTokenStore,
-} from "../store/inMemoryLoginTokenStore.js";
-import { createInMemoryPasswordFailureStore } from "../store/inMemoryPasswordFailureStore.js";
-import { createInMemoryRateLimitStore } from "../store/inMemoryRateLimitStore.js";
+} from "../store/memory/inMemoryLoginTokenStore.js";
+import { createInMemoryPasswordFailureStore } from "../store/memory/inMemoryPasswordFailureStore.js";
+import { createInMemoryRateLimitStore } from "../store/memory/inMemoryRateLimitStore.js";
 import {
   createInMemorySessionStore,
   type InMemorySessionStore,
-} from "../store/inMemorySessionStore.js";
-import { createInMemoryTransactionStore } from "../store/inMemoryTransactionStore.js";
+} from "../store/memory/inMemorySessionStore.js";
+import { createInMemoryTransactionStore } from "../store/memory/inMemoryTransactionStore.js";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
 import { createCapturedLogger } from "./capturedLogger.js";
 import { createUnusedPartnerContext } from "./partnerHarness.js";

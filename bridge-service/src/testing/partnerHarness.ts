@@ -1,8 +1,8 @@
 import type pg from "pg";
 import type { PartnerContext, PartnerMatrix } from "../domain/partnerContext.js";
 import { createLogger, type Logger } from "../logger.js";
-import { createPgPartnerStore } from "../store/partnerStore.js";
-import { createPgProfileStore } from "../store/profileStore.js";
+import { createPgPartnerStore } from "../store/pg/partnerStore.js";
+import { createPgProfileStore } from "../store/pg/profileStore.js";
 
 /** A PartnerMatrix that records what the domain asked of Matrix. */
 export function createRecordingPartnerMatrix(options: { failRoomCreation?: boolean } = {}) {

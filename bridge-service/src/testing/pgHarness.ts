@@ -1,6 +1,6 @@
 import pg from "pg";
 import { createLogger } from "../logger.js";
-import { runMigrations } from "../store/migrations.js";
+import { runMigrations } from "../store/pg/migrations.js";
 
 /**
  * The scratch database of the e2e harness's real PostgreSQL (e2e/global-setup.ts creates it,

@@ -1,9 +1,10 @@
 // Stand-ins for the token service's ports (homeservers' OpenID answers, room members, LiveKit)
 // and a context wired to them, for unit tests of the domain and the router.
+
+import type { LiveKitRoomSettings, LiveKitServer } from "../domain/liveKit.js";
 import { type CallTokenContext, callTokenRateLimitRule } from "../domain/rtcTokensIssuer.js";
-import type { LiveKitRoomSettings, LiveKitServer } from "../livekit/liveKitServer.js";
 import type { OpenIdUserInfo, OpenIdVerifier } from "../matrix/openIdUserInfo.js";
-import { createInMemoryRateLimitStore } from "../store/inMemoryRateLimitStore.js";
+import { createInMemoryRateLimitStore } from "../store/memory/inMemoryRateLimitStore.js";
 import { createCapturedLogger } from "./capturedLogger.js";
 
 export const RTC_SERVER_NAME = "localhost";

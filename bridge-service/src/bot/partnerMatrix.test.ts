@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { NewPartnership, PartnerRequestView } from "../domain/partnerContext.js";
 import type { Profile } from "../domain/profiles.js";
-import { createInMemoryBotStore } from "../store/botStore.js";
+import {
+  type CreateRoomBody,
+  type HomeserverClient,
+  HomeserverError,
+} from "../matrix/homeserver.js";
+import { createInMemorySynapseAdmin } from "../matrix/inMemorySynapseAdmin.js";
+import { createInMemoryBotStore } from "../store/memory/inMemoryBotStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
-import { type CreateRoomBody, type HomeserverClient, HomeserverError } from "./homeserver.js";
-import { createInMemorySynapseAdmin } from "./inMemorySynapseAdmin.js";
 import {
   createPartnerMatrix,
   creatorsHaveImplicitPower,

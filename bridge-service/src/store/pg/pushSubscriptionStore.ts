@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { PushSubscriptionStore, WebPushSubscription } from "../domain/webPush.js";
+import type { PushSubscriptionStore, WebPushSubscription } from "../../domain/webPush.js";
 
 interface SubscriptionRow {
   pushkey: string;

@@ -1,4 +1,4 @@
-import type { LoginTokenStore } from "./loginTokenStore.js";
+import type { LoginTokenStore } from "../loginTokenStore.js";
 
 /** Same contract as the PostgreSQL store, in memory: for unit tests of callers. */
 export interface InMemoryLoginTokenStore extends LoginTokenStore {

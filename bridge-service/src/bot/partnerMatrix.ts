@@ -2,6 +2,8 @@ import { serverNameOf } from "../domain/matrixIds.js";
 import type { NewPartnership, PartnerMatrix } from "../domain/partnerContext.js";
 import type { Profile } from "../domain/profiles.js";
 import type { Logger } from "../logger.js";
+import type { CreateRoomBody, HomeserverClient } from "../matrix/homeserver.js";
+import type { SynapseAdmin } from "../matrix/synapseAdmin.js";
 import type { BotStore } from "../store/botStore.js";
 import {
   exchangedLanguages,
@@ -11,8 +13,6 @@ import {
   requestAcceptedNotice,
   requestReceivedNotice,
 } from "./botReplies.js";
-import type { CreateRoomBody, HomeserverClient } from "./homeserver.js";
-import type { SynapseAdmin } from "./synapseAdmin.js";
 
 export interface PartnerMatrixDeps {
   homeserver: HomeserverClient;

@@ -8,12 +8,12 @@ import type {
 import * as partners from "../domain/partners.js";
 import { emptyProfileInput, type Profile, validateProfileInput } from "../domain/profiles.js";
 import { Refusal } from "../domain/refusal.js";
-import { createInMemoryBotStore } from "../store/botStore.js";
+import { AppserviceEvents } from "../matrix/appserviceEvents.js";
+import type { ClientEvent } from "../matrix/events.js";
+import { type HomeserverClient, HomeserverError } from "../matrix/homeserver.js";
+import { createInMemoryBotStore } from "../store/memory/inMemoryBotStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
-import { AppserviceEvents } from "./appserviceEvents.js";
 import { startBot } from "./bot.js";
-import type { ClientEvent } from "./events.js";
-import { type HomeserverClient, HomeserverError } from "./homeserver.js";
 
 // The domain is replaced by a small in-memory one: these tests are about the bot's wiring
 // (which function, which arguments, which reply), not about matching or storage.

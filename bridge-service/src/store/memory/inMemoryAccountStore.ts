@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type AccountRecord, type AccountStore, UsernameTakenError } from "./accountStore.js";
+import { type AccountRecord, type AccountStore, UsernameTakenError } from "../accountStore.js";
 
 /** Same contract as the PostgreSQL store, in memory: for unit tests of callers. */
 export interface InMemoryAccountStore extends AccountStore {

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../logger.js";
-import { openMigratedTestPool } from "../testing/pgHarness.js";
+import { createLogger } from "../../logger.js";
+import { openMigratedTestPool } from "../../testing/pgHarness.js";
 import { runMigrations } from "./migrations.js";
 import { createPgTransactionStore } from "./transactionStore.js";
 

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../logger.js";
 
 export function createPool(databaseUrl: string, logger: Logger): pg.Pool {
   const pool = new pg.Pool({

@@ -1,17 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../cli.js";
-import { signUp } from "../domain/accounts.js";
-import type { AuthContext } from "../domain/authContext.js";
-import { hashRefreshToken } from "../domain/sessions.js";
-import { createInMemorySynapseAdmin } from "../matrix/inMemorySynapseAdmin.js";
-import { createTestAuth, GOOD_PASSWORD, SERVER_NAME } from "../testing/authHarness.js";
-import { openMigratedTestPool, testDatabaseUrl } from "../testing/pgHarness.js";
-import { createPgAccountStore, UsernameTakenError } from "./accountStore.js";
+import { runCli } from "../../cli.js";
+import { signUp } from "../../domain/accounts.js";
+import type { AuthContext } from "../../domain/authContext.js";
+import { hashRefreshToken } from "../../domain/sessions.js";
+import { createInMemorySynapseAdmin } from "../../matrix/inMemorySynapseAdmin.js";
+import { createTestAuth, GOOD_PASSWORD, SERVER_NAME } from "../../testing/authHarness.js";
+import { openMigratedTestPool, testDatabaseUrl } from "../../testing/pgHarness.js";
+import { UsernameTakenError } from "../accountStore.js";
+import type { SessionFamily } from "../sessionStore.js";
+import { createPgAccountStore } from "./accountStore.js";
 import { createPgLoginTokenStore } from "./loginTokenStore.js";
 import { createPgRateLimitStore } from "./rateLimitStore.js";
-import { createPgSessionStore, type SessionFamily } from "./sessionStore.js";
+import { createPgSessionStore } from "./sessionStore.js";
 
 describe("PostgreSQL account, session, login-token and rate-limit stores", () => {
   let pool: pg.Pool;

@@ -18,12 +18,12 @@ import {
 import type { ProfileInput } from "../domain/profiles.js";
 import { Refusal } from "../domain/refusal.js";
 import type { Logger } from "../logger.js";
+import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
+import { type ClientEvent, isInviteFor, isOwnJoin } from "../matrix/events.js";
+import { type HomeserverClient, HomeserverError } from "../matrix/homeserver.js";
 import type { BotStore } from "../store/botStore.js";
-import type { AppserviceEvents } from "./appserviceEvents.js";
 import { type BotCommand, parseCommand } from "./botCommands.js";
 import * as replies from "./botReplies.js";
-import { type ClientEvent, isInviteFor, isOwnJoin } from "./events.js";
-import { type HomeserverClient, HomeserverError } from "./homeserver.js";
 import { messageText } from "./messageText.js";
 
 export interface BotDeps {

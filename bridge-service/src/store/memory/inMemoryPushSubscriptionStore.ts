@@ -1,4 +1,4 @@
-import type { PushSubscriptionStore, WebPushSubscription } from "../domain/webPush.js";
+import type { PushSubscriptionStore, WebPushSubscription } from "../../domain/webPush.js";
 
 /** The PostgreSQL store's behaviour in memory, for unit tests. */
 export function createInMemoryPushSubscriptionStore(): PushSubscriptionStore & {

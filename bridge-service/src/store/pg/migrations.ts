@@ -1,13 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { runner } from "node-pg-migrate";
 import type pg from "pg";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../logger.js";
 
 /**
  * `bridge-service/migrations`, found from this module's location (src/store or dist/store) so
  * it works from any working directory and in an image holding dist/ and migrations/.
  */
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL("../../../migrations/", import.meta.url));
 
 /** Applies pending migrations; returns the names of those applied. */
 export async function runMigrations(pool: pg.Pool, logger: Logger): Promise<string[]> {

@@ -1,4 +1,4 @@
-import type { RateLimitStore, RateLimitWindow } from "./rateLimitStore.js";
+import type { RateLimitStore, RateLimitWindow } from "../rateLimitStore.js";
 
 /** Same contract as the PostgreSQL store, in memory: for unit tests of callers. */
 export function createInMemoryRateLimitStore(): RateLimitStore {

@@ -5,8 +5,8 @@ import {
   type PasswordAttempts,
   passwordFailurePolicy,
   prunePasswordFailures,
-} from "../domain/passwordFailures.js";
-import { openMigratedTestPool } from "../testing/pgHarness.js";
+} from "../../domain/passwordFailures.js";
+import { openMigratedTestPool } from "../../testing/pgHarness.js";
 import { createPgPasswordFailureStore } from "./passwordFailureStore.js";
 
 describe("PostgreSQL password failure store", () => {

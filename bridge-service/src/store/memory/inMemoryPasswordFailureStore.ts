@@ -1,4 +1,4 @@
-import type { FailureCount, PasswordFailureStore } from "./passwordFailureStore.js";
+import type { FailureCount, PasswordFailureStore } from "../passwordFailureStore.js";
 
 /** Same contract as the PostgreSQL store, in memory: for unit tests of callers. */
 export function createInMemoryPasswordFailureStore(): PasswordFailureStore & {

@@ -1,4 +1,4 @@
-import type { SessionFamily, SessionStore } from "./sessionStore.js";
+import type { SessionFamily, SessionStore } from "../sessionStore.js";
 
 export interface RefreshTokenRow extends SessionFamily {
   tokenHash: string;

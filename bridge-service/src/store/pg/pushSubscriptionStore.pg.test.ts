@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WebPushSubscription } from "../domain/webPush.js";
-import { openMigratedTestPool } from "../testing/pgHarness.js";
+import type { WebPushSubscription } from "../../domain/webPush.js";
+import { openMigratedTestPool } from "../../testing/pgHarness.js";
 import { createPgPushSubscriptionStore } from "./pushSubscriptionStore.js";
 
 const subscription = (

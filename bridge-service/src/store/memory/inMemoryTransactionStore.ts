@@ -1,6 +1,6 @@
-import type { PresenceUpdate } from "../domain/activity.js";
-import type { ClientEvent } from "../matrix/events.js";
-import type { TransactionStore, UserActivityRecord } from "./transactionStore.js";
+import type { PresenceUpdate } from "../../domain/activity.js";
+import type { ClientEvent } from "../../matrix/events.js";
+import type { TransactionStore, UserActivityRecord } from "../transactionStore.js";
 
 /** Same contract as the PostgreSQL store, in memory: for unit tests of callers. */
 export interface InMemoryTransactionStore extends TransactionStore {
