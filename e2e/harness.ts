@@ -183,7 +183,12 @@ export interface TestFederation {
  * PostgreSQL, sharing one test CA. By default each lists the other in RTC_ALLOWED_HOMESERVERS.
  */
 export async function startTestFederation(
-  options: { aListsB?: boolean; bListsA?: boolean } = {},
+  options: {
+    aListsB?: boolean;
+    bListsA?: boolean;
+    /** Synapse workers of each side (default: XSTREAM_SYNAPSE_WORKERS for both). */
+    synapseWorkers?: { a?: readonly WorkerRole[]; b?: readonly WorkerRole[] };
+  } = {},
 ): Promise<TestFederation> {
   const root = await mkdtemp(join(tmpdir(), "xstream-federation-"));
   // Each stack's PostgreSQL runs as an unprivileged user that must pass through this folder.
@@ -213,6 +218,7 @@ export async function startTestFederation(
       ports: ports[side],
       federation: { port, tlsDir, peerOrigins: originsOf(side === "a" ? "b" : "a") },
       bridgeEnv: env,
+      synapseWorkers: options.synapseWorkers?.[side],
     });
   const started = await Promise.allSettled([
     start("a", portA, allowed(options.aListsB, names.b)),
