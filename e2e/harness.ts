@@ -1,17 +1,24 @@
-// The one test harness: a throw-away stack (PostgreSQL, LiveKit, Synapse, bridge-service, edge)
-// on free loopback ports in a temporary folder, started by the same code as `npm start`.
+// The one test harness: a throw-away stack (PostgreSQL, LiveKit, Synapse, bridge-service, the Caddy
+// edge) on free loopback ports in a temporary folder, started by the same code as `npm start`.
+// XSTREAM_BRIDGE_REPLICAS=2 runs every stack with two bridges behind the edge.
 import { appendFileSync, mkdirSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { StackEmail } from "../scripts/stack/email.ts";
 import { ensureFederationTls } from "../scripts/stack/federationTls.ts";
 import { repoRoot } from "../scripts/stack/paths.ts";
 import { freeTcpPort, freeUdpRange } from "../scripts/stack/ports.ts";
 import { BRIDGE_ROLE } from "../scripts/stack/postgres.ts";
 import { removeLinkedData } from "../scripts/stack/postgres-place.ts";
 import type { LogSink, SupervisionSettings } from "../scripts/stack/processes.ts";
-import { type RunningStack, type StackPorts, startStack } from "../scripts/stack/stack.ts";
+import {
+  type BridgePorts,
+  type RunningStack,
+  type StackPorts,
+  startStack,
+} from "../scripts/stack/stack.ts";
 import { parseWorkerRoles, type WorkerRole } from "../scripts/stack/synapseWorkers.ts";
 
 /** What tests get to know about the running stack (plain data: it crosses into test workers). */
@@ -29,8 +36,6 @@ export interface StackInfo {
   synapseDatabaseUrl?: string;
   /** Synapse's workers (XSTREAM_SYNAPSE_WORKERS), empty for one process. */
   synapseWorkers: readonly WorkerRole[];
-  /** Where an edge sends each group of Synapse routes (Caddy environment). */
-  synapseUpstreams: Record<string, string>;
   /** A second, empty database on the same server for tests that own their tables. */
   storeTestDatabaseUrl: string;
   stateDir: string;
@@ -49,6 +54,8 @@ export interface TestStack {
   running: RunningStack;
   /** Stops this stack's Synapse alone and starts it again once `whileDown` has finished. */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
+  /** Stops the bridge and starts it again, with `env` added to its settings. */
+  restartBridge(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +73,7 @@ export const TEST_RATE_LIMITS = {
   rc_room_creation: generous,
   rc_media_create: generous,
   rc_reports: generous,
+  rc_3pid_validation: generous,
 };
 
 // Every test talks to the bridge from 127.0.0.1; per-address limits would throttle the suite, so
@@ -83,13 +91,25 @@ export const TEST_BRIDGE_ENV = {
 
 export const toolsDir = process.env.XSTREAM_TOOLS_DIR ?? join(repoRoot, ".xstream", "tools");
 
-export async function freeStackPorts(): Promise<StackPorts> {
+/** Bridges per test stack: XSTREAM_BRIDGE_REPLICAS, as for npm start. */
+export const TEST_BRIDGE_REPLICAS = Number(process.env.XSTREAM_BRIDGE_REPLICAS || 1);
+
+export async function freeStackPorts(bridgeReplicas = TEST_BRIDGE_REPLICAS): Promise<StackPorts> {
   const udpStart = await freeUdpRange(10);
+  const metrics = await freeTcpPort();
+  const replicas: BridgePorts[] = [];
+  for (let index = 0; bridgeReplicas > 1 && index < bridgeReplicas; index++) {
+    replicas.push({
+      bridge: await freeTcpPort(),
+      metrics: index === 0 ? metrics : await freeTcpPort(),
+    });
+  }
   return {
+    ...(replicas.length > 0 ? { bridgeReplicas: replicas } : {}),
     edge: await freeTcpPort(),
     synapse: await freeTcpPort(),
     bridge: await freeTcpPort(),
-    metrics: await freeTcpPort(),
+    metrics,
     livekit: await freeTcpPort(),
     livekitRtcTcp: await freeTcpPort(),
     livekitUdpStart: udpStart,
@@ -112,6 +132,10 @@ export async function startTestStack(
     supervision?: Partial<SupervisionSettings>;
     serverName?: string;
     federation?: { port: number; tlsDir: string; peerOrigins?: readonly string[] };
+    /** Bridges behind the edge; XSTREAM_BRIDGE_REPLICAS unless given. */
+    bridgeReplicas?: number;
+    /** SMTP for Synapse and the bridge (the email tests' local SMTP server). */
+    email?: StackEmail;
     /** Default: XSTREAM_SYNAPSE_WORKERS, so the suite can run against worker mode too. */
     synapseWorkers?: readonly WorkerRole[];
     /** Synapse on SQLite, as earlier versions ran it (upgrade tests). */
@@ -120,7 +144,7 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
   const logsDir = join(stateDir, "logs");
-  const ports = options.ports ?? (await freeStackPorts());
+  const ports = options.ports ?? (await freeStackPorts(options.bridgeReplicas));
   const synapseWorkers =
     options.synapseWorkers ?? parseWorkerRoles(process.env.XSTREAM_SYNAPSE_WORKERS);
   const stack = await startStack({
@@ -129,6 +153,7 @@ export async function startTestStack(
     serverName: options.serverName ?? "localhost",
     ports,
     federation: options.federation,
+    email: options.email,
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,
@@ -152,7 +177,6 @@ export async function startTestStack(
       databaseUrl: stack.databaseUrl,
       synapseDatabaseUrl: stack.synapseDatabaseUrl,
       synapseWorkers,
-      synapseUpstreams: stack.synapseUpstreams,
       storeTestDatabaseUrl: await createScratchDatabase(stack, "xstream_store_test"),
       stateDir,
       logsDir,
@@ -165,6 +189,7 @@ export async function startTestStack(
     },
     running: stack,
     restartSynapse: (whileDown) => stack.restartSynapse(whileDown),
+    restartBridge: (env) => stack.restartBridge(env),
     async stop() {
       await stack.stop();
     },
@@ -178,64 +203,94 @@ export interface TestFederation {
   stop(): Promise<void>;
 }
 
+export interface TestOrganisations<K extends string> {
+  /** One stack per key, named `localhost:<port>` after its federation listener. */
+  stacks: Record<K, TestStack>;
+  stop(): Promise<void>;
+}
+
 /**
- * Two complete stacks that federate over TLS on loopback, each with its own state folder and
- * PostgreSQL, sharing one test CA. By default each lists the other in RTC_ALLOWED_HOMESERVERS.
+ * Complete stacks, one per key, that federate over TLS on loopback, each with its own state
+ * folder and PostgreSQL, sharing one test CA. `bridgeEnv` gives each its bridge settings, knowing
+ * every stack's server name (to list some of them as partners, say).
  */
-export async function startTestFederation(
-  options: {
-    aListsB?: boolean;
-    bListsA?: boolean;
-    /** Synapse workers of each side (default: XSTREAM_SYNAPSE_WORKERS for both). */
-    synapseWorkers?: { a?: readonly WorkerRole[]; b?: readonly WorkerRole[] };
-  } = {},
-): Promise<TestFederation> {
+export async function startTestOrganisations<K extends string>(
+  keys: readonly K[],
+  bridgeEnv: (key: K, serverNames: Record<K, string>) => Record<string, string> = () => ({}),
+  /** Synapse's workers per stack; XSTREAM_SYNAPSE_WORKERS for those not given. */
+  synapseWorkers: Partial<Record<K, readonly WorkerRole[]>> = {},
+): Promise<TestOrganisations<K>> {
   const root = await mkdtemp(join(tmpdir(), "xstream-federation-"));
   // Each stack's PostgreSQL runs as an unprivileged user that must pass through this folder.
   await chmod(root, 0o711);
   const tlsDir = join(root, "tls");
-  // Made once here: the two stacks starting side by side would otherwise race to make it.
+  // Made once here: stacks starting side by side would otherwise race to make it.
   await ensureFederationTls(tlsDir);
-  const [portA, portB] = [await freeTcpPort(), await freeTcpPort()];
-  const names = { a: `localhost:${portA}`, b: `localhost:${portB}` };
-  // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
-  const allowed = (listed: boolean | undefined, other: string): Record<string, string> => ({
-    LOG_LEVEL: "info",
-    ...(listed === false ? {} : { RTC_ALLOWED_HOMESERVERS: other }),
-  });
-  const ports = { a: await freeStackPorts(), b: await freeStackPorts() };
-  // Each web client may reach the other organisation's token service and LiveKit (calls whose
+  const federationPorts = {} as Record<K, number>;
+  const names = {} as Record<K, string>;
+  const ports = {} as Record<K, StackPorts>;
+  for (const key of keys) {
+    federationPorts[key] = await freeTcpPort();
+    names[key] = `localhost:${federationPorts[key]}`;
+    ports[key] = await freeStackPorts();
+  }
+  // Each web client may reach the other organisations' token services and LiveKits (calls whose
   // focus is there).
-  const originsOf = (side: "a" | "b") => [
-    `http://localhost:${ports[side].edge}`,
-    `ws://127.0.0.1:${ports[side].livekit}`,
-    `http://127.0.0.1:${ports[side].livekit}`,
+  const originsOf = (key: K) => [
+    `http://localhost:${ports[key].edge}`,
+    `ws://127.0.0.1:${ports[key].livekit}`,
+    `http://127.0.0.1:${ports[key].livekit}`,
   ];
-  const start = async (side: "a" | "b", port: number, env: Record<string, string>) =>
-    startTestStack({
-      stateDir: join(root, side),
-      serverName: names[side],
-      ports: ports[side],
-      federation: { port, tlsDir, peerOrigins: originsOf(side === "a" ? "b" : "a") },
-      bridgeEnv: env,
-      synapseWorkers: options.synapseWorkers?.[side],
-    });
-  const started = await Promise.allSettled([
-    start("a", portA, allowed(options.aListsB, names.b)),
-    start("b", portB, allowed(options.bListsA, names.a)),
-  ]);
-  const stacks = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
-  const stopAll = async () => {
-    await Promise.all(stacks.map((stack) => stack.stop()));
+  const started = await Promise.allSettled(
+    keys.map((key) =>
+      startTestStack({
+        stateDir: join(root, key),
+        serverName: names[key],
+        ports: ports[key],
+        federation: {
+          port: federationPorts[key],
+          tlsDir,
+          peerOrigins: keys.filter((other) => other !== key).flatMap(originsOf),
+        },
+        // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
+        bridgeEnv: { LOG_LEVEL: "info", ...bridgeEnv(key, names) },
+        synapseWorkers: synapseWorkers[key],
+      }),
+    ),
+  );
+  const running = started.flatMap((result) =>
+    result.status === "fulfilled" ? [result.value] : [],
+  );
+  const stop = async () => {
+    await Promise.all(running.map((stack) => stack.stop()));
     await removeStateDir(root);
   };
-  const [a, b] = started;
-  if (a?.status !== "fulfilled" || b?.status !== "fulfilled") {
-    await stopAll();
-    const failed = started.find((result) => result.status === "rejected");
-    throw failed?.status === "rejected" ? failed.reason : new Error("federation did not start");
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
+    await stop();
+    throw failed.status === "rejected" ? failed.reason : new Error("federation did not start");
   }
-  return { a: a.value, b: b.value, stop: stopAll };
+  const stacks = Object.fromEntries(keys.map((key, i) => [key, running[i]])) as Record<
+    K,
+    TestStack
+  >;
+  return { stacks, stop };
+}
+
+/**
+ * Two complete stacks that federate over TLS on loopback (startTestOrganisations). By default
+ * each lists the other in RTC_ALLOWED_HOMESERVERS.
+ */
+export async function startTestFederation(
+  options: { aListsB?: boolean; bListsA?: boolean } = {},
+): Promise<TestFederation> {
+  const listed = { a: options.aListsB, b: options.bListsA };
+  const { stacks, stop } = await startTestOrganisations(
+    ["a", "b"] as const,
+    (key, names): Record<string, string> =>
+      listed[key] === false ? {} : { RTC_ALLOWED_HOMESERVERS: names[key === "a" ? "b" : "a"] },
+  );
+  return { a: stacks.a, b: stacks.b, stop };
 }
 
 /** Creates (once) an empty database owned by the bridge's role, next to the bridge's own. */

@@ -1,9 +1,8 @@
-// Every Synapse login path passes through the bridge's gateway at both edges, npm start's and the
-// production Caddyfile in a real Caddy: a JWT that was used once is refused on each of them, in
-// any spelling, and a fresh one works on each.
+// Every Synapse login path passes through the bridge's gateway at the edge, the production
+// Caddyfile that npm start and the tests run in Caddy: a JWT that was used once is refused on each
+// path, in any spelling, and a fresh one works on each.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RunningCaddy, startCaddyEdge } from "./caddy.ts";
+import { describe, expect, inject, it } from "vitest";
 import { strongPassword, WebSession } from "./web-session.ts";
 
 const stack = inject("stack");
@@ -149,20 +148,6 @@ function loginPathTests(edge: () => string) {
   });
 }
 
-describe("npm start's edge", () => {
+describe("the edge (Caddy running client/Caddyfile)", () => {
   loginPathTests(() => stack.publicUrl);
-});
-
-describe("the production Caddyfile in a real Caddy", () => {
-  let caddy: RunningCaddy | undefined;
-  beforeAll(async () => {
-    caddy = await startCaddyEdge(stack);
-  });
-  afterAll(async () => {
-    await caddy?.stop();
-  });
-  loginPathTests(() => {
-    if (!caddy) throw new Error("caddy did not start");
-    return caddy.url;
-  });
 });

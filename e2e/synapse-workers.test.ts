@@ -1,5 +1,5 @@
-// Synapse's worker mode (XSTREAM_SYNAPSE_WORKERS=all) behind the production edge (Caddy with
-// synapse-config/synapse-routes.caddy): /sync is served by the sync worker, events are written
+// Synapse's worker mode (XSTREAM_SYNAPSE_WORKERS=all) behind the stack's edge (Caddy running
+// client/Caddyfile, which imports synapse-config/synapse-routes.caddy): /sync is served by the sync worker, events are written
 // by the event persister, the bot still answers every command exactly once (appservice
 // transactions from the main process), and federation leaves through the federation sender.
 // Organisation A runs in worker mode, B as one process; they federate over TLS on loopback.
@@ -7,8 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WORKER_ROLES, workerName } from "../scripts/stack/synapseWorkers.ts";
 import { BotConversation } from "./bot-conversation.ts";
-import { type RunningCaddy, startCaddyEdge } from "./caddy.ts";
-import { startTestFederation, type TestFederation, type TestStack } from "./harness.ts";
+import { startTestOrganisations, type TestOrganisations, type TestStack } from "./harness.ts";
 import {
   eventually,
   type MatrixUser,
@@ -19,10 +18,11 @@ import {
   uniqueLocalpart,
 } from "./matrix.ts";
 
-let federation: TestFederation | undefined;
+let organisations: TestOrganisations<"a" | "b"> | undefined;
 let a: TestStack;
 let b: TestStack;
-let edge: RunningCaddy | undefined;
+/** A's one public origin. */
+let edge: { url: string } | undefined;
 let synapseDb: pg.Client | undefined;
 
 async function learner(stack: TestStack, prefix: string): Promise<MatrixUser> {
@@ -54,20 +54,20 @@ async function syncStatus(user: MatrixUser): Promise<number> {
 }
 
 beforeAll(async () => {
-  federation = await startTestFederation({
-    synapseWorkers: { a: WORKER_ROLES, b: [] },
+  organisations = await startTestOrganisations(["a", "b"] as const, () => ({}), {
+    a: WORKER_ROLES,
+    b: [],
   });
-  a = federation.a;
-  b = federation.b;
-  edge = await startCaddyEdge(a.info);
+  a = organisations.stacks.a;
+  b = organisations.stacks.b;
+  edge = { url: a.info.publicUrl };
   synapseDb = new pg.Client({ connectionString: a.info.synapseDatabaseUrl });
   await synapseDb.connect();
 }, 400_000);
 
 afterAll(async () => {
   await synapseDb?.end();
-  await edge?.stop();
-  await federation?.stop();
+  await organisations?.stop();
 });
 
 describe("Synapse in worker mode", () => {

@@ -8,10 +8,13 @@ import {
   type ReceiveTransaction,
 } from "./domain/appserviceTransactions.js";
 import { type AuthContext, passwordAttemptsOf } from "./domain/authContext.js";
+import type { DirectoryContext } from "./domain/directory.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import type { CallTokenContext } from "./domain/rtcTokensIssuer.js";
 import { appserviceRouter, DEFAULT_BODY_LIMIT } from "./http/appservice.js";
 import { authRouter } from "./http/authRouter.js";
+import { directoryRouter } from "./http/directoryRouter.js";
+import { type EmailSettings, emailApiRouter, emailUnsubscribeRouter } from "./http/emailRouter.js";
 import { matrixErrorHandler, unrecognizedRoute } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
 import { loginGatewayRouter } from "./http/loginGateway.js";
@@ -46,6 +49,8 @@ export interface AppDeps {
   auth: AuthContext;
   /** Profiles, matching, requests, partners, blocks and reports. */
   partners: PartnerContext;
+  /** The partner directory's opt-in (absent in tests that do not need it). */
+  directory?: DirectoryContext;
   /** Origin learners open (PUBLIC_URL); decides whether cookies are Secure. */
   publicUrl: string;
   /** Origins allowed to use /api from a browser (CORS and the CSRF check). */
@@ -56,6 +61,8 @@ export interface AppDeps {
   rtc?: CallTokenContext;
   /** Web Push (the push gateway and /api/push); undefined without VAPID keys. */
   push?: PushSettings;
+  /** The bridge's partner mails (settings, unsubscribe links); undefined without SMTP. */
+  email?: EmailSettings;
   /** Express `trust proxy`: which hops' X-Forwarded-For to believe. */
   trustProxy?: TrustProxy;
   /** Request durations and appservice transactions are recorded here when given. */
@@ -127,6 +134,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // Before /api's CSRF check: mail clients POST one-click unsubscribes from anywhere.
+  app.use("/api/email/unsubscribe", emailUnsubscribeRouter(deps.email));
   const api = express.Router();
   api.use(corsAllowList(deps.allowedOrigins));
   api.use(refuseCrossSiteWrites(deps.allowedOrigins));
@@ -140,8 +149,10 @@ export function createApp(deps: AppDeps): Express {
       secureCookies: cookiesAreSecure(deps.publicUrl),
     }),
   );
+  if (deps.directory) api.use(directoryRouter({ auth: deps.auth, directory: deps.directory }));
   api.use(partnersRouter({ auth: deps.auth, partners: deps.partners }));
   api.use(pushApiRouter(deps.auth, deps.push));
+  api.use(emailApiRouter(deps.auth, deps.email));
   app.use("/api", api);
 
   // Routers added later get the default cap.

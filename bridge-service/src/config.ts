@@ -7,6 +7,7 @@ import {
   USERNAME_PATTERN,
 } from "./domain/accountRules.js";
 import { isServerName } from "./domain/matrixIds.js";
+import { type EmailConfig, emailConfigFrom, emailEnvShape } from "./email/emailConfig.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -72,6 +73,17 @@ export interface BridgeConfig {
     /** The push gateway's URL as the homeserver reaches it (the pushers' `data.url`). */
     gatewayUrl: string;
   };
+  /** The partner directory (PARTNER_ORGANISATIONS). */
+  directory: {
+    /** Servers we pair with; each pairing is live once that server lists us too. */
+    partners: readonly string[];
+    /** Our name on partners' cards ("from <name>"). */
+    organisationName: string;
+    /** How often the pairing is checked again (invites, partners' rooms, ACL). */
+    syncIntervalMs: number;
+  };
+  /** SMTP for the bridge's partner mails; email is off when undefined. */
+  email: EmailConfig | undefined;
   logLevel: LogLevel;
 }
 
@@ -307,6 +319,17 @@ const envSchema = z.object({
           parseUrl(value)?.pathname === "/_matrix/push/v1/notify"),
       { error: "must be an http(s) URL ending in /_matrix/push/v1/notify" },
     ),
+  PARTNER_ORGANISATIONS: serverNameList,
+  PARTNER_SYNC_SECONDS: positiveInteger(30),
+  ORGANISATION_NAME: z
+    .preprocess(blankAsMissing, z.string().optional())
+    .refine(
+      (value) => value === undefined || (value.trim().length <= 64 && !/\p{Cc}/u.test(value)),
+      {
+        error: "must be at most 64 characters, without control characters",
+      },
+    ),
+  ...emailEnvShape,
   LOG_LEVEL: z.preprocess(
     blankAsMissing,
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -390,6 +413,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
         e.PUSH_GATEWAY_URL ??
         `http://${isIP(gatewayHost) === 6 ? `[${gatewayHost}]` : gatewayHost}:${e.BRIDGE_PORT}/_matrix/push/v1/notify`,
     },
+    directory: {
+      // Listing ourselves would pair us with ourselves; duplicates change nothing.
+      partners: [...new Set(e.PARTNER_ORGANISATIONS)].filter(
+        (name) => name !== e.MATRIX_SERVER_NAME,
+      ),
+      organisationName: e.ORGANISATION_NAME?.trim() || e.MATRIX_SERVER_NAME,
+      syncIntervalMs: e.PARTNER_SYNC_SECONDS * 1_000,
+    },
+    email: emailConfigFrom(e, publicUrl),
     logLevel: e.LOG_LEVEL,
   };
 }

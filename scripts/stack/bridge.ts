@@ -7,6 +7,8 @@ import type { StackSecrets } from "./secrets.ts";
 import { JWT_AUDIENCE, JWT_ISSUER } from "./synapse.ts";
 
 export interface BridgeOptions {
+  /** The supervisor's name for it: `bridge`, or `bridge-2`… for further replicas. */
+  part?: string;
   port: number;
   /** Loopback port of the Prometheus listener (GET /metrics), which the edge never proxies. */
   metricsPort: number;
@@ -59,11 +61,12 @@ export async function startBridge(
 ): Promise<{ process: ManagedProcess; url: string; metricsUrl: string; ready: Promise<void> }> {
   const env = { PATH: process.env.PATH ?? "", ...bridgeEnvironment(options) };
   const url = `http://127.0.0.1:${options.port}`;
-  const managed = await supervisor.start("bridge", process.execPath, [bridgeEntry], {
+  const part = options.part ?? "bridge";
+  const managed = await supervisor.start(part, process.execPath, [bridgeEntry], {
     env,
     // /healthz answers only when the bridge also reaches its database.
     health: { check: () => answersOk(`${url}/healthz`), startupMs: 60_000, needs: options.needs },
   });
-  const ready = supervisor.ready(managed, "bridge-service");
+  const ready = supervisor.ready(managed, part === "bridge" ? "bridge-service" : part);
   return { process: managed, url, metricsUrl: `http://127.0.0.1:${options.metricsPort}`, ready };
 }

@@ -4,10 +4,11 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { buildIfStale } from "./build.ts";
+import { stackEmailFromEnv } from "./email.ts";
 import { logsDirOf, partLogFiles, splitSink } from "./logs.ts";
 import { repoRoot } from "./paths.ts";
 import { killEverythingOf, type LogSink, STACK_MARKER } from "./processes.ts";
-import { type RunningStack, type StackPorts, startStack } from "./stack.ts";
+import { type BridgePorts, type RunningStack, type StackPorts, startStack } from "./stack.ts";
 import { parseWorkerRoles, WORKER_ROLES } from "./synapseWorkers.ts";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -30,6 +31,8 @@ const settingsSchema = z.object({
     .regex(/^\d+-\d+$/, "must be a range such as 50100-50200")
     .default("50100-50200"),
   XSTREAM_POSTGRES_PORT: port(5433),
+  // bridge-service replicas behind the edge (each stateless, all on one database).
+  XSTREAM_BRIDGE_REPLICAS: z.coerce.number().int().min(1).max(8).default(1),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
@@ -57,6 +60,16 @@ const settingsSchema = z.object({
       "must be comma-separated Matrix server names such as example.org",
     )
     .optional(),
+  // Organisations whose learners see ours and ours theirs (the bridge's PARTNER_ORGANISATIONS).
+  XSTREAM_PARTNER_ORGANISATIONS: z
+    .string()
+    .regex(
+      /^\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*(?:,\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*)*$/,
+      "must be comma-separated Matrix server names such as example.org",
+    )
+    .optional(),
+  // This organisation's name on partners' cards (the bridge's ORGANISATION_NAME).
+  XSTREAM_ORGANISATION_NAME: z.string().max(64).optional(),
   // Synapse's worker mode: "all", or some of sync, events, federation (see README "Scaling out").
   XSTREAM_SYNAPSE_WORKERS: z
     .string()
@@ -99,6 +112,22 @@ export function readSettings(env: NodeJS.ProcessEnv): StartSettings {
 
 export class SettingsError extends Error {}
 
+/**
+ * With several bridges, the edge balances them on `bridgePort` and replica i (from 1) listens on
+ * `bridgePort + i`, its metrics on `metricsPort + i - 1`. One bridge keeps the ports as they are.
+ */
+export function replicaPorts(
+  bridgePort: number,
+  metricsPort: number,
+  replicas: number,
+): BridgePorts[] | undefined {
+  if (replicas < 2) return undefined;
+  return Array.from({ length: replicas }, (_, index) => ({
+    bridge: bridgePort + index + 1,
+    metrics: metricsPort + index,
+  }));
+}
+
 const COLOURS: Record<string, number> = {
   setup: 90,
   postgres: 34,
@@ -126,6 +155,11 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
     console.error(String(error instanceof Error ? error.message : error));
     process.exit(2);
   }
+  const email = stackEmailFromEnv(process.env, settings.XSTREAM_SERVER_NAME);
+  if (email.problems.length > 0) {
+    console.error(`invalid settings:\n${email.problems.map((p) => `  ${p}`).join("\n")}`);
+    process.exit(2);
+  }
   const stateDir = isAbsolute(settings.XSTREAM_STATE_DIR)
     ? settings.XSTREAM_STATE_DIR
     : resolve(repoRoot, settings.XSTREAM_STATE_DIR);
@@ -149,6 +183,11 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
     livekitUdpStart: udpStart,
     livekitUdpEnd: udpEnd,
     postgres: settings.XSTREAM_POSTGRES_PORT,
+    bridgeReplicas: replicaPorts(
+      settings.XSTREAM_BRIDGE_PORT,
+      settings.XSTREAM_METRICS_PORT,
+      settings.XSTREAM_BRIDGE_REPLICAS,
+    ),
   };
 
   const interrupted = new AbortController();
@@ -200,6 +239,7 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
         verbose: true,
         signal: interrupted.signal,
         supervision: { watchdogMs: settings.XSTREAM_WATCHDOG_SECONDS * 1000 },
+        email: email.email,
         bridgeEnv: {
           ...(settings.XSTREAM_ADMIN ? { BOOTSTRAP_ADMIN: settings.XSTREAM_ADMIN } : {}),
           ...(settings.XSTREAM_OUTBOUND_ALLOW_PRIVATE
@@ -213,6 +253,12 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
             : {}),
           ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
             ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }
+            : {}),
+          ...(settings.XSTREAM_PARTNER_ORGANISATIONS
+            ? { PARTNER_ORGANISATIONS: settings.XSTREAM_PARTNER_ORGANISATIONS }
+            : {}),
+          ...(settings.XSTREAM_ORGANISATION_NAME
+            ? { ORGANISATION_NAME: settings.XSTREAM_ORGANISATION_NAME }
             : {}),
         },
       }),

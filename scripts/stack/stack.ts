@@ -1,11 +1,12 @@
-// Starts the whole stack — PostgreSQL, LiveKit, Synapse, bridge-service and the edge — in one
+// Starts the whole stack — PostgreSQL, LiveKit, Synapse, bridge-service and the edge (Caddy) — in one
 // state folder. `npm start` uses it with .xstream/ and fixed ports; the test harness with a
 // temporary folder and free ports.
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startBridge } from "./bridge.ts";
-import { type RunningEdge, startEdge } from "./edge.ts";
+import { startEdge } from "./caddy.ts";
+import { bridgeEmailEnv, type StackEmail } from "./email.ts";
 import { ensureFederationTls } from "./federationTls.ts";
 import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
@@ -28,14 +29,26 @@ import {
   WorkerSettingError,
   workerLayout,
 } from "./synapseWorkers.ts";
-import { ensureLiveKit, ensureSynapse } from "./tools.ts";
+import { ensureCaddy, ensureLiveKit, ensureSynapse } from "./tools.ts";
+
+/** One bridge replica's own listeners. */
+export interface BridgePorts {
+  bridge: number;
+  metrics: number;
+}
 
 export interface StackPorts {
   edge: number;
   synapse: number;
+  /** Where Synapse and the tests reach the bridge: the bridge itself, or the edge's balancer. */
   bridge: number;
-  /** The bridge's Prometheus listener, on loopback and apart from the edge. */
+  /** The (first) bridge's Prometheus listener, on loopback and apart from the edge. */
   metrics: number;
+  /**
+   * Two or more bridges: each replica's own ports. `bridge` is then a loopback site of the edge
+   * that balances between them (Synapse's appservice transactions and pushes go there).
+   */
+  bridgeReplicas?: readonly BridgePorts[];
   livekit: number;
   livekitRtcTcp: number;
   livekitUdpStart: number;
@@ -60,6 +73,8 @@ export interface StackOptions {
   synapseOnSqlite?: boolean;
   /** The bundled PostgreSQL may lose data on a crash (tests): no fsync. */
   throwAwayDatabase?: boolean;
+  /** SMTP for Synapse and the bridge; without it no part sends mail. */
+  email?: StackEmail;
   bridgeEnv?: Record<string, string>;
   /** Aborting it (Ctrl-C during start-up) stops whatever was started and rejects. */
   signal?: AbortSignal;
@@ -92,8 +107,6 @@ export interface RunningStack {
   livekitUrl: string;
   livekitWsUrl: string;
   databaseUrl: string;
-  /** Where the edge sends each group of Synapse routes (Caddy environment, see Caddyfile). */
-  synapseUpstreams: Record<string, string>;
   /** Only when the stack runs its own PostgreSQL. */
   postgresSuperuserUrl?: string;
   /** Synapse's own database, when Synapse runs on the stack's PostgreSQL. */
@@ -102,6 +115,8 @@ export interface RunningStack {
   supervisor: Supervisor;
   /** Stops Synapse alone and starts it again once `whileDown` has finished (fault tests). */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
+  /** Stops the bridge and starts it again, with `env` changed (settings an operator edits). */
+  restartBridge(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -125,8 +140,14 @@ function portClaims(options: StackOptions): PortClaim[] {
   const claims: PortClaim[] = [
     { port: ports.edge, part: "the web origin (XSTREAM_PORT)" },
     { port: ports.synapse, part: "Synapse (XSTREAM_SYNAPSE_PORT)" },
-    { port: ports.bridge, part: "bridge-service (XSTREAM_BRIDGE_PORT)" },
+    { port: ports.bridge, part: "bridge-service or its balancer (XSTREAM_BRIDGE_PORT)" },
     { port: ports.metrics, part: "bridge-service metrics (XSTREAM_METRICS_PORT)" },
+    ...(ports.bridgeReplicas ?? []).flatMap((replica, index) => [
+      { port: replica.bridge, part: `bridge-service replica ${index + 1}` },
+      ...(replica.metrics === ports.metrics
+        ? []
+        : [{ port: replica.metrics, part: `bridge-service replica ${index + 1}'s metrics` }]),
+    ]),
     { port: ports.livekit, part: "LiveKit (XSTREAM_LIVEKIT_PORT)" },
     { port: ports.livekitRtcTcp, part: "LiveKit media over TCP (XSTREAM_LIVEKIT_RTC_TCP_PORT)" },
   ];
@@ -162,14 +183,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     );
   }
 
-  const [python, livekitBinary, redisBinary] = await Promise.all([
+  const [python, livekitBinary, caddyBinary, redisBinary] = await Promise.all([
     ensureSynapse(options.toolsDir, sink),
     ensureLiveKit(options.toolsDir, sink),
+    ensureCaddy(options.toolsDir, sink),
     workerRoles.length > 0 ? ensureRedis(sink) : undefined,
   ]);
   const secrets = await loadOrCreateSecrets(stateDir);
   const publicUrl = `http://localhost:${ports.edge}`;
   const bridgeUrl = `http://127.0.0.1:${ports.bridge}`;
+  const replicas: readonly BridgePorts[] =
+    ports.bridgeReplicas && ports.bridgeReplicas.length > 1
+      ? ports.bridgeReplicas
+      : [{ bridge: ports.bridge, metrics: ports.metrics }];
+  const balanced = replicas.length > 1;
   const livekitWsUrl = `ws://127.0.0.1:${ports.livekit}`;
   const supervisor = new Supervisor({
     sink,
@@ -177,15 +204,32 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     signal: options.signal,
     settings: options.supervision,
   });
-  let edge: RunningEdge | undefined;
-
-  const stop = async () => {
-    await edge?.close();
-    await supervisor.stopAll();
-  };
+  const stop = () => supervisor.stopAll();
 
   try {
-    sink("setup", "starting PostgreSQL, LiveKit, Synapse and bridge-service…");
+    sink("setup", "starting PostgreSQL, LiveKit, Synapse, bridge-service and the edge…");
+    const synapseDir = join(stateDir, "synapse");
+    const workers =
+      workerRoles.length > 0
+        ? workerLayout(synapseDir, redisSocket(stateDir), workerRoles)
+        : undefined;
+    const synapseUrl = `http://127.0.0.1:${ports.synapse}`;
+    // First, as it takes no time: it proxies to the others once they are up.
+    const edge = await startEdge(supervisor, {
+      binary: caddyBinary,
+      dir: join(stateDir, "edge"),
+      port: ports.edge,
+      serverName: options.serverName,
+      clientDir: clientDist,
+      synapseUrl,
+      // Synapse's worker routes (synapse-config/synapse-routes.caddy): workers or the main process.
+      synapseUpstreams: synapseEdgeUpstreams(new URL(synapseUrl).host, workers),
+      bridgeUrls: replicas.map((replica) => `http://127.0.0.1:${replica.bridge}`),
+      bridgeBalancerPort: balanced ? ports.bridge : undefined,
+      livekitUrl: `http://127.0.0.1:${ports.livekit}`,
+      connectSources: options.federation?.peerOrigins,
+      verbose: options.verbose,
+    });
     const postgres = options.databaseUrl
       ? undefined
       : await startPostgres(supervisor, {
@@ -214,11 +258,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const federationTls = options.federation
       ? await ensureFederationTls(options.federation.tlsDir)
       : undefined;
-    const synapseDir = join(stateDir, "synapse");
-    const workers =
-      workerRoles.length > 0
-        ? workerLayout(synapseDir, redisSocket(stateDir), workerRoles)
-        : undefined;
     if (workers && redisBinary) {
       const redis = await startRedis(supervisor, {
         binary: redisBinary,
@@ -238,6 +277,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       secrets,
       logLevel: options.verbose ? "INFO" : "WARNING",
       overrides: options.synapseOverrides,
+      email: options.email,
       federation:
         options.federation && federationTls
           ? { port: options.federation.port, tls: federationTls }
@@ -251,39 +291,45 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const workersReady = synapse.ready.then(() => synapse.startWorkers());
     // Awaited below; a failure before then must not surface as an unhandled rejection.
     workersReady.catch(() => {});
-    const bridge = await startBridge(supervisor, {
-      port: ports.bridge,
-      metricsPort: ports.metrics,
-      databaseUrl,
-      serverName: options.serverName,
-      homeserverUrl: synapse.url,
-      publicUrl,
-      livekitUrl: livekitWsUrl,
-      secrets,
-      logLevel: options.verbose ? "info" : "warn",
-      extraEnv: {
-        // The bridge checks OpenID tokens at the other homeservers, here on loopback with the
-        // test CA.
-        ...(federationTls
-          ? {
-              NODE_EXTRA_CA_CERTS: federationTls.caCertificate,
-              OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
-            }
-          : {}),
-        ...options.bridgeEnv,
-      },
-      needs: postgres ? ["postgres"] : [],
-    });
-    await Promise.all([livekit.ready, synapse.ready, workersReady, bridge.ready]);
-    supervisor.checkNotAborted();
-    edge = await startEdge({
-      port: ports.edge,
-      clientDir: clientDist,
-      synapseUrl: synapse.url,
-      bridgeUrl: bridge.url,
-      livekitUrl: livekit.url,
-      connectSources: options.federation?.peerOrigins,
-    });
+    const bridges = [];
+    for (const [index, replica] of replicas.entries()) {
+      bridges.push(
+        await startBridge(supervisor, {
+          part: index === 0 ? "bridge" : `bridge-${index + 1}`,
+          port: replica.bridge,
+          metricsPort: replica.metrics,
+          databaseUrl,
+          serverName: options.serverName,
+          homeserverUrl: synapse.url,
+          publicUrl,
+          livekitUrl: livekitWsUrl,
+          secrets,
+          logLevel: options.verbose ? "info" : "warn",
+          extraEnv: {
+            // The bridge checks OpenID tokens at the other homeservers, here on loopback with
+            // the test CA.
+            ...(federationTls
+              ? {
+                  NODE_EXTRA_CA_CERTS: federationTls.caCertificate,
+                  OUTBOUND_ALLOW_PRIVATE_ADDRESSES: "true",
+                }
+              : {}),
+            ...bridgeEmailEnv(options.email),
+            // Synapse pushes through the balancer, whichever replica registered the pusher.
+            ...(balanced ? { PUSH_GATEWAY_URL: `${bridgeUrl}/_matrix/push/v1/notify` } : {}),
+            ...options.bridgeEnv,
+          },
+          needs: postgres ? ["postgres"] : [],
+        }),
+      );
+    }
+    await Promise.all([
+      edge.ready,
+      livekit.ready,
+      synapse.ready,
+      workersReady,
+      ...bridges.map((bridge) => bridge.ready),
+    ]);
     supervisor.checkNotAborted();
     supervisor.watch();
     return {
@@ -291,12 +337,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       stateDir,
       publicUrl,
       synapseUrl: synapse.url,
-      bridgeUrl: bridge.url,
-      metricsUrl: bridge.metricsUrl,
+      bridgeUrl,
+      metricsUrl: bridges[0]?.metricsUrl ?? "",
       livekitUrl: livekit.url,
       livekitWsUrl,
       databaseUrl,
-      synapseUpstreams: synapseEdgeUpstreams(new URL(synapse.url).host, workers),
       postgresSuperuserUrl: postgres?.superuserUrl,
       synapseDatabaseUrl: synapseOptions.database && synapseDatabaseUrl(synapseOptions.database),
       secrets,
@@ -306,6 +351,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         await supervisor.hold("synapse");
         await whileDown?.();
         await supervisor.release("synapse");
+      },
+      async restartBridge(env) {
+        await supervisor.hold("bridge");
+        await supervisor.release("bridge", env);
       },
       stop,
     };

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { type StackEmail, synapseEmailTemplateValues } from "./email.ts";
 import type { FederationTls } from "./federationTls.ts";
 import { synapseTemplates } from "./paths.ts";
 import type { SynapseDatabase } from "./postgres.ts";
@@ -50,6 +51,8 @@ export interface SynapseOptions {
   workers?: WorkerLayout;
   /** Where the one-time SQLite port reports its progress. */
   sink?: LogSink;
+  /** SMTP: Synapse's `email:` section (3PID validation, missed-message mails); none without. */
+  email?: StackEmail;
 }
 
 export function synapseTemplateValues(options: SynapseOptions): TemplateValues {
@@ -134,6 +137,14 @@ async function writeConfig(options: SynapseOptions): Promise<SynapseConfig> {
     shared.push(file);
     listenerFiles.push(file);
   }
+  if (options.email) {
+    shared.push(
+      await renderInto(options.dir, "email.yaml", {
+        ...values,
+        ...synapseEmailTemplateValues(options.email),
+      }),
+    );
+  }
   const workers = new Map<string, string[]>();
   const main = [...shared];
   if (options.workers) {
@@ -171,12 +182,22 @@ async function writeConfig(options: SynapseOptions): Promise<SynapseConfig> {
   return { main, homeserver, database, workers };
 }
 
+/** Xstream's Synapse modules, which every Synapse process and script must be able to import. */
+export const synapseModules = join(synapseTemplates, "modules");
+
 function synapseEnv() {
   const noProxy = [process.env.no_proxy ?? process.env.NO_PROXY, LOOPBACK]
     .filter(Boolean)
     .join(",");
   // An inherited proxy would carry federation traffic and bypass ip_range_whitelist.
-  return { ...process.env, PYTHONUNBUFFERED: "1", no_proxy: noProxy, NO_PROXY: noProxy };
+  // PYTHONPATH: Synapse loads Xstream's modules (the user directory's rule) from there.
+  return {
+    ...process.env,
+    PYTHONUNBUFFERED: "1",
+    PYTHONPATH: synapseModules,
+    no_proxy: noProxy,
+    NO_PROXY: noProxy,
+  };
 }
 
 const configArgs = (files: readonly string[]) => files.flatMap((file) => ["-c", file]);
@@ -200,6 +221,7 @@ export async function startSynapse(
       synapseDir: options.dir,
       homeserverConfig: config.homeserver,
       postgresConfig: config.database,
+      env: synapseEnv(),
       sink: options.sink ?? (() => {}),
     });
   }

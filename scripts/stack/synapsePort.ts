@@ -28,6 +28,8 @@ export async function portSqliteToPostgres(options: {
   synapseDir: string;
   homeserverConfig: string;
   postgresConfig: string;
+  /** Synapse's environment: the scripts load the same modules the homeserver does. */
+  env: NodeJS.ProcessEnv;
   sink: LogSink;
 }): Promise<boolean> {
   const { synapseDir, sink } = options;
@@ -63,15 +65,13 @@ export async function portSqliteToPostgres(options: {
       options.python,
       "update_synapse_database",
       ["--database-config", sqliteConfig, "--run-background-updates"],
-      synapseDir,
-      sink,
+      options,
     );
     await runScript(
       options.python,
       "synapse_port_db",
       ["--sqlite-database", sqlite, "--postgres-config", postgresConfig],
-      synapseDir,
-      sink,
+      options,
     );
   } finally {
     await rm(sqliteConfig, { force: true });
@@ -91,12 +91,18 @@ export async function portSqliteToPostgres(options: {
   return true;
 }
 
-function runScript(python: string, script: string, args: string[], cwd: string, sink: LogSink) {
+function runScript(
+  python: string,
+  script: string,
+  args: string[],
+  options: { synapseDir: string; env: NodeJS.ProcessEnv; sink: LogSink },
+) {
+  const { sink } = options;
   return new Promise<void>((resolve, reject) => {
     const child = spawn(python, [join(dirname(python), script), ...args], {
-      cwd,
+      cwd: options.synapseDir,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PYTHONUNBUFFERED: "1" },
+      env: options.env,
     });
     const tail: string[] = [];
     const keep = (chunk: Buffer) => {

@@ -114,7 +114,7 @@ export async function runTests(extraArgs: string[]): Promise<number> {
   try {
     await ensureChromium(sink);
     await buildIfStale(sink);
-    // Caddy: the production edge, which e2e/caddy-edge.test.ts runs.
+    // Caddy: the edge of every stack (client/Caddyfile).
     await Promise.all([
       ensureSynapse(toolsDir, sink),
       ensureLiveKit(toolsDir, sink),

@@ -16,6 +16,7 @@ export const SCHEMATHESIS_VERSION = "4.32.5";
 export const PSYCOPG_VERSION = "3.3.9";
 /** Synapse's PostgreSQL driver; the binary wheel needs no compiler or libpq headers. */
 export const PSYCOPG2_VERSION = "2.9.13";
+export const AIOSMTPD_VERSION = "1.4.6";
 export const LIVEKIT_VERSION = "v1.13.5";
 const LIVEKIT_MODULE = "github.com/livekit/livekit-server";
 
@@ -139,6 +140,21 @@ export async function ensureSchemathesis(toolsDir: string, sink: LogSink): Promi
     sink,
   );
   return join(venv, "bin", "st");
+}
+
+/**
+ * Returns the Python interpreter of a virtual environment with aiosmtpd, the SMTP server the
+ * email tests run (`python -m aiosmtpd`) to read what Synapse and the bridge send.
+ */
+export async function ensureAiosmtpd(toolsDir: string, sink: LogSink): Promise<string> {
+  const venv = join(toolsDir, `aiosmtpd-${AIOSMTPD_VERSION}`);
+  await ensurePythonTool(
+    venv,
+    [`aiosmtpd==${AIOSMTPD_VERSION}`],
+    `aiosmtpd ${AIOSMTPD_VERSION}`,
+    sink,
+  );
+  return join(venv, "bin", "python");
 }
 
 async function onPath(command: string): Promise<string | undefined> {

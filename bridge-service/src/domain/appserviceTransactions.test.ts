@@ -67,6 +67,8 @@ describe("appservice transactions across a crash", () => {
     };
     await receive("t1", transaction);
 
+    // Its database connection went with it, and so did its hold on the room.
+    store.releaseHolds();
     const restarted = new AppserviceEvents(() => {});
     const seen: string[] = [];
     restarted.on("event", async (event) => {

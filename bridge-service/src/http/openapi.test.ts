@@ -29,6 +29,8 @@ describe("GET /api/docs", () => {
         "GET /api/languages",
         "GET /api/profile",
         "PUT /api/profile",
+        "GET /api/profile/partner-organisations",
+        "PUT /api/profile/partner-organisations",
         "GET /api/partners/suggestions",
         "GET /api/partners/requests",
         "POST /api/partners/requests",
@@ -43,6 +45,10 @@ describe("GET /api/docs", () => {
         "GET /api/push/vapid-key",
         "POST /api/push/subscriptions",
         "DELETE /api/push/subscriptions/{pushkey}",
+        "GET /api/email/settings",
+        "PUT /api/email/settings",
+        "GET /api/email/unsubscribe",
+        "POST /api/email/unsubscribe",
       ].sort(),
     );
     const signup = doc.paths["/api/auth/signup"].post;

@@ -12,6 +12,11 @@ import {
   userSchema,
 } from "./authSchemas.js";
 import {
+  partnerVisibilityInputSchema,
+  partnerVisibilityResponseSchema,
+} from "./directorySchemas.js";
+import { emailSettingsRequestSchema, emailSettingsResponseSchema } from "./emailSchemas.js";
+import {
   blocksResponseSchema,
   languagesResponseSchema,
   partnerResponseSchema,
@@ -58,6 +63,8 @@ const COMPONENTS: Record<string, z.ZodType> = {
   ProfileInput: profileInputSchema,
   ProfileResponse: profileResponseSchema,
   SuggestionsResponse: suggestionsResponseSchema,
+  PartnerVisibilityInput: partnerVisibilityInputSchema,
+  PartnerVisibilityResponse: partnerVisibilityResponseSchema,
   UserTarget: userTargetSchema,
   PartnerRequestResponse: requestResponseSchema,
   PartnerRequestsResponse: requestsResponseSchema,
@@ -75,6 +82,8 @@ const COMPONENTS: Record<string, z.ZodType> = {
   PushSubscriptionRequest: pushSubscriptionRequestSchema,
   PushSubscriptionResponse: pushSubscriptionResponseSchema,
   PushNotifyRequest: notifyRequestSchema,
+  EmailSettingsResponse: emailSettingsResponseSchema,
+  EmailSettingsRequest: emailSettingsRequestSchema,
 };
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) for every component, cross-referenced by $ref. */
@@ -325,6 +334,24 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
           errors: [400, 401, 403, 413],
         }),
       },
+      "/api/profile/partner-organisations": {
+        get: operation({
+          summary: "Whether you are shown to learners of partner organisations",
+          security: cookieSession,
+          ok: [200, "PartnerVisibilityResponse", "Your choice and this organisation's partners"],
+          errors: [401],
+        }),
+        put: operation({
+          summary: "Also show me to learners of partner organisations (or stop)",
+          description:
+            "Off by default. When on (and you are discoverable, with a native and a learnt language), your name, languages, levels, interests, time zone and free times are published as an `org.xstream.learner` state event in this organisation's directory room, which only partner organisations' bots read. Turning it off clears the entry and redacts earlier versions. " +
+            CSRF_NOTE,
+          security: cookieSession,
+          request: "PartnerVisibilityInput",
+          ok: [200, "PartnerVisibilityResponse", "Saved"],
+          errors: [400, 401, 403],
+        }),
+      },
       "/api/partners/suggestions": {
         get: {
           ...operation({
@@ -441,6 +468,58 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
           ok: [201, "ReportResponse", "Filed"],
           errors: [400, 401, 403],
         }),
+      },
+      "/api/email/settings": {
+        get: operation({
+          summary: "Whether this server sends mail, and the learner's partner-mail choice",
+          description:
+            "`enabled` is false when SMTP is not configured. Addresses themselves are Matrix 3PIDs (`/_matrix/client/v3/account/3pid`), verified by the homeserver.",
+          security: cookieSession,
+          ok: [200, "EmailSettingsResponse", "The settings"],
+          errors: [401, 403],
+        }),
+        put: operation({
+          summary: "Turn the bridge's partner mails on or off",
+          security: cookieSession,
+          request: "EmailSettingsRequest",
+          ok: [200, "EmailSettingsResponse", "Saved"],
+          errors: [400, 401, 403, 404, 413],
+        }),
+      },
+      "/api/email/unsubscribe": {
+        parameters: [
+          {
+            name: "token",
+            in: "query",
+            required: true,
+            description: "The signed token from a mail's unsubscribe link.",
+            schema: { type: "string", maxLength: 512 },
+          },
+        ],
+        get: {
+          summary: "The unsubscribe page a mail links to (a button; changes nothing)",
+          security: [],
+          responses: {
+            "200": {
+              description: "The page",
+              content: { "text/html": { schema: { type: "string" } } },
+            },
+            ...errors(400, 404),
+          },
+        },
+        post: {
+          summary: "One-click unsubscribe from partner mails (RFC 8058)",
+          description:
+            "Body `List-Unsubscribe=One-Click` (form-encoded), as mail clients send it; the token is the authorisation, so any origin may post.",
+          security: [],
+          responses: {
+            "200": {
+              description: "Unsubscribed",
+              content: { "text/html": { schema: { type: "string" } } },
+            },
+            ...errors(400, 404, 413),
+          },
+        },
       },
       "/api/push/vapid-key": {
         get: operation({

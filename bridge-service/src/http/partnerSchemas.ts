@@ -88,6 +88,10 @@ export const suggestionSchema = z
     overlap_minutes_per_week: z.number().int(),
     shared_interests: z.array(z.string()),
     profile: profileSchema,
+    organisation: z.string().nullable().meta({
+      description:
+        "The partner organisation this learner belongs to (from its directory); null for learners of this one.",
+    }),
   })
   .meta({ title: "Suggestion" });
 

@@ -77,6 +77,7 @@ function suggestionJson(suggestion: Suggestion): SuggestionJson {
     overlap_minutes_per_week: Math.round(suggestion.overlapMinutesPerWeek),
     shared_interests: suggestion.sharedInterests,
     profile: profileJson(suggestion.profile),
+    organisation: suggestion.organisation ?? null,
   };
 }
 

@@ -15,7 +15,8 @@ export type SynapseAdminCall =
   | { op: "deactivateUser"; userId: string }
   | { op: "setProfileField"; userId: string; field: string; value: unknown }
   | { op: "deleteProfileField"; userId: string; field: string }
-  | { op: "joinedMembers"; roomId: string };
+  | { op: "joinedMembers"; roomId: string }
+  | { op: "verifiedEmails"; userId: string };
 
 /** Same contract as the real client, in memory: for unit tests of callers. */
 export interface InMemorySynapseAdmin extends SynapseAdmin {
@@ -25,6 +26,8 @@ export interface InMemorySynapseAdmin extends SynapseAdmin {
   readonly profileFields: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** Joined members by room id, as joinedMembers reports them; tests fill it. */
   readonly roomMembers: Map<string, string[]>;
+  /** Verified email addresses by user id, as verifiedEmails reports them; tests fill it. */
+  readonly emails: Map<string, string[]>;
   /** Makes the next call of `op` throw `error` (default: 502 from the homeserver). */
   failNext(op: SynapseAdminCall["op"], error?: Error): void;
 }
@@ -34,6 +37,7 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
   const calls: SynapseAdminCall[] = [];
   const profileFields = new Map<string, Record<string, unknown>>();
   const roomMembers = new Map<string, string[]>();
+  const emails = new Map<string, string[]>();
   const failures = new Map<SynapseAdminCall["op"], Error>();
   const maybeFail = (op: SynapseAdminCall["op"]) => {
     const failure = failures.get(op);
@@ -48,6 +52,7 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
     calls,
     profileFields,
     roomMembers,
+    emails,
     failNext(op, error = new HomeserverError(502, undefined, `${op} failed: 502 Bad Gateway`)) {
       failures.set(op, error);
     },
@@ -93,6 +98,11 @@ export function createInMemorySynapseAdmin(serverName: string): InMemorySynapseA
       maybeFail("joinedMembers");
       calls.push({ op: "joinedMembers", roomId });
       return roomMembers.get(roomId);
+    },
+    async verifiedEmails(userId) {
+      maybeFail("verifiedEmails");
+      calls.push({ op: "verifiedEmails", userId });
+      return emails.get(userId) ?? [];
     },
   };
 }

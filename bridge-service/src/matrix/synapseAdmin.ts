@@ -28,6 +28,11 @@ export interface SynapseAdmin {
    * not the bot is in it; undefined if the homeserver does not know the room.
    */
   joinedMembers(roomId: string): Promise<readonly string[] | undefined>;
+  /**
+   * The email addresses a local user has verified with the homeserver (3PID validation), the
+   * most recently verified first; empty for an unknown user.
+   */
+  verifiedEmails(userId: string): Promise<readonly string[]>;
 }
 
 /** The bridge's own Synapse admin user. The `xstream` prefix is reserved for web sign-ups. */
@@ -217,6 +222,28 @@ export function createSynapseAdmin({
         return json.members.filter((member): member is string => typeof member === "string");
       } catch (error) {
         if (error instanceof HomeserverError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
+
+    async verifiedEmails(userId) {
+      try {
+        const json = await adminCall("GET", `/_synapse/admin/v2/users/${user(userId)}`);
+        const threepids = Array.isArray(json.threepids) ? json.threepids : [];
+        return threepids
+          .flatMap((entry) => {
+            if (typeof entry !== "object" || entry === null) return [];
+            const { medium, address, validated_at } = entry as Record<string, unknown>;
+            return medium === "email" &&
+              typeof address === "string" &&
+              typeof validated_at === "number"
+              ? [{ address, validatedAt: validated_at }]
+              : [];
+          })
+          .sort((a, b) => b.validatedAt - a.validatedAt)
+          .map((entry) => entry.address);
+      } catch (error) {
+        if (error instanceof HomeserverError && error.status === 404) return [];
         throw error;
       }
     },

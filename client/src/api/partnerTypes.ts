@@ -55,6 +55,15 @@ export type Suggestion = {
   overlap_minutes_per_week: number;
   shared_interests: string[];
   profile: Profile;
+  /** The partner organisation they belong to; null (or absent) for learners of ours. */
+  organisation?: string | null;
+};
+
+/** "Also show me to learners of partner organisations", and who those partners are. */
+export type PartnerVisibility = {
+  visible: boolean;
+  /** Server names of the organisations this one pairs with. */
+  partner_organisations: string[];
 };
 
 /** Someone as other learners see them in lists. */

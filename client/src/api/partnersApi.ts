@@ -5,6 +5,7 @@ import type {
   Partner,
   PartnerRequest,
   PartnerRequests,
+  PartnerVisibility,
   Profile,
   ProfileInput,
   Report,
@@ -22,6 +23,9 @@ export type PartnersApi = {
   profile(): Promise<Profile | null>;
   /** Replaces the whole profile. Refusals name the field at fault (`learning[0].level`…). */
   saveProfile(input: ProfileInput): Promise<Profile>;
+  /** Whether partner organisations' learners may see me (off until the learner turns it on). */
+  partnerVisibility(): Promise<PartnerVisibility>;
+  setPartnerVisibility(visible: boolean): Promise<PartnerVisibility>;
   /** 404 M_NOT_FOUND without a profile; 400 M_INVALID_PARAM while it lacks languages. */
   suggestions(limit?: number): Promise<Suggestion[]>;
   requestPartner(userId: string): Promise<PartnerRequest>;
@@ -55,6 +59,14 @@ export function createPartnersApi(api: ApiClient): PartnersApi {
         body: input,
       });
       return profile;
+    },
+    partnerVisibility() {
+      return api.request<PartnerVisibility>("GET", "/profile/partner-organisations");
+    },
+    setPartnerVisibility(visible) {
+      return api.request<PartnerVisibility>("PUT", "/profile/partner-organisations", {
+        body: { visible },
+      });
     },
     async suggestions(limit = DEFAULT_SUGGESTION_LIMIT) {
       const { suggestions } = await api.request<{ suggestions: Suggestion[] }>(

@@ -1,10 +1,13 @@
 import { ApiClient, type LockManagerLike } from "../api/ApiClient";
 import { createAuthApi } from "../api/authApi";
+import { createEmailApi } from "../api/emailApi";
 import { createPartnersApi, type PartnersApi } from "../api/partnersApi";
 import { createPushApi } from "../api/pushApi";
 import { SessionStore } from "../features/auth/SessionStore";
 import { browserSessionHint, type SessionHint } from "../features/auth/sessionHint";
+import { setEmailApi } from "../features/email/emailService";
 import { BackgroundPush, setBackgroundPush } from "../features/push/backgroundPush";
+import { pageSecretStorageKeys } from "../features/recovery";
 import { MatrixConnection, type MatrixSdk } from "../matrix/MatrixConnection";
 
 /** The long-lived objects behind the UI: one of each per page load. */
@@ -35,10 +38,12 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
     ...(options.loadSdk && { loadSdk: options.loadSdk }),
     ...(options.fetch && { fetch: options.fetch }),
     ...(options.origin && { origin: options.origin }),
+    cryptoCallbacks: pageSecretStorageKeys.callbacks,
   });
   const session = new SessionStore({ auth, matrix, hint: options.hint ?? browserSessionHint });
   api.onSessionEnded(() => session.endSession());
   wireBackgroundPush(api, matrix);
+  setEmailApi(createEmailApi(api));
   return { session, matrix, partners: createPartnersApi(api) };
 }
 

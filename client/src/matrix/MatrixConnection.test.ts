@@ -5,7 +5,12 @@ import type { MatrixLoginToken } from "../api/types";
 import { FakeBridge, json } from "../test/fakeBridge";
 import { type FakeMatrixClient, fakeMatrixSdk } from "../test/fakeMatrixSdk";
 import type { CryptoDatabases, CryptoStoreLocks } from "./cryptoStore";
-import { ENCRYPTION_IN_OTHER_TAB, MatrixConnection } from "./MatrixConnection";
+import {
+  ENCRYPTION_IN_OTHER_TAB,
+  MatrixConnection,
+  type MatrixConnectionOptions,
+} from "./MatrixConnection";
+import type { SlidingSyncModule } from "./slidingSync";
 
 const STORE = "xstream-crypto/@ana:example.org/WEBDEVICE";
 
@@ -54,6 +59,9 @@ class FakeLocks implements CryptoStoreLocks {
 function setUp(
   bridge = FakeBridge.signedIn(),
   crypto = { databases: new FakeDatabases(), locks: new FakeLocks() },
+  sync: Pick<MatrixConnectionOptions, "syncPreference" | "loadSlidingSync"> = {
+    syncPreference: "v2",
+  },
 ) {
   // Syncs are emitted by hand here, to control when the client counts as connected.
   const { sdk, clients, loadSdk } = fakeMatrixSdk({ autoSync: false });
@@ -75,6 +83,7 @@ function setUp(
     fetch: bridge.fetch,
     origin: "http://localhost:3000",
     ...crypto,
+    ...sync,
   });
   return {
     connection,
@@ -121,9 +130,13 @@ describe("MatrixConnection", () => {
       userId: "@ana:example.org",
       deviceId: "WEBDEVICE",
     });
-    expect(clients[0]?.startOptions).toEqual([
+    expect(clients[0]?.startOptions).toMatchObject([
       { initialSyncLimit: 20, pendingEventOrdering: "detached" },
     ]);
+    // Later syncs bring up to 50 events per room, so a start from the cache catches up whole.
+    expect(clients[0]?.startOptions[0]?.filter?.getDefinition()).toEqual({
+      room: { timeline: { limit: 50, unread_thread_notifications: true } },
+    });
     expect(connection.getSnapshot().status).toBe("connecting");
 
     clients[0]?.emit("sync", "PREPARED");
@@ -418,5 +431,77 @@ describe("MatrixConnection", () => {
     connection.reconnectNow();
 
     expect(retryImmediately).toHaveBeenCalled();
+  });
+
+  describe("choosing how to sync", () => {
+    const SLIDING = "/_matrix/client/unstable/org.matrix.simplified_msc3575/sync";
+
+    /** The SDK's SlidingSync as far as the connection drives it: constructed, then started. */
+    function fakeSlidingSyncModule() {
+      const made: { lists: Map<string, unknown> }[] = [];
+      class SlidingSync {
+        readonly lists: Map<string, unknown>;
+        constructor(_url: string, lists: Map<string, unknown>) {
+          this.lists = lists;
+          made.push(this);
+        }
+        on() {}
+        getRoomSubscriptions() {
+          return new Set<string>();
+        }
+        modifyRoomSubscriptions = vi.fn();
+      }
+      const module = {
+        SlidingSync,
+        SlidingSyncEvent: { Lifecycle: "SlidingSync.Lifecycle" },
+        SlidingSyncState: { Complete: "COMPLETE" },
+      } as unknown as SlidingSyncModule;
+      return { module, made };
+    }
+
+    it("uses sliding sync when nothing is cached and the homeserver serves it", async () => {
+      const bridge = FakeBridge.signedIn().on("POST", SLIDING, () => json(200, { pos: "1" }));
+      const sliding = fakeSlidingSyncModule();
+      const { connection, clients } = setUp(bridge, undefined, {
+        syncPreference: "auto",
+        loadSlidingSync: async () => sliding.module,
+      });
+      await connection.start();
+
+      expect(sliding.made).toHaveLength(1);
+      expect(clients[0]?.startOptions[0]?.slidingSync).toBe(sliding.made[0]);
+      expect(connection.getSnapshot().sync).toBe("sliding");
+      // The probe carried the new access token and asked for nothing.
+      const [probe] = bridge.calls("POST", SLIDING);
+      expect(new Headers(probe?.init?.headers).get("authorization")).toBe("Bearer syt_jwt-1");
+      expect(probe?.body).toEqual({ lists: {} });
+    });
+
+    it("falls back to /sync v2 when the homeserver answers 404 M_UNRECOGNIZED", async () => {
+      const bridge = FakeBridge.signedIn().on("POST", SLIDING, () =>
+        json(404, { errcode: "M_UNRECOGNIZED", error: "Unrecognized request" }),
+      );
+      const sliding = fakeSlidingSyncModule();
+      const { connection, clients } = setUp(bridge, undefined, {
+        syncPreference: "auto",
+        loadSlidingSync: async () => sliding.module,
+      });
+      await connection.start();
+
+      expect(sliding.made).toHaveLength(0);
+      expect(clients[0]?.startOptions[0]?.slidingSync).toBeUndefined();
+      expect(clients[0]?.startOptions[0]?.initialSyncLimit).toBe(20);
+      expect(connection.getSnapshot().sync).toBe("v2");
+    });
+
+    it("never asks for sliding sync when pinned to /sync v2", async () => {
+      const bridge = FakeBridge.signedIn();
+      const loadSlidingSync = vi.fn(async () => fakeSlidingSyncModule().module);
+      const { connection } = setUp(bridge, undefined, { syncPreference: "v2", loadSlidingSync });
+      await connection.start();
+
+      expect(loadSlidingSync).not.toHaveBeenCalled();
+      expect(bridge.calls("POST", SLIDING)).toEqual([]);
+    });
   });
 });

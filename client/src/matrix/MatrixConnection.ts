@@ -1,4 +1,5 @@
 import type { MatrixClient, PendingEventOrdering, SyncState } from "matrix-js-sdk";
+import type { CryptoCallbacks } from "matrix-js-sdk/lib/crypto-api";
 import { ApiError } from "../api/ApiError";
 import type { MatrixLoginToken } from "../api/types";
 import {
@@ -12,12 +13,48 @@ import {
 import { discoverHomeserver, loginWithJwt, type MatrixCredentials } from "./homeserver";
 import { OwnPresence, type PageVisibility } from "./ownPresence";
 import { sdkValue } from "./sdkValues";
+import { offersSlidingSync, SlidingRoomSync, type SlidingSyncModule } from "./slidingSync";
+import {
+  CACHED_TIMELINE_LIMIT,
+  deleteOtherSyncStores,
+  deleteSyncStore,
+  type OpenedSyncStore,
+  openSyncStore,
+  seedSyncStore,
+} from "./syncStore";
+import { ViewedPresence } from "./viewedPresence";
 
 /** The parts of matrix-js-sdk we use; loaded lazily so the signed-out pages stay small. */
 export type MatrixSdk = Pick<
   typeof import("matrix-js-sdk"),
-  "createClient" | "ClientEvent" | "HttpApiEvent" | "SyncState"
+  | "createClient"
+  | "ClientEvent"
+  | "HttpApiEvent"
+  | "SyncState"
+  | "IndexedDBStore"
+  | "Filter"
+  | "User"
+  | "MatrixEvent"
 >;
+
+/**
+ * How the client syncs: "sliding" is simplified sliding sync (MSC4186), "v2" the classic /sync.
+ * "auto" (the default) resumes /sync v2 from this browser's cache when it has one, else uses
+ * sliding sync where the homeserver offers it.
+ */
+export type SyncPreference = "auto" | "sliding" | "v2";
+
+/** Where a developer (or a test) can pin the sync mode: `localStorage["xstream:sync"]`. */
+export const SYNC_PREFERENCE_KEY = "xstream:sync";
+
+function storedSyncPreference(): SyncPreference {
+  try {
+    const value = globalThis.localStorage?.getItem(SYNC_PREFERENCE_KEY);
+    return value === "sliding" || value === "v2" ? value : "auto";
+  } catch {
+    return "auto";
+  }
+}
 
 export type MatrixStatus =
   /** No Matrix session: signed out, or not started yet. */
@@ -49,6 +86,10 @@ export type MatrixSnapshot = {
   encryption: EncryptionStatus;
   /** Why encryption is unavailable, for people. */
   encryptionProblem: string | null;
+  /** How the client syncs, once started. */
+  sync: "sliding" | "v2" | null;
+  /** True while what shows came from this browser's cache and the homeserver has not answered. */
+  fromCache: boolean;
 };
 
 export type MatrixConnectionOptions = {
@@ -68,7 +109,35 @@ export type MatrixConnectionOptions = {
   wait?: (ms: number) => Promise<void>;
   /** Whether the tab is visible, for our presence; defaults to `document`. */
   page?: PageVisibility;
+  /**
+   * Where the synced rooms are cached (the SDK's IndexedDB store); `null` keeps them in memory.
+   * Defaults to `indexedDB`, unless `databases` is null.
+   */
+  syncCache?: IDBFactory | null;
+  loadSlidingSync?: () => Promise<SlidingSyncModule>;
+  /** Defaults to `localStorage["xstream:sync"]`, else "auto". */
+  syncPreference?: SyncPreference;
+  /** Where the SDK gets the recovery (secret storage) key from, when recovery is in use. */
+  cryptoCallbacks?: CryptoCallbacks;
 };
+
+/**
+ * Events per room that a /sync v2 after the first may bring. A start from the cache catches up
+ * on everything since the cache was written in one incremental sync; the homeserver's default
+ * (10) would leave a gap in any room that saw more, to fill only by scrolling back.
+ */
+const CATCH_UP_LIMIT = 50;
+
+function catchUpFilter(sdk: MatrixSdk, userId: string) {
+  const filter = new sdk.Filter(userId);
+  filter.setTimelineLimit(CATCH_UP_LIMIT);
+  // As the SDK's default filter asks (Synapse supports it).
+  filter.setUnreadThreadNotifications(true);
+  return filter;
+}
+
+/** How long after sliding sync listed every room the cache for the next start is filled. */
+const SEED_DELAY_MS = 2_000;
 
 /** The longest we wait out a homeserver's login rate limit before saying we couldn't connect. */
 const MAX_LOGIN_WAIT_MS = 60_000;
@@ -80,6 +149,8 @@ const STOPPED: MatrixSnapshot = {
   error: null,
   encryption: "starting",
   encryptionProblem: null,
+  sync: null,
+  fromCache: false,
 };
 
 // Local echoes live in each room's pending list, not in its timeline: a message that failed to
@@ -110,6 +181,16 @@ export class MatrixConnection {
   readonly #databases: CryptoDatabases | null;
   readonly #locks: CryptoStoreLocks | null;
   readonly #page: PageVisibility | null;
+  readonly #syncCache: IDBFactory | null;
+  readonly #loadSlidingSync: () => Promise<SlidingSyncModule>;
+  readonly #syncPreference: SyncPreference;
+  /** The room subscriptions of the current client, when it uses sliding sync. */
+  #slidingRooms: SlidingRoomSync | null = null;
+  /** Presence of the shown rooms' members, which sliding sync does not bring. */
+  #viewedPresence: ViewedPresence | null = null;
+  /** The device whose synced rooms this browser caches, kept after stop() for forgetDevice(). */
+  #cachedDevice: { userId: string; deviceId: string } | null = null;
+  readonly #cryptoCallbacks: CryptoCallbacks | undefined;
   readonly #listeners = new Set<() => void>();
   #snapshot: MatrixSnapshot = STOPPED;
   #client: MatrixClient | null = null;
@@ -138,6 +219,16 @@ export class MatrixConnection {
         ? options.locks
         : ((globalThis.navigator?.locks as CryptoStoreLocks | undefined) ?? null);
     this.#page = options.page ?? globalThis.document ?? null;
+    this.#syncCache =
+      options.syncCache !== undefined
+        ? options.syncCache
+        : this.#databases
+          ? (globalThis.indexedDB ?? null)
+          : null;
+    this.#loadSlidingSync =
+      options.loadSlidingSync ?? (() => import("matrix-js-sdk/lib/sliding-sync"));
+    this.#syncPreference = options.syncPreference ?? storedSyncPreference();
+    this.#cryptoCallbacks = options.cryptoCallbacks;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -161,7 +252,7 @@ export class MatrixConnection {
   async restart(): Promise<void> {
     this.#dropClient();
     this.#recovering = false;
-    await this.#forgetCryptoStore();
+    await Promise.all([this.#forgetCryptoStore(), this.#forgetSyncCache()]);
     await this.#connect();
   }
 
@@ -171,6 +262,18 @@ export class MatrixConnection {
     this.#recovering = false;
     await this.#connect();
   }
+
+  /**
+   * Tells the homeserver a room is on screen, so sliding sync brings its full state and recent
+   * timeline (listed rooms carry only what the list shows); returns what ends that. Nothing to
+   * do with /sync v2, which brings every room whole.
+   */
+  viewRoom = (roomId: string): (() => void) => {
+    const ends = [this.#slidingRooms?.view(roomId), this.#viewedPresence?.view(roomId)];
+    return () => {
+      for (const end of ends) end?.();
+    };
+  };
 
   /** Syncs again now rather than after the SDK's back-off (the "Retry now" of a lost connection). */
   reconnectNow(): void {
@@ -191,7 +294,7 @@ export class MatrixConnection {
    */
   async forgetDevice(): Promise<void> {
     this.stop();
-    await this.#forgetCryptoStore();
+    await Promise.all([this.#forgetCryptoStore(), this.#forgetSyncCache()]);
   }
 
   #connect(): Promise<ApiError | null> {
@@ -254,6 +357,8 @@ export class MatrixConnection {
     // Fetch the SDK while the login round-trips are in flight.
     const sdkLoading = this.#loadSdk();
     sdkLoading.catch(() => {});
+    const slidingLoading = this.#syncPreference === "v2" ? null : this.#loadSlidingSync();
+    slidingLoading?.catch(() => {});
 
     const login = await this.#loginToHomeserver(generation);
     if (!login) return;
@@ -263,31 +368,104 @@ export class MatrixConnection {
     // beyond an unused token that dies with the device).
     if (generation !== this.#generation) return;
 
+    const cache = openSyncStore(sdk, this.#syncCache, credentials.userId, credentials.deviceId);
+    if (cache.store) {
+      this.#cachedDevice = { userId: credentials.userId, deviceId: credentials.deviceId };
+      const store = cache.store;
+      // Closed with the client, so deleting it on sign-out is not held up by this page.
+      this.#releaseClient.push(() => void store.destroy().catch(() => undefined));
+    }
     const client = sdk.createClient({
       baseUrl,
       accessToken: credentials.accessToken,
       userId: credentials.userId,
       deviceId: credentials.deviceId,
+      ...(cache.store && { store: cache.store }),
+      ...(this.#cryptoCallbacks && { cryptoCallbacks: this.#cryptoCallbacks }),
     });
-    client.on(sdk.ClientEvent.Sync, (state: SyncState) => this.#onSync(sdk, generation, state));
+    client.on(
+      sdk.ClientEvent.Sync,
+      (state: SyncState, _previous: SyncState | null, data?: { fromCache?: boolean }) =>
+        this.#onSync(sdk, generation, state, data?.fromCache === true),
+    );
     client.on(sdk.HttpApiEvent.SessionLoggedOut, (error: unknown) => {
       void this.#onLoggedOut(generation, error);
     });
     this.#client = client;
+    // The cache loads and the sync mode is chosen while the crypto starts.
+    const choosing = this.#chooseSync(cache, baseUrl, credentials.accessToken, slidingLoading);
     // Encryption comes first: it must be on before the first sync, or the keys that sync brings
     // would be dropped.
     const encryption = await this.#startEncryption(client, credentials, generation);
+    const sliding = await choosing;
     if (generation !== this.#generation) return;
+    const rooms = sliding ? new SlidingRoomSync(sliding, client) : null;
+    this.#slidingRooms = rooms;
+    if (rooms) {
+      const presence = new ViewedPresence(client, sdk);
+      this.#viewedPresence = presence;
+      this.#releaseClient.push(() => presence.stop());
+    }
     this.#set({
       status: "connecting",
       client,
       userId: credentials.userId,
       error: null,
       ...encryption,
+      sync: rooms ? "sliding" : "v2",
+      fromCache: false,
     });
-    await client.startClient({ initialSyncLimit: 20, pendingEventOrdering: DETACHED });
+    if (rooms) {
+      await client.startClient({ slidingSync: rooms.sync, pendingEventOrdering: DETACHED });
+      if (cache.store) void this.#seedCache(generation, client, cache, rooms);
+    } else {
+      await client.startClient({
+        initialSyncLimit: CACHED_TIMELINE_LIMIT,
+        filter: catchUpFilter(sdk, credentials.userId),
+        pendingEventOrdering: DETACHED,
+      });
+    }
+    if (this.#databases && cache.store) {
+      deleteOtherSyncStores(this.#databases, credentials.userId, credentials.deviceId).catch(
+        () => undefined,
+      );
+    }
     if (generation !== this.#generation) return;
     if (this.#page) this.#releaseClient.push(new OwnPresence(client, this.#page).start());
+  }
+
+  /**
+   * Sliding sync's SDK module when this start should use it, else null for /sync v2: v2 when this
+   * browser has a cached sync to resume (rooms show at once, then one incremental /sync catches
+   * up), sliding sync when there is nothing cached and the homeserver offers it. A preference
+   * other than "auto" wins over the cache; v2 is the fallback whatever it says.
+   */
+  async #chooseSync(
+    cache: OpenedSyncStore,
+    baseUrl: string,
+    accessToken: string,
+    slidingLoading: Promise<SlidingSyncModule> | null,
+  ): Promise<SlidingSyncModule | null> {
+    const warm = await cache.load();
+    if (!slidingLoading || (warm && this.#syncPreference === "auto")) return null;
+    if (!(await offersSlidingSync(this.#fetch, baseUrl, accessToken))) return null;
+    return slidingLoading.catch(() => null);
+  }
+
+  /**
+   * Once sliding sync has listed every room, and the page has had a moment, caches one /sync v2
+   * snapshot for the next start (see `seedSyncStore`). Failing only means the next start is cold.
+   */
+  async #seedCache(
+    generation: number,
+    client: MatrixClient,
+    cache: OpenedSyncStore,
+    rooms: SlidingRoomSync,
+  ) {
+    await rooms.listComplete;
+    await this.#wait(SEED_DELAY_MS);
+    if (generation !== this.#generation || !cache.store) return;
+    await seedSyncStore(client, cache.store).catch(() => undefined);
   }
 
   /**
@@ -335,12 +513,12 @@ export class MatrixConnection {
     return { encryption: "ready", encryptionProblem: null };
   }
 
-  #onSync(sdk: MatrixSdk, generation: number, state: SyncState) {
+  #onSync(sdk: MatrixSdk, generation: number, state: SyncState, fromCache: boolean) {
     if (generation !== this.#generation || !this.#client) return;
     const { Prepared, Syncing, Catchup, Reconnecting, Error: SyncError } = sdk.SyncState;
     if (state === Prepared || state === Syncing || state === Catchup) {
       this.#recovering = false;
-      this.#set({ ...this.#snapshot, status: "connected", error: null });
+      this.#set({ ...this.#snapshot, status: "connected", error: null, fromCache });
     } else if (state === Reconnecting || state === SyncError) {
       this.#set({ ...this.#snapshot, status: "reconnecting" });
     }
@@ -356,7 +534,7 @@ export class MatrixConnection {
     this.#dropClient();
     const dropped = this.#generation;
     const soft = (cause as { data?: { soft_logout?: unknown } } | null)?.data?.soft_logout === true;
-    if (!soft) await this.#forgetCryptoStore();
+    if (!soft) await Promise.all([this.#forgetCryptoStore(), this.#forgetSyncCache()]);
     // Stopped or restarted meanwhile.
     if (dropped !== this.#generation) return;
     if (this.#recovering) {
@@ -383,6 +561,8 @@ export class MatrixConnection {
     this.#connecting = null;
     const client = this.#client;
     this.#client = null;
+    this.#slidingRooms = null;
+    this.#viewedPresence = null;
     if (client) {
       // Also closes the crypto store, before its lock is let go.
       client.stopClient();
@@ -398,6 +578,16 @@ export class MatrixConnection {
       await deleteCryptoStore(this.#databases, prefix);
     } catch {
       // Left for deleteOtherCryptoStores at the next start.
+    }
+  }
+
+  async #forgetSyncCache() {
+    const device = this.#cachedDevice;
+    if (!device || !this.#syncCache) return;
+    try {
+      await deleteSyncStore(this.#syncCache, device.userId, device.deviceId);
+    } catch {
+      // Left for deleteOtherSyncStores at the next start.
     }
   }
 

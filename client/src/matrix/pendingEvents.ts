@@ -24,3 +24,8 @@ export function localEchoesOf(room: Room): MatrixEvent[] {
     return room.getLiveTimeline().getEvents();
   }
 }
+
+/** Our local echo of the event sent with transaction id `txnId`, if the SDK made one. */
+export function findLocalEcho(room: Room | null, txnId: string): MatrixEvent | undefined {
+  return room ? localEchoesOf(room).find((event) => event.getTxnId() === txnId) : undefined;
+}

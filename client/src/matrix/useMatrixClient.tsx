@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useContext, useSyncExternalStore } from "react";
+import { createContext, type ReactNode, useContext, useEffect, useSyncExternalStore } from "react";
 import type { MatrixConnection, MatrixSnapshot } from "./MatrixConnection";
 
 const MatrixConnectionContext = createContext<MatrixConnection | null>(null);
@@ -57,4 +57,22 @@ export function useOptionalMatrixClient(): UseMatrixClient | null {
     connection?.getSnapshot ?? noSnapshot,
   );
   return connection && snapshot ? withActions(connection, snapshot) : null;
+}
+
+const noClient = () => null;
+
+/**
+ * Keeps a room's full state and recent timeline coming while the calling component shows it
+ * (sliding sync lists rooms with only what the list needs); nothing to do with /sync v2.
+ */
+export function useViewedRoom(roomId: string | null): void {
+  const connection = useContext(MatrixConnectionContext);
+  const client = useSyncExternalStore(
+    connection?.subscribe ?? noSubscription,
+    connection ? () => connection.getSnapshot().client : noClient,
+  );
+  useEffect(() => {
+    if (!connection || !client || !roomId) return;
+    return connection.viewRoom(roomId);
+  }, [connection, client, roomId]);
 }

@@ -220,6 +220,21 @@ export function fakeMatrixSdk({ autoSync = true } = {}) {
       return client as unknown as MatrixClient;
     },
     ClientEvent: { Sync: "sync" },
+    /** The sync filter, as a plain definition. */
+    Filter: class {
+      readonly definition: { room?: { timeline?: Record<string, unknown> } } = {};
+      setTimelineLimit(limit: number) {
+        this.definition.room = { timeline: { ...this.definition.room?.timeline, limit } };
+      }
+      setUnreadThreadNotifications(enabled: boolean) {
+        this.definition.room = {
+          timeline: { ...this.definition.room?.timeline, unread_thread_notifications: enabled },
+        };
+      }
+      getDefinition() {
+        return this.definition;
+      }
+    },
     HttpApiEvent: { SessionLoggedOut: "Session.logged_out" },
     SyncState: {
       Prepared: "PREPARED",

@@ -1,11 +1,6 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  ACCESS_TOKEN,
-  FakeMediaServer,
-  HOMESERVER,
-  renderSignedIn,
-} from "../features/media/fakeMediaServer";
+import { ACCESS_TOKEN, FakeMediaServer, HOMESERVER, renderSignedIn } from "../test/fakeMediaServer";
 import { Avatar, initialOf } from "./Avatar";
 
 afterEach(() => {

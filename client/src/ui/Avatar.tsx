@@ -2,7 +2,7 @@ import { lazy, type ReactNode, Suspense } from "react";
 
 // Pictures come through the authenticated media cache, loaded on first use: the sign-in pages,
 // which show no pictures, stay small.
-const AvatarPicture = lazy(() => import("../features/media/AvatarPicture"));
+const AvatarPicture = lazy(() => import("./AvatarPicture"));
 
 /** The first user-perceived character of a name, upper-cased, for avatars ("?" when empty). */
 export function initialOf(name: string): string {

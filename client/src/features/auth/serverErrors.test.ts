@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, networkError } from "../../api/ApiError";
-import { describeServerError } from "./serverErrors";
+import { placeServerError } from "./serverErrors";
 
 const FIELDS = ["username", "password", "displayName"] as const;
 
-describe("describeServerError", () => {
+describe("placeServerError", () => {
   it("puts an error on the field it names", () => {
     const error = new ApiError({
       status: 400,
@@ -13,7 +13,7 @@ describe("describeServerError", () => {
       field: "password",
     });
 
-    expect(describeServerError(error, FIELDS)).toEqual({
+    expect(placeServerError(error, FIELDS)).toEqual({
       formError: null,
       fieldErrors: { password: "This password is too common" },
     });
@@ -27,7 +27,7 @@ describe("describeServerError", () => {
       field: "username",
     });
 
-    expect(describeServerError(taken, FIELDS).fieldErrors.username).toBe(
+    expect(placeServerError(taken, FIELDS).fieldErrors.username).toBe(
       "That username is taken. Try another one.",
     );
   });
@@ -40,7 +40,7 @@ describe("describeServerError", () => {
       field: "role",
     });
 
-    expect(describeServerError(error, FIELDS)).toEqual({
+    expect(placeServerError(error, FIELDS)).toEqual({
       formError: "Unexpected field",
       fieldErrors: {},
     });
@@ -50,19 +50,19 @@ describe("describeServerError", () => {
     const limited = (retryAfterMs: number) =>
       new ApiError({ status: 429, errcode: "M_LIMIT_EXCEEDED", message: "x", retryAfterMs });
 
-    expect(describeServerError(limited(1_000), FIELDS).formError).toBe(
+    expect(placeServerError(limited(1_000), FIELDS).formError).toBe(
       "Too many attempts. Try again in 1 second.",
     );
-    expect(describeServerError(limited(90_000), FIELDS).formError).toBe(
+    expect(placeServerError(limited(90_000), FIELDS).formError).toBe(
       "Too many attempts. Try again in 2 minutes.",
     );
   });
 
   it("explains a network failure and anything unexpected", () => {
-    expect(describeServerError(networkError(new TypeError()), FIELDS).formError).toMatch(
+    expect(placeServerError(networkError(new TypeError()), FIELDS).formError).toMatch(
       /Can't reach Xstream/,
     );
-    expect(describeServerError(new Error("boom"), FIELDS).formError).toBe(
+    expect(placeServerError(new Error("boom"), FIELDS).formError).toBe(
       "Something went wrong. Please try again.",
     );
   });

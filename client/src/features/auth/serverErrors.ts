@@ -1,4 +1,5 @@
 import { ApiError, NETWORK_ERRCODE } from "../../api/ApiError";
+import { describeError, UNEXPECTED_ERROR } from "../../ui/describeError";
 
 /** A server refusal split into what goes on a field and what goes in the form's alert. */
 export type ServerErrors<Field extends string> = {
@@ -10,53 +11,23 @@ export const NO_SERVER_ERRORS: ServerErrors<never> = { formError: null, fieldErr
 
 /**
  * Places an error from the bridge: on the field it names when the form has that field, else in
- * the form's alert. Codes whose meaning we know get our own wording; otherwise the server's.
+ * the form's alert. The words are `describeError`'s.
  */
-export function describeServerError<Field extends string>(
+export function placeServerError<Field extends string>(
   error: unknown,
   fields: readonly Field[],
 ): ServerErrors<Field> {
-  if (!(error instanceof ApiError)) {
-    return { formError: "Something went wrong. Please try again.", fieldErrors: {} };
-  }
-  if (error.errcode === NETWORK_ERRCODE) return { formError: error.message, fieldErrors: {} };
-  if (error.errcode === "M_LIMIT_EXCEEDED") {
-    return { formError: tooManyAttempts(error.retryAfterMs), fieldErrors: {} };
-  }
-
-  const message = wording(error);
-  const field = fields.find((name) => name === error.field);
+  const message = describeError(error, { unexpected: UNEXPECTED_ERROR });
+  // A lost connection or a rate limit is about the whole form, whatever field the server named.
+  const placeable =
+    error instanceof ApiError &&
+    error.errcode !== NETWORK_ERRCODE &&
+    error.errcode !== "M_LIMIT_EXCEEDED";
+  const field = placeable ? fields.find((name) => name === error.field) : undefined;
   if (field !== undefined) {
     const fieldErrors: Partial<Record<Field, string>> = {};
     fieldErrors[field] = message;
     return { formError: null, fieldErrors };
   }
   return { formError: message, fieldErrors: {} };
-}
-
-function wording(error: ApiError): string {
-  switch (error.errcode) {
-    case "M_USER_IN_USE":
-      return "That username is taken. Try another one.";
-    case "M_EXCLUSIVE":
-      return "That username is reserved. Choose another one.";
-    case "M_FORBIDDEN":
-      if (error.field === "currentPassword") return "That isn't your current password";
-      break;
-  }
-  return sentenceCase(error.message);
-}
-
-function tooManyAttempts(retryAfterMs: number | undefined): string {
-  if (retryAfterMs === undefined) return "Too many attempts. Please wait a moment and try again.";
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  const wait =
-    seconds < 60
-      ? `${seconds} second${seconds === 1 ? "" : "s"}`
-      : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? "" : "s"}`;
-  return `Too many attempts. Try again in ${wait}.`;
-}
-
-function sentenceCase(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,5 +1,5 @@
 import { useCallback, useState } from "react";
-import { describeServerError, NO_SERVER_ERRORS, type ServerErrors } from "./serverErrors";
+import { NO_SERVER_ERRORS, placeServerError, type ServerErrors } from "./serverErrors";
 
 export type FormSubmission<Field extends string, Values> = ServerErrors<Field> & {
   pending: boolean;
@@ -28,7 +28,7 @@ export function useFormSubmission<Field extends string, Values>(
         await action(values);
         return true;
       } catch (error) {
-        setErrors(describeServerError(error, fields));
+        setErrors(placeServerError(error, fields));
         return false;
       } finally {
         setPending(false);

@@ -1,7 +1,7 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { useEffect } from "react";
 import { useOptionalMatrixClient } from "../../matrix/useMatrixClient";
-import { useNotifier } from "../notifications/useNotifier";
+import { useNotifier } from "../notifications";
 import { CallOverlay } from "./CallOverlay";
 import { callsFor } from "./Calls";
 import { IncomingCallPrompt } from "./IncomingCallPrompt";

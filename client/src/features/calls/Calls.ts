@@ -1,7 +1,8 @@
 import type { EventType, MatrixClient } from "matrix-js-sdk";
 import { LiveSubscribers } from "../../matrix/liveSubscribers";
+import { directRoomIds } from "../../matrix/roomNaming";
+import type { CallIntent } from "../../matrix/rtcSdk";
 import { sdkValue } from "../../matrix/sdkValues";
-import { directRoomIds } from "../roomList/roomSummary";
 import { directPartnerOf } from "./callMembers";
 import {
   type IncomingCall,
@@ -12,7 +13,6 @@ import {
 import { type CallMediaFactory, loadLivekitMedia } from "./media";
 import { RoomCall, type RtcSessionLike } from "./RoomCall";
 import { type Ringtone, WebAudioRingtone } from "./ringtone";
-import type { CallIntent } from "./rtcSdk";
 
 const DIRECT = sdkValue<EventType.Direct>("m.direct");
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { RTC_NOTIFICATION_EVENT } from "../../matrix/rtcSdk";
 import { MatrixEvents } from "../../matrix/sdkValues";
 import { IncomingCalls, type IncomingCallsClient, RING_TIMEOUT_MS } from "./IncomingCalls";
-import { RTC_NOTIFICATION_EVENT } from "./rtcSdk";
 import { fakeCallsClient, fakeEvent, fakeMembership, fakeRoom } from "./testing/fakeCalls";
 
 const ME = "@ben:example.org";

@@ -1,17 +1,17 @@
 import type { EventType, MatrixClient, MatrixEvent, MatrixEventEvent, Room } from "matrix-js-sdk";
 import { listenTo, newLiveEvents } from "../../matrix/liveSubscribers";
-import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
-import { directRoomIds } from "../roomList/roomSummary";
-import { type CallPerson, directPartnerOf, type MembershipLike, personIn } from "./callMembers";
-import { RING_TIMEOUT_MS } from "./ringing";
-import type { Ringtone } from "./ringtone";
+import { directRoomIds } from "../../matrix/roomNaming";
 import {
   type CallIntent,
   intentOf,
   LEGACY_CALL_NOTIFY_EVENT,
   RTC_NOTIFICATION_EVENT,
   RtcEvents,
-} from "./rtcSdk";
+} from "../../matrix/rtcSdk";
+import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
+import { type CallPerson, directPartnerOf, type MembershipLike, personIn } from "./callMembers";
+import { RING_TIMEOUT_MS } from "./ringing";
+import type { Ringtone } from "./ringtone";
 
 export { RING_TIMEOUT_MS } from "./ringing";
 /**

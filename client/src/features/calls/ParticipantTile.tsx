@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
+import { initialsOf } from "../../matrix/roomNaming";
 import { PictureOrInitials } from "../../ui/Avatar";
-import { initialsOf } from "../roomList/roomSummary";
 import { LockIcon, MicrophoneIcon } from "./CallIcons";
 import type { MediaTrackHandle } from "./media";
 import type { CallTile } from "./RoomCall";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { RTC_DECLINE_EVENT, RtcEvents } from "../../matrix/rtcSdk";
 import { MatrixEvents } from "../../matrix/sdkValues";
 import { RoomCall, type RoomCallDeps } from "./RoomCall";
 import { RING_TIMEOUT_MS } from "./ringing";
-import { RTC_DECLINE_EVENT, RtcEvents } from "./rtcSdk";
 import {
   type FakeCallMedia,
   FakeEmitter,

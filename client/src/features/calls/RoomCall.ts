@@ -8,7 +8,14 @@ import type {
 } from "matrix-js-sdk";
 import type { JoinSessionConfig, MatrixRTCSession } from "matrix-js-sdk/lib/matrixrtc";
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import {
+  CALL_MEMBER_EVENT,
+  type CallIntent,
+  RTC_DECLINE_EVENT,
+  RtcEvents,
+} from "../../matrix/rtcSdk";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
+import { describeError } from "../../ui/describeError";
 import {
   type CallPerson,
   callIntentOf,
@@ -28,7 +35,6 @@ import {
   type MediaTrackHandle,
 } from "./media";
 import { RING_TIMEOUT_MS } from "./ringing";
-import { CALL_MEMBER_EVENT, type CallIntent, RTC_DECLINE_EVENT, RtcEvents } from "./rtcSdk";
 import { requestSfuConfig } from "./sfuConfig";
 
 /** The parts of the Matrix client a call uses. */
@@ -131,10 +137,6 @@ const DECRYPTED = sdkValue<MatrixEventEvent.Decrypted>("Event.decrypted");
 /** How long leaving waits for the homeserver before giving up (the delayed leave then acts). */
 const LEAVE_TIMEOUT_MS = 5_000;
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function deviceProblem(device: string, error: unknown): string {
   const name = error instanceof Error ? error.name : "";
   if (name === "NotAllowedError") {
@@ -143,7 +145,7 @@ function deviceProblem(device: string, error: unknown): string {
   if (name === "NotFoundError" || name === "OverconstrainedError") {
     return `No ${device} was found.`;
   }
-  return `Couldn't use your ${device}: ${reason(error)}`;
+  return `Couldn't use your ${device}: ${describeError(error)}`;
 }
 
 export class CallRefusedError extends Error {
@@ -262,7 +264,7 @@ export class RoomCall {
       this.#error =
         error instanceof CallRefusedError
           ? error.message
-          : `Couldn't join the call: ${reason(error)}`;
+          : `Couldn't join the call: ${describeError(error)}`;
       this.#update();
     }
   }
@@ -467,7 +469,7 @@ export class RoomCall {
 
   #onMembershipLost(error: unknown) {
     if (this.#phase !== "joined") return;
-    this.#error = `Your place in the call could not be kept: ${reason(error)}`;
+    this.#error = `Your place in the call could not be kept: ${describeError(error)}`;
     void this.leave();
   }
 

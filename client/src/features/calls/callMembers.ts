@@ -1,7 +1,7 @@
 import type { Room } from "matrix-js-sdk";
 import type { CallMembership } from "matrix-js-sdk/lib/matrixrtc";
-import { partnerIn } from "../rooms/roomView";
-import { type CallIntent, intentOf } from "./rtcSdk";
+import { partnerIn } from "../../matrix/roomNaming";
+import { type CallIntent, intentOf } from "../../matrix/rtcSdk";
 
 /** The parts of a MatrixRTC membership the call code reads. */
 export type MembershipLike = Pick<

@@ -1,5 +1,5 @@
 import type { MatrixEvent, RoomState } from "matrix-js-sdk";
-import { CALL_MEMBER_EVENT, type CallIntent, intentOf } from "./rtcSdk";
+import { CALL_MEMBER_EVENT, type CallIntent, intentOf } from "../../matrix/rtcSdk";
 
 /** A call membership state event (`org.matrix.msc3401.call.member`) as plain data. */
 export type CallMemberEventInput = {

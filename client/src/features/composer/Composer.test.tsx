@@ -1,11 +1,11 @@
 import { act, fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import "../media/fakeMediaServer";
-import { fakeRecordingEnvironment } from "../media/fakeRecording";
-import { withUploads } from "../media/fakeUploads";
+import "../../test/fakeMediaServer";
+import { fakeRecordingEnvironment } from "../../test/fakeRecording";
+import { roomWithBob } from "../../test/fakeSendingClient";
+import { withUploads } from "../../test/fakeUploads";
 import { Composer, type ComposerProps } from "./Composer";
-import { roomWithBob } from "./fakeSendingClient";
 
 const BOB = "@bob:example.org";
 

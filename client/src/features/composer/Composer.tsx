@@ -13,13 +13,9 @@ import {
 } from "react";
 import { Avatar } from "../../ui/Avatar";
 import { Button } from "../../ui/Button";
-import { CorrectionView } from "../corrections/CorrectionView";
-import { AttachmentButton } from "../media/AttachmentButton";
-import { UploadRow } from "../media/UploadRow";
-import { useFileDrop } from "../media/useFileDrop";
-import { useUploads } from "../media/useUploads";
-import { VoiceRecorder } from "../media/VoiceRecorder";
-import type { RecordingEnvironment } from "../media/VoiceRecording";
+import { CorrectionView } from "../corrections";
+import type { RecordingEnvironment } from "../media";
+import { AttachmentButton, UploadRow, useFileDrop, useUploads, VoiceRecorder } from "../media";
 import {
   type ComposerMode,
   type CorrectionTarget,
@@ -31,9 +27,11 @@ import {
 } from "./composeMessage";
 import { insertMention, type MentionQuery, mentionQueryAt, suggestMembers } from "./mentions";
 import type { Mention } from "./messageContent";
-import { findLocalEcho, useOutbox } from "./outbox";
+import { useOutbox } from "./outbox";
 import { TYPING_TIMEOUT_MS, TypingNotifier } from "./TypingNotifier";
 import "./Composer.css";
+import { findLocalEcho } from "../../matrix/pendingEvents";
+import { describeError } from "../../ui/describeError";
 
 export type ComposerProps = {
   client: MatrixClient;
@@ -54,10 +52,6 @@ export type ComposerProps = {
 };
 
 type Suggestions = { at: MentionQuery; options: Mention[]; active: number };
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function prefillOf(mode: ComposerMode): { key: string; text: string } | null {
   if (mode.kind === "edit") return { key: `edit:${mode.target.eventId}`, text: mode.target.body };
@@ -167,7 +161,7 @@ export function Composer({
     } catch (cause) {
       // A local echo marked "not sent" stays in the timeline with Retry; nothing to do here.
       if (findLocalEcho(client.getRoom(roomId), txnId)) return;
-      setError(`Couldn't send your message: ${reason(cause)}`);
+      setError(`Couldn't send your message: ${describeError(cause)}`);
       setText((current) => (current === "" ? typed : current));
     }
   }

@@ -1,6 +1,5 @@
 import type { Room } from "matrix-js-sdk";
-import { isUnchanged } from "../corrections/correctionDiff";
-import { buildCorrectionContent, type CorrectionContent } from "../corrections/correctionEvent";
+import { buildCorrectionContent, type CorrectionContent, isUnchanged } from "../corrections";
 import {
   buildEditContent,
   buildReplyContent,

@@ -1,4 +1,4 @@
-import { escapeHtml, textToHtml, userPermalink } from "./html";
+import { escapeHtml, textToHtml, userPermalink } from "../../matrix/html";
 
 /** Someone picked from the mention suggestions: their name is what the text shows. */
 export type Mention = { userId: string; displayName: string };

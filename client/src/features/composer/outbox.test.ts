@@ -1,7 +1,7 @@
 import type { MatrixEvent } from "matrix-js-sdk";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeMatrixEvent } from "../../test/fakeMatrixRoom";
-import { roomWithBob } from "./fakeSendingClient";
+import { roomWithBob } from "../../test/fakeSendingClient";
 import { isOffline, Outbox, unsentInSendOrder, watchOutbox } from "./outbox";
 
 function event(id: string, status: string | null, ts: number): MatrixEvent {

@@ -42,11 +42,6 @@ export function unsentEventsOf(room: Room): MatrixEvent[] {
   return unsentInSendOrder(localEchoesOf(room));
 }
 
-/** Our local echo of the event sent with transaction id `txnId`, if the SDK made one. */
-export function findLocalEcho(room: Room | null, txnId: string): MatrixEvent | undefined {
-  return room ? localEchoesOf(room).find((event) => event.getTxnId() === txnId) : undefined;
-}
-
 export type OutboxEnvironment = Pick<Window, "addEventListener" | "removeEventListener">;
 
 /** Sends a client's unsent messages again when its connection comes back. */

@@ -1,6 +1,6 @@
-import type { AudioBody } from "../timeline/timelineModel";
-import { formatDuration, spokenDuration } from "./mediaFormat";
-import { useMediaUrl } from "./useMediaUrl";
+import type { AudioBody } from "../../matrix/messageBody";
+import { formatDuration, spokenDuration } from "../../ui/mediaFormat";
+import { useMediaUrl } from "../../ui/useMediaUrl";
 import "./media.css";
 
 /** A voice message or an audio file: a player, with its length. */

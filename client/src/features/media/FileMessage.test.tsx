@@ -1,10 +1,10 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AudioBody } from "../timeline/timelineModel";
+import type { AudioBody } from "../../matrix/messageBody";
+import { FakeMediaServer, HOMESERVER, renderSignedIn } from "../../test/fakeMediaServer";
 import { AudioMessage } from "./AudioMessage";
 import { FileMessage } from "./FileMessage";
-import { FakeMediaServer, HOMESERVER, renderSignedIn } from "./fakeMediaServer";
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -1,7 +1,7 @@
 import { useState } from "react";
-import type { FileBody } from "../timeline/timelineModel";
-import { humanSize } from "./mediaFormat";
-import { useMediaLoader } from "./useMediaUrl";
+import type { FileBody } from "../../matrix/messageBody";
+import { humanSize } from "../../ui/mediaFormat";
+import { useMediaLoader } from "../../ui/useMediaUrl";
 import "./media.css";
 
 /** "PDF", "ZIP", "MP3": the kind of file, from its name or type. */

@@ -1,9 +1,14 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ImageBody } from "../timeline/timelineModel";
-import { encryptAttachment } from "./attachmentCrypto";
-import { ACCESS_TOKEN, FakeMediaServer, HOMESERVER, renderSignedIn } from "./fakeMediaServer";
+import { encryptAttachment } from "../../matrix/media/attachmentCrypto";
+import type { ImageBody } from "../../matrix/messageBody";
+import {
+  ACCESS_TOKEN,
+  FakeMediaServer,
+  HOMESERVER,
+  renderSignedIn,
+} from "../../test/fakeMediaServer";
 import { ImageMessage } from "./ImageMessage";
 
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { useState } from "react";
-import type { ImageBody } from "../timeline/timelineModel";
+import type { ImageBody } from "../../matrix/messageBody";
+import { useMediaUrl } from "../../ui/useMediaUrl";
 import { Lightbox } from "./Lightbox";
 import { previewBox, previewRequest } from "./mediaRequests";
-import { useMediaUrl } from "./useMediaUrl";
 import "./media.css";
 
 /**

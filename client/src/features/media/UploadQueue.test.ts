@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { decryptAttachment } from "../../matrix/media/attachmentCrypto";
 import { FakeMatrixEvent } from "../../test/fakeMatrixRoom";
-import { roomWithBob } from "../composer/fakeSendingClient";
-import { decryptAttachment } from "./attachmentCrypto";
-import "./fakeMediaServer";
-import { withUploads } from "./fakeUploads";
+import { roomWithBob } from "../../test/fakeSendingClient";
+import "../../test/fakeMediaServer";
+import { withUploads } from "../../test/fakeUploads";
 import type { MediaProbe } from "./mediaProbe";
 import { UploadQueue } from "./UploadQueue";
 

@@ -1,6 +1,9 @@
 import type { MatrixClient, TimelineEvents } from "matrix-js-sdk";
 import { LiveSubscribers } from "../../matrix/liveSubscribers";
-import { findLocalEcho } from "../composer/outbox";
+import { encryptAttachment } from "../../matrix/media/attachmentCrypto";
+import { findLocalEcho } from "../../matrix/pendingEvents";
+import { describeError } from "../../ui/describeError";
+import { humanSize } from "../../ui/mediaFormat";
 import {
   type AttachmentContent,
   fileContent,
@@ -10,8 +13,6 @@ import {
   voiceContent,
   voiceFileName,
 } from "./attachmentContent";
-import { encryptAttachment } from "./attachmentCrypto";
-import { humanSize } from "./mediaFormat";
 import { browserMediaProbe, type MediaProbe, THUMBNAIL_BOX } from "./mediaProbe";
 
 /**
@@ -67,13 +68,6 @@ type UploadClient = Pick<
   MatrixClient,
   "uploadContent" | "getMediaConfig" | "sendMessage" | "getRoom" | "makeTxnId"
 >;
-
-function reason(error: unknown): string {
-  if (error && typeof error === "object" && "errcode" in error && error.errcode === "M_TOO_LARGE") {
-    return "The server says the file is too large.";
-  }
-  return error instanceof Error ? error.message : String(error);
-}
 
 function kindOf(mimetype: string): Exclude<UploadKind, "voice"> {
   const msgtype = msgtypeFor(mimetype);
@@ -225,7 +219,7 @@ export class UploadQueue {
       // Cancelled: it is gone from the list already, and nothing was sent.
       if (error instanceof Cancelled || job.abort.signal.aborted) return;
       // Failed: listed (again, if it failed while being sent) with Retry and Remove.
-      job.item = { ...job.item, status: "failed", error: reason(error) };
+      job.item = { ...job.item, status: "failed", error: describeError(error) };
       this.#jobs.set(job.item.id, job);
       this.#update();
     }

@@ -1,5 +1,5 @@
 import { Button } from "../../ui/Button";
-import { humanSize } from "./mediaFormat";
+import { humanSize } from "../../ui/mediaFormat";
 import type { UploadItem } from "./UploadQueue";
 import "./media.css";
 

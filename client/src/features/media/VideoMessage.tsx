@@ -1,8 +1,8 @@
 import { useState } from "react";
-import type { VideoBody } from "../timeline/timelineModel";
-import { formatDuration } from "./mediaFormat";
+import type { VideoBody } from "../../matrix/messageBody";
+import { formatDuration } from "../../ui/mediaFormat";
+import { useMediaUrl } from "../../ui/useMediaUrl";
 import { previewBox, previewRequest } from "./mediaRequests";
-import { useMediaUrl } from "./useMediaUrl";
 import "./media.css";
 
 /**

@@ -1,7 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { Button } from "../../ui/Button";
+import { formatDuration } from "../../ui/mediaFormat";
 import { Duration } from "./AudioMessage";
-import { formatDuration } from "./mediaFormat";
 import type { VoiceClip } from "./UploadQueue";
 import { type RecordingEnvironment, VoiceRecording } from "./VoiceRecording";
 import "./media.css";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import "./fakeMediaServer";
-import { fakeRecordingEnvironment } from "./fakeRecording";
+import "../../test/fakeMediaServer";
+import { fakeRecordingEnvironment } from "../../test/fakeRecording";
 import { VoiceRecording } from "./VoiceRecording";
 import { waveformOf } from "./waveform";
 

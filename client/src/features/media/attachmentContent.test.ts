@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { EncryptedFile } from "../../matrix/media/mediaRef";
 import {
   fileContent,
   imageContent,
@@ -6,7 +7,6 @@ import {
   voiceContent,
   voiceFileName,
 } from "./attachmentContent";
-import type { EncryptedFile } from "./mediaRef";
 
 const encryptedFile: EncryptedFile = {
   url: "mxc://example.org/cipher",

@@ -1,4 +1,4 @@
-import type { EncryptedFile } from "./mediaRef";
+import type { EncryptedFile } from "../../matrix/media/mediaRef";
 
 /**
  * The content of media messages, as the Matrix spec and Element write them, so what we send

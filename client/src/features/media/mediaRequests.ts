@@ -1,6 +1,6 @@
-import type { ImageBody, VideoBody } from "../timeline/timelineModel";
-import { fitWithin } from "./mediaFormat";
-import type { MediaRequest } from "./mediaLoader";
+import type { MediaRequest } from "../../matrix/media/mediaLoader";
+import type { ImageBody, VideoBody } from "../../matrix/messageBody";
+import { fitWithin } from "../../ui/mediaFormat";
 
 /** The largest box an image or video takes in the timeline. */
 export const PREVIEW_BOX = { width: 320, height: 240 } as const;

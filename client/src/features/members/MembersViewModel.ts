@@ -1,12 +1,9 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { MatrixEvents } from "../../matrix/sdkValues";
-import { isMatrixUserId } from "../roomList/newGroup";
+import { isMatrixUserId } from "../../matrix/userIds";
+import { describeError } from "../../ui/describeError";
 import { EMPTY_ROSTER, type Roster, rosterOf } from "./roster";
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The people of one room, kept up to date from the client's events, and the two things the
@@ -43,7 +40,7 @@ export class MembersViewModel {
       await this.#client.invite(this.#roomId, id);
       return null;
     } catch (error) {
-      return `Couldn't invite ${id}: ${reason(error)}`;
+      return `Couldn't invite ${id}: ${describeError(error)}`;
     }
   }
 
@@ -53,7 +50,7 @@ export class MembersViewModel {
       await this.#client.kick(this.#roomId, userId, why.trim() || undefined);
       return null;
     } catch (error) {
-      return `Couldn't remove them: ${reason(error)}`;
+      return `Couldn't remove them: ${describeError(error)}`;
     }
   }
 

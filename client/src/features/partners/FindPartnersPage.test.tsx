@@ -9,7 +9,7 @@ import {
   renderWithPartners,
   suggestion,
 } from "../../test/fakePartners";
-import { languageNames } from "../profile/languageNames";
+import { languageNames } from "../profile";
 import { FindPartnersPage } from "./FindPartnersPage";
 import { PartnerCard } from "./PartnerCard";
 

@@ -6,7 +6,7 @@ import { navigate } from "../../routing/router";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
 import { LoadFailed, Loading } from "../../ui/LoadState";
-import { languageNames } from "../profile/languageNames";
+import { languageNames } from "../profile";
 import { PartnerCard } from "./PartnerCard";
 import { type ConnectState, useFindPartners } from "./useFindPartners";
 import "./partners.css";
@@ -90,6 +90,7 @@ function SuggestionCard({
       native={profile.native}
       learning={profile.learning}
       nameOf={nameOf}
+      organisation={suggestion.organisation}
       online={suggestion.online}
       reasons={
         suggestion.reasons.length > 0 ? suggestion.reasons : [suggestion.summary].filter(Boolean)

@@ -1,6 +1,6 @@
 import type { PartnersApi } from "../../api/partnersApi";
 import type { Partner, PartnerRequest } from "../../api/partnerTypes";
-import { describeServerError } from "../auth/serverErrors";
+import { describeError, UNEXPECTED_ERROR } from "../../ui/describeError";
 
 export type PartnerRequestsSnapshot = {
   /** "loading" until the first answer; later refreshes keep the last lists. */
@@ -66,7 +66,7 @@ export class PartnerRequestsStore {
       this.#set({ status: "ready", incoming, outgoing, error: null });
     } catch (error) {
       if (version !== this.#version) return;
-      const message = describeServerError(error, []).formError ?? "Couldn't load your requests.";
+      const message = describeError(error, { unexpected: UNEXPECTED_ERROR });
       this.#set({
         ...this.#snapshot,
         status: this.#snapshot.status === "loading" ? "failed" : this.#snapshot.status,

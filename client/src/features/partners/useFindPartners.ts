@@ -2,8 +2,8 @@ import { useCallback, useState } from "react";
 import { ApiError } from "../../api/ApiError";
 import type { Suggestion } from "../../api/partnerTypes";
 import { usePartnersApi } from "../../api/usePartnersApi";
-import { describeServerError } from "../auth/serverErrors";
-import { type RemoteData, useRemoteData } from "../shared/useRemoteData";
+import { describeError, UNEXPECTED_ERROR } from "../../ui/describeError";
+import { type RemoteData, useRemoteData } from "../../ui/useRemoteData";
 import { usePartnerRequests } from "./usePartnerRequests";
 
 export type SuggestionsState =
@@ -47,7 +47,7 @@ export function useFindPartners(): FindPartners {
       store.sent(await api.requestPartner(userId));
       setConnection(userId, { status: "sent" });
     } catch (error) {
-      const message = describeServerError(error, []).formError ?? "Couldn't send the request.";
+      const message = describeError(error, { unexpected: UNEXPECTED_ERROR });
       setConnection(userId, { status: "failed", message });
     }
   }

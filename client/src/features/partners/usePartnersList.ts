@@ -3,8 +3,8 @@ import { useCallback, useState } from "react";
 import type { Partner, ReportRequest } from "../../api/partnerTypes";
 import { usePartnersApi } from "../../api/usePartnersApi";
 import { recentEventIds } from "../../matrix/recentEventIds";
-import { describeServerError } from "../auth/serverErrors";
-import { type RemoteData, useRemoteData } from "../shared/useRemoteData";
+import { describeError, UNEXPECTED_ERROR } from "../../ui/describeError";
+import { type RemoteData, useRemoteData } from "../../ui/useRemoteData";
 
 /** How many of the partner's latest events go with a report, as evidence. */
 export const REPORT_EVIDENCE_EVENTS = 10;
@@ -21,7 +21,7 @@ export type PartnersList = {
 };
 
 function failure(error: unknown): string {
-  return describeServerError(error, []).formError ?? "Something went wrong. Please try again.";
+  return describeError(error, { unexpected: UNEXPECTED_ERROR });
 }
 
 /**

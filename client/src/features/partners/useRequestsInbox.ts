@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { Partner, PartnerRequest } from "../../api/partnerTypes";
-import { describeServerError } from "../auth/serverErrors";
+import { describeError, UNEXPECTED_ERROR } from "../../ui/describeError";
 import type { PartnerRequestsSnapshot } from "./PartnerRequestsStore";
 import { usePartnerRequests } from "./usePartnerRequests";
 
@@ -38,7 +38,7 @@ export function useRequestsInbox(): RequestsInbox {
     try {
       return await work();
     } catch (error) {
-      const message = describeServerError(error, []).formError ?? "Something went wrong.";
+      const message = describeError(error, { unexpected: UNEXPECTED_ERROR });
       setErrors((current) => ({ ...current, [request.id]: message }));
       return undefined;
     } finally {

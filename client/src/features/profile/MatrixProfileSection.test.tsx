@@ -1,8 +1,8 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FakeMediaServer, mediaClient, renderSignedIn } from "../media/fakeMediaServer";
-import { withUploads } from "../media/fakeUploads";
+import { FakeMediaServer, mediaClient, renderSignedIn } from "../../test/fakeMediaServer";
+import { withUploads } from "../../test/fakeUploads";
 import { MatrixProfileSection } from "./MatrixProfileSection";
 
 afterEach(() => {

@@ -5,7 +5,7 @@ import { PATHS } from "../../routing/paths";
 import { navigate } from "../../routing/router";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { LoadFailed, Loading } from "../../ui/LoadState";
-import { useRemoteData } from "../shared/useRemoteData";
+import { useRemoteData } from "../../ui/useRemoteData";
 import { ProfileForm } from "./ProfileForm";
 import { emptyProfile } from "./profileDraft";
 import { browserTimeZone } from "./timeZones";

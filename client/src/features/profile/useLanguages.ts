@@ -2,7 +2,7 @@ import { useCallback } from "react";
 import type { PartnersApi } from "../../api/partnersApi";
 import type { Language } from "../../api/partnerTypes";
 import { usePartnersApi } from "../../api/usePartnersApi";
-import { type UseRemoteData, useRemoteData } from "../shared/useRemoteData";
+import { type UseRemoteData, useRemoteData } from "../../ui/useRemoteData";
 
 const catalogues = new WeakMap<PartnersApi, Promise<Language[]>>();
 

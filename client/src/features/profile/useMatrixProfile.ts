@@ -1,6 +1,7 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { useCallback, useEffect, useState } from "react";
-import { humanSize } from "../media/mediaFormat";
+import { describeError } from "../../ui/describeError";
+import { humanSize } from "../../ui/mediaFormat";
 
 /** The parts of the client the Matrix profile needs. */
 export type ProfileClient = Pick<
@@ -31,10 +32,6 @@ function changed(changes: Partial<{ displayName: string; avatarUrl: string | nul
     current.status === "ready" ? { ...current, ...changes } : current;
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * The signed-in person's Matrix profile (display name and picture), as every Matrix client
  * shows it, and changing it: a new name, a new picture (uploaded, then set), no picture.
@@ -63,7 +60,7 @@ export function useMatrixProfile(client: ProfileClient) {
         if (current)
           setProfile({
             status: "failed",
-            error: `Couldn't load your Matrix profile: ${reason(error)}`,
+            error: `Couldn't load your Matrix profile: ${describeError(error)}`,
           });
       },
     );
@@ -91,7 +88,10 @@ export function useMatrixProfile(client: ProfileClient) {
         setNotice({ kind: "success", text: `Your display name is now “${name}”.` });
         return true;
       } catch (error) {
-        setNotice({ kind: "error", text: `Couldn't change your display name: ${reason(error)}` });
+        setNotice({
+          kind: "error",
+          text: `Couldn't change your display name: ${describeError(error)}`,
+        });
         return false;
       } finally {
         setBusy(null);
@@ -126,7 +126,7 @@ export function useMatrixProfile(client: ProfileClient) {
         setProfile(changed({ avatarUrl: content_uri }));
         setNotice({ kind: "success", text: "Your picture is updated." });
       } catch (error) {
-        setNotice({ kind: "error", text: `Couldn't change your picture: ${reason(error)}` });
+        setNotice({ kind: "error", text: `Couldn't change your picture: ${describeError(error)}` });
       } finally {
         setBusy(null);
       }
@@ -143,7 +143,7 @@ export function useMatrixProfile(client: ProfileClient) {
       setProfile(changed({ avatarUrl: null }));
       setNotice({ kind: "success", text: "Your picture is removed." });
     } catch (error) {
-      setNotice({ kind: "error", text: `Couldn't remove your picture: ${reason(error)}` });
+      setNotice({ kind: "error", text: `Couldn't remove your picture: ${describeError(error)}` });
     } finally {
       setBusy(null);
     }

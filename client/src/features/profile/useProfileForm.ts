@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import { ApiError } from "../../api/ApiError";
 import type { CefrLevel, Language, ProfileInput, Weekday } from "../../api/partnerTypes";
-import { describeServerError } from "../auth/serverErrors";
+import { describeError, UNEXPECTED_ERROR } from "../../ui/describeError";
 import { type LanguageNames, languageNames } from "./languageNames";
 import {
   checkNewInterest,
@@ -153,7 +153,7 @@ export function useProfileForm({ initial, languages, onSave }: ProfileFormOption
       if (key !== undefined && error instanceof Error) {
         setErrors({ [key]: error.message });
       } else {
-        setFormError(describeServerError(error, []).formError);
+        setFormError(describeError(error, { unexpected: UNEXPECTED_ERROR }));
       }
       setFailedAttempts((n) => n + 1);
       return false;

@@ -10,12 +10,13 @@ import type {
   RoomState,
 } from "matrix-js-sdk";
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import { directRoomIds } from "../../matrix/roomNaming";
+import { CALL_MEMBER_EVENT } from "../../matrix/rtcSdk";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
-import { CALL_MEMBER_EVENT } from "../calls/rtcSdk";
+import { describeError } from "../../ui/describeError";
 import type { NewGroup } from "./newGroup";
 import {
   byActivity,
-  directRoomIds,
   type InviteEntry,
   matchesFilter,
   type RoomListEntry,
@@ -65,10 +66,6 @@ export function emptyRoomListSnapshot(status: RoomListSnapshot["status"]): RoomL
     pending: {},
     error: null,
   };
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -135,7 +132,7 @@ export class RoomListViewModel {
       const { room_id } = await this.#client.createRoom(options);
       return room_id;
     } catch (error) {
-      throw new Error(`Couldn't create the group: ${reason(error)}`);
+      throw new Error(`Couldn't create the group: ${describeError(error)}`);
     }
   }
 
@@ -153,7 +150,7 @@ export class RoomListViewModel {
     try {
       await run();
     } catch (error) {
-      problem = `Couldn't ${what}: ${reason(error)}`;
+      problem = `Couldn't ${what}: ${describeError(error)}`;
     }
     const { [roomId]: _done, ...rest } = this.#pending;
     this.#pending = rest;

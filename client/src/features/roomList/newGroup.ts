@@ -1,3 +1,5 @@
+import { isMatrixUserId } from "../../matrix/userIds";
+
 /** What the "New group" form holds, as typed. */
 export type NewGroupDraft = { name: string; topic: string; invites: string };
 
@@ -5,13 +7,6 @@ export type NewGroupDraft = { name: string; topic: string; invites: string };
 export type NewGroup = { name: string; topic: string | null; invite: string[] };
 
 export type NewGroupErrors = { name?: string; invites?: string };
-
-/** A Matrix user ID: `@localpart:server`, the server optionally with a port. */
-const USER_ID = /^@[^\s:@]+:[A-Za-z0-9.-]+(:\d{1,5})?$|^@[^\s:@]+:\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
-
-export function isMatrixUserId(text: string): boolean {
-  return text.length <= 255 && USER_ID.test(text);
-}
 
 /** Checks the form: a name is required; invites are comma-separated Matrix IDs. */
 export function validateNewGroup(

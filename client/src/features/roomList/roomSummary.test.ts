@@ -1,15 +1,7 @@
 import type { MatrixEvent, Room } from "matrix-js-sdk";
 import { describe, expect, it } from "vitest";
 import { joinedRoom, ME } from "../../test/fakeRoomList";
-import {
-  byActivity,
-  directRoomIds,
-  initialsOf,
-  matchesFilter,
-  previewOf,
-  roomLabel,
-  summarizeRoom,
-} from "./roomSummary";
+import { byActivity, matchesFilter, previewOf, roomLabel, summarizeRoom } from "./roomSummary";
 
 const BOB = "@bob:example.org";
 
@@ -54,24 +46,10 @@ describe("previewOf", () => {
 });
 
 describe("room list helpers", () => {
-  it("makes up to two initials", () => {
-    expect(initialsOf("Ana Lima")).toBe("AL");
-    expect(initialsOf("bob")).toBe("B");
-    expect(initialsOf("#study-group")).toBe("SG");
-    expect(initialsOf("Émile zola Extra")).toBe("ÉZ");
-    expect(initialsOf("  ")).toBe("?");
-  });
-
   it("labels a room with its unread and mention counts", () => {
     expect(roomLabel("Ana", 0, 0)).toBe("Ana");
     expect(roomLabel("Ana", 2, 1)).toBe("Ana, 2 unread, 1 mention");
     expect(roomLabel("Ana", 5, 2)).toBe("Ana, 5 unread, 2 mentions");
-  });
-
-  it("reads the room ids out of m.direct, ignoring junk", () => {
-    const ids = directRoomIds({ [BOB]: ["!a:x", "!b:x"], "@c:x": ["!a:x", 3], "@d:x": "!e:x" });
-    expect([...ids]).toEqual(["!a:x", "!b:x"]);
-    expect(directRoomIds(undefined).size).toBe(0);
   });
 
   it("orders by latest activity, then by name", () => {

@@ -1,6 +1,12 @@
-import type { MatrixEvent, NotificationCountType, Room, RoomMember } from "matrix-js-sdk";
-import { FORWARDS, sdkValue } from "../../matrix/sdkValues";
-import { botUserIdFor } from "../../matrix/xstreamBot";
+import type { MatrixEvent, NotificationCountType, Room } from "matrix-js-sdk";
+import {
+  explicitRoomName,
+  initialsOf,
+  isPresent,
+  partnerIn,
+  roomName,
+} from "../../matrix/roomNaming";
+import { sdkValue } from "../../matrix/sdkValues";
 
 /** A room the person has joined, as the room list shows it. */
 export type RoomListEntry = {
@@ -37,61 +43,12 @@ export type InviteEntry = {
 const TOTAL = sdkValue<NotificationCountType.Total>("total");
 const HIGHLIGHT = sdkValue<NotificationCountType.Highlight>("highlight");
 
-/** The room ids that `m.direct` account data lists, whoever they are with. */
-export function directRoomIds(content: unknown): Set<string> {
-  const ids = new Set<string>();
-  if (typeof content !== "object" || content === null) return ids;
-  for (const rooms of Object.values(content)) {
-    if (!Array.isArray(rooms)) continue;
-    for (const roomId of rooms) if (typeof roomId === "string") ids.add(roomId);
-  }
-  return ids;
-}
-
-/** Up to two initials: "Ana Lima" → "AL", "#study-group" → "S", "" → "?". */
-export function initialsOf(name: string): string {
-  const words = name
-    .replace(/^[#@!+]/, "")
-    .split(/[\s\-_.:]+/)
-    .filter((word) => word !== "");
-  const letters = words.slice(0, 2).map((word) => {
-    // Segmenting keeps an emoji or an accented letter whole.
-    const [first = ""] = Array.from(new Intl.Segmenter().segment(word), (s) => s.segment);
-    return first.toLocaleUpperCase();
-  });
-  return letters.join("") || "?";
-}
-
 /** "Ana", "Ana, 2 unread", "Ana, 3 unread, 1 mention". */
 export function roomLabel(name: string, unread: number, mentions: number): string {
   const parts = [name];
   if (unread > 0) parts.push(`${unread} unread`);
   if (mentions > 0) parts.push(`${mentions} ${mentions === 1 ? "mention" : "mentions"}`);
   return parts.join(", ");
-}
-
-function isPresent(member: RoomMember): boolean {
-  return member.membership === "join" || member.membership === "invite";
-}
-
-function explicitName(room: Room): string | null {
-  const event = room.getLiveTimeline().getState(FORWARDS)?.getStateEvents("m.room.name", "");
-  const name = event?.getContent<{ name?: unknown }>().name;
-  return typeof name === "string" && name.trim() !== "" ? name.trim() : null;
-}
-
-/**
- * The partner in a room without a name of its own: the only other person in it, or, in a room
- * someone else set up for two people (the Xstream bot creates partner rooms and stays in them),
- * the only one who is neither me nor its creator.
- */
-function partnerIn(room: Room, myUserId: string): RoomMember | undefined {
-  const others = room.getMembers().filter((m) => isPresent(m) && m.userId !== myUserId);
-  if (others.length === 1) return others[0];
-  const creator = room.getCreator();
-  if (creator === myUserId) return undefined;
-  const invited = others.filter((member) => member.userId !== creator);
-  return invited.length === 1 ? invited[0] : undefined;
 }
 
 /** The room's own picture, else (one-to-one rooms) the partner's. */
@@ -102,25 +59,15 @@ function avatarOf(room: Room, myUserId: string, direct: boolean): string | null 
 }
 
 /**
- * The partner's name in a partner room (the bot names it after both, for Element), else the
- * room's own name, else (one-to-one rooms) the partner's, else what the SDK computed.
- */
-function displayName(room: Room, myUserId: string, direct: boolean): string {
-  const partner = direct ? partnerIn(room, myUserId) : undefined;
-  if (partner?.name && room.getCreator() === botUserIdFor(myUserId)) return partner.name;
-  const own = explicitName(room);
-  if (own) return own;
-  return partner?.name || room.name || room.roomId;
-}
-
-/**
  * Direct when `m.direct` lists it, when the invite that brought the person in was marked
  * `is_direct` (as the Xstream bot's partner rooms are), or when it is an unnamed room of two.
  */
 function isDirect(room: Room, myUserId: string, direct: ReadonlySet<string>): boolean {
   if (direct.has(room.roomId) || room.getDMInviter() !== undefined) return true;
   const present = room.getMembers().filter(isPresent);
-  return present.length === 2 && present.some((m) => m.userId === myUserId) && !explicitName(room);
+  return (
+    present.length === 2 && present.some((m) => m.userId === myUserId) && !explicitRoomName(room)
+  );
 }
 
 const MEDIA_PREVIEWS: Record<string, string> = {
@@ -188,7 +135,7 @@ export function summarizeRoom(
   direct: ReadonlySet<string>,
 ): RoomListEntry {
   const isDirectRoom = isDirect(room, myUserId, direct);
-  const name = displayName(room, myUserId, isDirectRoom);
+  const name = roomName(room, myUserId, isDirectRoom);
   const latest = latestPreview(room, myUserId);
   const unread = room.getUnreadNotificationCount(TOTAL);
   const mentions = room.getUnreadNotificationCount(HIGHLIGHT);
@@ -216,7 +163,7 @@ export function summarizeInvite(
   const dmInviter = room.getDMInviter();
   const inviterId = dmInviter ?? room.getMember(myUserId)?.events.member?.getSender() ?? null;
   const isDirectRoom = dmInviter !== undefined || direct.has(room.roomId);
-  const name = displayName(room, myUserId, isDirectRoom);
+  const name = roomName(room, myUserId, isDirectRoom);
   return {
     roomId: room.roomId,
     name,

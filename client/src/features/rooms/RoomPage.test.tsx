@@ -4,7 +4,7 @@ import type { MatrixClient } from "matrix-js-sdk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { withTimelineApi } from "../../test/fakeMatrixRoom";
 import { FakeRoom } from "../../test/fakeMatrixSdk";
-import { FakeSendingClient } from "../composer/fakeSendingClient";
+import { FakeSendingClient } from "../../test/fakeSendingClient";
 import { RoomPage } from "./RoomPage";
 
 const ANA = "@ana:example.org";

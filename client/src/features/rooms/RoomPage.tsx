@@ -1,22 +1,20 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { useCallback, useRef, useState } from "react";
 import { pendingEventsOf } from "../../matrix/pendingEvents";
+import { useViewedRoom } from "../../matrix/useMatrixClient";
 import { Link } from "../../routing/Link";
 import { PATHS } from "../../routing/paths";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
-import { CallButtons } from "../calls/CallButtons";
-import { Composer } from "../composer/Composer";
-import { PendingMessageActions } from "../composer/PendingMessageActions";
-import { MemberPanel } from "../members/MemberPanel";
-import type { MemberView } from "../members/roster";
-import { useMembers } from "../members/useMembers";
-import { RoomNotificationSelect } from "../notifications/RoomNotificationSelect";
-import { PresenceAvatar } from "../presence/PresenceAvatar";
-import { usePresence } from "../presence/usePresence";
-import type { MessageRef } from "../timeline/MessageTile";
-import { Timeline } from "../timeline/Timeline";
-import { useTimeline } from "../timeline/useTimeline";
+import { CallButtons } from "../calls";
+import { Composer, PendingMessageActions } from "../composer";
+import type { MemberView } from "../members";
+import { MemberPanel, useMembers } from "../members";
+import { RoomNotificationSelect } from "../notifications";
+import { PresenceAvatar, usePresence } from "../presence";
+import { usePeopleSearch, useRevealEvent } from "../search";
+import type { MessageRef } from "../timeline";
+import { Timeline, useTimeline } from "../timeline";
 import { type UseRoom, useRoom } from "./useRoom";
 import "./RoomPage.css";
 
@@ -24,13 +22,18 @@ export type RoomPageProps = {
   /** The signed-in Matrix client; null while it connects. */
   client: MatrixClient | null;
   roomId: string;
+  /** A message to open the room at (from a search result). */
+  eventId?: string | null;
 };
 
 /** A Matrix room: its name, members and timeline, who is typing, and a box to write in. */
-export function RoomPage({ client, roomId }: RoomPageProps) {
+export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
+  useViewedRoom(roomId);
   const room = useRoom(client, roomId);
   const timeline = useTimeline(client, roomId);
+  const reveal = useRevealEvent(timeline, eventId);
   const members = useMembers(client, roomId);
+  const peopleSearch = usePeopleSearch(client);
   const myUserId = client?.getUserId() ?? "";
   const myName = room.members.find((member) => member.userId === myUserId)?.displayName ?? "";
   // What the composer is doing besides writing a new message; set from a message's actions.
@@ -105,8 +108,15 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
                 messages can't be read or sent here.
               </p>
             )}
+            {reveal === "loading" && <p role="status">Finding the message…</p>}
+            {reveal === "notFound" && (
+              <p className="notice" role="status">
+                That message is no longer in this room's history.
+              </p>
+            )}
             <Timeline
               timeline={timeline}
+              highlightEventId={reveal === "notFound" ? null : eventId}
               myUserId={myUserId}
               myName={myName}
               onReply={setReplyTo}
@@ -132,6 +142,7 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
           </section>
           <MemberPanel
             members={members}
+            peopleSearch={peopleSearch}
             renderAvatar={(member) => <MemberAvatar client={client} member={member} />}
             renderStatus={(member) => <MemberPresence client={client} member={member} />}
           />

@@ -1,7 +1,18 @@
 import type { MatrixClient, Room } from "matrix-js-sdk";
 import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
+import { partnerIn, roomName } from "../../matrix/roomNaming";
 import { MatrixEvents } from "../../matrix/sdkValues";
-import { joinedMembers, partnerIn, type RoomMemberView, roomName } from "./roomView";
+import { describeError } from "../../ui/describeError";
+
+/** Someone in the room, as the page lists them. */
+export type RoomMemberView = { userId: string; displayName: string; avatarMxc?: string | null };
+
+function joinedMembers(room: Room): RoomMemberView[] {
+  return room
+    .getJoinedMembers()
+    .map((member) => ({ userId: member.userId, displayName: member.name || member.userId }))
+    .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.userId.localeCompare(b.userId));
+}
 
 export type RoomStatus =
   /** Matrix is not connected yet. */
@@ -41,10 +52,6 @@ export function emptyRoomSnapshot(roomId: string, status: RoomStatus): RoomSnaps
   };
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * The state of one room for the room page, kept up to date from the signed-in client's events:
  * its name, joined members, partner and whether it is encrypted (the timeline has its own model). Joins automatically when the person is invited.
@@ -80,7 +87,7 @@ export class RoomViewModel {
     try {
       await this.#client.joinRoom(this.#roomId);
     } catch (error) {
-      this.#joinError = `Couldn't join the room: ${reason(error)}`;
+      this.#joinError = `Couldn't join the room: ${describeError(error)}`;
     } finally {
       this.#joining = false;
       this.#update();

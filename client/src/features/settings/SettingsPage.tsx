@@ -5,16 +5,18 @@ import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
 import {
+  NewPasswordFields,
   type PasswordChangeDetails,
   type PasswordChangeFieldErrors,
+  useCheckedForm,
   validateConfirmation,
   validateNewPassword,
   validatePasswordChange,
-} from "../auth/credentials";
-import { NewPasswordFields } from "../auth/NewPasswordFields";
-import { useCheckedForm } from "../auth/useCheckedForm";
-import { NotificationSettings } from "../notifications/NotificationSettings";
-import { BackgroundPushSetting } from "../push/BackgroundPushSetting";
+} from "../auth";
+import { EmailSettings } from "../email";
+import { NotificationSettings } from "../notifications";
+import { BackgroundPushSetting } from "../push";
+import { RecoverySettings } from "../recovery";
 import { AppearanceSettings } from "./AppearanceSettings";
 import { ChatPrivacySettings } from "./ChatPrivacySettings";
 import type { ThemeController } from "./theme";
@@ -183,7 +185,9 @@ export function SettingsPage({
 
       <NotificationSettings client={matrix?.client ?? null} />
       <BackgroundPushSetting connected={Boolean(matrix?.client)} />
+      <EmailSettings client={matrix?.client ?? null} />
       <ChatPrivacySettings client={matrix?.client ?? null} />
+      <RecoverySettings />
       <AppearanceSettings theme={theme} />
     </>
   );

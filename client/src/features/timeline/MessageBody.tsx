@@ -1,11 +1,8 @@
 import { useMemo } from "react";
-import { AudioMessage } from "../media/AudioMessage";
-import { FileMessage } from "../media/FileMessage";
-import { ImageMessage } from "../media/ImageMessage";
-import { VideoMessage } from "../media/VideoMessage";
+import type { MessageBody as Body } from "../../matrix/messageBody";
+import { AudioMessage, FileMessage, ImageMessage, VideoMessage } from "../media";
 import { textSegments } from "./linkify";
 import { sanitizeMessageHtml } from "./sanitizeHtml";
-import type { MessageBody as Body } from "./timelineModel";
 
 export type MessageBodyProps = {
   body: Body;

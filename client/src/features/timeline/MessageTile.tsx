@@ -1,6 +1,6 @@
 import { memo, type ReactNode, useState } from "react";
 import { Avatar } from "../../ui/Avatar";
-import { CorrectionView } from "../corrections/CorrectionView";
+import { CorrectionView } from "../corrections";
 import { EmojiPicker } from "./EmojiPicker";
 import { emojiName, QUICK_REACTIONS } from "./emoji";
 import { MessageBody } from "./MessageBody";

@@ -2,7 +2,7 @@ import type { MatrixClient } from "matrix-js-sdk";
 import { describe, expect, it } from "vitest";
 import { FakeRoom, withTimelineApi } from "../../test/fakeMatrixRoom";
 import { fakeMatrixClient } from "../../test/fakeMatrixSdk";
-import { CHAT_SETTINGS_TYPE } from "../settings/chatSettings";
+import { CHAT_SETTINGS_TYPE } from "../settings";
 import { TimelineViewModel } from "./TimelineViewModel";
 
 const ANA = "@ana:example.org";

@@ -2,13 +2,9 @@ import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { pendingEventsOf } from "../../matrix/pendingEvents";
 import { MatrixEvents } from "../../matrix/sdkValues";
-import {
-  type CallNotice,
-  callMemberEventInput,
-  callNotices,
-  devicesInCall,
-} from "../calls/callNotices";
-import { readChatSettings } from "../settings/chatSettings";
+import { describeError } from "../../ui/describeError";
+import { type CallNotice, callMemberEventInput, callNotices, devicesInCall } from "../calls";
+import { readChatSettings } from "../settings";
 import { fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
 import { typingLine } from "./people";
 import { reactionToggle } from "./reactions";
@@ -37,10 +33,6 @@ export const emptyTimeline: TimelineSnapshot = {
 
 /** How many events one scroll-back asks for. */
 export const PAGE_SIZE = 30;
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The timeline of one room, kept up to date from the client's events: its rows (see
@@ -82,7 +74,7 @@ export class TimelineViewModel {
       });
       if (!more) this.#reachedStart = true;
     } catch (error) {
-      this.#historyError = `Couldn't load older messages: ${reason(error)}`;
+      this.#historyError = `Couldn't load older messages: ${describeError(error)}`;
     } finally {
       this.#loadingHistory = false;
       this.#update();
@@ -103,7 +95,7 @@ export class TimelineViewModel {
       }
       this.#setActionError(null);
     } catch (error) {
-      this.#setActionError(`Couldn't change your reaction: ${reason(error)}`);
+      this.#setActionError(`Couldn't change your reaction: ${describeError(error)}`);
     }
   }
 
@@ -113,7 +105,7 @@ export class TimelineViewModel {
       await this.#client.redactEvent(this.#roomId, eventId);
       this.#setActionError(null);
     } catch (error) {
-      this.#setActionError(`Couldn't delete the message: ${reason(error)}`);
+      this.#setActionError(`Couldn't delete the message: ${describeError(error)}`);
     }
   }
 

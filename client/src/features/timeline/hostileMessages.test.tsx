@@ -4,7 +4,7 @@ import { render } from "@testing-library/react";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fastestMs, hostileCorpus, hostileText } from "../../test/hostileInput";
-import { correctionDiff } from "../corrections/correctionDiff";
+import { correctionDiff } from "../corrections";
 import { htmlShape } from "./htmlShape";
 import { textSegments } from "./linkify";
 import { MessageBody } from "./MessageBody";

@@ -1,5 +1,6 @@
-import type { CallNotice } from "../calls/callNotices";
-import { type MediaRef, mediaRefOf } from "../media/mediaRef";
+import { type Correction, readCorrection } from "../../matrix/corrections";
+import { type MessageBody, messageBodyOf, stripReplyFallback } from "../../matrix/messageBody";
+import type { CallNotice } from "../calls";
 import { dayKey } from "./days";
 import type { Person } from "./people";
 import { aggregateReactions, type ReactionGroup, type ReactionInput } from "./reactions";
@@ -23,62 +24,6 @@ export type TimelineEventInput = {
 };
 
 export type Delivery = "sent" | "sending" | "failed";
-
-export type MessageBody =
-  | {
-      kind: "text";
-      msgtype: "text" | "notice" | "emote" | "other";
-      text: string;
-      /** Unsanitised `formatted_body`: render only through `sanitizeMessageHtml`. */
-      html: string | null;
-    }
-  | ImageBody
-  | VideoBody
-  | AudioBody
-  | FileBody
-  | { kind: "deleted" }
-  | { kind: "undecryptable" }
-  | { kind: "decrypting" };
-
-/** What every media message has: the file's name, where it is, and what the sender said of it. */
-type MediaBodyBase = {
-  /** The file name (or, without one, the body), e.g. "beach.jpg". */
-  name: string;
-  /** Text sent with the file (a caption), when it is not just the file name. */
-  caption: string | null;
-  media: MediaRef;
-  mimetype: string | null;
-  /** Bytes, when the sender said. */
-  size: number | null;
-};
-
-export type ImageBody = MediaBodyBase & {
-  kind: "image";
-  /** A smaller copy the sender uploaded (needed for encrypted images: no server thumbnails). */
-  thumbnail: MediaRef | null;
-  /** Pixel size, when the sender said; the timeline reserves the box from it. */
-  width: number | null;
-  height: number | null;
-};
-
-export type VideoBody = MediaBodyBase & {
-  kind: "video";
-  thumbnail: MediaRef | null;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-};
-
-export type AudioBody = MediaBodyBase & {
-  kind: "audio";
-  /** Recorded as a voice message (MSC3245), not an audio file. */
-  voice: boolean;
-  durationMs: number | null;
-};
-
-export type FileBody = MediaBodyBase & { kind: "file" };
-
-export type MediaBody = ImageBody | VideoBody | AudioBody | FileBody;
 
 export type ReplyQuote = {
   eventId: string;
@@ -134,7 +79,6 @@ export type TimelineContext = {
   callNotices?: ReadonlyMap<string, CallNotice>;
 };
 
-export const CORRECTION_REL = "org.xstream.correction";
 /** Messages closer than this by the same sender are shown as one group. */
 export const GROUP_GAP_MS = 5 * 60 * 1000;
 
@@ -149,109 +93,6 @@ function replyTargetOf(content: Record<string, unknown>): string | null {
   const relation = content["m.relates_to"] as { "m.in_reply_to"?: { event_id?: unknown } } | null;
   const target = relation?.["m.in_reply_to"]?.event_id;
   return typeof target === "string" ? target : null;
-}
-
-/** Removes the quoted "> <@ana> …" lines a reply's plain body starts with. */
-export function stripReplyFallback(body: string): string {
-  if (!body.startsWith("> ")) return body;
-  const lines = body.split("\n");
-  let index = 0;
-  while (index < lines.length && lines[index]?.startsWith(">")) index++;
-  if (lines[index] === "") index++;
-  return lines.slice(index).join("\n");
-}
-
-const MSGTYPES: Record<string, "text" | "notice" | "emote"> = {
-  "m.text": "text",
-  "m.notice": "notice",
-  "m.emote": "emote",
-};
-
-function textBody(content: Record<string, unknown>, isReply: boolean): MessageBody | null {
-  if (typeof content.body !== "string") return null;
-  const msgtype =
-    typeof content.msgtype === "string" ? (MSGTYPES[content.msgtype] ?? "other") : "other";
-  const html =
-    content.format === "org.matrix.custom.html" && typeof content.formatted_body === "string"
-      ? content.formatted_body
-      : null;
-  return {
-    kind: "text",
-    msgtype,
-    text: isReply ? stripReplyFallback(content.body) : content.body,
-    html,
-  };
-}
-
-function positive(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : null;
-}
-
-/**
- * An image, video, audio or file message (or a sticker), read defensively: without a valid
- * `url`/`file` it is null and the message shows its text body instead.
- */
-function mediaBody(content: Record<string, unknown>, eventType: string): MediaBody | null {
-  const msgtype = eventType === "m.sticker" ? "m.image" : content.msgtype;
-  if (
-    msgtype !== "m.image" &&
-    msgtype !== "m.video" &&
-    msgtype !== "m.audio" &&
-    msgtype !== "m.file"
-  ) {
-    return null;
-  }
-  const media = mediaRefOf(content);
-  if (!media) return null;
-  const body = typeof content.body === "string" ? content.body : "";
-  const filename =
-    typeof content.filename === "string" && content.filename !== "" ? content.filename : null;
-  const info =
-    content.info && typeof content.info === "object"
-      ? (content.info as Record<string, unknown>)
-      : {};
-  const base: MediaBodyBase = {
-    name: filename ?? (body || "file"),
-    // Since Matrix 1.10 a body that differs from the file name is a caption.
-    caption: filename !== null && body !== "" && body !== filename ? body : null,
-    media,
-    mimetype: typeof info.mimetype === "string" ? info.mimetype : null,
-    size: positive(info.size),
-  };
-  const thumbnail = mediaRefOf(info, "thumbnail_url", "thumbnail_file");
-  switch (msgtype) {
-    case "m.image":
-      return {
-        ...base,
-        kind: "image",
-        thumbnail,
-        width: positive(info.w),
-        height: positive(info.h),
-      };
-    case "m.video":
-      return {
-        ...base,
-        kind: "video",
-        thumbnail,
-        width: positive(info.w),
-        height: positive(info.h),
-        durationMs: positive(info.duration),
-      };
-    case "m.audio": {
-      const audio = content["org.matrix.msc1767.audio"] as { duration?: unknown } | undefined;
-      const voice = content["org.matrix.msc3245.voice"] !== undefined;
-      return {
-        ...base,
-        // A voice message's body is fallback text ("Voice message"), never a caption.
-        caption: voice ? null : base.caption,
-        kind: "audio",
-        voice,
-        durationMs: positive(info.duration) ?? positive(audio?.duration),
-      };
-    }
-    default:
-      return { ...base, kind: "file" };
-  }
 }
 
 function isShownType(event: TimelineEventInput): boolean {
@@ -285,9 +126,16 @@ function mentions(
 function collectRelations(events: TimelineEventInput[]) {
   const reactions = new Map<string, ReactionInput[]>();
   const edits = new Map<string, TimelineEventInput[]>();
-  const corrections = new Map<string, TimelineEventInput[]>();
+  const corrections = new Map<string, { event: TimelineEventInput; correction: Correction }[]>();
   for (const event of events) {
     if (event.redacted) continue;
+    const correction = readCorrection(event.content);
+    if (correction) {
+      const list = corrections.get(correction.eventId) ?? [];
+      list.push({ event, correction });
+      corrections.set(correction.eventId, list);
+      continue;
+    }
     const relation = relationOf(event.content);
     if (typeof relation?.event_id !== "string") continue;
     const targetId = relation.event_id;
@@ -300,24 +148,9 @@ function collectRelations(events: TimelineEventInput[]) {
       const list = edits.get(targetId) ?? [];
       list.push(event);
       edits.set(targetId, list);
-    } else if (relation.rel_type === CORRECTION_REL) {
-      const list = corrections.get(targetId) ?? [];
-      list.push(event);
-      corrections.set(targetId, list);
     }
   }
   return { reactions, edits, corrections };
-}
-
-function correctedText(content: Record<string, unknown>): string | null {
-  const correction = content[CORRECTION_REL] as { corrected?: unknown } | undefined;
-  if (typeof correction?.corrected === "string") return correction.corrected;
-  return typeof content.body === "string" ? content.body : null;
-}
-
-function originalText(content: Record<string, unknown>): string | null {
-  const correction = content[CORRECTION_REL] as { original?: unknown } | undefined;
-  return typeof correction?.original === "string" ? correction.original : null;
 }
 
 /**
@@ -353,13 +186,13 @@ export function buildTimeline(
 
   for (const event of events) {
     const relation = relationOf(event.content);
-    const target = typeof relation?.event_id === "string" ? relation.event_id : null;
+    const correctionTarget = readCorrection(event.content)?.eventId ?? null;
     const hiddenRelation =
       !event.redacted &&
       (event.type === "m.reaction" ||
         relation?.rel_type === "m.replace" ||
         // A correction of a loaded message shows under it; otherwise its fallback body shows.
-        (relation?.rel_type === CORRECTION_REL && target !== null && byId.has(target)));
+        (correctionTarget !== null && byId.has(correctionTarget)));
     const notice = context.callNotices?.get(event.key);
     if (notice) {
       const noticeDay = dayKey(event.ts);
@@ -398,8 +231,7 @@ export function buildTimeline(
     else if (event.decryption === "pending" || event.type === "m.room.encrypted") {
       body = { kind: "decrypting" };
     } else {
-      body = mediaBody(content, event.type) ??
-        textBody(content, replyTargetId !== null) ?? { kind: "deleted" };
+      body = messageBodyOf(content, event.type, replyTargetId !== null);
     }
     const isText = body.kind === "text";
     const serverId = event.eventId;
@@ -428,15 +260,12 @@ export function buildTimeline(
         ? aggregateReactions(reactions.get(serverId) ?? [], context.myUserId)
         : [],
       corrections: serverId
-        ? (corrections.get(serverId) ?? []).flatMap((correction) => {
-            const corrected = correctedText(correction.content);
-            if (corrected === null) return [];
-            const original =
-              originalText(correction.content) ?? (body.kind === "text" ? body.text : "");
-            return [
-              { key: correction.key, senderName: correction.sender.name, original, corrected },
-            ];
-          })
+        ? (corrections.get(serverId) ?? []).map(({ event: correction, correction: texts }) => ({
+            key: correction.key,
+            senderName: correction.sender.name,
+            original: texts.original,
+            corrected: texts.corrected,
+          }))
         : [],
       readBy: mergePeople(pendingReaders, event.readBy, context),
       continuation,

@@ -1,4 +1,5 @@
 import { vi } from "vitest";
+import { RtcEvents } from "../../../matrix/rtcSdk";
 import type { MembershipLike } from "../callMembers";
 import {
   type CallMedia,
@@ -8,7 +9,6 @@ import {
   type MediaSnapshot,
   type MediaTrackHandle,
 } from "../media";
-import { RtcEvents } from "../rtcSdk";
 
 // Stand-ins for matrix-js-sdk's MatrixRTC session and client and for the livekit media, with
 // only what the call code uses; tests drive them with the setters and `emit`.

@@ -1,0 +1,3 @@
+// What other features may use of push/ (the import-boundary check allows nothing else).
+
+export { BackgroundPushSetting } from "./BackgroundPushSetting";

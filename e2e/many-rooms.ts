@@ -1,0 +1,32 @@
+// Learners in many rooms, for the room-list tests and the chat benchmark: groups made through
+// the client-server API, each with one message, ten at a time.
+import type { StackInfo } from "./harness.ts";
+import type { Learner } from "./learners.ts";
+import { matrixRequest, sendEvent } from "./matrix.ts";
+
+/** The name of the `index`th group `createGroups` makes: "Practice group 1"… */
+export const groupName = (index: number): string => `Practice group ${index + 1}`;
+
+/** Creates `count` private groups owned by `learner`, each with a welcome message. */
+export async function createGroups(stack: StackInfo, learner: Learner, count: number) {
+  for (let first = 0; first < count; first += 10) {
+    await Promise.all(
+      Array.from({ length: Math.min(10, count - first) }, async (_, offset) => {
+        const index = first + offset;
+        const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
+          stack.publicUrl,
+          "POST",
+          "/_matrix/client/v3/createRoom",
+          {
+            token: learner.matrix.accessToken,
+            body: { preset: "private_chat", name: groupName(index) },
+          },
+        );
+        await sendEvent(stack.publicUrl, learner.matrix.accessToken, roomId, {
+          msgtype: "m.text",
+          body: `Welcome to group ${index + 1}`,
+        });
+      }),
+    );
+  }
+}
