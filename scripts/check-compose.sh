@@ -41,7 +41,8 @@ done
 # through Caddy on 443 after reading the delegation answer, and the operator's list of
 # homeservers allowed to use calls reaches the bridge.
 fail() { echo "federation: $*" >&2; exit 1; }
-grep -Fq '"m.server": "{$XSTREAM_DOMAIN}:443"' client/Caddyfile || fail "Caddy does not delegate federation to :443"
+grep -Fq '"m.server": "{$XSTREAM_DOMAIN}:{$XSTREAM_FEDERATION_PORT:443}"' client/Caddyfile || fail "Caddy does not delegate federation to :443"
+grep -q XSTREAM_FEDERATION_PORT <<<"$rendered" && fail "compose overrides the federation port Caddy names (443)"
 grep -Fq '@synapse path /_matrix/*' client/Caddyfile || fail "Caddy does not pass /_matrix/* to Synapse"
 grep -Eq 'published: "?443"?$' <<<"$rendered" || fail "port 443 is not published"
 printf 'RTC_ALLOWED_HOMESERVERS=partner.example.net\nXSTREAM_PEER_ORIGINS=https://chat.partner.example.net\n' >>"$work/.env"
