@@ -282,7 +282,9 @@ describe("learners of paired organisations", () => {
         availability: [],
         updated_at: Date.now(),
       };
-      // A room of their own with B's bot in it (the bot joins ordinary invites).
+      // A room of their own with B's bot in it. The bot joins ordinary invites by itself, but
+      // gives up on a refusal; a join right after the invite can race it over federation, so
+      // here B's bot is made to join until it is in.
       const forger = async (info: Info, name: string) => {
         const user = await matrixLearner(info, name);
         const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
@@ -293,6 +295,12 @@ describe("learners of paired organisations", () => {
         );
         await eventually(
           async () => {
+            await asBot(
+              b,
+              "POST",
+              `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?server_name=${encodeURIComponent(info.serverName)}`,
+              {},
+            );
             const { joined } = await matrixRequest<{ joined: Record<string, unknown> }>(
               info.publicUrl,
               "GET",

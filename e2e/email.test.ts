@@ -419,6 +419,32 @@ describe("Settings → Email in Chromium", () => {
       // Turning missed-message mails off removes the homeserver's email pusher.
       await section.getByLabel("Email me about messages I have not read").uncheck();
       await expect.poll(async () => (await pushersOf(bea)).length, { timeout: 10_000 }).toBe(0);
+
+      // A partner request's mail: its link opens a page whose button unsubscribes, and the
+      // settings page shows partner mails off afterwards.
+      const raul = await signUpLearner(stack, "Raul Asks");
+      await setProfile(bea, "en", "es");
+      await setProfile(raul, "es", "en");
+      const asked = await raul.session.request("POST", "/api/partners/requests", {
+        user_id: bea.matrix.userId,
+      });
+      expect(asked.status).toBe(201);
+      const requestMail = await smtp.waitFor(
+        (m) => m.to.includes(beaEmail) && /language partner/.test(m.subject),
+        MAIL_TIMEOUT_MS,
+      );
+      const stopLink = requestMail.text.match(/Stop partner mails: (\S+)/)?.[1] ?? "";
+      const stopTab = await context.newPage();
+      await stopTab.goto(stopLink);
+      await stopTab.getByRole("button", { name: "Unsubscribe" }).click();
+      await stopTab.getByRole("heading", { name: "Unsubscribed" }).waitFor();
+      await stopTab.close();
+      await page.reload();
+      const reloaded = page.getByRole("region", { name: "Email" });
+      await reloaded.getByText("(verified)").waitFor({ timeout: 15_000 });
+      expect(
+        await reloaded.getByLabel("Email me about partner requests and new partners").isChecked(),
+      ).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -380,3 +380,51 @@ describe("recovery with a passphrase", () => {
     }
   });
 });
+
+describe("resetting recovery", () => {
+  it("replaces the cross-signing keys and the recovery key after the password", async () => {
+    const learner = await signUpLearner(stack, "Remy Reset");
+    const opened = await openPage(chromium());
+    try {
+      const { page } = opened;
+      await signInInBrowser(page, stack, learner);
+      const oldKey = await setUpRecovery(page);
+      const masterBefore = onlyKey(
+        (await keysOf(learner.matrix, learner.matrix.userId)).master_keys?.[learner.matrix.userId],
+      );
+
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: "Settings" })
+        .click();
+      const section = page.getByRole("region", { name: "Encryption and recovery" });
+      await section.getByText("Recovery is on.").waitFor({ timeout: 30_000 });
+      await section.getByText("Make a new recovery key").click();
+      // Replacing cross-signing keys needs the account's password (user-interactive auth).
+      await section.getByLabel("Your password").fill("not the password at all");
+      await section.getByRole("button", { name: "Reset recovery" }).click();
+      await expect
+        .poll(() => section.getByRole("alert").textContent(), { timeout: 30_000 })
+        .toBe("That password is not right.");
+      // The failed attempt may leave the panel on another step; its reset form is there either way.
+      const details = section.locator("details");
+      if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open))) {
+        await details.locator("summary").click();
+      }
+      await section.getByLabel("Your password").fill(learner.password);
+      await section.getByRole("button", { name: "Reset recovery" }).click();
+      const keyField = section.getByRole("textbox", { name: "Recovery key" });
+      await keyField.waitFor({ timeout: 60_000 });
+      const newKey = await keyField.inputValue();
+      expect(newKey).not.toBe(oldKey);
+
+      const masterAfter = onlyKey(
+        (await keysOf(learner.matrix, learner.matrix.userId)).master_keys?.[learner.matrix.userId],
+      );
+      expect(masterAfter[1]).not.toBe(masterBefore[1]);
+      expect(opened.errors).toEqual([]);
+    } finally {
+      await opened.context.close();
+    }
+  });
+});

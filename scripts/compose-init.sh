@@ -321,6 +321,7 @@ render_all() {
     render "$templates/synapse-config/$name" "$out/synapse/$name" "$SYNAPSE_OWNER" 600
   done
   render_workers
+  render_email "$templates" "$out/synapse/conf.d"
   render "$templates/livekit-config/livekit.yaml" "$out/livekit/livekit.yaml" 0:0 600
   # The scale profile's second LiveKit node: its own media ports on the same host.
   (
@@ -332,6 +333,49 @@ render_all() {
   write_postgres_init "$out/postgres-initdb"
   write_signing_key "$out/synapse-data"
   echo "compose-init: rendered Synapse and LiveKit configuration for $XSTREAM_DOMAIN"
+}
+
+# A value as a JSON string, which YAML reads as it is; one line only (a line break could add a
+# key to Synapse's config or a header to every mail).
+json_string() {
+  case $1 in *"
+"*) die "SMTP settings must be one line" ;; esac
+  printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
+}
+
+# Synapse's email section (synapse-config/email.yaml) when SMTP_HOST is set; none otherwise, so
+# Synapse sends no mail and refuses to validate addresses.
+render_email() { # templates dir
+  mkdir -p "$2"
+  chown "$SYNAPSE_OWNER" "$2"
+  if [ -z "${SMTP_HOST:-}" ]; then
+    rm -f "$2/email.yaml"
+    return
+  fi
+  tls=${SMTP_TLS:-starttls}
+  case $tls in starttls | tls | off) ;; *) die "SMTP_TLS must be starttls, tls or off" ;; esac
+  port=${SMTP_PORT:-}
+  [ -n "$port" ] || { [ "$tls" = tls ] && port=465 || port=587; }
+  printf '%s' "$port" | grep -Eq '^[0-9]{1,5}$' || die "SMTP_PORT must be a port number"
+  XS_SMTP_HOST=$(json_string "$SMTP_HOST")
+  XS_SMTP_PORT=$port
+  XS_SMTP_USER=null
+  XS_SMTP_PASSWORD=null
+  [ -z "${SMTP_USER:-}" ] || XS_SMTP_USER=$(json_string "$SMTP_USER")
+  [ -z "${SMTP_PASSWORD:-}" ] || XS_SMTP_PASSWORD=$(json_string "$SMTP_PASSWORD")
+  XS_SMTP_FORCE_TLS=false
+  XS_SMTP_ENABLE_TLS=true
+  XS_SMTP_REQUIRE_TLS=false
+  case $tls in
+    tls) XS_SMTP_FORCE_TLS=true ;;
+    starttls) XS_SMTP_REQUIRE_TLS=true ;;
+    off) XS_SMTP_ENABLE_TLS=false ;;
+  esac
+  XS_MAIL_FROM=$(json_string "${MAIL_FROM:-Xstream <noreply@$XSTREAM_DOMAIN>}")
+  XS_EMAIL_NOTIF_DELAY=$(json_string "${EMAIL_NOTIF_DELAY:-10m}")
+  export XS_SMTP_HOST XS_SMTP_PORT XS_SMTP_USER XS_SMTP_PASSWORD XS_SMTP_FORCE_TLS \
+    XS_SMTP_ENABLE_TLS XS_SMTP_REQUIRE_TLS XS_MAIL_FROM XS_EMAIL_NOTIF_DELAY
+  render "$1/synapse-config/email.yaml" "$2/email.yaml" "$SYNAPSE_OWNER" 600
 }
 
 case ${1:-} in

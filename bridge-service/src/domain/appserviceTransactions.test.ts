@@ -3,7 +3,7 @@ import { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import type { ClientEvent } from "../matrix/events.js";
 import { createInMemoryTransactionStore } from "../store/memory/inMemoryTransactionStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
-import { createTransactionReceiver, redeliverUnhandled } from "./appserviceTransactions.js";
+import { createInbox, createTransactionReceiver } from "./appserviceTransactions.js";
 
 const message = (id: string, body: string): ClientEvent => ({
   type: "m.room.message",
@@ -74,7 +74,7 @@ describe("appservice transactions across a crash", () => {
     restarted.on("event", async (event) => {
       seen.push(event.event_id);
     });
-    expect(await redeliverUnhandled({ store, events: restarted, logger })).toBe(2);
+    expect(await createInbox({ store, events: restarted, logger }).sweep()).toBe(2);
     await settle();
     expect(seen).toEqual(["$1", "$2"]);
     expect(await store.unhandled()).toEqual([]);
@@ -87,7 +87,7 @@ describe("appservice transactions across a crash", () => {
       mustHandle: () => true,
     });
     expect(await again("t1", transaction)).toBe("duplicate");
-    expect(await redeliverUnhandled({ store, events: restarted, logger })).toBe(0);
+    expect(await createInbox({ store, events: restarted, logger }).sweep()).toBe(0);
     expect(seen).toEqual(["$1", "$2"]);
   });
 });

@@ -140,12 +140,3 @@ export function createTransactionReceiver({
     return outcome;
   };
 }
-
-/**
- * Hands the listeners, oldest first, the kept events nobody finished handling (a replica crashed
- * or was killed), and resolves once they are done. Run at start-up and then periodically.
- * @returns how many there were.
- */
-export function redeliverUnhandled(deps: InboxDeps): Promise<number> {
-  return createInbox(deps).sweep();
-}

@@ -84,6 +84,9 @@ export interface DirectoryContext {
   logger: Logger;
 }
 
+/** Entries read between two turns of the event loop when a whole room is read. */
+const READ_BATCH = 500;
+
 const stored = (entry: DirectoryEntry): StoredEntry => ({
   ...entry,
   exchangeKeys: offeredExchanges(entry),
@@ -228,7 +231,9 @@ export async function rebuildPartner(
   }
   const rule = trustRule(ctx);
   const entries: StoredEntry[] = [];
-  for (const event of state) {
+  for (const [i, event] of state.entries()) {
+    // A big directory takes a while to read: let other work in between.
+    if (i % READ_BATCH === READ_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
     if (event.type !== LEARNER_EVENT_TYPE) continue;
     const reading = readLearnerEvent({ ...event, roomOwner: serverName }, rule);
     if (reading.kind === "entry") entries.push(stored(reading.entry));

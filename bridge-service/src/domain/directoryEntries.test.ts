@@ -194,7 +194,11 @@ describe("remote entries in matching", () => {
     const reading = readLearnerEvent(event(), rule);
     if (reading.kind !== "entry") throw new Error("the entry should be read");
     const remote = entryCandidate(reading.entry, "Escuela Madrid", 0);
-    const local = { profile: profile(`@ana:${B}`), signals: { pendingIncoming: 0 } };
+    // As active as the entry's updated time says the remote learner was.
+    const local = {
+      profile: profile(`@ana:${B}`),
+      signals: { pendingIncoming: 0, lastActiveAt: now },
+    };
     const [fromPartner, fromHere] = [
       rankCandidates(me, [remote], { now, limit: 5 })[0],
       rankCandidates(me, [local], { now, limit: 5 })[0],

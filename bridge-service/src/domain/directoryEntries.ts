@@ -243,7 +243,11 @@ function parseEntry(
   }
 }
 
-/** A partner's learner as a ranking candidate: like a local profile, activity unknown. */
+/**
+ * A partner's learner as a ranking candidate: like a local profile. Their homeserver's activity
+ * is not ours to see, so the entry's own updated time stands in for their last activity (they
+ * were active when they last changed their profile); presence stays unknown.
+ */
 export function entryCandidate(
   entry: DirectoryEntry,
   organisation: string,
@@ -264,6 +268,6 @@ export function entryCandidate(
       createdAt: entry.updatedAt,
       updatedAt: entry.updatedAt,
     },
-    signals: { pendingIncoming },
+    signals: { pendingIncoming, lastActiveAt: entry.updatedAt },
   };
 }

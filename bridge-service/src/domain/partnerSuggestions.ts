@@ -11,7 +11,9 @@ import { requireCompleteProfile, requireProfile } from "./partnerProfiles.js";
 /** How many reciprocal candidates, most recently active first, are scored per request. */
 export const CANDIDATE_POOL = 200;
 
-export const MAX_SUGGESTIONS = 50;
+import { MAX_SUGGESTIONS } from "@xstream/contract/limits";
+
+export { MAX_SUGGESTIONS };
 
 /**
  * Ranked partner suggestions for `userId`: reciprocal, discoverable learners who are not

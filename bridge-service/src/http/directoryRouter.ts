@@ -1,3 +1,4 @@
+import { type PartnerVisibilityJson, partnerVisibilityInputSchema } from "@xstream/contract";
 import express, { type Response, Router } from "express";
 import { matrixUserIdOf } from "../domain/accounts.js";
 import type { AuthContext } from "../domain/authContext.js";
@@ -6,7 +7,6 @@ import {
   partnerVisibility,
   setPartnerVisibility,
 } from "../domain/directory.js";
-import { type PartnerVisibilityJson, partnerVisibilityInputSchema } from "./directorySchemas.js";
 import { parseBody } from "./errors.js";
 import { requireSession, sessionOf } from "./sessionAuth.js";
 

@@ -1,43 +1,38 @@
-import { Router } from "express";
-import { z } from "zod";
-import { MATRIX_ID_MAX_BYTES } from "../domain/matrixIds.js";
-import {
-  emptyResponseSchema,
-  errorResponseSchema,
-  loginRequestSchema,
-  matrixTokenResponseSchema,
-  passwordChangeRequestSchema,
-  signupRequestSchema,
-  userResponseSchema,
-  userSchema,
-} from "./authSchemas.js";
-import {
-  partnerVisibilityInputSchema,
-  partnerVisibilityResponseSchema,
-} from "./directorySchemas.js";
-import { emailSettingsRequestSchema, emailSettingsResponseSchema } from "./emailSchemas.js";
 import {
   blocksResponseSchema,
+  emailSettingsRequestSchema,
+  emailSettingsResponseSchema,
+  emptyResponseSchema,
+  errorResponseSchema,
   languagesResponseSchema,
+  loginRequestSchema,
+  matrixTokenResponseSchema,
   partnerResponseSchema,
   partnersResponseSchema,
+  partnerVisibilityInputSchema,
+  partnerVisibilityResponseSchema,
+  passwordChangeRequestSchema,
   profileInputSchema,
   profileResponseSchema,
+  pushSubscriptionRequestSchema,
+  pushSubscriptionResponseSchema,
   reportRequestSchema,
   reportResponseSchema,
   reportsResponseSchema,
   requestResponseSchema,
   requestsResponseSchema,
+  signupRequestSchema,
   suggestionsResponseSchema,
   USER_ID_OUTLINE,
+  userResponseSchema,
+  userSchema,
   userTargetSchema,
-} from "./partnerSchemas.js";
-import {
-  notifyRequestSchema,
-  pushSubscriptionRequestSchema,
-  pushSubscriptionResponseSchema,
   vapidKeyResponseSchema,
-} from "./pushSchemas.js";
+} from "@xstream/contract";
+import { Router } from "express";
+import { z } from "zod";
+import { MATRIX_ID_MAX_BYTES } from "../domain/matrixIds.js";
+import { notifyRequestSchema } from "./pushSchemas.js";
 import {
   callTokenRequestSchema,
   callTokenResponseSchema,

@@ -58,6 +58,9 @@ const entryParams = (entry: StoredEntry) => [
   entry.updatedAt,
 ];
 
+/** Rows per INSERT when a whole directory is written again. */
+const INSERT_BATCH = 1_000;
+
 const INSERT_ENTRY = `INSERT INTO directory_entries AS d (user_id, server_name, display_name,
     native_languages, learning, exchange_keys, interests, timezone, availability, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
@@ -166,12 +169,36 @@ export function createPgDirectoryStore(pool: pg.Pool): DirectoryStore {
     replaceEntries(serverName, entries) {
       return withTransaction(pool, async (client) => {
         await client.query("DELETE FROM directory_entries WHERE server_name = $1", [serverName]);
-        for (const entry of entries) {
-          // Only the room owner's own learners pass the trust rule; the guard is cheap.
-          if (entry.serverName !== serverName) continue;
+        // Only the room owner's own learners pass the trust rule; the guard is cheap.
+        const own = entries.filter((entry) => entry.serverName === serverName);
+        for (let offset = 0; offset < own.length; offset += INSERT_BATCH) {
+          const batch = own.slice(offset, offset + INSERT_BATCH);
           await client.query(
-            `${INSERT_ENTRY} ON CONFLICT (user_id) DO NOTHING`,
-            entryParams(entry),
+            `INSERT INTO directory_entries (user_id, server_name, display_name, native_languages,
+               learning, exchange_keys, interests, timezone, availability, updated_at)
+             SELECT e->>'user_id', $2, e->>'display_name',
+               ARRAY(SELECT jsonb_array_elements_text(e->'native')), e->'learning',
+               ARRAY(SELECT jsonb_array_elements_text(e->'exchange_keys')),
+               ARRAY(SELECT jsonb_array_elements_text(e->'interests')), e->>'timezone',
+               e->'availability', (e->>'updated_at')::timestamptz
+             FROM jsonb_array_elements($1::jsonb) AS e
+             ON CONFLICT (user_id) DO NOTHING`,
+            [
+              JSON.stringify(
+                batch.map((entry) => ({
+                  user_id: entry.userId,
+                  display_name: entry.displayName,
+                  native: entry.native,
+                  learning: entry.learning,
+                  exchange_keys: entry.exchangeKeys,
+                  interests: entry.interests,
+                  timezone: entry.timezone,
+                  availability: entry.availability,
+                  updated_at: entry.updatedAt.toISOString(),
+                })),
+              ),
+              serverName,
+            ],
           );
         }
       });

@@ -49,4 +49,26 @@ describe("TypingNotifier", () => {
     new TypingNotifier(notify).typed("   ");
     expect(notify).not.toHaveBeenCalled();
   });
+
+  it("says stopped only after the sent message has left, and not if typing resumed", async () => {
+    const notify = vi.fn();
+    const typing = new TypingNotifier(notify);
+    typing.typed("hola");
+    let sent = () => {};
+    typing.stopAfter(new Promise<void>((resolve) => (sent = resolve)));
+    vi.advanceTimersByTime(TYPING_IDLE_MS * 2);
+    expect(notify.mock.calls).toEqual([[true]]);
+    sent();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(notify.mock.calls).toEqual([[true], [false]]);
+
+    // A failed send ends typing too; typing the next message before it settles keeps it on.
+    typing.typed("next");
+    let failed = (_: Error) => {};
+    typing.stopAfter(new Promise<void>((_, reject) => (failed = reject)));
+    typing.typed("and more");
+    failed(new Error("offline"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(notify.mock.calls).toEqual([[true], [false], [true], [true]]);
+  });
 });

@@ -38,6 +38,22 @@ export class TypingNotifier {
     this.#idleTimer = setTimeout(() => this.stop(), TYPING_IDLE_MS);
   }
 
+  /**
+   * Typing ended in a message: says "stopped" once `sent` settles, unless typing started again
+   * meanwhile. Said at once, the stop would race the message to the partner's sync, which
+   * could wake for the stop alone and bring the message a round trip later.
+   */
+  stopAfter(sent: Promise<unknown>): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    if (!this.#typing) return;
+    this.#typing = false;
+    const settled = () => {
+      if (!this.#typing) this.#notify(false);
+    };
+    sent.then(settled, settled);
+  }
+
   /** Typing stopped (sent, emptied, blurred, closed). Says so only if we had said we typed. */
   stop(): void {
     clearTimeout(this.#idleTimer);

@@ -71,8 +71,25 @@ function fakeClient(account: Account) {
     }),
     checkKeyBackupAndEnable: vi.fn(async () => (account.backup ? { backupInfo: {} } : null)),
     restoreKeyBackup: vi.fn(async () => ({ total: 12, imported: 12 })),
+    resetEncryption: vi.fn(
+      async (auth: (make: (data: unknown) => Promise<void>) => Promise<void>) => {
+        account.secretStorageKey = null;
+        await auth(async () => {});
+        account.crossSigning = true;
+        account.localCrossSigning = true;
+        account.backup = true;
+        account.localBackupKey = true;
+      },
+    ),
   };
   const client = Object.assign(emitter, {
+    deleteMultipleDevices: vi.fn(async (_devices: string[], auth?: { password?: string }) => {
+      if (auth?.password === "right password") return {};
+      throw Object.assign(new Error("401"), {
+        httpStatus: 401,
+        data: { flows: [{ stages: ["m.login.password"] }], session: "s1" },
+      });
+    }),
     getUserId: () => ME,
     getCrypto: () => crypto,
     cryptoCallbacks: keys.callbacks,
@@ -196,6 +213,25 @@ describe("RecoveryViewModel", () => {
     expect(recovery.getSnapshot()).toMatchObject({
       working: null,
       error: "Something went wrong: M_LIMIT_EXCEEDED",
+    });
+  });
+
+  it("resets a lost key only after the password checks out, before anything is deleted", async () => {
+    const { recovery, crypto } = model({ ...SET_UP_ELSEWHERE });
+    await recovery.reset("wrong password");
+    expect(recovery.getSnapshot().error).toBe("That password is not right.");
+    expect(crypto.resetEncryption).not.toHaveBeenCalled();
+
+    await recovery.reset("right password", "correct horse");
+    expect(crypto.resetEncryption).toHaveBeenCalled();
+    expect(crypto.bootstrapSecretStorage).toHaveBeenCalledWith(
+      expect.objectContaining({ setupNewSecretStorage: true, setupNewKeyBackup: false }),
+    );
+    expect(crypto.createRecoveryKeyFromPassphrase).toHaveBeenCalledWith("correct horse");
+    expect(recovery.getSnapshot()).toMatchObject({
+      status: "ready",
+      error: null,
+      newRecoveryKey: "EsTc LW2K PGiF wKEA",
     });
   });
 

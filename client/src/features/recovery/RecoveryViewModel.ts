@@ -113,7 +113,8 @@ export function passwordAuth(userId: string, password: string | null): UIAuthCal
  * the key backup's key kept in secret storage on the server, locked with a recovery key (or a
  * passphrase it derives from). Setting up makes all three and shows the recovery key once;
  * unlocking in a new browser takes the key, cross-signs this device with the stored keys and
- * restores the message keys from the backup; resetting (a lost key) starts over with the password.
+ * restores the message keys from the backup; resetting (a lost key) starts over with the password:
+ * new cross-signing keys, a new backup and a new recovery key.
  */
 export class RecoveryViewModel {
   readonly #client: MatrixClient;
@@ -168,11 +169,16 @@ export class RecoveryViewModel {
    */
   async reset(password: string, passphrase: string | null = null): Promise<void> {
     await this.#work("resetting", async (crypto) => {
-      await crypto.bootstrapCrossSigning({
-        setupNewCrossSigning: true,
-        authUploadDeviceSigningKeys: passwordAuth(this.#userId(), password),
-      });
-      await this.#newSecretStorage(passphrase);
+      const auth = passwordAuth(this.#userId(), password);
+      // Resetting first deletes the old backup and recovery key, so a mistyped password must
+      // stop it before anything is gone: deleting no devices asks for the same password and
+      // changes nothing.
+      await auth((authData) =>
+        this.#client.deleteMultipleDevices([], authData ?? undefined).then(() => undefined),
+      );
+      await crypto.resetEncryption(auth);
+      // resetEncryption made a new backup; the new recovery key locks it and the new keys.
+      await this.#newSecretStorage(passphrase, false);
     });
   }
 
@@ -208,13 +214,13 @@ export class RecoveryViewModel {
     this.#set({ newRecoveryKey: null });
   }
 
-  async #newSecretStorage(passphrase: string | null) {
+  async #newSecretStorage(passphrase: string | null, newBackup = true) {
     const crypto = this.#crypto();
     const generated = await crypto.createRecoveryKeyFromPassphrase(passphrase ?? undefined);
     await crypto.bootstrapSecretStorage({
       createSecretStorageKey: async () => generated,
       setupNewSecretStorage: true,
-      setupNewKeyBackup: true,
+      setupNewKeyBackup: newBackup,
     });
     this.#set({ newRecoveryKey: generated.encodedPrivateKey ?? null });
   }

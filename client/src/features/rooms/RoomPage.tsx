@@ -1,6 +1,6 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { useCallback, useRef, useState } from "react";
-import { pendingEventsOf } from "../../matrix/pendingEvents";
+import { eventByRowKey } from "../../matrix/pendingEvents";
 import { useViewedRoom } from "../../matrix/useMatrixClient";
 import { Link } from "../../routing/Link";
 import { PATHS } from "../../routing/paths";
@@ -46,11 +46,7 @@ export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
   const renderUnsentActions = useCallback(
     (messageKey: string) => {
       const matrixRoom = client?.getRoom(roomId);
-      const event = matrixRoom
-        ? [...pendingEventsOf(matrixRoom), ...matrixRoom.getLiveTimeline().getEvents()].find(
-            (candidate) => (candidate.getId() ?? candidate.getTxnId()) === messageKey,
-          )
-        : undefined;
+      const event = matrixRoom ? eventByRowKey(matrixRoom, messageKey) : undefined;
       return client && event ? (
         <PendingMessageActions client={client} event={event} roomId={roomId} />
       ) : null;

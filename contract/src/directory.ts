@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+// /api/profile/partner-organisations: being shown to partner organisations' learners.
+
 /** PUT /api/profile/partner-organisations. */
 export const partnerVisibilityInputSchema = z
   .object({
@@ -20,3 +22,4 @@ export const partnerVisibilityResponseSchema = z
   .meta({ title: "PartnerVisibilityResponse" });
 
 export type PartnerVisibilityJson = z.infer<typeof partnerVisibilityResponseSchema>;
+export type PartnerVisibility = PartnerVisibilityJson;
