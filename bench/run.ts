@@ -7,6 +7,7 @@ import { ensureLiveKit, ensureSynapse } from "../scripts/stack/tools.ts";
 import { authBenchmark } from "./auth.ts";
 import { callsBenchmark } from "./calls.ts";
 import { chatBenchmark } from "./chat.ts";
+import { directoryBenchmark } from "./directory.ts";
 import { federationBenchmark } from "./federation.ts";
 import { partnersBenchmark } from "./partners.ts";
 import { startupBenchmark } from "./startup.ts";
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   chat: chatBenchmark,
   calls: callsBenchmark,
   federation: federationBenchmark,
+  directory: directoryBenchmark,
 };
 
 export async function runBenchmarks(only: string[]): Promise<number> {
