@@ -51,6 +51,12 @@ export class BotConversation {
       `${botUserId} to join ${roomId}`,
       joinTimeoutMs,
     );
+    // The greeting follows the join; a test that reads the room at once must find it there.
+    await eventually(
+      async () => ((await conversation.botMessages()).length > 0 ? true : undefined),
+      `${botUserId}'s greeting in ${roomId}`,
+      joinTimeoutMs,
+    );
     return conversation;
   }
 

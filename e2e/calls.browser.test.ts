@@ -15,6 +15,7 @@ import {
   type Learner,
   signedInInRoom,
   signUpLearner,
+  twoLearnersInRoom,
 } from "./learners.ts";
 
 const stack = inject("stack");
@@ -29,19 +30,13 @@ async function leaveIfInCall(page: Page | undefined) {
 }
 
 describe("a video call in a one-to-one chat", () => {
-  let ana: Learner;
-  let ben: Learner;
-  let roomId: string;
   let a: BrowserPage;
   let b: BrowserPage;
 
   beforeAll(async () => {
-    [ana, ben] = await Promise.all([
-      signUpLearner(stack, "Ana Lima"),
-      signUpLearner(stack, "Ben Okafor"),
-    ]);
-    roomId = await createSharedRoom(stack, ana, [ben]);
-    [a, b] = await Promise.all([inRoom(ana, roomId), inRoom(ben, roomId)]);
+    ({ firstPage: a, secondPage: b } = await twoLearnersInRoom(chromium(), stack, {
+      secondColorScheme: "light",
+    }));
   });
 
   afterAll(async () => {
@@ -205,12 +200,9 @@ describe("an unanswered call", () => {
   });
 
   it("rings for 30 seconds, then becomes a missed call", { timeout: 120_000 }, async () => {
-    const [ana, ben] = await Promise.all([
-      signUpLearner(stack, "Ana Lima"),
-      signUpLearner(stack, "Ben Okafor"),
-    ]);
-    const roomId = await createSharedRoom(stack, ana, [ben]);
-    [a, b] = await Promise.all([inRoom(ana, roomId), inRoom(ben, roomId)]);
+    ({ firstPage: a, secondPage: b } = await twoLearnersInRoom(chromium(), stack, {
+      secondColorScheme: "light",
+    }));
 
     await a.page.getByRole("button", { name: "Start voice call" }).click();
     const prompt = b.page.getByRole("alertdialog", { name: "Ana Lima is calling" });
@@ -243,20 +235,18 @@ describe("a call in an encrypted chat", () => {
   });
 
   it("encrypts media end to end, and both still see and hear each other", async () => {
-    const [ana, ben] = await Promise.all([
-      signUpLearner(stack, "Ana Lima"),
-      signUpLearner(stack, "Ben Okafor"),
-    ]);
-    const roomId = await createSharedRoom(stack, ana, [ben], {
-      initialState: [
-        {
-          type: "m.room.encryption",
-          state_key: "",
-          content: { algorithm: "m.megolm.v1.aes-sha2" },
-        },
-      ],
-    });
-    [a, b] = await Promise.all([inRoom(ana, roomId), inRoom(ben, roomId)]);
+    ({ firstPage: a, secondPage: b } = await twoLearnersInRoom(chromium(), stack, {
+      secondColorScheme: "light",
+      room: {
+        initialState: [
+          {
+            type: "m.room.encryption",
+            state_key: "",
+            content: { algorithm: "m.megolm.v1.aes-sha2" },
+          },
+        ],
+      },
+    }));
 
     await a.page.getByRole("button", { name: "Start video call" }).click();
     const prompt = b.page.getByRole("alertdialog", { name: "Ana Lima is calling" });

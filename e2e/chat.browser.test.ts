@@ -1,35 +1,18 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
-import {
-  type BrowserPage,
-  createSharedRoom,
-  type Learner,
-  openRoom,
-  signedInInRoom,
-  signUpLearner,
-} from "./learners.ts";
+import { type BrowserPage, openRoom, twoLearnersInRoom } from "./learners.ts";
 import { message, messageAction, messages, send } from "./room-page.ts";
 
 const stack = inject("stack");
 const chromium = useChromium();
 
 describe("chatting in two browsers", () => {
-  let ana: Learner;
-  let ben: Learner;
   let roomId: string;
   let a: BrowserPage;
   let b: BrowserPage;
 
   beforeAll(async () => {
-    [ana, ben] = await Promise.all([
-      signUpLearner(stack, "Ana Lima"),
-      signUpLearner(stack, "Ben Okafor"),
-    ]);
-    roomId = await createSharedRoom(stack, ana, [ben]);
-    [a, b] = await Promise.all([
-      signedInInRoom(chromium(), stack, ana, roomId),
-      signedInInRoom(chromium(), stack, ben, roomId, { colorScheme: "dark" }),
-    ]);
+    ({ roomId, firstPage: a, secondPage: b } = await twoLearnersInRoom(chromium(), stack));
   });
 
   afterAll(async () => {

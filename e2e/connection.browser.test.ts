@@ -5,13 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
-import {
-  type BrowserPage,
-  createSharedRoom,
-  type Learner,
-  signedInInRoom,
-  signUpLearner,
-} from "./learners.ts";
+import { type BrowserPage, type Learner, twoLearnersInRoom } from "./learners.ts";
 import { matrixRequest } from "./matrix.ts";
 import { message, messages, send } from "./room-page.ts";
 
@@ -40,22 +34,18 @@ async function bodiesOnServer(learner: Learner, roomId: string): Promise<string[
 }
 
 describe("connection, offline sending and presence in two browsers", () => {
-  let ana: Learner;
   let ben: Learner;
   let roomId: string;
   let a: BrowserPage;
   let b: BrowserPage;
 
   beforeAll(async () => {
-    [ana, ben] = await Promise.all([
-      signUpLearner(stack, "Ana Lima"),
-      signUpLearner(stack, "Ben Okafor"),
-    ]);
-    roomId = await createSharedRoom(stack, ana, [ben]);
-    [a, b] = await Promise.all([
-      signedInInRoom(chromium(), stack, ana, roomId),
-      signedInInRoom(chromium(), stack, ben, roomId, { colorScheme: "dark" }),
-    ]);
+    ({
+      second: ben,
+      roomId,
+      firstPage: a,
+      secondPage: b,
+    } = await twoLearnersInRoom(chromium(), stack));
   });
 
   afterAll(async () => {

@@ -7,8 +7,15 @@
 // through the edge. The shared stack, which has no SMTP, shows email as off.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { useChromium } from "./browser.ts";
 import { removeStateDir, type StackInfo, startTestStack, type TestStack } from "./harness.ts";
-import { createSharedRoom, type Learner, signUpLearner } from "./learners.ts";
+import {
+  createSharedRoom,
+  type Learner,
+  openPage,
+  signInInBrowser,
+  signUpLearner,
+} from "./learners.ts";
 import { MatrixError, matrixRequest, sendEvent } from "./matrix.ts";
 import { type ReceivedMail, type SmtpServer, startSmtpServer } from "./smtp.ts";
 
@@ -374,6 +381,74 @@ describe("email through a real SMTP server", () => {
     console.log(
       `email figures: missed-message mail ${Math.round(figures.missedMessageMs ?? 0)} ms after the send (Synapse waits ${NOTIF_DELAY_MS} ms by configuration), partner-request mail ${Math.round(figures.requestMailMs ?? 0)} ms after the request, acceptance mail ${Math.round(figures.acceptanceMailMs ?? 0)} ms after the accept`,
     );
+  });
+});
+
+describe("Settings → Email in Chromium", () => {
+  const browser = useChromium();
+
+  it("adds an address: link mailed, opened, password given, verified with missed-message mails on", async () => {
+    const bea = await signUpLearner(stack, "Bea Browser");
+    const beaEmail = address("bea");
+    const { context, page, errors } = await openPage(browser());
+    try {
+      await signInInBrowser(page, stack, bea);
+      await page.goto(`${stack.publicUrl}/settings`);
+      const section = page.getByRole("region", { name: "Email" });
+      await section.getByLabel("Email address").fill(beaEmail);
+      await section.getByRole("button", { name: "Send verification link" }).click();
+      await section.getByText(`We sent a link to ${beaEmail}`).waitFor();
+
+      // The learner opens the link from their mail in another tab.
+      const mail = await smtp.waitFor(mailTo(beaEmail), MAIL_TIMEOUT_MS);
+      const link = mail.text.match(/https?:\/\/\S+submit_token\?\S+/)?.[0] ?? "";
+      const mailTab = await context.newPage();
+      const opened = await mailTab.goto(link);
+      expect(opened?.status()).toBe(200);
+      await mailTab.close();
+
+      await section.getByLabel("Password", { exact: true }).fill(bea.password);
+      await section.getByRole("button", { name: "Finish" }).click();
+      await section.getByText("(verified)").waitFor({ timeout: 15_000 });
+      expect(await section.getByText(beaEmail).count()).toBeGreaterThan(0);
+      await expect
+        .poll(() => section.getByLabel("Email me about messages I have not read").isChecked())
+        .toBe(true);
+      expect((await pushersOf(bea)).map((p) => [p.kind, p.pushkey])).toEqual([["email", beaEmail]]);
+
+      // Turning missed-message mails off removes the homeserver's email pusher.
+      await section.getByLabel("Email me about messages I have not read").uncheck();
+      await expect.poll(async () => (await pushersOf(bea)).length, { timeout: 10_000 }).toBe(0);
+
+      // A partner request's mail: its link opens a page whose button unsubscribes, and the
+      // settings page shows partner mails off afterwards.
+      const raul = await signUpLearner(stack, "Raul Asks");
+      await setProfile(bea, "en", "es");
+      await setProfile(raul, "es", "en");
+      const asked = await raul.session.request("POST", "/api/partners/requests", {
+        user_id: bea.matrix.userId,
+      });
+      expect(asked.status).toBe(201);
+      const requestMail = await smtp.waitFor(
+        (m) => m.to.includes(beaEmail) && /language partner/.test(m.subject),
+        MAIL_TIMEOUT_MS,
+      );
+      const stopLink = requestMail.text.match(/Stop partner mails: (\S+)/)?.[1] ?? "";
+      const stopTab = await context.newPage();
+      await stopTab.goto(stopLink);
+      await stopTab.getByRole("button", { name: "Unsubscribe" }).click();
+      await stopTab.getByRole("heading", { name: "Unsubscribed" }).waitFor();
+      await stopTab.close();
+      await page.reload();
+      const reloaded = page.getByRole("region", { name: "Email" });
+      await reloaded.getByText("(verified)").waitFor({ timeout: 15_000 });
+      expect(
+        await reloaded.getByLabel("Email me about partner requests and new partners").isChecked(),
+      ).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
 

@@ -2,18 +2,10 @@
 // user, driven by matrix-js-sdk with its Rust crypto in Node, creates an encrypted room and
 // invites a web-client learner, who accepts in the browser; each reads what the other wrote.
 import { randomUUID } from "node:crypto";
-import {
-  ClientEvent,
-  createClient,
-  type ICreateClientOpts,
-  type MatrixClient,
-  type MatrixEvent,
-  MsgType,
-  Preset,
-  SyncState,
-} from "matrix-js-sdk";
+import { type MatrixClient, type MatrixEvent, MsgType, Preset } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
+import { devicesWithKeys, startElementClient } from "./element-client.ts";
 import {
   type BrowserPage,
   type Learner,
@@ -24,69 +16,12 @@ import {
 import { eventually, type MatrixUser, matrixRequest, registerWithSharedSecret } from "./matrix.ts";
 import { message, messages } from "./room-page.ts";
 
-// matrix-js-sdk 43 uses Promise.withResolvers (Node 22+, every current browser); the tests run
-// on Node 20.
-if (!("withResolvers" in Promise)) {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((yes, no) => {
-        resolve = yes;
-        reject = no;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
-
 const stack = inject("stack");
 const chromium = useChromium();
 
 const ROOM_NAME = "Secret garden";
 const FROM_ELEMENT = "Olá! This one is end-to-end encrypted.";
 const FROM_WEB = "Got it, and my answer is encrypted too.";
-
-// The SDK logs every request at debug level; only problems are worth keeping in the test output.
-const quietLogger: NonNullable<ICreateClientOpts["logger"]> = {
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: (...args: unknown[]) => console.error("[element]", ...args),
-  getChild: () => quietLogger,
-};
-
-/** What Element does on login: a client with Rust crypto (in memory here), synced once. */
-async function startElementClient(user: MatrixUser): Promise<MatrixClient> {
-  const client = createClient({
-    baseUrl: stack.publicUrl,
-    userId: user.userId,
-    accessToken: user.accessToken,
-    deviceId: user.deviceId,
-    logger: quietLogger,
-  });
-  await client.initRustCrypto({ useIndexedDB: false });
-  const prepared = new Promise<void>((resolve) => {
-    client.on(ClientEvent.Sync, (state) => {
-      if (state === SyncState.Prepared) resolve();
-    });
-  });
-  await client.startClient({ initialSyncLimit: 10 });
-  await prepared;
-  return client;
-}
-
-/** The devices of `userId` that have uploaded encryption keys, as the homeserver lists them. */
-async function devicesWithKeys(asUser: MatrixUser, userId: string): Promise<string[]> {
-  const result = await matrixRequest<{ device_keys?: Record<string, Record<string, unknown>> }>(
-    stack.publicUrl,
-    "POST",
-    "/_matrix/client/v3/keys/query",
-    { token: asUser.accessToken, body: { device_keys: { [userId]: [] } } },
-  );
-  return Object.keys(result.device_keys?.[userId] ?? {});
-}
 
 describe("an encrypted room shared with an Element user", () => {
   let web: Learner;
@@ -105,7 +40,7 @@ describe("an encrypted room shared with an Element user", () => {
         `Element-${randomUUID()}`,
       ),
     ]);
-    elementClient = await startElementClient(element);
+    elementClient = await startElementClient(stack.publicUrl, element);
     browser = await openPage(chromium());
     await signInInBrowser(browser.page, stack, web);
   });
@@ -120,7 +55,7 @@ describe("an encrypted room shared with an Element user", () => {
     // the Element user can share the room key with it.
     await eventually(
       async () => {
-        const devices = await devicesWithKeys(element, web.matrix.userId);
+        const devices = await devicesWithKeys(stack.publicUrl, element, web.matrix.userId);
         return devices.some((device) => device !== web.matrix.deviceId) ? devices : undefined;
       },
       "the web client's device keys",

@@ -19,6 +19,7 @@ import {
   type StackPorts,
   startStack,
 } from "../scripts/stack/stack.ts";
+import { parseWorkerRoles, type WorkerRole } from "../scripts/stack/synapseWorkers.ts";
 
 /** What tests get to know about the running stack (plain data: it crosses into test workers). */
 export interface StackInfo {
@@ -31,6 +32,10 @@ export interface StackInfo {
   livekitUrl: string;
   livekitWsUrl: string;
   databaseUrl: string;
+  /** Synapse's own database (tests that play a clock forward in it). */
+  synapseDatabaseUrl?: string;
+  /** Synapse's workers (XSTREAM_SYNAPSE_WORKERS), empty for one process. */
+  synapseWorkers: readonly WorkerRole[];
   /** A second, empty database on the same server for tests that own their tables. */
   storeTestDatabaseUrl: string;
   stateDir: string;
@@ -45,8 +50,12 @@ export interface StackInfo {
 
 export interface TestStack {
   info: StackInfo;
+  /** The running stack itself, for tests that hold or kill single processes. */
+  running: RunningStack;
   /** Stops this stack's Synapse alone and starts it again once `whileDown` has finished. */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
+  /** Stops the bridge and starts it again, with `env` added to its settings. */
+  restartBridge(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -127,11 +136,17 @@ export async function startTestStack(
     bridgeReplicas?: number;
     /** SMTP for Synapse and the bridge (the email tests' local SMTP server). */
     email?: StackEmail;
+    /** Default: XSTREAM_SYNAPSE_WORKERS, so the suite can run against worker mode too. */
+    synapseWorkers?: readonly WorkerRole[];
+    /** Synapse on SQLite, as earlier versions ran it (upgrade tests). */
+    synapseOnSqlite?: boolean;
   } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
   const logsDir = join(stateDir, "logs");
   const ports = options.ports ?? (await freeStackPorts(options.bridgeReplicas));
+  const synapseWorkers =
+    options.synapseWorkers ?? parseWorkerRoles(process.env.XSTREAM_SYNAPSE_WORKERS);
   const stack = await startStack({
     stateDir,
     toolsDir,
@@ -142,6 +157,9 @@ export async function startTestStack(
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,
+    synapseWorkers,
+    synapseOnSqlite: options.synapseOnSqlite,
+    throwAwayDatabase: true,
     bridgeEnv: { ...TEST_BRIDGE_ENV, ...options.bridgeEnv },
     supervision: options.supervision,
   }).catch((error: unknown) => {
@@ -157,6 +175,8 @@ export async function startTestStack(
       livekitUrl: stack.livekitUrl,
       livekitWsUrl: stack.livekitWsUrl,
       databaseUrl: stack.databaseUrl,
+      synapseDatabaseUrl: stack.synapseDatabaseUrl,
+      synapseWorkers,
       storeTestDatabaseUrl: await createScratchDatabase(stack, "xstream_store_test"),
       stateDir,
       logsDir,
@@ -167,7 +187,9 @@ export async function startTestStack(
       livekitApiSecret: stack.secrets.livekitApiSecret,
       ports,
     },
+    running: stack,
     restartSynapse: (whileDown) => stack.restartSynapse(whileDown),
+    restartBridge: (env) => stack.restartBridge(env),
     async stop() {
       await stack.stop();
     },
@@ -181,67 +203,105 @@ export interface TestFederation {
   stop(): Promise<void>;
 }
 
+export interface TestOrganisations<K extends string> {
+  /** One stack per key, named `localhost:<port>` after its federation listener. */
+  stacks: Record<K, TestStack>;
+  stop(): Promise<void>;
+}
+
 /**
- * Two complete stacks that federate over TLS on loopback, each with its own state folder and
- * PostgreSQL, sharing one test CA. By default each lists the other in RTC_ALLOWED_HOMESERVERS.
+ * Complete stacks, one per key, that federate over TLS on loopback, each with its own state
+ * folder and PostgreSQL, sharing one test CA. `bridgeEnv` gives each its bridge settings, knowing
+ * every stack's server name (to list some of them as partners, say).
  */
-export async function startTestFederation(
-  options: { aListsB?: boolean; bListsA?: boolean } = {},
-): Promise<TestFederation> {
+export async function startTestOrganisations<K extends string>(
+  keys: readonly K[],
+  bridgeEnv: (key: K, serverNames: Record<K, string>) => Record<string, string> = () => ({}),
+  /** Synapse's workers per stack; XSTREAM_SYNAPSE_WORKERS for those not given. */
+  synapseWorkers: Partial<Record<K, readonly WorkerRole[]>> = {},
+): Promise<TestOrganisations<K>> {
   const root = await mkdtemp(join(tmpdir(), "xstream-federation-"));
   // Each stack's PostgreSQL runs as an unprivileged user that must pass through this folder.
   await chmod(root, 0o711);
   const tlsDir = join(root, "tls");
-  // Made once here: the two stacks starting side by side would otherwise race to make it.
+  // Made once here: stacks starting side by side would otherwise race to make it.
   await ensureFederationTls(tlsDir);
-  const [portA, portB] = [await freeTcpPort(), await freeTcpPort()];
-  const names = { a: `localhost:${portA}`, b: `localhost:${portB}` };
-  // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
-  const allowed = (listed: boolean | undefined, other: string): Record<string, string> => ({
-    LOG_LEVEL: "info",
-    ...(listed === false ? {} : { RTC_ALLOWED_HOMESERVERS: other }),
-  });
-  const ports = { a: await freeStackPorts(), b: await freeStackPorts() };
-  // Each web client may reach the other organisation's token service and LiveKit (calls whose
+  const federationPorts = {} as Record<K, number>;
+  const names = {} as Record<K, string>;
+  const ports = {} as Record<K, StackPorts>;
+  for (const key of keys) {
+    federationPorts[key] = await freeTcpPort();
+    names[key] = `localhost:${federationPorts[key]}`;
+    ports[key] = await freeStackPorts();
+  }
+  // Each web client may reach the other organisations' token services and LiveKits (calls whose
   // focus is there).
-  const originsOf = (side: "a" | "b") => [
-    `http://localhost:${ports[side].edge}`,
-    `ws://127.0.0.1:${ports[side].livekit}`,
-    `http://127.0.0.1:${ports[side].livekit}`,
+  const originsOf = (key: K) => [
+    `http://localhost:${ports[key].edge}`,
+    `ws://127.0.0.1:${ports[key].livekit}`,
+    `http://127.0.0.1:${ports[key].livekit}`,
   ];
-  const start = async (side: "a" | "b", port: number, env: Record<string, string>) =>
-    startTestStack({
-      stateDir: join(root, side),
-      serverName: names[side],
-      ports: ports[side],
-      federation: { port, tlsDir, peerOrigins: originsOf(side === "a" ? "b" : "a") },
-      bridgeEnv: env,
-    });
-  const started = await Promise.allSettled([
-    start("a", portA, allowed(options.aListsB, names.b)),
-    start("b", portB, allowed(options.bListsA, names.a)),
-  ]);
-  const stacks = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
-  const stopAll = async () => {
-    await Promise.all(stacks.map((stack) => stack.stop()));
+  const started = await Promise.allSettled(
+    keys.map((key) =>
+      startTestStack({
+        stateDir: join(root, key),
+        serverName: names[key],
+        ports: ports[key],
+        federation: {
+          port: federationPorts[key],
+          tlsDir,
+          peerOrigins: keys.filter((other) => other !== key).flatMap(originsOf),
+        },
+        // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
+        bridgeEnv: { LOG_LEVEL: "info", ...bridgeEnv(key, names) },
+        synapseWorkers: synapseWorkers[key],
+      }),
+    ),
+  );
+  const running = started.flatMap((result) =>
+    result.status === "fulfilled" ? [result.value] : [],
+  );
+  const stop = async () => {
+    await Promise.all(running.map((stack) => stack.stop()));
     await removeStateDir(root);
   };
-  const [a, b] = started;
-  if (a?.status !== "fulfilled" || b?.status !== "fulfilled") {
-    await stopAll();
-    const failed = started.find((result) => result.status === "rejected");
-    throw failed?.status === "rejected" ? failed.reason : new Error("federation did not start");
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
+    await stop();
+    throw failed.status === "rejected" ? failed.reason : new Error("federation did not start");
   }
-  return { a: a.value, b: b.value, stop: stopAll };
+  const stacks = Object.fromEntries(keys.map((key, i) => [key, running[i]])) as Record<
+    K,
+    TestStack
+  >;
+  return { stacks, stop };
 }
 
-/** Creates an empty database owned by the bridge's role, next to the bridge's own. */
+/**
+ * Two complete stacks that federate over TLS on loopback (startTestOrganisations). By default
+ * each lists the other in RTC_ALLOWED_HOMESERVERS.
+ */
+export async function startTestFederation(
+  options: { aListsB?: boolean; bListsA?: boolean } = {},
+): Promise<TestFederation> {
+  const listed = { a: options.aListsB, b: options.bListsA };
+  const { stacks, stop } = await startTestOrganisations(
+    ["a", "b"] as const,
+    (key, names): Record<string, string> =>
+      listed[key] === false ? {} : { RTC_ALLOWED_HOMESERVERS: names[key === "a" ? "b" : "a"] },
+  );
+  return { a: stacks.a, b: stacks.b, stop };
+}
+
+/** Creates (once) an empty database owned by the bridge's role, next to the bridge's own. */
 async function createScratchDatabase(stack: RunningStack, name: string): Promise<string> {
   if (!stack.postgresSuperuserUrl) throw new Error("the test stack runs its own PostgreSQL");
   const client = new pg.Client({ connectionString: stack.postgresSuperuserUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name} OWNER ${BRIDGE_ROLE}`);
+    // A state folder started a second time (upgrade tests) has it already.
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!found.rowCount) await client.query(`CREATE DATABASE ${name} OWNER ${BRIDGE_ROLE}`);
   } finally {
     await client.end();
   }

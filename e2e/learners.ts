@@ -147,3 +147,45 @@ export async function signedInInRoom(
   await openRoom(opened.page, stack, roomId);
   return opened;
 }
+
+export interface LearnersInRoom {
+  first: Learner;
+  second: Learner;
+  /** Their direct room, which `first` created. */
+  roomId: string;
+  /** `first`'s and `second`'s browser, each signed in on the room's page. */
+  firstPage: BrowserPage;
+  secondPage: BrowserPage;
+}
+
+/**
+ * Two learners who share a direct room, each signed in on its page in a browser context of
+ * their own; the second in the dark theme unless told otherwise, so screenshots show both.
+ * `prepare` runs after signing up, before the pages open (e.g. to save a profile).
+ */
+export async function twoLearnersInRoom(
+  browser: Browser,
+  stack: StackInfo,
+  options: {
+    names?: [string, string];
+    secondColorScheme?: "light" | "dark";
+    /** How the room is made, e.g. encrypted from the start. */
+    room?: Parameters<typeof createSharedRoom>[3];
+    prepare?: (first: Learner, second: Learner) => Promise<void>;
+  } = {},
+): Promise<LearnersInRoom> {
+  const [firstName, secondName] = options.names ?? ["Ana Lima", "Ben Okafor"];
+  const [first, second] = await Promise.all([
+    signUpLearner(stack, firstName),
+    signUpLearner(stack, secondName),
+  ]);
+  await options.prepare?.(first, second);
+  const roomId = await createSharedRoom(stack, first, [second], options.room);
+  const [firstPage, secondPage] = await Promise.all([
+    signedInInRoom(browser, stack, first, roomId),
+    signedInInRoom(browser, stack, second, roomId, {
+      colorScheme: options.secondColorScheme ?? "dark",
+    }),
+  ]);
+  return { first, second, roomId, firstPage, secondPage };
+}

@@ -12,8 +12,7 @@ import {
   createSharedRoom,
   type Learner,
   openRoom,
-  signedInInRoom,
-  signUpLearner,
+  twoLearnersInRoom,
 } from "./learners.ts";
 import { makePng } from "./png.ts";
 import { expectPictureLoaded, message, messages, send } from "./room-page.ts";
@@ -39,32 +38,32 @@ const progressValue = async (bar: Locator) => Number(await bar.getAttribute("ari
 describe("files, voice messages and avatars in two browsers", () => {
   let ana: Learner;
   let ben: Learner;
-  let roomId: string;
   let a: BrowserPage;
   let b: BrowserPage;
   let anaNetwork: CDPSession;
 
   beforeAll(async () => {
-    [ana, ben] = await Promise.all([
-      signUpLearner(stack, "Ana Souza"),
-      signUpLearner(stack, "Ben Carter"),
-    ]);
-    // /profile belongs to learners who have a profile (others are sent to onboarding).
-    const saved = await ana.session.request("PUT", "/api/profile", {
-      native: ["pt-BR"],
-      learning: [{ language: "is", level: "A1" }],
-      interests: ["photography"],
-      timezone: "America/Sao_Paulo",
-      availability: [],
-      bio: "",
-      discoverable: false,
-    });
-    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-    roomId = await createSharedRoom(stack, ana, [ben]);
-    [a, b] = await Promise.all([
-      signedInInRoom(chromium(), stack, ana, roomId),
-      signedInInRoom(chromium(), stack, ben, roomId, { colorScheme: "dark" }),
-    ]);
+    ({
+      first: ana,
+      second: ben,
+      firstPage: a,
+      secondPage: b,
+    } = await twoLearnersInRoom(chromium(), stack, {
+      names: ["Ana Souza", "Ben Carter"],
+      // /profile belongs to learners who have a profile (others are sent to onboarding).
+      prepare: async (first) => {
+        const saved = await first.session.request("PUT", "/api/profile", {
+          native: ["pt-BR"],
+          learning: [{ language: "is", level: "A1" }],
+          interests: ["photography"],
+          timezone: "America/Sao_Paulo",
+          availability: [],
+          bio: "",
+          discoverable: false,
+        });
+        expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      },
+    }));
     anaNetwork = await a.context.newCDPSession(a.page);
     await anaNetwork.send("Network.enable");
   });

@@ -280,6 +280,8 @@ describe("PUT /_matrix/app/v1/transactions/:txnId", () => {
       runOnce: () => Promise.reject(new Error("connection terminated")),
       markHandled: () => Promise.resolve(),
       unhandled: () => Promise.resolve([]),
+      roomsWithUnhandled: () => Promise.resolve([]),
+      drainRoom: () => Promise.resolve(true),
     };
     const { app, emitted, joined, logs } = harness({ transactions: failing });
     const res = await putTransaction(app, "t1", {

@@ -8,10 +8,12 @@ import {
   type ReceiveTransaction,
 } from "./domain/appserviceTransactions.js";
 import { type AuthContext, passwordAttemptsOf } from "./domain/authContext.js";
+import type { DirectoryContext } from "./domain/directory.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import type { CallTokenContext } from "./domain/rtcTokensIssuer.js";
 import { appserviceRouter, DEFAULT_BODY_LIMIT } from "./http/appservice.js";
 import { authRouter } from "./http/authRouter.js";
+import { directoryRouter } from "./http/directoryRouter.js";
 import { type EmailSettings, emailApiRouter, emailUnsubscribeRouter } from "./http/emailRouter.js";
 import { matrixErrorHandler, unrecognizedRoute } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
@@ -47,6 +49,8 @@ export interface AppDeps {
   auth: AuthContext;
   /** Profiles, matching, requests, partners, blocks and reports. */
   partners: PartnerContext;
+  /** The partner directory's opt-in (absent in tests that do not need it). */
+  directory?: DirectoryContext;
   /** Origin learners open (PUBLIC_URL); decides whether cookies are Secure. */
   publicUrl: string;
   /** Origins allowed to use /api from a browser (CORS and the CSRF check). */
@@ -145,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
       secureCookies: cookiesAreSecure(deps.publicUrl),
     }),
   );
+  if (deps.directory) api.use(directoryRouter({ auth: deps.auth, directory: deps.directory }));
   api.use(partnersRouter({ auth: deps.auth, partners: deps.partners }));
   api.use(pushApiRouter(deps.auth, deps.push));
   api.use(emailApiRouter(deps.auth, deps.email));

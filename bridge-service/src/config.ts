@@ -73,6 +73,15 @@ export interface BridgeConfig {
     /** The push gateway's URL as the homeserver reaches it (the pushers' `data.url`). */
     gatewayUrl: string;
   };
+  /** The partner directory (PARTNER_ORGANISATIONS). */
+  directory: {
+    /** Servers we pair with; each pairing is live once that server lists us too. */
+    partners: readonly string[];
+    /** Our name on partners' cards ("from <name>"). */
+    organisationName: string;
+    /** How often the pairing is checked again (invites, partners' rooms, ACL). */
+    syncIntervalMs: number;
+  };
   /** SMTP for the bridge's partner mails; email is off when undefined. */
   email: EmailConfig | undefined;
   logLevel: LogLevel;
@@ -310,6 +319,16 @@ const envSchema = z.object({
           parseUrl(value)?.pathname === "/_matrix/push/v1/notify"),
       { error: "must be an http(s) URL ending in /_matrix/push/v1/notify" },
     ),
+  PARTNER_ORGANISATIONS: serverNameList,
+  PARTNER_SYNC_SECONDS: positiveInteger(30),
+  ORGANISATION_NAME: z
+    .preprocess(blankAsMissing, z.string().optional())
+    .refine(
+      (value) => value === undefined || (value.trim().length <= 64 && !/\p{Cc}/u.test(value)),
+      {
+        error: "must be at most 64 characters, without control characters",
+      },
+    ),
   ...emailEnvShape,
   LOG_LEVEL: z.preprocess(
     blankAsMissing,
@@ -393,6 +412,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): B
       gatewayUrl:
         e.PUSH_GATEWAY_URL ??
         `http://${isIP(gatewayHost) === 6 ? `[${gatewayHost}]` : gatewayHost}:${e.BRIDGE_PORT}/_matrix/push/v1/notify`,
+    },
+    directory: {
+      // Listing ourselves would pair us with ourselves; duplicates change nothing.
+      partners: [...new Set(e.PARTNER_ORGANISATIONS)].filter(
+        (name) => name !== e.MATRIX_SERVER_NAME,
+      ),
+      organisationName: e.ORGANISATION_NAME?.trim() || e.MATRIX_SERVER_NAME,
+      syncIntervalMs: e.PARTNER_SYNC_SECONDS * 1_000,
     },
     email: emailConfigFrom(e, publicUrl),
     logLevel: e.LOG_LEVEL,

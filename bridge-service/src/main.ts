@@ -2,10 +2,12 @@ import { createServer, type Server } from "node:http";
 import type pg from "pg";
 import { createApp } from "./app.js";
 import { botActsOn, startBot } from "./bot/bot.js";
+import { createDirectoryMatrix } from "./bot/directoryMatrix.js";
+import { createDirectoryService, isDirectoryInvite } from "./bot/directoryService.js";
 import { createPartnerMatrix } from "./bot/partnerMatrix.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
 import { applyBootstrapAdmin } from "./domain/accounts.js";
-import { redeliverUnhandled } from "./domain/appserviceTransactions.js";
+import { createInbox, type Inbox } from "./domain/appserviceTransactions.js";
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_TTL_MS,
@@ -16,6 +18,7 @@ import {
   REFRESH_TOKEN_TTL_MS,
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "./domain/authContext.js";
+import { type DirectoryContext, publishLearner, remoteLearners } from "./domain/directory.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordFailures.js";
@@ -40,9 +43,11 @@ import { createBridgeMetrics } from "./metrics/bridgeMetrics.js";
 import { startEventLoopGuard } from "./metrics/eventLoopGuard.js";
 import { createMetricsServer } from "./metrics/metricsServer.js";
 import { createWebPushSender } from "./push/webPushSender.js";
+import type { BotStore } from "./store/botStore.js";
 import { createPgAccountStore } from "./store/pg/accountStore.js";
 import { createPgBotStore } from "./store/pg/botStore.js";
 import { checkDatabase, createPool, waitForDatabase } from "./store/pg/database.js";
+import { createPgDirectoryStore } from "./store/pg/directoryStore.js";
 import { createPgLoginTokenStore } from "./store/pg/loginTokenStore.js";
 import { runMigrations } from "./store/pg/migrations.js";
 import { createPgPartnerStore } from "./store/pg/partnerStore.js";
@@ -59,6 +64,13 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 /** How often Matrix work that failed earlier (profile fields, partner rooms) is retried. */
 const MATRIX_CATCH_UP_INTERVAL_MS = 30_000;
+/**
+ * How often the inbox is swept for commands nobody is handling: those a replica (this one before a
+ * restart, or another) accepted and died before answering.
+ */
+const INBOX_SWEEP_INTERVAL_MS = 2_000;
+/** How long the bot's answers are kept for commands handled again. */
+const SAVED_REPLY_TTL_MS = DAY_MS;
 const BOT_DISPLAY_NAME = "Xstream";
 
 function authSettingsFrom(config: BridgeConfig): AuthSettings {
@@ -134,18 +146,47 @@ function createCallTokenContext(
 }
 
 /** Periodic clean-up of expired auth state; a failed round is logged and retried next time. */
-function startPruning(auth: AuthContext, logger: Logger): () => void {
+function startPruning(auth: AuthContext, botStore: BotStore, logger: Logger): () => void {
   const prune = () =>
     Promise.all([
       pruneExpiredAuthState(auth),
       prunePasswordFailures(passwordAttemptsOf(auth)),
+      // A command is answered within seconds; its saved answer only matters until then.
+      botStore.forgetRepliesBefore(new Date(Date.now() - SAVED_REPLY_TTL_MS)),
     ]).then(
-      ([pruned, passwordFailures]) =>
-        logger.debug({ pruned, passwordFailures }, "pruned expired auth state"),
+      ([pruned, passwordFailures, replies]) =>
+        logger.debug({ pruned, passwordFailures, replies }, "pruned expired auth state"),
       (error: unknown) => logger.warn({ err: error }, "pruning expired auth state failed"),
     );
   void prune();
   const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Commands and invites accepted but left unanswered (by an earlier run of this replica, or by
+ * another that died): at start-up, then every few seconds. Replicas share the work room by room.
+ */
+function startInboxSweep(inbox: Inbox, logger: Logger): () => void {
+  let sweeping = false;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = true;
+    inbox
+      .sweep()
+      .then(
+        (handled) => {
+          if (handled) logger.info({ handled }, "handled commands left unanswered");
+        },
+        (error: unknown) => logger.warn({ err: error }, "sweeping the bot's inbox failed"),
+      )
+      .finally(() => {
+        sweeping = false;
+      });
+  };
+  sweep();
+  const timer = setInterval(sweep, INBOX_SWEEP_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -307,23 +348,58 @@ async function main(): Promise<void> {
   const auth = createAuthContext(config, pool, logger);
   const botStore = createPgBotStore(pool);
   const email = createBridgeEmail(config, pool, auth.synapse, logger);
+  const profiles = createPgProfileStore(pool);
+  const directory: DirectoryContext = {
+    store: createPgDirectoryStore(pool),
+    profiles,
+    matrix: createDirectoryMatrix({
+      homeserverUrl: config.matrix.homeserverUrl,
+      asToken: config.matrix.asToken,
+      botUserId: config.matrix.botUserId,
+      homeserver,
+    }),
+    serverName: config.matrix.serverName,
+    botLocalpart: config.matrix.botLocalpart,
+    partners: config.directory.partners,
+    organisationName: config.directory.organisationName,
+    onIgnored: (reason) => metrics.directoryEntriesIgnored.inc({ reason }),
+    now: () => new Date(),
+    logger: logger.child({ component: "directory" }),
+  };
+  const partnerMatrix = tellByEmailToo(
+    email,
+    createPartnerMatrix({
+      homeserver,
+      synapseAdmin: auth.synapse,
+      botStore,
+      botUserId: config.matrix.botUserId,
+      serverName: config.matrix.serverName,
+      logger: logger.child({ component: "partner-matrix" }),
+    }),
+  );
   const partners: PartnerContext = {
-    profiles: createPgProfileStore(pool),
+    profiles,
     partners: createPgPartnerStore(pool),
-    matrix: tellByEmailToo(
-      email,
-      createPartnerMatrix({
-        homeserver,
-        synapseAdmin: auth.synapse,
-        botStore,
-        botUserId: config.matrix.botUserId,
-        serverName: config.matrix.serverName,
-        logger: logger.child({ component: "partner-matrix" }),
-      }),
-    ),
+    remoteLearners: remoteLearners(directory),
+    matrix: {
+      ...partnerMatrix,
+      // Every profile change also reaches the learner's directory entry; a failure here leaves
+      // the profile unpublished, so the catch-up retries both.
+      async publishProfile(profile) {
+        await partnerMatrix.publishProfile(profile);
+        await publishLearner(directory, profile.userId);
+      },
+    },
     now: () => new Date(),
     logger: logger.child({ component: "partners" }),
   };
+  const directoryService = createDirectoryService({
+    events,
+    ctx: directory,
+    botUserId: config.matrix.botUserId,
+    logger,
+    intervalMs: config.directory.syncIntervalMs,
+  });
   startBot({
     events,
     homeserver,
@@ -331,12 +407,15 @@ async function main(): Promise<void> {
     logger,
     partners,
     botStore,
+    directory,
+    ignoresInvite: isDirectoryInvite(config.matrix.botUserId),
     onMessageRead: (ms) => metrics.botMessageRead.observe(ms / 1_000),
   });
   const transactions = createPgTransactionStore(pool);
-  // Commands and invites an earlier run accepted but had not answered when it stopped.
-  const redelivered = await redeliverUnhandled({ store: transactions, events, logger });
-  if (redelivered) logger.info({ redelivered }, "handling events left over from the last run");
+  const stopInboxSweep = startInboxSweep(
+    createInbox({ store: transactions, events, logger }),
+    logger,
+  );
   const bootstrap = await applyBootstrapAdmin(auth.accounts, config.auth.bootstrapAdmin);
   if (bootstrap === "no_such_account") {
     logger.warn(
@@ -346,7 +425,7 @@ async function main(): Promise<void> {
   } else if (bootstrap !== "not_set") {
     logger.info({ username: config.auth.bootstrapAdmin }, "BOOTSTRAP_ADMIN is an admin");
   }
-  const stopPruning = startPruning(auth, logger);
+  const stopPruning = startPruning(auth, botStore, logger);
 
   const app = createApp({
     logger,
@@ -357,6 +436,7 @@ async function main(): Promise<void> {
     mustHandle: botActsOn(config.matrix.botUserId),
     auth,
     partners,
+    directory,
     publicUrl: config.publicUrl,
     allowedOrigins: config.auth.allowedOrigins,
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
@@ -382,6 +462,7 @@ async function main(): Promise<void> {
   // Matrix work (naming the bot, profiles and rooms left over from before) waits for Synapse.
   void waitForHomeserver(homeserver, logger).then(() => {
     if (stopping) return;
+    directoryService.start();
     stopCatchUp = startMatrixCatchUp(
       partners,
       { homeserver, userId: config.matrix.botUserId },
@@ -394,7 +475,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     stopPruning();
+    stopInboxSweep();
     stopCatchUp();
+    directoryService.stop();
     stopEventLoopGuard();
     email?.queue.stop();
     metricsServer?.close();

@@ -1,4 +1,5 @@
-// Builds bridge-service and the client when their sources are newer than the last build.
+// Builds the /api contract, then bridge-service and the client, when their sources are newer than
+// the last build.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { utimes } from "node:fs/promises";
@@ -38,24 +39,40 @@ function runNpm(args: string[], sink: LogSink, part: string): Promise<void> {
   });
 }
 
+// Both workspaces import the contract's build, so it is built first, once, and counts as their source.
+const CONTRACT = { name: "contract", output: join("contract", "dist", "index.js") } as const;
+
 const WORKSPACES = [
   { name: "bridge-service", output: join("bridge-service", "dist", "main.js") },
   { name: "client", output: join("client", "dist", "index.html") },
 ] as const;
 
+async function buildWorkspace(
+  { name, output }: { name: string; output: string },
+  sources: number,
+  sink: LogSink,
+): Promise<void> {
+  const built = newestMtime(join(repoRoot, output));
+  if (built >= sources) return;
+  sink("setup", `building ${name}…`);
+  await runNpm(["run", "build", "-w", name], sink, name);
+  // An incremental build leaves unchanged outputs alone; mark this one as built now, or every
+  // start would build again.
+  const now = new Date();
+  await utimes(join(repoRoot, output), now, now);
+}
+
 export async function buildIfStale(sink: LogSink): Promise<void> {
   const rootConfig = newestMtime(join(repoRoot, "tsconfig.json"));
+  const contract = Math.max(rootConfig, newestMtime(join(repoRoot, CONTRACT.name)));
+  await buildWorkspace(CONTRACT, contract, sink);
   await Promise.all(
-    WORKSPACES.map(async ({ name, output }) => {
-      const built = newestMtime(join(repoRoot, output));
-      const sources = Math.max(rootConfig, newestMtime(join(repoRoot, name)));
-      if (built >= sources) return;
-      sink("setup", `building ${name}…`);
-      await runNpm(["run", "build", "-w", name], sink, name);
-      // An incremental build leaves unchanged outputs alone; mark this one as built now, or every
-      // start would build again.
-      const now = new Date();
-      await utimes(join(repoRoot, output), now, now);
-    }),
+    WORKSPACES.map((workspace) =>
+      buildWorkspace(
+        workspace,
+        Math.max(contract, newestMtime(join(repoRoot, workspace.name))),
+        sink,
+      ),
+    ),
   );
 }

@@ -9,6 +9,7 @@ import { logsDirOf, partLogFiles, splitSink } from "./logs.ts";
 import { repoRoot } from "./paths.ts";
 import { killEverythingOf, type LogSink, STACK_MARKER } from "./processes.ts";
 import { type BridgePorts, type RunningStack, type StackPorts, startStack } from "./stack.ts";
+import { parseWorkerRoles, WORKER_ROLES } from "./synapseWorkers.ts";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -57,6 +58,31 @@ const settingsSchema = z.object({
     .regex(
       /^\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*(?:,\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*)*$/,
       "must be comma-separated Matrix server names such as example.org",
+    )
+    .optional(),
+  // Organisations whose learners see ours and ours theirs (the bridge's PARTNER_ORGANISATIONS).
+  XSTREAM_PARTNER_ORGANISATIONS: z
+    .string()
+    .regex(
+      /^\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*(?:,\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d+)?\s*)*$/,
+      "must be comma-separated Matrix server names such as example.org",
+    )
+    .optional(),
+  // This organisation's name on partners' cards (the bridge's ORGANISATION_NAME).
+  XSTREAM_ORGANISATION_NAME: z.string().max(64).optional(),
+  // Synapse's worker mode: "all", or some of sync, events, federation (see README "Scaling out").
+  XSTREAM_SYNAPSE_WORKERS: z
+    .string()
+    .refine(
+      (text) => {
+        try {
+          parseWorkerRoles(text);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      `must be "all", "none" or a comma-separated list of ${WORKER_ROLES.join(", ")}`,
     )
     .optional(),
 });
@@ -207,6 +233,7 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
         serverName: settings.XSTREAM_SERVER_NAME,
         ports,
         databaseUrl: settings.DATABASE_URL,
+        synapseWorkers: parseWorkerRoles(settings.XSTREAM_SYNAPSE_WORKERS),
         sink,
         // Full logs go to the files; the terminal filter decides what a person sees.
         verbose: true,
@@ -226,6 +253,12 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
             : {}),
           ...(settings.XSTREAM_RTC_ALLOWED_HOMESERVERS
             ? { RTC_ALLOWED_HOMESERVERS: settings.XSTREAM_RTC_ALLOWED_HOMESERVERS }
+            : {}),
+          ...(settings.XSTREAM_PARTNER_ORGANISATIONS
+            ? { PARTNER_ORGANISATIONS: settings.XSTREAM_PARTNER_ORGANISATIONS }
+            : {}),
+          ...(settings.XSTREAM_ORGANISATION_NAME
+            ? { ORGANISATION_NAME: settings.XSTREAM_ORGANISATION_NAME }
             : {}),
         },
       }),

@@ -105,7 +105,14 @@ export async function runStartFederation(): Promise<void> {
           },
           sink: labelled(sink, organisation),
           verbose: settings.XSTREAM_LOG === "info",
-          bridgeEnv: other ? { RTC_ALLOWED_HOMESERVERS: other.serverName } : {},
+          // The two organisations list each other for calls and as partners (the directory).
+          bridgeEnv: other
+            ? {
+                RTC_ALLOWED_HOMESERVERS: other.serverName,
+                PARTNER_ORGANISATIONS: other.serverName,
+                ORGANISATION_NAME: `Organisation ${organisation.toUpperCase()}`,
+              }
+            : {},
         }),
       );
     }

@@ -512,10 +512,14 @@ export class Supervisor {
     await part.current.stop();
   }
 
-  /** Starts a held part again; resolves once it passes its health check. */
-  async release(name: string): Promise<void> {
+  /**
+   * Starts a held part again; resolves once it passes its health check. `env` changes its
+   * environment from now on (an operator's restart with other settings).
+   */
+  async release(name: string, env?: Record<string, string>): Promise<void> {
     const part = this.parts.get(name);
     if (part?.state !== "held") throw new Error(`${name} is not held`);
+    if (env) part.options = { ...part.options, env: { ...part.options.env, ...env } };
     const managed = this.spawn(part.name, part.command, part.args, part.options);
     part.current = managed;
     part.state = "starting";

@@ -526,6 +526,23 @@ describe("startBot: partner commands", () => {
     expect(partners.acceptRequest).toHaveBeenCalledWith(ctx, ANA, "req-Ben");
   });
 
+  it("answers a command handled again with its saved answer, without running it twice", async () => {
+    const { events, sent } = await withDirectRooms();
+    vi.mocked(partners.listRequests).mockResolvedValue({
+      incoming: [requestFrom("@ben:localhost", "Ben", 1), requestFrom("@cai:localhost", "Cai", 2)],
+      outgoing: [],
+    });
+    vi.mocked(partners.acceptRequest).mockResolvedValue(partnershipWith("@ben:localhost", "Ben"));
+    // A replica died after answering and before forgetting the command; another takes it over.
+    const accept = message("accept 1");
+    events.emit("event", accept);
+    await until(() => expect(sent).toHaveLength(1));
+    events.emit("event", accept);
+    await until(() => expect(sent).toHaveLength(2));
+    expect(partners.acceptRequest).toHaveBeenCalledTimes(1);
+    expect(sent[1]).toEqual(sent[0]);
+  });
+
   it("lists several requests oldest first and acts on the one numbered", async () => {
     const { say } = await withDirectRooms();
     vi.mocked(partners.listRequests).mockResolvedValue({

@@ -1,3 +1,4 @@
+import { type DirectoryContext, setPartnerVisibility } from "../domain/directory.js";
 import { languageName } from "../domain/languages.js";
 import { serverNameOf } from "../domain/matrixIds.js";
 import type { PartnerContext, PartnerRequestView } from "../domain/partnerContext.js";
@@ -35,6 +36,10 @@ export interface BotDeps {
   partners: PartnerContext;
   /** The bot's DM rooms and the suggestion lists it showed. */
   botStore: BotStore;
+  /** The partner directory, for `organisations on|off`; absent when it is not set up. */
+  directory?: DirectoryContext;
+  /** Invites the bot leaves to someone else (partners' directory rooms: bot/directoryService.ts). */
+  ignoresInvite?: (event: ClientEvent) => boolean;
   /** How many partners `match` suggests. */
   suggestionLimit?: number;
   /** Told how long reading each message took (HTML to text and parsing), in milliseconds. */
@@ -99,6 +104,8 @@ export function startBot({
   logger,
   partners: ctx,
   botStore,
+  directory,
+  ignoresInvite,
   suggestionLimit = 5,
   onMessageRead,
   joinRetryDelaysMs = [1_000, 4_000],
@@ -164,11 +171,18 @@ export function startBot({
     const parsed = read.kind === "text" ? parseCommand(read.text) : undefined;
     onMessageRead?.(performance.now() - started);
     if (read.kind === "none") return;
-    let reply: replies.RenderedReply;
-    if (parsed === undefined) {
-      reply = replies.tooLong();
-    } else {
-      reply = parsed.ok ? await runSafely(userId, parsed.command) : replies.problem(parsed.problem);
+    // Handled before (a replica died before it could forget the command): the same answer again,
+    // not a second run, which could act twice (`accept` would take the next request).
+    let reply: replies.RenderedReply | undefined = await botStore.savedReply(event.event_id);
+    if (!reply) {
+      if (parsed === undefined) {
+        reply = replies.tooLong();
+      } else {
+        reply = parsed.ok
+          ? await runSafely(userId, parsed.command)
+          : replies.problem(parsed.problem);
+      }
+      await botStore.saveReply(event.event_id, reply);
     }
     // One reply per message, even if the homeserver delivers the message twice.
     await send(event.room_id, reply, `xstream-reply-${event.event_id}`);
@@ -248,6 +262,11 @@ export function startBot({
         return change(userId, (current) => ({ ...current, timezone: command.timezone }));
       case "discoverable":
         return change(userId, (current) => ({ ...current, discoverable: command.discoverable }));
+      case "organisations": {
+        if (!directory) return replies.refused("Partner organisations are not set up here.");
+        await setPartnerVisibility(directory, userId, command.visible);
+        return replies.partnerVisibility(command.visible, directory.partners.length);
+      }
       case "match": {
         const found = await findPartners(ctx, userId, { limit: suggestionLimit });
         await botStore.rememberSuggestions(
@@ -340,7 +359,10 @@ export function startBot({
 
   return events.on("event", (event) => {
     if (event.sender === botUserId) return;
-    if (isInviteFor(event, botUserId)) return inRoomOrder(event.room_id, () => acceptInvite(event));
+    if (isInviteFor(event, botUserId)) {
+      if (ignoresInvite?.(event)) return;
+      return inRoomOrder(event.room_id, () => acceptInvite(event));
+    }
     if (isTypedText(event)) return inRoomOrder(event.room_id, () => answerMessage(event));
     if (isOwnJoin(event)) return noteDisplayName(event);
   });

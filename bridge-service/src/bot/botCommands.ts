@@ -12,6 +12,7 @@ export type BotCommand =
   | { name: "interests"; interests: string[] }
   | { name: "timezone"; timezone: string }
   | { name: "discoverable"; discoverable: boolean }
+  | { name: "organisations"; visible: boolean }
   | { name: "match" }
   | { name: "connect"; target: { suggestion: number } | { userId: string } }
   | { name: "requests" }
@@ -37,6 +38,7 @@ export const COMMAND_NAMES = [
   "interests",
   "timezone",
   "discoverable",
+  "organisations",
   "match",
   "connect",
   "requests",
@@ -91,6 +93,12 @@ export const COMMAND_HELP: Record<CommandName, CommandHelp> = {
     usage: "discoverable on|off",
     example: "discoverable off",
     summary: "show or hide yourself in other learners' suggestions",
+  },
+  organisations: {
+    usage: "organisations on|off",
+    example: "organisations on",
+    summary:
+      "also show you to learners of our partner organisations (other schools running Xstream), off until you turn it on; they see your name, languages, levels, interests, time zone and free times, nothing else",
   },
   match: { usage: "match", example: "match", summary: "suggest partners, numbered" },
   connect: {
@@ -159,6 +167,7 @@ const ALIASES: Record<string, CommandName> = {
   request: "requests",
   inbox: "requests",
   partner: "partners",
+  organizations: "organisations",
 };
 
 const isCommandName = (word: string): word is CommandName =>
@@ -256,6 +265,14 @@ export function parseCommand(text: string): ParseResult {
       if (["on", "yes", "true", "show"].includes(value)) return ok({ name, discoverable: true });
       if (["off", "no", "false", "hide"].includes(value)) return ok({ name, discoverable: false });
       return usage("Say `discoverable on` to appear in suggestions or `discoverable off` to hide.");
+    }
+    case "organisations": {
+      const value = args.toLowerCase();
+      if (["on", "yes", "true", "show"].includes(value)) return ok({ name, visible: true });
+      if (["off", "no", "false", "hide"].includes(value)) return ok({ name, visible: false });
+      return usage(
+        "Say `organisations on` to be shown to partner organisations' learners too, or `organisations off` to stop.",
+      );
     }
     case "connect": {
       const number = positiveNumber(args);

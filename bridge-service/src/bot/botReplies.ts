@@ -498,3 +498,21 @@ export function partnerWelcome(partnership: NewPartnership): RenderedReply {
     ),
   ]);
 }
+
+/** After `organisations on|off`. */
+export function partnerVisibility(visible: boolean, partnerCount: number): RenderedReply {
+  if (!visible) {
+    return render([
+      p("Done: learners of partner organisations no longer see you. Your entry is cleared."),
+    ]);
+  }
+  const blocks = [
+    p(
+      "Done: learners of our partner organisations can now find you too, as long as you are discoverable. ",
+      "They see your name, languages and levels, interests, time zone and free times.",
+    ),
+  ];
+  if (partnerCount === 0) blocks.push(p("(This organisation has no partners yet.)"));
+  blocks.push(p(md("Send `organisations off` to stop at any time.")));
+  return render(blocks);
+}

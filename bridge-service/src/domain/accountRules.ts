@@ -1,13 +1,24 @@
+import {
+  DISPLAY_NAME_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+} from "@xstream/contract/limits";
 import { COMMON_PASSWORDS } from "./commonPasswords.js";
 import { Refusal } from "./refusal.js";
 
-export const USERNAME_MIN_LENGTH = 3;
-export const USERNAME_MAX_LENGTH = 32;
+// The limits are part of the /api contract, which the client's forms check too.
+export {
+  DISPLAY_NAME_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+};
+
 /** Matrix localpart characters (spec: historical `+` excluded), lower case only. */
 export const USERNAME_PATTERN = /^[a-z0-9._=\-/]+$/;
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 256;
-export const DISPLAY_NAME_MAX_LENGTH = 64;
 
 /** Names of staff and of the bridge's own Matrix users; `xstream*` also covers the appservice. */
 export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([

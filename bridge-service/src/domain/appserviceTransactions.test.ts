@@ -3,7 +3,7 @@ import { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import type { ClientEvent } from "../matrix/events.js";
 import { createInMemoryTransactionStore } from "../store/memory/inMemoryTransactionStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
-import { createTransactionReceiver, redeliverUnhandled } from "./appserviceTransactions.js";
+import { createInbox, createTransactionReceiver } from "./appserviceTransactions.js";
 
 const message = (id: string, body: string): ClientEvent => ({
   type: "m.room.message",
@@ -67,12 +67,14 @@ describe("appservice transactions across a crash", () => {
     };
     await receive("t1", transaction);
 
+    // Its database connection went with it, and so did its hold on the room.
+    store.releaseHolds();
     const restarted = new AppserviceEvents(() => {});
     const seen: string[] = [];
     restarted.on("event", async (event) => {
       seen.push(event.event_id);
     });
-    expect(await redeliverUnhandled({ store, events: restarted, logger })).toBe(2);
+    expect(await createInbox({ store, events: restarted, logger }).sweep()).toBe(2);
     await settle();
     expect(seen).toEqual(["$1", "$2"]);
     expect(await store.unhandled()).toEqual([]);
@@ -85,7 +87,7 @@ describe("appservice transactions across a crash", () => {
       mustHandle: () => true,
     });
     expect(await again("t1", transaction)).toBe("duplicate");
-    expect(await redeliverUnhandled({ store, events: restarted, logger })).toBe(0);
+    expect(await createInbox({ store, events: restarted, logger }).sweep()).toBe(0);
     expect(seen).toEqual(["$1", "$2"]);
   });
 });

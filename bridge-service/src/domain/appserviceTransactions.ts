@@ -16,20 +16,70 @@ export interface TransactionReceiverDeps {
   mustHandle?: (event: ClientEvent) => boolean;
 }
 
-/** Publishes one event and, if it was kept in the inbox, forgets it once listeners are done. */
-function publish(
-  { store, events, logger }: Pick<TransactionReceiverDeps, "store" | "events" | "logger">,
-  event: ClientEvent,
-  kept: boolean,
-): void {
-  const handled = events.emit("event", event);
-  if (!kept) return;
-  void handled
-    .then(() => store.markHandled([event.event_id]))
-    .catch((error: unknown) =>
-      // It stays in the inbox and is handled again at the next start; replies are idempotent.
-      logger.warn({ err: error, eventId: event.event_id }, "could not mark an event handled"),
-    );
+export type InboxDeps = Pick<TransactionReceiverDeps, "store" | "events" | "logger">;
+
+/**
+ * The kept events (the bot's commands and invites) on their way to the listeners. Several bridge
+ * replicas share one inbox in the database: a room's events are handled by one replica at a time
+ * (the store holds the room while it drains it), oldest first, each forgotten once its listeners
+ * are done, so a room's commands are answered in order and none twice. A replica that dies while
+ * holding a room lets go of it with its database connection; the next sweep, on any replica,
+ * takes over what it left.
+ */
+export interface Inbox {
+  /** Handles the room's kept events, unless another replica is at it (which then takes them). */
+  drain(roomId: string): Promise<number>;
+  /** Drains every room with kept events; resolves with how many events this call handled. */
+  sweep(): Promise<number>;
+}
+
+export function createInbox({ store, events, logger }: InboxDeps): Inbox {
+  // Rooms this process is draining; a call for one of them asks that drain to look again.
+  const running = new Map<string, { again: boolean; done: Promise<number> }>();
+
+  async function drainLoop(roomId: string, entry: { again: boolean }): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      entry.again = false;
+      const held = await store.drainRoom(roomId, async (event) => {
+        await events.emit("event", event);
+        handled++;
+      });
+      // Another replica holds the room: it looks again after letting go, so it also takes what
+      // was kept here meanwhile.
+      if (!held) return handled;
+      // Events kept after the last look but before the room was let go would otherwise wait for
+      // the next sweep.
+      if (!entry.again && !(await store.roomsWithUnhandled()).includes(roomId)) return handled;
+    }
+  }
+
+  function drain(roomId: string): Promise<number> {
+    const current = running.get(roomId);
+    if (current) {
+      current.again = true;
+      return current.done.then(() => 0);
+    }
+    const entry = { again: false, done: Promise.resolve(0) };
+    entry.done = drainLoop(roomId, entry)
+      .catch((error: unknown) => {
+        // The events stay in the inbox; the next sweep tries again.
+        logger.warn({ err: error, roomId }, "could not hand kept events to the bot");
+        return 0;
+      })
+      .finally(() => running.delete(roomId));
+    running.set(roomId, entry);
+    return entry.done;
+  }
+
+  return {
+    drain,
+    async sweep() {
+      const rooms = await store.roomsWithUnhandled();
+      const handled = await Promise.all(rooms.map(drain));
+      return handled.reduce((sum, count) => sum + count, 0);
+    },
+  };
 }
 
 export type ReceiveTransaction = (
@@ -39,9 +89,10 @@ export type ReceiveTransaction = (
 
 /**
  * Applies a homeserver transaction exactly once: its database effects commit together with its
- * id, and only then are its events published to in-process listeners (the bot). A retried
- * transaction is acknowledged without doing anything again. If storing fails this rejects, the
- * homeserver gets an error and retries later.
+ * id, and only then are its events published to in-process listeners (the bot), the kept ones
+ * through the inbox. A retried transaction is acknowledged without doing anything again, whichever
+ * replica got it first. If storing fails this rejects, the homeserver gets an error and retries
+ * later.
  */
 export function createTransactionReceiver({
   store,
@@ -50,6 +101,7 @@ export function createTransactionReceiver({
   now = () => new Date(),
   mustHandle = () => false,
 }: TransactionReceiverDeps): ReceiveTransaction {
+  const inbox = createInbox({ store, events, logger });
   return async (txnId, transaction) => {
     const receivedAt = now();
     const activity = latestActivityBySender(
@@ -78,23 +130,13 @@ export function createTransactionReceiver({
       "appservice transaction",
     );
     if (outcome === "duplicate") return outcome;
+    const keptRooms = new Set<string>();
     for (const event of transaction.events) {
-      publish({ store, events, logger }, event, kept.has(event.event_id));
+      if (kept.has(event.event_id)) keptRooms.add(event.room_id);
+      else void events.emit("event", event);
     }
+    for (const roomId of keptRooms) void inbox.drain(roomId);
     for (const event of transaction.ephemeral) void events.emit("ephemeral", event);
     return outcome;
   };
-}
-
-/**
- * Publishes, oldest first, the events an earlier run stored but did not finish handling (it
- * crashed or was killed). Call once at start-up, after the listeners are attached.
- * @returns how many there were.
- */
-export async function redeliverUnhandled(
-  deps: Pick<TransactionReceiverDeps, "store" | "events" | "logger">,
-): Promise<number> {
-  const pending = await deps.store.unhandled();
-  for (const event of pending) publish(deps, event, true);
-  return pending.length;
 }

@@ -28,6 +28,8 @@ export interface MatchSignals {
 export interface MatchCandidate {
   profile: Profile;
   signals: MatchSignals;
+  /** The partner organisation a directory entry came from; absent for our own learners. */
+  organisation?: string | undefined;
 }
 
 export interface Suggestion {
@@ -51,6 +53,8 @@ export interface Suggestion {
   /** reasons.join(" · ") */
   summary: string;
   profile: Profile;
+  /** The partner organisation they belong to; undefined for our own learners. */
+  organisation?: string | undefined;
 }
 
 /**
@@ -325,6 +329,7 @@ function toSuggestion(entry: ScoredCandidate, now: Date): Suggestion {
   const reasons = [
     `native ${languageName(pair.teaches)}, learning ${languageName(pair.theirLearning.language)} ${pair.theirLearning.level}`,
   ];
+  if (candidate.organisation !== undefined) reasons.push(`from ${candidate.organisation}`);
   if (overlapMinutes > 0) reasons.push(`${describeDuration(overlapMinutes)} overlap a week`);
   if (interests.length > 0) reasons.push(`both like ${listInterests(interests)}`);
   if (online) reasons.push("online now");
@@ -341,6 +346,7 @@ function toSuggestion(entry: ScoredCandidate, now: Date): Suggestion {
     reasons,
     summary: reasons.join(" · "),
     profile: candidate.profile,
+    organisation: candidate.organisation,
   };
 }
 

@@ -1,8 +1,10 @@
 // Matrix identifiers as the spec's grammar (appendices, "Identifier Grammar") allows them, each
 // capped at the spec's 255 bytes. One rule per kind of id, used by every entry point.
 
-/** The spec's limit on user, room and event ids, in bytes of UTF-8. */
-export const MATRIX_ID_MAX_BYTES = 255;
+import { MATRIX_ID_MAX_BYTES } from "@xstream/contract/limits";
+
+/** The spec's limit on user, room and event ids, in bytes of UTF-8 (part of the /api contract). */
+export { MATRIX_ID_MAX_BYTES };
 
 const fitsMatrixIdLimit = (value: string) =>
   value.length <= MATRIX_ID_MAX_BYTES && Buffer.byteLength(value, "utf8") <= MATRIX_ID_MAX_BYTES;

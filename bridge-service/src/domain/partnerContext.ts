@@ -1,6 +1,7 @@
 import type { Logger } from "../logger.js";
 import type { PartnerRequestStatus, PartnerStore, ReportRecord } from "../store/partnerStore.js";
 import type { ProfileStore } from "../store/profileStore.js";
+import type { MatchCandidate } from "./matching.js";
 import type { CefrLevel, LearningLanguage, Profile } from "./profiles.js";
 
 /** Someone as other learners see them in lists. */
@@ -58,8 +59,20 @@ export interface PartnerMatrix {
   endPartnerRoom(roomId: string, blockedUserId: string): Promise<void>;
 }
 
+/** Partner organisations' learners, from their directory rooms (domain/directory.ts). */
+export interface RemoteLearners {
+  /** Entries reciprocal to `me`, minus `excluded`, most recently updated first. */
+  findCandidates(
+    me: Profile,
+    excluded: ReadonlySet<string>,
+    limit: number,
+  ): Promise<MatchCandidate[]>;
+}
+
 export interface PartnerContext {
   profiles: ProfileStore;
+  /** Absent when the organisation has no partners. */
+  remoteLearners?: RemoteLearners;
   partners: PartnerStore;
   matrix: PartnerMatrix;
   now: () => Date;

@@ -1,12 +1,12 @@
 // Reports for moderators, with evidence.
+
+import { REPORT_EVIDENCE_MAX, REPORT_REASON_MAX } from "@xstream/contract/limits";
 import { isMatrixEventId, isMatrixRoomId } from "./matrixIds.js";
 import type { PartnerContext, ReportView } from "./partnerContext.js";
 import { requireUserId } from "./partnerPeople.js";
 import { Refusal } from "./refusal.js";
 
-export const REPORT_REASON_MAX = 1_000;
-
-export const REPORT_EVIDENCE_MAX = 20;
+export { REPORT_EVIDENCE_MAX, REPORT_REASON_MAX };
 
 /**
  * Files a report for moderators, with the event ids the reporter points at as evidence.

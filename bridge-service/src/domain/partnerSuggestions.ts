@@ -11,7 +11,9 @@ import { requireCompleteProfile, requireProfile } from "./partnerProfiles.js";
 /** How many reciprocal candidates, most recently active first, are scored per request. */
 export const CANDIDATE_POOL = 200;
 
-export const MAX_SUGGESTIONS = 50;
+import { MAX_SUGGESTIONS } from "@xstream/contract/limits";
+
+export { MAX_SUGGESTIONS };
 
 /**
  * Ranked partner suggestions for `userId`: reciprocal, discoverable learners who are not
@@ -29,11 +31,20 @@ export async function findPartners(
     ctx.profiles.signalsOf(userId),
   ]);
   requireCompleteProfile(me);
-  const candidates = await ctx.profiles.findCandidates(
-    soughtExchanges(me),
-    new Set([me.userId, ...excluded]),
-    CANDIDATE_POOL,
-  );
+  const [local, remote] = await Promise.all([
+    ctx.profiles.findCandidates(
+      soughtExchanges(me),
+      new Set([me.userId, ...excluded]),
+      CANDIDATE_POOL,
+    ),
+    ctx.remoteLearners?.findCandidates(me, excluded, CANDIDATE_POOL) ?? [],
+  ]);
+  // A partner organisation's learner who also talks to our bot has a profile here: that one counts.
+  const localIds = new Set(local.map((candidate) => candidate.profile.userId));
+  const candidates = [
+    ...local,
+    ...remote.filter((candidate) => !localIds.has(candidate.profile.userId)),
+  ];
   const self: MatchCandidate = {
     profile: me,
     // The learner asking is active right now, whatever the homeserver last said.

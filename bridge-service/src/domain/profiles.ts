@@ -1,18 +1,20 @@
+import {
+  CEFR_LEVELS,
+  type CefrLevel,
+  PROFILE_LIMITS,
+  type Weekday,
+} from "@xstream/contract/limits";
 import { canonicalLanguageTag } from "./languages.js";
 import { Refusal } from "./refusal.js";
 
-/** CEFR levels, lowest first. */
-export const CEFR_LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2"] as const;
-export type CefrLevel = (typeof CEFR_LEVELS)[number];
+// Levels, weekdays and limits are part of the /api contract.
+export { CEFR_LEVELS, type CefrLevel, PROFILE_LIMITS, type Weekday };
 
 export interface LearningLanguage {
   /** Canonical BCP 47 tag, e.g. `pt-BR`. */
   language: string;
   level: CefrLevel;
 }
-
-/** 0 = Monday … 6 = Sunday (ISO weekday minus one). */
-export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /** A weekly window in the learner's own time zone, `start` < `end`, both "HH:MM" (end may be "24:00"). */
 export interface AvailabilityWindow {
@@ -43,15 +45,6 @@ export interface Profile extends ProfileInput {
   createdAt: Date;
   updatedAt: Date;
 }
-
-export const PROFILE_LIMITS = {
-  native: 5,
-  learning: 5,
-  interests: 20,
-  interestLength: 32,
-  availability: 28,
-  bio: 500,
-} as const;
 
 /** A new learner's profile before they have said anything: no languages yet, not discoverable. */
 export function emptyProfileInput(): ProfileInput {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { UNSUBSCRIBE_TOKEN_MAX_LENGTH } from "@xstream/contract/limits";
 import { BRIDGE_MAIL_KINDS, type BridgeMailKind } from "../domain/emailPreferences.js";
 
 /**
@@ -10,8 +11,9 @@ import { BRIDGE_MAIL_KINDS, type BridgeMailKind } from "../domain/emailPreferenc
  * Format: base64url(JSON [version, userId, kind]) "." base64url(HMAC-SHA256).
  */
 const LABEL = "xstream email unsubscribe v1";
+
 /** A real token is well under 200 characters; anything longer is refused before any work. */
-export const UNSUBSCRIBE_TOKEN_MAX_LENGTH = 512;
+export { UNSUBSCRIBE_TOKEN_MAX_LENGTH };
 
 export interface UnsubscribeTokens {
   sign(userId: string, kind: BridgeMailKind): string;

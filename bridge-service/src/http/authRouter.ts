@@ -1,16 +1,16 @@
-import express, { type Request, Router } from "express";
-import { changePassword, describeUser, logIn, signUp } from "../domain/accounts.js";
-import type { AuthContext } from "../domain/authContext.js";
-import { Refusal } from "../domain/refusal.js";
-import { endSession, refreshSession, startSession } from "../domain/sessions.js";
-import { issueSynapseLoginToken } from "../domain/synapseLoginTokens.js";
 import {
   loginRequestSchema,
   type MatrixTokenResponse,
   passwordChangeRequestSchema,
   signupRequestSchema,
   type UserResponse,
-} from "./authSchemas.js";
+} from "@xstream/contract";
+import express, { type Request, Router } from "express";
+import { changePassword, describeUser, logIn, signUp } from "../domain/accounts.js";
+import type { AuthContext } from "../domain/authContext.js";
+import { Refusal } from "../domain/refusal.js";
+import { endSession, refreshSession, startSession } from "../domain/sessions.js";
+import { issueSynapseLoginToken } from "../domain/synapseLoginTokens.js";
 import { parseBody } from "./errors.js";
 import { requireSession, sessionOf } from "./sessionAuth.js";
 import {

@@ -1,13 +1,13 @@
+import {
+  type EmailSettingsResponseJson,
+  emailSettingsRequestSchema,
+  unsubscribeQuerySchema,
+} from "@xstream/contract";
 import express, { Router } from "express";
 import { matrixUserIdOf } from "../domain/accounts.js";
 import type { AuthContext } from "../domain/authContext.js";
 import type { EmailOptOutStore } from "../domain/emailPreferences.js";
 import type { UnsubscribeTokens } from "../email/unsubscribeTokens.js";
-import {
-  type EmailSettingsResponseJson,
-  emailSettingsRequestSchema,
-  unsubscribeQuerySchema,
-} from "./emailSchemas.js";
 import { MatrixError, parseBody } from "./errors.js";
 import { requireSession, sessionOf } from "./sessionAuth.js";
 

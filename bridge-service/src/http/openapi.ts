@@ -1,39 +1,38 @@
-import { Router } from "express";
-import { z } from "zod";
-import { MATRIX_ID_MAX_BYTES } from "../domain/matrixIds.js";
-import {
-  emptyResponseSchema,
-  errorResponseSchema,
-  loginRequestSchema,
-  matrixTokenResponseSchema,
-  passwordChangeRequestSchema,
-  signupRequestSchema,
-  userResponseSchema,
-  userSchema,
-} from "./authSchemas.js";
-import { emailSettingsRequestSchema, emailSettingsResponseSchema } from "./emailSchemas.js";
 import {
   blocksResponseSchema,
+  emailSettingsRequestSchema,
+  emailSettingsResponseSchema,
+  emptyResponseSchema,
+  errorResponseSchema,
   languagesResponseSchema,
+  loginRequestSchema,
+  matrixTokenResponseSchema,
   partnerResponseSchema,
   partnersResponseSchema,
+  partnerVisibilityInputSchema,
+  partnerVisibilityResponseSchema,
+  passwordChangeRequestSchema,
   profileInputSchema,
   profileResponseSchema,
+  pushSubscriptionRequestSchema,
+  pushSubscriptionResponseSchema,
   reportRequestSchema,
   reportResponseSchema,
   reportsResponseSchema,
   requestResponseSchema,
   requestsResponseSchema,
+  signupRequestSchema,
   suggestionsResponseSchema,
   USER_ID_OUTLINE,
+  userResponseSchema,
+  userSchema,
   userTargetSchema,
-} from "./partnerSchemas.js";
-import {
-  notifyRequestSchema,
-  pushSubscriptionRequestSchema,
-  pushSubscriptionResponseSchema,
   vapidKeyResponseSchema,
-} from "./pushSchemas.js";
+} from "@xstream/contract";
+import { Router } from "express";
+import { z } from "zod";
+import { MATRIX_ID_MAX_BYTES } from "../domain/matrixIds.js";
+import { notifyRequestSchema } from "./pushSchemas.js";
 import {
   callTokenRequestSchema,
   callTokenResponseSchema,
@@ -59,6 +58,8 @@ const COMPONENTS: Record<string, z.ZodType> = {
   ProfileInput: profileInputSchema,
   ProfileResponse: profileResponseSchema,
   SuggestionsResponse: suggestionsResponseSchema,
+  PartnerVisibilityInput: partnerVisibilityInputSchema,
+  PartnerVisibilityResponse: partnerVisibilityResponseSchema,
   UserTarget: userTargetSchema,
   PartnerRequestResponse: requestResponseSchema,
   PartnerRequestsResponse: requestsResponseSchema,
@@ -326,6 +327,24 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
           request: "ProfileInput",
           ok: [200, "ProfileResponse", "Saved"],
           errors: [400, 401, 403, 413],
+        }),
+      },
+      "/api/profile/partner-organisations": {
+        get: operation({
+          summary: "Whether you are shown to learners of partner organisations",
+          security: cookieSession,
+          ok: [200, "PartnerVisibilityResponse", "Your choice and this organisation's partners"],
+          errors: [401],
+        }),
+        put: operation({
+          summary: "Also show me to learners of partner organisations (or stop)",
+          description:
+            "Off by default. When on (and you are discoverable, with a native and a learnt language), your name, languages, levels, interests, time zone and free times are published as an `org.xstream.learner` state event in this organisation's directory room, which only partner organisations' bots read. Turning it off clears the entry and redacts earlier versions. " +
+            CSRF_NOTE,
+          security: cookieSession,
+          request: "PartnerVisibilityInput",
+          ok: [200, "PartnerVisibilityResponse", "Saved"],
+          errors: [400, 401, 403],
         }),
       },
       "/api/partners/suggestions": {

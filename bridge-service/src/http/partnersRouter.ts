@@ -1,3 +1,14 @@
+import {
+  type PartnerJson,
+  type PartnerRequestJson,
+  type ProfileJson,
+  profileInputSchema,
+  type ReportJson,
+  reportRequestSchema,
+  type SuggestionJson,
+  suggestionsQuerySchema,
+  userTargetSchema,
+} from "@xstream/contract";
 import express, { type Response, Router } from "express";
 import { z } from "zod";
 import { matrixUserIdOf } from "../domain/accounts.js";
@@ -27,17 +38,6 @@ import {
 } from "../domain/partners.js";
 import type { Profile, ProfileInput } from "../domain/profiles.js";
 import { parseBody } from "./errors.js";
-import {
-  type PartnerJson,
-  type PartnerRequestJson,
-  type ProfileJson,
-  profileInputSchema,
-  type ReportJson,
-  reportRequestSchema,
-  type SuggestionJson,
-  suggestionsQuerySchema,
-  userTargetSchema,
-} from "./partnerSchemas.js";
 import { requireRole, requireSession, sessionOf } from "./sessionAuth.js";
 
 /**
@@ -77,6 +77,7 @@ function suggestionJson(suggestion: Suggestion): SuggestionJson {
     overlap_minutes_per_week: Math.round(suggestion.overlapMinutesPerWeek),
     shared_interests: suggestion.sharedInterests,
     profile: profileJson(suggestion.profile),
+    organisation: suggestion.organisation ?? null,
   };
 }
 

@@ -1,3 +1,8 @@
+import {
+  type PushSubscriptionResponseJson,
+  pushSubscriptionRequestSchema,
+  type VapidKeyResponseJson,
+} from "@xstream/contract";
 import express, { type Request, Router } from "express";
 import { z } from "zod";
 import { matrixUserIdOf } from "../domain/accounts.js";
@@ -10,12 +15,7 @@ import {
   type WebPushContext,
 } from "../domain/webPush.js";
 import { MatrixError, parseBody } from "./errors.js";
-import {
-  notifyRequestSchema,
-  type PushSubscriptionResponseJson,
-  pushSubscriptionRequestSchema,
-  type VapidKeyResponseJson,
-} from "./pushSchemas.js";
+import { notifyRequestSchema } from "./pushSchemas.js";
 import { requireSession, sessionOf } from "./sessionAuth.js";
 
 export const PUSH_GATEWAY_PATH = "/_matrix/push/v1/notify";

@@ -195,6 +195,36 @@ describe("createSynapseAdmin", () => {
     expect(calls.at(-1)?.auth).toBe("Bearer admin-token-2");
   });
 
+  it("lists only validated email addresses, the most recently validated first", async () => {
+    const { admin, calls } = fakeSynapse((call) => {
+      if (isLogin(call)) return [200, { access_token: "t" }];
+      if (call.path.endsWith(encodeURIComponent("@gone:localhost"))) {
+        return [404, { errcode: "M_NOT_FOUND" }];
+      }
+      return [
+        200,
+        {
+          threepids: [
+            { medium: "email", address: "old@example.org", validated_at: 1, added_at: 1 },
+            { medium: "msisdn", address: "447700900000", validated_at: 5, added_at: 5 },
+            { medium: "email", address: "unchecked@example.org", added_at: 9 },
+            { medium: "email", address: "new@example.org", validated_at: 7, added_at: 7 },
+            "not an object",
+            null,
+          ],
+        },
+      ];
+    });
+    expect(await admin.verifiedEmails("@ana:localhost")).toEqual([
+      "new@example.org",
+      "old@example.org",
+    ]);
+    expect(calls.at(-1)?.path).toBe(
+      `/_synapse/admin/v2/users/${encodeURIComponent("@ana:localhost")}`,
+    );
+    expect(await admin.verifiedEmails("@gone:localhost")).toEqual([]);
+  });
+
   it("treats an unknown user as an already deleted device", async () => {
     const { admin } = fakeSynapse((call) =>
       isLogin(call) ? [200, { access_token: "t" }] : [404, { errcode: "M_NOT_FOUND" }],

@@ -19,6 +19,8 @@ export interface BridgeMetrics {
   eventLoopDelay: Histogram;
   eventLoopDelayMax: Gauge;
   eventLoopStalls: Counter;
+  /** Partner-directory entries the trust rule refused, by reason. */
+  directoryEntriesIgnored: Counter<"reason">;
 }
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -81,6 +83,12 @@ export function createBridgeMetrics(): BridgeMetrics {
     eventLoopStalls: new Counter({
       name: "xstream_event_loop_stalls_total",
       help: "One-second windows in which the event loop was blocked longer than the guard allows.",
+      registers,
+    }),
+    directoryEntriesIgnored: new Counter({
+      name: "xstream_directory_entries_ignored_total",
+      help: "Partner-directory entries the trust rule refused (forged, unpaired, malformed…), by reason.",
+      labelNames: ["reason"],
       registers,
     }),
   };

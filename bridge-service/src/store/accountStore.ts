@@ -1,6 +1,7 @@
+import type { Role } from "@xstream/contract/limits";
+
 /** Account roles, from least to most privileged (also the database's CHECK constraint). */
-export const ROLES = ["user", "moderator", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from "@xstream/contract/limits";
 
 export interface AccountRecord {
   id: string;

@@ -1,4 +1,13 @@
-/** What the bot remembers between messages: its DM rooms and the last list `match` showed. */
+/** A reply as the bot sends it: plain text and HTML. */
+export interface SavedReply {
+  body: string;
+  formatted_body: string;
+}
+
+/**
+ * What the bot remembers between messages: its DM rooms, the last list `match` showed, and the
+ * answers it gave.
+ */
 export interface BotStore {
   /** Records that `roomId` is a direct chat between the bot and `userId`. */
   rememberDirectRoom(userId: string, roomId: string): Promise<void>;
@@ -10,4 +19,10 @@ export interface BotStore {
   rememberSuggestions(userId: string, suggestedUserIds: readonly string[]): Promise<void>;
   /** The list `match` last showed `userId`, in order; empty if none. */
   shownSuggestions(userId: string): Promise<string[]>;
+  /** Saves the answer to the command `eventId`; an answer saved before is kept. */
+  saveReply(eventId: string, reply: SavedReply): Promise<void>;
+  /** The answer saved for the command `eventId`, if it was answered before. */
+  savedReply(eventId: string): Promise<SavedReply | undefined>;
+  /** Forgets answers saved before `before`; returns how many. */
+  forgetRepliesBefore(before: Date): Promise<number>;
 }

@@ -1,4 +1,6 @@
-export type PartnerRequestStatus = "pending" | "accepted" | "declined" | "cancelled";
+import type { PartnerRequestStatus } from "@xstream/contract/limits";
+
+export type { PartnerRequestStatus };
 
 export interface PartnerRequestRecord {
   id: string;

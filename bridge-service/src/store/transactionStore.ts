@@ -35,4 +35,13 @@ export interface TransactionStore {
   markHandled(eventIds: readonly string[]): Promise<void>;
   /** Events kept by earlier transactions and not yet handled, oldest first. */
   unhandled(): Promise<ClientEvent[]>;
+  /** Rooms with kept events not yet handled. */
+  roomsWithUnhandled(): Promise<string[]>;
+  /**
+   * Holds `roomId` against every other caller (other replicas too) and hands `handle` its kept
+   * events one at a time, oldest first, removing each once `handle` resolves, until none is left.
+   * Resolves false at once, handling nothing, if someone else holds the room. A holder that dies
+   * lets go of it.
+   */
+  drainRoom(roomId: string, handle: (event: ClientEvent) => Promise<void>): Promise<boolean>;
 }

@@ -1,4 +1,5 @@
 import { ApiError, errorFromResponse, networkError } from "./ApiError";
+import { checkResponse, type ResponseSchema } from "./contractCheck";
 import type { User } from "./types";
 
 /** The part of the Web Locks API we use; `navigator.locks` in browsers that have it. */
@@ -23,6 +24,8 @@ type RequestOptions = {
    * session themselves (sign in, sign up, refresh, sign out): their 401 is the answer.
    */
   refreshOn401?: boolean;
+  /** The contract's schema for a successful answer, checked in development builds. */
+  response?: ResponseSchema;
 };
 
 /** Name of the Web Lock that lets only one tab at a time spend the rotating refresh token. */
@@ -56,8 +59,10 @@ export class ApiClient {
 
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
     const { body, refreshOn401 = true } = options;
+    const read = (response: Response) =>
+      this.#read<T>(response, options.response, `${method} ${path}`);
     const response = await this.#send(method, path, body);
-    if (response.status !== 401 || !refreshOn401) return this.#read<T>(response);
+    if (response.status !== 401 || !refreshOn401) return read(response);
 
     const refused = await errorFromResponse(response);
     try {
@@ -74,7 +79,7 @@ export class ApiClient {
       this.#endSession();
       throw await errorFromResponse(retried);
     }
-    return this.#read<T>(retried);
+    return read(retried);
   }
 
   /**
@@ -86,7 +91,11 @@ export class ApiClient {
     if (!this.#refreshInFlight) {
       const send = () =>
         this.#send("POST", "/auth/refresh", undefined).then((response) =>
-          this.#read<{ user: User }>(response),
+          this.#read<{ user: User }>(
+            response,
+            (contract) => contract.userResponseSchema,
+            "POST /auth/refresh",
+          ),
         );
       const locked = this.#locks ? this.#locks.request(REFRESH_LOCK, send) : send();
       this.#refreshInFlight = locked
@@ -119,9 +128,11 @@ export class ApiClient {
     }
   }
 
-  async #read<T>(response: Response): Promise<T> {
+  async #read<T>(response: Response, schema: ResponseSchema | undefined, what: string): Promise<T> {
     if (!response.ok) throw await errorFromResponse(response);
     const text = await response.text();
-    return (text === "" ? {} : JSON.parse(text)) as T;
+    const body: unknown = text === "" ? {} : JSON.parse(text);
+    if (import.meta.env.DEV && schema) await checkResponse(schema, body, what);
+    return body as T;
   }
 }

@@ -26,6 +26,7 @@ export function createAuthApi(api: ApiClient): AuthApi {
       const { user } = await api.request<UserBody>("POST", "/auth/signup", {
         body: request,
         refreshOn401: false,
+        response: (contract) => contract.userResponseSchema,
       });
       return user;
     },
@@ -33,17 +34,27 @@ export function createAuthApi(api: ApiClient): AuthApi {
       const { user } = await api.request<UserBody>("POST", "/auth/login", {
         body: request,
         refreshOn401: false,
+        response: (contract) => contract.userResponseSchema,
       });
       return user;
     },
     refresh: () => api.refresh(),
     async signOut() {
-      await api.request<unknown>("POST", "/auth/logout", { refreshOn401: false });
+      await api.request<unknown>("POST", "/auth/logout", {
+        refreshOn401: false,
+        response: (contract) => contract.emptyResponseSchema,
+      });
     },
     async changePassword(request) {
-      const { user } = await api.request<UserBody>("POST", "/auth/password", { body: request });
+      const { user } = await api.request<UserBody>("POST", "/auth/password", {
+        body: request,
+        response: (contract) => contract.userResponseSchema,
+      });
       return user;
     },
-    matrixToken: () => api.request<MatrixLoginToken>("POST", "/auth/matrix-token"),
+    matrixToken: () =>
+      api.request<MatrixLoginToken>("POST", "/auth/matrix-token", {
+        response: (contract) => contract.matrixTokenResponseSchema,
+      }),
   };
 }

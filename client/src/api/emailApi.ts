@@ -1,12 +1,8 @@
+import type { EmailSettingsJson } from "@xstream/contract";
 import type { ApiClient } from "./ApiClient";
 
 /** The bridge's answer about mail (GET/PUT /api/email/settings). */
-export type EmailSettingsJson = {
-  /** Whether this server sends mail at all (SMTP configured). */
-  enabled: boolean;
-  /** Whether the bridge mails partner requests and new partners. */
-  partner_mails: boolean;
-};
+export type { EmailSettingsJson };
 
 /** The bridge's email endpoints. Every method rejects with an ApiError. */
 export type EmailApi = {
@@ -16,8 +12,14 @@ export type EmailApi = {
 
 export function createEmailApi(api: Pick<ApiClient, "request">): EmailApi {
   return {
-    settings: () => api.request<EmailSettingsJson>("GET", "/email/settings"),
+    settings: () =>
+      api.request<EmailSettingsJson>("GET", "/email/settings", {
+        response: (contract) => contract.emailSettingsResponseSchema,
+      }),
     setPartnerMails: (on) =>
-      api.request<EmailSettingsJson>("PUT", "/email/settings", { body: { partner_mails: on } }),
+      api.request<EmailSettingsJson>("PUT", "/email/settings", {
+        body: { partner_mails: on },
+        response: (contract) => contract.emailSettingsResponseSchema,
+      }),
   };
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { FakeBridge, json } from "../test/fakeBridge";
-import { LANGUAGES, partner, partnerRequest, profile, suggestion } from "../test/fakePartners";
+import {
+  LANGUAGES,
+  partner,
+  partnerRequest,
+  profile,
+  report,
+  suggestion,
+} from "../test/fakePartners";
 import { ApiClient } from "./ApiClient";
 import { ApiError } from "./ApiError";
 import { createPartnersApi } from "./partnersApi";
@@ -45,7 +52,7 @@ describe("partnersApi", () => {
       )
       .on("POST", "/api/blocks", () => json(200, {}))
       .on("DELETE", "/api/blocks/%40bob%3Aexample.org", () => json(200, {}))
-      .on("POST", "/api/reports", () => json(201, { report: { id: "rep-1" } }));
+      .on("POST", "/api/reports", () => json(201, { report: report({ id: "rep-1" }) }));
     const api = setUp(bridge);
     const { user_id, display_name, languages, ...input } = profile();
 
@@ -57,7 +64,7 @@ describe("partnersApi", () => {
     await api.unblock("@bob:example.org");
     expect(
       await api.report({ user_id: "@bob:example.org", reason: "Spam", event_ids: ["$e1"] }),
-    ).toEqual({ id: "rep-1" });
+    ).toEqual(report({ id: "rep-1" }));
 
     expect(bridge.requests.map((request) => [request.method, request.body])).toEqual([
       ["PUT", input],

@@ -1,3 +1,4 @@
+import { DEFAULT_SUGGESTIONS } from "@xstream/contract/limits";
 import type { ApiClient } from "./ApiClient";
 import type {
   Block,
@@ -5,6 +6,7 @@ import type {
   Partner,
   PartnerRequest,
   PartnerRequests,
+  PartnerVisibility,
   Profile,
   ProfileInput,
   Report,
@@ -22,6 +24,9 @@ export type PartnersApi = {
   profile(): Promise<Profile | null>;
   /** Replaces the whole profile. Refusals name the field at fault (`learning[0].level`…). */
   saveProfile(input: ProfileInput): Promise<Profile>;
+  /** Whether partner organisations' learners may see me (off until the learner turns it on). */
+  partnerVisibility(): Promise<PartnerVisibility>;
+  setPartnerVisibility(visible: boolean): Promise<PartnerVisibility>;
   /** 404 M_NOT_FOUND without a profile; 400 M_INVALID_PARAM while it lacks languages. */
   suggestions(limit?: number): Promise<Suggestion[]>;
   requestPartner(userId: string): Promise<PartnerRequest>;
@@ -38,28 +43,45 @@ export type PartnersApi = {
   reports(): Promise<Report[]>;
 };
 
-export const DEFAULT_SUGGESTION_LIMIT = 20;
+export const DEFAULT_SUGGESTION_LIMIT = DEFAULT_SUGGESTIONS;
 
 export function createPartnersApi(api: ApiClient): PartnersApi {
   return {
     async languages() {
-      const { languages } = await api.request<{ languages: Language[] }>("GET", "/languages");
+      const { languages } = await api.request<{ languages: Language[] }>("GET", "/languages", {
+        response: (contract) => contract.languagesResponseSchema,
+      });
       return languages;
     },
     async profile() {
-      const { profile } = await api.request<{ profile: Profile | null }>("GET", "/profile");
+      const { profile } = await api.request<{ profile: Profile | null }>("GET", "/profile", {
+        response: (contract) => contract.profileResponseSchema,
+      });
       return profile ?? null;
     },
     async saveProfile(input) {
       const { profile } = await api.request<{ profile: Profile }>("PUT", "/profile", {
         body: input,
+        response: (contract) => contract.profileResponseSchema,
       });
       return profile;
+    },
+    partnerVisibility() {
+      return api.request<PartnerVisibility>("GET", "/profile/partner-organisations", {
+        response: (contract) => contract.partnerVisibilityResponseSchema,
+      });
+    },
+    setPartnerVisibility(visible) {
+      return api.request<PartnerVisibility>("PUT", "/profile/partner-organisations", {
+        body: { visible },
+        response: (contract) => contract.partnerVisibilityResponseSchema,
+      });
     },
     async suggestions(limit = DEFAULT_SUGGESTION_LIMIT) {
       const { suggestions } = await api.request<{ suggestions: Suggestion[] }>(
         "GET",
         `/partners/suggestions?limit=${limit}`,
+        { response: (contract) => contract.suggestionsResponseSchema },
       );
       return suggestions;
     },
@@ -67,15 +89,19 @@ export function createPartnersApi(api: ApiClient): PartnersApi {
       const { request } = await api.request<{ request: PartnerRequest }>(
         "POST",
         "/partners/requests",
-        { body: { user_id: userId } },
+        { body: { user_id: userId }, response: (contract) => contract.requestResponseSchema },
       );
       return request;
     },
-    requests: () => api.request<PartnerRequests>("GET", "/partners/requests"),
+    requests: () =>
+      api.request<PartnerRequests>("GET", "/partners/requests", {
+        response: (contract) => contract.requestsResponseSchema,
+      }),
     async acceptRequest(requestId) {
       const { partner } = await api.request<{ partner: Partner }>(
         "POST",
         `/partners/requests/${encodeURIComponent(requestId)}/accept`,
+        { response: (contract) => contract.partnerResponseSchema },
       );
       return partner;
     },
@@ -83,11 +109,14 @@ export function createPartnersApi(api: ApiClient): PartnersApi {
       const { request } = await api.request<{ request: PartnerRequest }>(
         "POST",
         `/partners/requests/${encodeURIComponent(requestId)}/decline`,
+        { response: (contract) => contract.requestResponseSchema },
       );
       return request;
     },
     async partners() {
-      const { partners } = await api.request<{ partners: Partner[] }>("GET", "/partners");
+      const { partners } = await api.request<{ partners: Partner[] }>("GET", "/partners", {
+        response: (contract) => contract.partnersResponseSchema,
+      });
       return partners;
     },
     async block(userId) {
@@ -97,17 +126,22 @@ export function createPartnersApi(api: ApiClient): PartnersApi {
       await api.request<unknown>("DELETE", `/blocks/${encodeURIComponent(userId)}`);
     },
     async blocks() {
-      const { blocks } = await api.request<{ blocks: Block[] }>("GET", "/blocks");
+      const { blocks } = await api.request<{ blocks: Block[] }>("GET", "/blocks", {
+        response: (contract) => contract.blocksResponseSchema,
+      });
       return blocks;
     },
     async report(report) {
       const { report: created } = await api.request<{ report: Report }>("POST", "/reports", {
         body: report,
+        response: (contract) => contract.reportResponseSchema,
       });
       return created;
     },
     async reports() {
-      const { reports } = await api.request<{ reports: Report[] }>("GET", "/reports");
+      const { reports } = await api.request<{ reports: Report[] }>("GET", "/reports", {
+        response: (contract) => contract.reportsResponseSchema,
+      });
       return reports;
     },
   };

@@ -1,12 +1,8 @@
+import type { PushSubscriptionResponseJson } from "@xstream/contract";
 import type { ApiClient } from "./ApiClient";
 
 /** What a Matrix HTTP pusher needs, as the bridge answers a subscription. */
-export type PushRegistration = {
-  pushkey: string;
-  app_id: string;
-  /** The push gateway as the homeserver reaches it: the pusher's `data.url`. */
-  gateway_url: string;
-};
+export type PushRegistration = PushSubscriptionResponseJson;
 
 /** The bridge's Web Push endpoints. Every method rejects with an ApiError. */
 export type PushApi = {
@@ -19,10 +15,17 @@ export type PushApi = {
 export function createPushApi(api: Pick<ApiClient, "request">): PushApi {
   return {
     async vapidKey() {
-      return (await api.request<{ public_key: string }>("GET", "/push/vapid-key")).public_key;
+      return (
+        await api.request<{ public_key: string }>("GET", "/push/vapid-key", {
+          response: (contract) => contract.vapidKeyResponseSchema,
+        })
+      ).public_key;
     },
     register(subscription) {
-      return api.request<PushRegistration>("POST", "/push/subscriptions", { body: subscription });
+      return api.request<PushRegistration>("POST", "/push/subscriptions", {
+        body: subscription,
+        response: (contract) => contract.pushSubscriptionResponseSchema,
+      });
     },
     async unregister(pushkey) {
       await api.request("DELETE", `/push/subscriptions/${encodeURIComponent(pushkey)}`);

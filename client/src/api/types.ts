@@ -1,24 +1,15 @@
-/** Shapes of the bridge's `/api/auth/*` contract (see .xstream/issue3-contract.md). */
+// The bridge's `/api/auth/*` wire types, from the shared contract (contract/src/auth.ts).
+import type {
+  LoginRequest,
+  MatrixTokenResponse,
+  PasswordChangeRequest,
+  SignupRequest,
+  User,
+} from "@xstream/contract";
 
-export type Role = "user" | "moderator" | "admin";
-
-/** The signed-in account as the bridge describes it. */
-export type User = {
-  username: string;
-  displayName: string;
-  role: Role;
-  /** `@username:server_name` */
-  matrixUserId: string;
-};
-
-export type SignUpRequest = { username: string; password: string; displayName: string };
-export type SignInRequest = { username: string; password: string };
-export type PasswordChangeRequest = { currentPassword: string; newPassword: string };
-
+export type { Role } from "@xstream/contract/limits";
+export type { PasswordChangeRequest, User };
+export type SignUpRequest = SignupRequest;
+export type SignInRequest = LoginRequest;
 /** A short-lived, single-use JWT for Synapse's `org.matrix.login.jwt` login. */
-export type MatrixLoginToken = {
-  token: string;
-  device_id: string;
-  user_id: string;
-  homeserver_url?: string;
-};
+export type MatrixLoginToken = MatrixTokenResponse;

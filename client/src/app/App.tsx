@@ -16,9 +16,10 @@ import {
   useRequestsPolling,
 } from "../features/partners/usePartnerRequests";
 import { disableBackgroundPush } from "../features/push/backgroundPush";
+import { RecoveryOffer } from "../features/recovery";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { MatrixConnectionProvider, useMatrixClient } from "../matrix/useMatrixClient";
-import { roomIdFromPath } from "../routing/paths";
+import { eventIdFromPath, roomIdFromPath } from "../routing/paths";
 import { navigate, usePathname } from "../routing/router";
 import { BrandMark } from "../ui/BrandMark";
 import { Loading } from "../ui/LoadState";
@@ -45,6 +46,9 @@ const PartnersPage = lazy(() =>
 );
 const ChatsPage = lazy(() =>
   import("../features/roomList/ChatsPage").then((m) => ({ default: m.ChatsPage })),
+);
+const MessageSearchPage = lazy(() =>
+  import("../features/search").then((m) => ({ default: m.MessageSearchPage })),
 );
 const RoomPage = lazy(() =>
   import("../features/rooms/RoomPage").then((m) => ({ default: m.RoomPage })),
@@ -124,7 +128,9 @@ function SignedInScreen({ screen, path, user }: { screen: Screen; path: string; 
     case "partners":
       return <PartnersScreen />;
     case "room":
-      return <RoomScreen roomId={roomIdFromPath(path) ?? ""} />;
+      return <RoomScreen roomId={roomIdFromPath(path) ?? ""} eventId={eventIdFromPath(path)} />;
+    case "search":
+      return <SearchScreen />;
     default:
       return null;
   }
@@ -205,6 +211,7 @@ function SignedInFrame({
       <NotifierProvider notifier={notifier}>
         <SignedInShell path={path} user={user}>
           <NotificationOffer />
+          <RecoveryOffer />
           {children}
         </SignedInShell>
       </NotifierProvider>
@@ -266,10 +273,17 @@ function ChatsScreen() {
   return <ChatsPage client={client} />;
 }
 
-function RoomScreen({ roomId }: { roomId: string }) {
+function RoomScreen({ roomId, eventId }: { roomId: string; eventId: string | null }) {
   const { client } = useMatrixClient();
   // A new room is a new page: fresh composer, fresh subscriptions.
-  return <RoomPage key={roomId} client={client} roomId={roomId} />;
+  return <RoomPage key={roomId} client={client} roomId={roomId} eventId={eventId} />;
+}
+
+function SearchScreen() {
+  const { client, status } = useMatrixClient();
+  // Searching needs the rooms, which the first sync brings.
+  const synced = status === "connected" || status === "reconnecting";
+  return <MessageSearchPage client={synced ? client : null} />;
 }
 
 const PASSWORD_FIELDS = ["currentPassword", "newPassword"] as const;

@@ -34,6 +34,7 @@ describe("AppShell", () => {
     ).toEqual([
       "/",
       "/chats",
+      "/search",
       "/partners/find",
       "/partners/requests",
       "/partners",
@@ -44,7 +45,16 @@ describe("AppShell", () => {
       within(nav)
         .getAllByRole("link")
         .map((link) => link.textContent),
-    ).toEqual(["Home", "Chats", "Find partners", "Requests", "Partners", "Profile", "Settings"]);
+    ).toEqual([
+      "Home",
+      "Chats",
+      "Search",
+      "Find partners",
+      "Requests",
+      "Partners",
+      "Profile",
+      "Settings",
+    ]);
     expect(within(nav).getByRole("link", { name: "Partners" })).toHaveAttribute(
       "aria-current",
       "page",

@@ -28,6 +28,7 @@ export type AppShellProps = {
 const NAVIGATION = [
   { to: PATHS.home, label: "Home" },
   { to: PATHS.chats, label: "Chats" },
+  { to: PATHS.search, label: "Search" },
   { to: PATHS.findPartners, label: "Find partners" },
   { to: PATHS.requests, label: "Requests" },
   { to: PATHS.partners, label: "Partners" },

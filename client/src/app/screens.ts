@@ -13,7 +13,8 @@ export type Screen =
   | "findPartners"
   | "requests"
   | "partners"
-  | "room";
+  | "room"
+  | "search";
 
 type SignedInScreen = Exclude<Screen, "loading" | "signIn" | "signUp">;
 
@@ -26,6 +27,7 @@ const SIGNED_IN_SCREENS: Record<string, SignedInScreen> = {
   [PATHS.findPartners]: "findPartners",
   [PATHS.requests]: "requests",
   [PATHS.partners]: "partners",
+  [PATHS.search]: "search",
 };
 
 function signedInScreen(path: string): SignedInScreen | undefined {

@@ -7,6 +7,7 @@ import { SessionStore } from "../features/auth/SessionStore";
 import { browserSessionHint, type SessionHint } from "../features/auth/sessionHint";
 import { setEmailApi } from "../features/email/emailService";
 import { BackgroundPush, setBackgroundPush } from "../features/push/backgroundPush";
+import { pageSecretStorageKeys } from "../features/recovery";
 import { MatrixConnection, type MatrixSdk } from "../matrix/MatrixConnection";
 
 /** The long-lived objects behind the UI: one of each per page load. */
@@ -37,6 +38,7 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
     ...(options.loadSdk && { loadSdk: options.loadSdk }),
     ...(options.fetch && { fetch: options.fetch }),
     ...(options.origin && { origin: options.origin }),
+    cryptoCallbacks: pageSecretStorageKeys.callbacks,
   });
   const session = new SessionStore({ auth, matrix, hint: options.hint ?? browserSessionHint });
   api.onSessionEnded(() => session.endSession());

@@ -1,4 +1,5 @@
 import type { MatrixClient, PendingEventOrdering, SyncState } from "matrix-js-sdk";
+import type { CryptoCallbacks } from "matrix-js-sdk/lib/crypto-api";
 import { ApiError } from "../api/ApiError";
 import type { MatrixLoginToken } from "../api/types";
 import {
@@ -116,6 +117,8 @@ export type MatrixConnectionOptions = {
   loadSlidingSync?: () => Promise<SlidingSyncModule>;
   /** Defaults to `localStorage["xstream:sync"]`, else "auto". */
   syncPreference?: SyncPreference;
+  /** Where the SDK gets the recovery (secret storage) key from, when recovery is in use. */
+  cryptoCallbacks?: CryptoCallbacks;
 };
 
 /**
@@ -187,6 +190,7 @@ export class MatrixConnection {
   #viewedPresence: ViewedPresence | null = null;
   /** The device whose synced rooms this browser caches, kept after stop() for forgetDevice(). */
   #cachedDevice: { userId: string; deviceId: string } | null = null;
+  readonly #cryptoCallbacks: CryptoCallbacks | undefined;
   readonly #listeners = new Set<() => void>();
   #snapshot: MatrixSnapshot = STOPPED;
   #client: MatrixClient | null = null;
@@ -224,6 +228,7 @@ export class MatrixConnection {
     this.#loadSlidingSync =
       options.loadSlidingSync ?? (() => import("matrix-js-sdk/lib/sliding-sync"));
     this.#syncPreference = options.syncPreference ?? storedSyncPreference();
+    this.#cryptoCallbacks = options.cryptoCallbacks;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -376,6 +381,7 @@ export class MatrixConnection {
       userId: credentials.userId,
       deviceId: credentials.deviceId,
       ...(cache.store && { store: cache.store }),
+      ...(this.#cryptoCallbacks && { cryptoCallbacks: this.#cryptoCallbacks }),
     });
     client.on(
       sdk.ClientEvent.Sync,

@@ -1,6 +1,6 @@
 import type { MatrixEvent, Room } from "matrix-js-sdk";
 import { describe, expect, it } from "vitest";
-import { localEchoesOf, pendingEventsOf } from "./pendingEvents";
+import { eventByRowKey, localEchoesOf, pendingEventsOf } from "./pendingEvents";
 
 const echo = { status: "not_sent" } as unknown as MatrixEvent;
 const received = { status: null } as unknown as MatrixEvent;
@@ -32,5 +32,20 @@ describe("localEchoesOf", () => {
   it("finds local echoes wherever the client keeps them", () => {
     expect(localEchoesOf(detached)).toEqual([echo]);
     expect(localEchoesOf(chronological)).toEqual([received, echo]);
+  });
+});
+
+describe("eventByRowKey", () => {
+  const sending = { getId: () => undefined, getTxnId: () => "m1" } as unknown as MatrixEvent;
+  const sent = { getId: () => "$a", getTxnId: () => "m0" } as unknown as MatrixEvent;
+  const room = {
+    getPendingEvents: () => [sending],
+    getLiveTimeline: () => ({ getEvents: () => [sent] }),
+  } as unknown as Room;
+
+  it("finds our unconfirmed event by transaction id and others by event id", () => {
+    expect(eventByRowKey(room, "m1")).toBe(sending);
+    expect(eventByRowKey(room, "$a")).toBe(sent);
+    expect(eventByRowKey(room, "m0")).toBeUndefined();
   });
 });

@@ -29,3 +29,14 @@ export function localEchoesOf(room: Room): MatrixEvent[] {
 export function findLocalEcho(room: Room | null, txnId: string): MatrixEvent | undefined {
   return room ? localEchoesOf(room).find((event) => event.getTxnId() === txnId) : undefined;
 }
+
+/**
+ * The event a timeline row stands for, by its key: the event id, or the transaction id of our
+ * own event the server has not confirmed yet. Looked for among the pending events, then in the
+ * live timeline.
+ */
+export function eventByRowKey(room: Room, key: string): MatrixEvent | undefined {
+  return [...pendingEventsOf(room), ...room.getLiveTimeline().getEvents()].find(
+    (candidate) => (candidate.getId() ?? candidate.getTxnId()) === key,
+  );
+}

@@ -3,7 +3,14 @@ import userEvent from "@testing-library/user-event";
 import type { ReactElement } from "react";
 import { ApiClient } from "../api/ApiClient";
 import { createPartnersApi } from "../api/partnersApi";
-import type { Language, Partner, PartnerRequest, Profile, Suggestion } from "../api/partnerTypes";
+import type {
+  Language,
+  Partner,
+  PartnerRequest,
+  Profile,
+  Report,
+  Suggestion,
+} from "../api/partnerTypes";
 import { PartnersApiProvider } from "../api/usePartnersApi";
 import { PartnerRequestsStore } from "../features/partners/PartnerRequestsStore";
 import { PartnerRequestsProvider } from "../features/partners/usePartnerRequests";
@@ -36,6 +43,7 @@ export function profile(overrides: Partial<Profile> = {}): Profile {
     bio: "Olá!",
     discoverable: true,
     languages: { "pt-BR": "Brazilian Portuguese", es: "Spanish" },
+    updated_at: "2026-01-05T10:00:00.000Z",
     ...overrides,
   };
 }
@@ -59,6 +67,7 @@ export function suggestion(overrides: Partial<Suggestion> = {}): Suggestion {
       learning: [{ language: "pt-BR", level: "B1" }],
       bio: "Hola, I like hiking.",
     }),
+    organisation: null,
     ...overrides,
   };
 }
@@ -90,6 +99,19 @@ export function partner(overrides: Partial<Partner> = {}): Partner {
  * Renders a feature page with the partner API and the requests store wired to a fake bridge,
  * as the app does for signed-in pages.
  */
+export function report(overrides: Partial<Report> = {}): Report {
+  return {
+    id: "3f0c6a52-8f5e-4b8e-9a55-0b8f6f7d2a11",
+    reporter: ANA_PERSON.user_id,
+    reported: BOB.user_id,
+    reason: "Rude messages",
+    event_ids: [],
+    room_id: null,
+    created_at: "2026-01-05T10:00:00.000Z",
+    ...overrides,
+  };
+}
+
 export function renderWithPartners(ui: ReactElement, bridge: FakeBridge) {
   const api = createPartnersApi(new ApiClient({ fetch: bridge.fetch, locks: null }));
   const requests = new PartnerRequestsStore(api);

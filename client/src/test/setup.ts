@@ -6,3 +6,8 @@ import { afterEach } from "vitest";
 afterEach(() => {
   cleanup();
 });
+
+// Responses are checked against the /api contract in development builds and tests
+// (src/api/contractCheck.ts). Its schemas load here, once per file, so that the first checked
+// response does not wait for zod inside a test's time limit.
+await import("@xstream/contract");

@@ -1,9 +1,10 @@
-import type { BotStore } from "../botStore.js";
+import type { BotStore, SavedReply } from "../botStore.js";
 
 /** In-memory BotStore for unit tests. */
 export function createInMemoryBotStore(): BotStore {
   const rooms = new Map<string, string>();
   const lists = new Map<string, string[]>();
+  const saved = new Map<string, SavedReply & { at: Date }>();
   return {
     async rememberDirectRoom(userId, roomId) {
       rooms.delete(roomId);
@@ -20,6 +21,23 @@ export function createInMemoryBotStore(): BotStore {
     },
     async shownSuggestions(userId) {
       return lists.get(userId) ?? [];
+    },
+    async saveReply(eventId, reply) {
+      if (!saved.has(eventId)) saved.set(eventId, { ...reply, at: new Date() });
+    },
+    async savedReply(eventId) {
+      const reply = saved.get(eventId);
+      return reply && { body: reply.body, formatted_body: reply.formatted_body };
+    },
+    async forgetRepliesBefore(before) {
+      let forgotten = 0;
+      for (const [eventId, reply] of saved) {
+        if (reply.at < before) {
+          saved.delete(eventId);
+          forgotten++;
+        }
+      }
+      return forgotten;
     },
   };
 }

@@ -9,6 +9,8 @@ export interface InMemoryTransactionStore extends TransactionStore {
   readonly presence: ReadonlyMap<string, PresenceUpdate>;
   /** How many times effects were committed; a retried transaction must not add one. */
   readonly commits: number;
+  /** Lets go of every held room, as PostgreSQL does when the holder's connection dies. */
+  releaseHolds(): void;
 }
 
 export function createInMemoryTransactionStore(): InMemoryTransactionStore {
@@ -16,6 +18,7 @@ export function createInMemoryTransactionStore(): InMemoryTransactionStore {
   const userActivity = new Map<string, UserActivityRecord>();
   const presence = new Map<string, PresenceUpdate>();
   const inbox = new Map<string, ClientEvent>();
+  const held = new Set<string>();
   let commits = 0;
   return {
     transactions,
@@ -62,6 +65,26 @@ export function createInMemoryTransactionStore(): InMemoryTransactionStore {
     },
     async unhandled() {
       return [...inbox.values()];
+    },
+    async roomsWithUnhandled() {
+      return [...new Set([...inbox.values()].map((event) => event.room_id))];
+    },
+    async drainRoom(roomId, handle) {
+      if (held.has(roomId)) return false;
+      held.add(roomId);
+      try {
+        for (;;) {
+          const next = [...inbox.values()].find((event) => event.room_id === roomId);
+          if (!next) return true;
+          await handle(next);
+          inbox.delete(next.event_id);
+        }
+      } finally {
+        held.delete(roomId);
+      }
+    },
+    releaseHolds() {
+      held.clear();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { BotStore } from "../botStore.js";
+import type { BotStore, SavedReply } from "../botStore.js";
 
 export function createPgBotStore(pool: pg.Pool): BotStore {
   return {
@@ -38,6 +38,24 @@ export function createPgBotStore(pool: pg.Pool): BotStore {
         [userId],
       );
       return rows[0]?.suggested_user_ids ?? [];
+    },
+    async saveReply(eventId, reply) {
+      await pool.query(
+        `INSERT INTO bot_replies (event_id, body, formatted_body) VALUES ($1, $2, $3)
+         ON CONFLICT (event_id) DO NOTHING`,
+        [eventId, reply.body, reply.formatted_body],
+      );
+    },
+    async savedReply(eventId) {
+      const { rows } = await pool.query<SavedReply>(
+        "SELECT body, formatted_body FROM bot_replies WHERE event_id = $1",
+        [eventId],
+      );
+      return rows[0];
+    },
+    async forgetRepliesBefore(before) {
+      const result = await pool.query("DELETE FROM bot_replies WHERE created_at < $1", [before]);
+      return result.rowCount ?? 0;
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../../logger.js";
 export function createPool(databaseUrl: string, logger: Logger): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: 10,
+    max: 20,
     // Fail fast so /healthz answers 503 instead of hanging when PostgreSQL is down.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,

@@ -88,4 +88,88 @@ describe("PostgreSQL transaction store", () => {
     await store.markHandled(["$a", "$b"]);
     expect((await store.unhandled()).map((kept) => kept.event_id)).toEqual(["$c"]);
   });
+
+  describe("drained by two replicas", () => {
+    const event = (room: string, id: string) => ({
+      type: "m.room.message",
+      room_id: room,
+      sender: "@ana:x",
+      event_id: id,
+      content: { msgtype: "m.text", body: id },
+    });
+    let other: pg.Pool;
+    beforeAll(async () => {
+      // A second pool is a second replica: its own connections, its own sessions.
+      other = await openMigratedTestPool();
+      await pool.query("TRUNCATE appservice_inbox");
+    });
+    afterAll(async () => {
+      await other?.end();
+    });
+
+    it("hands a room's events to one replica at a time, oldest first, each once", async () => {
+      const [a, b] = [createPgTransactionStore(pool), createPgTransactionStore(other)];
+      await a.runOnce("drain-1", 2, (fx) =>
+        fx.keepUntilHandled([event("!one:x", "$1"), event("!one:x", "$2")]),
+      );
+      await b.runOnce("drain-2", 1, (fx) => fx.keepUntilHandled([event("!two:x", "$other")]));
+      expect((await a.roomsWithUnhandled()).sort()).toEqual(["!one:x", "!two:x"]);
+
+      const seen: string[] = [];
+      let release = () => {};
+      const firstHandled = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered = () => {};
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const draining = a.drainRoom("!one:x", async (kept) => {
+        seen.push(`a ${kept.event_id}`);
+        entered();
+        await firstHandled;
+      });
+      await inside;
+      // While A holds the room, B gets nothing of it and says so at once; a later event of the
+      // room, kept by B, is taken by A in order.
+      await b.runOnce("drain-3", 1, (fx) => fx.keepUntilHandled([event("!one:x", "$3")]));
+      await expect(
+        b.drainRoom("!one:x", async (kept) => void seen.push(`b ${kept.event_id}`)),
+      ).resolves.toBe(false);
+      // Another room is free.
+      await expect(
+        b.drainRoom("!two:x", async (kept) => void seen.push(`b ${kept.event_id}`)),
+      ).resolves.toBe(true);
+      release();
+      await expect(draining).resolves.toBe(true);
+      expect(seen).toEqual(["a $1", "b $other", "a $2", "a $3"]);
+      expect(await a.roomsWithUnhandled()).toEqual([]);
+    });
+
+    it("lets go of a room when its holder's connection dies, leaving the event for the next", async () => {
+      const [a, b] = [createPgTransactionStore(pool), createPgTransactionStore(other)];
+      await a.runOnce("drain-4", 1, (fx) => fx.keepUntilHandled([event("!three:x", "$4")]));
+      let entered = () => {};
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const dying = a.drainRoom("!three:x", async () => {
+        entered();
+        // The process is killed here: its session ends, as a SIGKILL ends it.
+        await pool.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_locks
+           WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        );
+        throw new Error("killed");
+      });
+      await inside;
+      await expect(dying).rejects.toThrow();
+      const seen: string[] = [];
+      await expect(
+        b.drainRoom("!three:x", async (kept) => void seen.push(kept.event_id)),
+      ).resolves.toBe(true);
+      expect(seen).toEqual(["$4"]);
+    });
+  });
 });

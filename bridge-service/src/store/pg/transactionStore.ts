@@ -54,7 +54,48 @@ async function keepUntilHandled(client: PoolClient, events: readonly ClientEvent
   );
 }
 
+/**
+ * Rooms drained at once by one process: each holds a connection for its lock, and the listeners
+ * need the pool's others for their own queries.
+ */
+const DRAIN_SLOTS = 8;
+
+/** Runs at most `slots` of the given tasks at a time, the others waiting in turn. */
+function limiter(slots: number) {
+  let free = slots;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+    else free--;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
+}
+
+async function drainHeldRoom(
+  client: PoolClient,
+  roomId: string,
+  handle: (event: ClientEvent) => Promise<void>,
+) {
+  for (;;) {
+    const { rows } = await client.query<{ seq: string; event: ClientEvent }>(
+      `SELECT seq, event FROM appservice_inbox WHERE event->>'room_id' = $1 ORDER BY seq LIMIT 1`,
+      [roomId],
+    );
+    const next = rows[0];
+    if (!next) return;
+    await handle(next.event);
+    await client.query("DELETE FROM appservice_inbox WHERE seq = $1", [next.seq]);
+  }
+}
+
 export function createPgTransactionStore(pool: Pool): TransactionStore {
+  const drainSlot = limiter(DRAIN_SLOTS);
   return {
     runOnce(txnId, eventCount, apply) {
       return withTransaction(pool, async (client) => {
@@ -86,6 +127,52 @@ export function createPgTransactionStore(pool: Pool): TransactionStore {
         "SELECT event FROM appservice_inbox ORDER BY seq",
       );
       return rows.map((row) => row.event);
+    },
+    async roomsWithUnhandled() {
+      const { rows } = await pool.query<{ room_id: string }>(
+        "SELECT DISTINCT event->>'room_id' AS room_id FROM appservice_inbox",
+      );
+      return rows.map((row) => row.room_id);
+    },
+    drainRoom(roomId, handle) {
+      return drainSlot(async () => {
+        const client = await pool.connect();
+        // As in withTransaction: a connection lost while `handle` runs must not be an unhandled
+        // 'error' event; the client is then discarded, and with it the session's lock.
+        let broken: Error | undefined;
+        const onError = (error: Error) => {
+          broken = error;
+        };
+        client.on("error", onError);
+        try {
+          // A session-level lock: held across the handling (Synapse calls included), released
+          // with the connection if this process dies.
+          const { rows } = await client.query<{ held: boolean }>(
+            "SELECT pg_try_advisory_lock(hashtextextended('appservice-room:' || $1, 0)) AS held",
+            [roomId],
+          );
+          if (!rows[0]?.held) return false;
+          try {
+            await drainHeldRoom(client, roomId, handle);
+          } finally {
+            await client
+              .query("SELECT pg_advisory_unlock(hashtextextended('appservice-room:' || $1, 0))", [
+                roomId,
+              ])
+              .catch((error: unknown) => {
+                broken ??= error instanceof Error ? error : new Error(String(error));
+              });
+          }
+          return true;
+        } catch (error) {
+          // Whatever failed, the lock must not outlive this call in a pooled connection.
+          broken ??= error instanceof Error ? error : new Error(String(error));
+          throw error;
+        } finally {
+          client.off("error", onError);
+          client.release(broken);
+        }
+      });
     },
   };
 }

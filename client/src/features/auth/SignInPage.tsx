@@ -1,9 +1,10 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useRef } from "react";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { BrandMark } from "../../ui/BrandMark";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
 import { type SignInCredentials, type SignInFieldErrors, validateSignIn } from "./credentials";
+import { useCheckedForm } from "./useCheckedForm";
 import "./SignInPage.css";
 
 export type SignInPageProps = {
@@ -25,6 +26,13 @@ export type SignInPageProps = {
 
 const NO_ERRORS: SignInFieldErrors = {};
 
+type Field = keyof SignInCredentials;
+const FIELDS: readonly Field[] = ["username", "password"];
+const EMPTY: SignInCredentials = { username: "", password: "" };
+const checkField = (field: Field, values: SignInCredentials) => validateSignIn(values)[field];
+// Passwords are not trimmed: leading or trailing spaces may be part of them.
+const normalised = (values: SignInCredentials) => ({ ...values, username: values.username.trim() });
+
 const doNothing = () => {};
 
 export function SignInPage({
@@ -36,35 +44,26 @@ export function SignInPage({
   pending = false,
   notice = null,
 }: SignInPageProps) {
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<SignInFieldErrors>({});
-  const usernameRef = useRef<HTMLInputElement>(null);
-  const passwordRef = useRef<HTMLInputElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("sign in", headingRef);
-
-  // A field the server blames gets focus, so the person can correct it straight away.
-  useEffect(() => {
-    if (fieldErrors.username) usernameRef.current?.focus();
-    else if (fieldErrors.password) passwordRef.current?.focus();
-  }, [fieldErrors]);
+  // Both fields only need filling in, so they are judged on submitting, not on leaving them.
+  const form = useCheckedForm({
+    initial: EMPTY,
+    order: FIELDS,
+    serverFields: FIELDS,
+    check: checkField,
+    validate: validateSignIn,
+    notCheckedOnBlur: FIELDS,
+    normalise: normalised,
+    fieldErrors,
+    onFieldChange,
+  });
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
-    const credentials = { username: username.trim(), password };
-    const found = validateSignIn(credentials);
-    setErrors(found);
-    if (found.username) {
-      usernameRef.current?.focus();
-      return;
-    }
-    if (found.password) {
-      passwordRef.current?.focus();
-      return;
-    }
-    void onSignIn(credentials);
+    const credentials = form.validate();
+    if (credentials) void onSignIn(credentials);
   }
 
   return (
@@ -95,37 +94,21 @@ export function SignInPage({
 
         <form className="auth-form" noValidate onSubmit={handleSubmit} aria-busy={pending}>
           <TextField
-            ref={usernameRef}
+            {...form.field("username")}
             label="Username"
-            name="username"
             autoComplete="username"
             autoCapitalize="none"
             autoCorrect="off"
             spellCheck={false}
             required
-            value={username}
-            error={errors.username ?? fieldErrors.username}
-            onChange={(event) => {
-              setUsername(event.target.value);
-              if (errors.username) setErrors({ ...errors, username: undefined });
-              onFieldChange("username");
-            }}
           />
 
           <TextField
-            ref={passwordRef}
+            {...form.field("password")}
             label="Password"
-            name="password"
             type="password"
             autoComplete="current-password"
             required
-            value={password}
-            error={errors.password ?? fieldErrors.password}
-            onChange={(event) => {
-              setPassword(event.target.value);
-              if (errors.password) setErrors({ ...errors, password: undefined });
-              onFieldChange("password");
-            }}
           />
 
           <Button type="submit" fullWidth disabled={pending}>

@@ -3,6 +3,12 @@
  * trip. The server stays the authority: it also refuses taken and reserved names and common
  * passwords, and those answers are shown on the same fields.
  */
+import {
+  DISPLAY_NAME_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+} from "@xstream/contract/limits";
 
 /** What the user types to sign in. */
 export type SignInCredentials = {
@@ -28,11 +34,8 @@ export function validateSignIn(credentials: SignInCredentials): SignInFieldError
 const USERNAME_CHARACTERS = /^[a-z0-9._=\-/]+$/;
 /** The symbols allowed in usernames, joined by no-break spaces so they never wrap apart. */
 export const USERNAME_SYMBOLS = ". _ = - /".replaceAll(" ", "\u00a0");
-export const USERNAME_MIN_LENGTH = 3;
-export const USERNAME_MAX_LENGTH = 32;
-export const PASSWORD_MIN_LENGTH = 10;
-/** Synapse's limit for display names. */
-export const DISPLAY_NAME_MAX_LENGTH = 256;
+// The bridge's limits, from the /api contract, checked here to say so early.
+export { DISPLAY_NAME_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH };
 
 export function validateUsername(username: string): string | undefined {
   if (username === "") return "Choose a username";

@@ -1,4 +1,5 @@
-import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import type { MatrixClient } from "matrix-js-sdk";
 import { describe, expect, it, vi } from "vitest";
 import { CallOverlay } from "./CallOverlay";
@@ -41,10 +42,6 @@ describe("CallOverlay", () => {
     const { calls } = setUp();
     expect(screen.queryByRole("dialog")).toBeNull();
     await act(() => calls.join(ROOM, "video"));
-    console.log(
-      calls.getSnapshot().active?.getSnapshot().phase,
-      document.body.innerHTML.slice(0, 500),
-    );
     const dialog = screen.getByRole("dialog", { name: "Video call · Ben Okafor" });
     expect(dialog).toHaveFocus();
     expect(screen.getByRole("figure", { name: "Ana Lima (you)" })).toBeInTheDocument();
@@ -63,6 +60,30 @@ describe("CallOverlay", () => {
     fireEvent.click(screen.getByRole("button", { name: "Leave call" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("keeps Tab inside the call like every modal, and gives the focus back on Escape", async () => {
+    render(
+      <button type="button" onClick={() => undefined}>
+        Start call
+      </button>,
+    );
+    const opener = screen.getByRole("button", { name: "Start call" });
+    opener.focus();
+    const { calls } = setUp();
+    await act(() => calls.join(ROOM, "video"));
+    const dialog = screen.getByRole("dialog");
+    const user = userEvent.setup();
+
+    await user.tab({ shift: true });
+    const controls = within(dialog).getAllByRole("button");
+    expect(controls.at(-1)).toHaveFocus();
+    await user.tab();
+    expect(controls[0]).toHaveFocus();
+
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(opener).toHaveFocus();
   });
 
   it("says why a call could not be joined", async () => {

@@ -1,10 +1,11 @@
 import type { MatrixClient } from "matrix-js-sdk";
-import { type KeyboardEvent, type ReactNode, useEffect, useId, useMemo, useRef } from "react";
+import { type ReactNode, useId, useMemo } from "react";
 import { roomName } from "../../matrix/roomNaming";
 import { useOptionalMatrixClient } from "../../matrix/useMatrixClient";
 import { Link } from "../../routing/Link";
 import { roomPath } from "../../routing/paths";
 import { Button } from "../../ui/Button";
+import { useModalFocus } from "../../ui/useModalFocus";
 import { HangUpIcon } from "./CallIcons";
 import type { Calls } from "./Calls";
 import { type CallActions, CallDuration, CallView } from "./CallView";
@@ -102,12 +103,9 @@ function ActiveCall({
   );
 }
 
-const FOCUSABLE =
-  'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), [tabindex]:not([tabindex="-1"])';
-
 /**
  * The call over the page as a modal dialog: it takes the focus, keeps Tab inside, shrinks to
- * the bar on Escape, and gives the focus back to where it was.
+ * the bar on Escape, and gives the focus back to where it was (see `useModalFocus`).
  */
 function CallDialog({
   onMinimize,
@@ -117,45 +115,16 @@ function CallDialog({
   children: (titleId: string) => ReactNode;
 }) {
   const titleId = useId();
-  const dialog = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.current?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-  function handleKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onMinimize();
-      return;
-    }
-    if (event.key !== "Tab" || !dialog.current) return;
-    const focusable = [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const first = focusable[0];
-    const last = focusable.at(-1);
-    if (!first || !last) return;
-    if (
-      event.shiftKey &&
-      (document.activeElement === first || document.activeElement === dialog.current)
-    ) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  }
+  const modal = useModalFocus<HTMLDivElement>({ onEscape: onMinimize, initialFocus: "modal" });
   return (
     <div
-      ref={dialog}
+      ref={modal.ref}
       className="call-overlay"
       role="dialog"
       aria-modal="true"
       aria-labelledby={titleId}
       tabIndex={-1}
-      onKeyDown={handleKeyDown}
+      onKeyDown={modal.onKeyDown}
     >
       {children(titleId)}
     </div>

@@ -1,10 +1,9 @@
-import { act, render, renderHook, screen, within } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { MatrixEvent } from "matrix-js-sdk";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { roomWithBob } from "../../test/fakeSendingClient";
 import { PendingMessageActions } from "./PendingMessageActions";
-import { usePendingEvents } from "./usePendingEvents";
 
 /** A room with one message that failed to send (with `error`). */
 async function failedMessage(error = new Error("Network request failed")) {
@@ -85,24 +84,5 @@ describe("PendingMessageActions", () => {
       <PendingMessageActions client={client.asClient()} event={event} />,
     );
     expect(container).toBeEmptyDOMElement();
-  });
-});
-
-describe("usePendingEvents", () => {
-  it("lists the room's failed messages in order and follows changes", async () => {
-    const { client, roomId } = roomWithBob();
-    const { result } = renderHook(() => usePendingEvents(client.asClient(), roomId));
-    expect(result.current).toEqual([]);
-
-    client.offline = true;
-    await act(async () => {
-      for (const body of ["first", "second"]) {
-        await client.sendMessage(roomId, { msgtype: "m.text", body }).catch(() => undefined);
-      }
-    });
-    expect(result.current.map((event) => event.getContent().body)).toEqual(["first", "second"]);
-
-    act(() => client.cancelPendingEvent(result.current[0] as MatrixEvent));
-    expect(result.current.map((event) => event.getContent().body)).toEqual(["second"]);
   });
 });

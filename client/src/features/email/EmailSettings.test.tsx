@@ -69,4 +69,19 @@ describe("Settings → Email", () => {
       await screen.findByLabelText("Email me about partner requests and new partners"),
     ).not.toBeChecked();
   });
+
+  it("takes a change back and says so when it cannot be saved", async () => {
+    const user = userEvent.setup();
+    const bridge = api(true);
+    bridge.setPartnerMails = vi.fn(async () => {
+      throw new Error("offline");
+    });
+    render(<EmailSettings client={client(["ana@example.org"])} api={bridge} />);
+    const partners = await screen.findByLabelText(
+      "Email me about partner requests and new partners",
+    );
+    await user.click(partners);
+    expect(await screen.findByRole("alert")).toHaveTextContent(/did not work/);
+    expect(partners).toBeChecked();
+  });
 });

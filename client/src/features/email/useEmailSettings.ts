@@ -88,6 +88,8 @@ export function useEmailSettings(client: EmailMatrix | null, api: EmailApi | nul
   };
 
   const language = globalThis.navigator?.language ?? "en";
+  const setVerified = (change: { missedMessageMails?: boolean; partnerMails?: boolean }) =>
+    setView((old) => (old.step === "verified" ? { ...old, ...change } : old));
 
   return {
     view,
@@ -151,18 +153,28 @@ export function useEmailSettings(client: EmailMatrix | null, api: EmailApi | nul
     },
     async setMissedMessages(address: string, on: boolean) {
       if (!client) return;
+      // Shown at once; taken back if the homeserver refuses.
+      setVerified({ missedMessageMails: on });
       await run(async () => {
-        await setMissedMessageMails(client, address, on, language);
-        setView((old) => (old.step === "verified" ? { ...old, missedMessageMails: on } : old));
+        try {
+          await setMissedMessageMails(client, address, on, language);
+        } catch (cause) {
+          setVerified({ missedMessageMails: !on });
+          throw cause;
+        }
       });
     },
     async setPartnerMails(on: boolean) {
       if (!api) return;
+      setVerified({ partnerMails: on });
       await run(async () => {
-        const settings = await api.setPartnerMails(on);
-        setView((old) =>
-          old.step === "verified" ? { ...old, partnerMails: settings.partner_mails } : old,
-        );
+        try {
+          const settings = await api.setPartnerMails(on);
+          setVerified({ partnerMails: settings.partner_mails });
+        } catch (cause) {
+          setVerified({ partnerMails: !on });
+          throw cause;
+        }
       });
     },
   };

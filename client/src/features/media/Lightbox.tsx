@@ -1,7 +1,8 @@
-import { type KeyboardEvent, useEffect, useId, useRef } from "react";
+import { useId, useRef } from "react";
 import { createPortal } from "react-dom";
 import type { MediaRef } from "../../matrix/media/mediaRef";
 import { useMediaUrl } from "../../ui/useMediaUrl";
+import { useModalFocus } from "../../ui/useModalFocus";
 import "./media.css";
 
 export type LightboxProps = {
@@ -15,45 +16,17 @@ export type LightboxProps = {
 };
 
 /**
- * An image at full size over the page, with a Download link. A modal dialog: focus moves into
- * it, Tab stays inside, Escape or Close (or a click beside the picture) closes it and focus goes
- * back to what opened it. Rendered at the end of the page: timeline rows are transformed, which
- * would trap a fixed overlay inside them.
+ * An image at full size over the page, with a Download link. A modal dialog (`useModalFocus`):
+ * focus moves to Close, Tab stays inside, Escape or Close (or a click beside the picture) closes
+ * it and focus goes back to what opened it. Rendered at the end of the page: timeline rows are
+ * transformed, which would trap a fixed overlay inside them.
  */
 export function Lightbox({ name, media, mimetype, previewUrl, onClose }: LightboxProps) {
   const id = useId();
-  const dialog = useRef<HTMLDivElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
+  const modal = useModalFocus<HTMLDivElement>({ onEscape: onClose, initialFocus: closeButton });
   const full = useMediaUrl({ kind: "download", media, mimetype });
   const shown = full.url ?? previewUrl ?? null;
-
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeButton.current?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-
-  function handleKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
-    if (event.key !== "Tab" || !dialog.current) return;
-    const focusable = [...dialog.current.querySelectorAll<HTMLElement>("a[href], button")];
-    const first = focusable[0];
-    const last = focusable.at(-1);
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  }
 
   return createPortal(
     // A click on the backdrop (not the picture or the buttons) closes, like Escape.
@@ -66,12 +39,13 @@ export function Lightbox({ name, media, mimetype, previewUrl, onClose }: Lightbo
       }}
     >
       <div
-        ref={dialog}
+        ref={modal.ref}
+        tabIndex={-1}
         className="lightbox__dialog"
         role="dialog"
         aria-modal="true"
         aria-labelledby={`${id}-title`}
-        onKeyDown={handleKeyDown}
+        onKeyDown={modal.onKeyDown}
       >
         <div className="lightbox__bar">
           <h2 id={`${id}-title`} className="lightbox__title">

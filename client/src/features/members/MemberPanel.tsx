@@ -1,14 +1,16 @@
-import { type FormEvent, type ReactNode, useId, useState } from "react";
+import { type ReactNode, useId, useState } from "react";
 import { Avatar } from "../../ui/Avatar";
-import { Button } from "../../ui/Button";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { TextField } from "../../ui/TextField";
+import { PeoplePicker, type UsePeopleSearch } from "../search";
 import type { MemberView } from "./roster";
 import type { UseMembers } from "./useMembers";
 import "./MemberPanel.css";
 
 export type MemberPanelProps = {
   members: UseMembers;
+  /** Finds people to invite (by name in the user directory, or by full Matrix ID). */
+  peopleSearch: UsePeopleSearch;
   /** How to draw a member's picture; defaults to the plain avatar (e.g. to add presence). */
   renderAvatar?: (member: MemberView) => ReactNode;
   /** Words said after the name, e.g. their presence for screen readers. */
@@ -23,6 +25,7 @@ const plainAvatar = (member: MemberView) => <Avatar name={member.displayName} si
  */
 export function MemberPanel({
   members,
+  peopleSearch,
   renderAvatar = plainAvatar,
   renderStatus,
 }: MemberPanelProps) {
@@ -78,7 +81,7 @@ export function MemberPanel({
           </ul>
         </>
       )}
-      {members.canInvite && <InviteForm invite={members.invite} />}
+      {members.canInvite && <InviteForm invite={members.invite} search={peopleSearch} />}
       {removing && (
         <ConfirmDialog
           title={
@@ -108,45 +111,24 @@ export function MemberPanel({
   );
 }
 
-function InviteForm({ invite }: { invite: (userId: string) => Promise<string | null> }) {
-  const [userId, setUserId] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const target = userId.trim();
-    setPending(true);
-    setError(null);
-    setDone(null);
-    const problem = await invite(target);
-    setPending(false);
-    if (problem) {
-      setError(problem);
-    } else {
-      setDone(`Invited ${target}.`);
-      setUserId("");
-    }
-  }
-
+function InviteForm({
+  invite,
+  search,
+}: {
+  invite: (userId: string) => Promise<string | null>;
+  search: UsePeopleSearch;
+}) {
   return (
-    <form className="invite-form" onSubmit={(event) => void submit(event)} noValidate>
-      <TextField
-        label="Invite by Matrix ID"
-        placeholder="@name:server"
-        autoComplete="off"
-        spellCheck={false}
-        value={userId}
-        error={error ?? undefined}
-        onChange={(event) => setUserId(event.target.value)}
+    <div className="invite-form">
+      <PeoplePicker
+        search={search}
+        label="Invite people"
+        action="Invite"
+        onPick={async (person) => {
+          const problem = await invite(person.userId);
+          return problem ? { error: problem } : { done: `Invited ${person.displayName}.` };
+        }}
       />
-      <Button type="submit" variant="secondary" disabled={pending || userId.trim() === ""}>
-        {pending ? "Inviting…" : "Invite"}
-      </Button>
-      <p className="invite-form__done live-region" role="status">
-        {done}
-      </p>
-    </form>
+    </div>
   );
 }

@@ -90,6 +90,7 @@ function SuggestionCard({
       native={profile.native}
       learning={profile.learning}
       nameOf={nameOf}
+      organisation={suggestion.organisation}
       online={suggestion.online}
       reasons={
         suggestion.reasons.length > 0 ? suggestion.reasons : [suggestion.summary].filter(Boolean)

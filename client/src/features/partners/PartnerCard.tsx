@@ -10,6 +10,8 @@ export type PartnerCardProps = {
   native: readonly string[];
   learning: readonly LearningLanguage[];
   nameOf: LanguageNames;
+  /** The partner organisation they belong to (learners from the partner directory). */
+  organisation?: string | null | undefined;
   /** Shows the "Online now" badge. */
   online?: boolean;
   /** Why this person suits you, in words (from the bridge). */
@@ -28,6 +30,7 @@ export function PartnerCard({
   native,
   learning,
   nameOf,
+  organisation,
   online = false,
   reasons = [],
   bio = "",
@@ -44,6 +47,7 @@ export function PartnerCard({
             {displayName}
           </h2>
           <code className="matrix-id">{userId}</code>
+          {organisation && <p className="partner-card__organisation">From {organisation}</p>}
         </div>
         {online && <span className="badge badge--online">Online now</span>}
       </header>

@@ -3,7 +3,7 @@ import type { MatrixClient } from "matrix-js-sdk";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeBridge, json } from "../../test/fakeBridge";
 import { FakeRoom, fakeMatrixClient } from "../../test/fakeMatrixSdk";
-import { CARLA, LANGUAGES, partner, renderWithPartners } from "../../test/fakePartners";
+import { CARLA, LANGUAGES, partner, renderWithPartners, report } from "../../test/fakePartners";
 import { PartnersPage } from "./PartnersPage";
 
 const BOB_ID = "@bob:example.org";
@@ -104,7 +104,7 @@ describe("PartnersPage", () => {
   });
 
   it("reports with a reason and the partner's latest ten messages in the shared room", async () => {
-    const fake = bridge().on("POST", "/api/reports", () => json(201, { report: { id: "rep-1" } }));
+    const fake = bridge().on("POST", "/api/reports", () => json(201, { report: report() }));
     const { client, bobsEvents } = clientWithSharedRoom();
     const { user } = renderWithPartners(<PartnersPage matrixClient={client} />, fake);
 

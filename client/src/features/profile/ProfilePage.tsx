@@ -8,6 +8,7 @@ import { usePageArrival } from "../../routing/usePageArrival";
 import { LoadFailed, Loading } from "../../ui/LoadState";
 import { useRemoteData } from "../../ui/useRemoteData";
 import { MatrixProfileSection } from "./MatrixProfileSection";
+import { PartnerOrganisationsSection } from "./PartnerOrganisationsSection";
 import { ProfileForm } from "./ProfileForm";
 import { loadLanguages } from "./useLanguages";
 
@@ -54,6 +55,7 @@ export function ProfilePage({ matrixClient }: { matrixClient?: MatrixClient | nu
           />
         )}
       </section>
+      {state.status === "ready" && state.data[1] && <PartnerOrganisationsSection />}
       {matrixClient !== undefined && (
         <section className="panel" aria-labelledby="matrix-profile-title">
           <h2 id="matrix-profile-title" className="panel__title">

@@ -1,14 +1,8 @@
+import { PROFILE_LIMITS } from "@xstream/contract/limits";
 import type { CefrLevel, LearningLanguage, ProfileInput, Weekday } from "../../api/partnerTypes";
 
-/** The bridge's limits (bridge-service/src/domain/profiles.ts), checked here to say so early. */
-export const PROFILE_LIMITS = {
-  native: 5,
-  learning: 5,
-  interests: 20,
-  interestLength: 32,
-  availability: 28,
-  bio: 500,
-} as const;
+/** The bridge's limits, from the /api contract, checked here to say so early. */
+export { PROFILE_LIMITS };
 
 export const WEEKDAYS = [
   "Monday",

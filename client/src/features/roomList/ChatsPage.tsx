@@ -6,6 +6,7 @@ import { navigate } from "../../routing/router";
 import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
 import { Loading } from "../../ui/LoadState";
+import { NewChatDialog } from "../search";
 import { LeaveRoomDialog, NewGroupDialog } from "./RoomListDialogs";
 import { InviteItem, RoomListItem } from "./RoomListItems";
 import type { RoomListEntry } from "./roomSummary";
@@ -19,7 +20,11 @@ export type ChatsPageProps = {
   now?: () => number;
 };
 
-type OpenDialog = { kind: "newGroup" } | { kind: "leave"; room: RoomListEntry } | null;
+type OpenDialog =
+  | { kind: "newGroup" }
+  | { kind: "newChat" }
+  | { kind: "leave"; room: RoomListEntry }
+  | null;
 
 /** The person's chats: invites, direct rooms and groups, a filter, and a new group. */
 export function ChatsPage({ client, now = Date.now }: ChatsPageProps) {
@@ -38,9 +43,18 @@ export function ChatsPage({ client, now = Date.now }: ChatsPageProps) {
           </h1>
           <p className="page-lead">Your conversations with partners and groups.</p>
         </div>
-        <Button onClick={() => setDialog({ kind: "newGroup" })} disabled={!client}>
-          New group
-        </Button>
+        <div className="chats-header__actions">
+          <Button onClick={() => setDialog({ kind: "newChat" })} disabled={!client}>
+            New chat
+          </Button>
+          <Button
+            variant="secondary"
+            onClick={() => setDialog({ kind: "newGroup" })}
+            disabled={!client}
+          >
+            New group
+          </Button>
+        </div>
       </header>
 
       <p className="notice notice--error live-region" role="alert">
@@ -59,6 +73,16 @@ export function ChatsPage({ client, now = Date.now }: ChatsPageProps) {
           onClose={close}
           onCreate={list.createGroup}
           onCreated={(roomId) => {
+            close();
+            navigate(roomPath(roomId));
+          }}
+        />
+      )}
+      {dialog?.kind === "newChat" && (
+        <NewChatDialog
+          client={client}
+          onClose={close}
+          onOpened={(roomId) => {
             close();
             navigate(roomPath(roomId));
           }}

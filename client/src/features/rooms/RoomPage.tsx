@@ -1,6 +1,6 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { useCallback, useRef, useState } from "react";
-import { pendingEventsOf } from "../../matrix/pendingEvents";
+import { eventByRowKey } from "../../matrix/pendingEvents";
 import { useViewedRoom } from "../../matrix/useMatrixClient";
 import { Link } from "../../routing/Link";
 import { PATHS } from "../../routing/paths";
@@ -12,6 +12,7 @@ import type { MemberView } from "../members";
 import { MemberPanel, useMembers } from "../members";
 import { RoomNotificationSelect } from "../notifications";
 import { PresenceAvatar, usePresence } from "../presence";
+import { usePeopleSearch, useRevealEvent } from "../search";
 import type { MessageRef } from "../timeline";
 import { Timeline, useTimeline } from "../timeline";
 import { type UseRoom, useRoom } from "./useRoom";
@@ -21,14 +22,18 @@ export type RoomPageProps = {
   /** The signed-in Matrix client; null while it connects. */
   client: MatrixClient | null;
   roomId: string;
+  /** A message to open the room at (from a search result). */
+  eventId?: string | null;
 };
 
 /** A Matrix room: its name, members and timeline, who is typing, and a box to write in. */
-export function RoomPage({ client, roomId }: RoomPageProps) {
+export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
   useViewedRoom(roomId);
   const room = useRoom(client, roomId);
   const timeline = useTimeline(client, roomId);
+  const reveal = useRevealEvent(timeline, eventId);
   const members = useMembers(client, roomId);
+  const peopleSearch = usePeopleSearch(client);
   const myUserId = client?.getUserId() ?? "";
   const myName = room.members.find((member) => member.userId === myUserId)?.displayName ?? "";
   // What the composer is doing besides writing a new message; set from a message's actions.
@@ -41,11 +46,7 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
   const renderUnsentActions = useCallback(
     (messageKey: string) => {
       const matrixRoom = client?.getRoom(roomId);
-      const event = matrixRoom
-        ? [...pendingEventsOf(matrixRoom), ...matrixRoom.getLiveTimeline().getEvents()].find(
-            (candidate) => (candidate.getId() ?? candidate.getTxnId()) === messageKey,
-          )
-        : undefined;
+      const event = matrixRoom ? eventByRowKey(matrixRoom, messageKey) : undefined;
       return client && event ? (
         <PendingMessageActions client={client} event={event} roomId={roomId} />
       ) : null;
@@ -103,8 +104,15 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
                 messages can't be read or sent here.
               </p>
             )}
+            {reveal === "loading" && <p role="status">Finding the message…</p>}
+            {reveal === "notFound" && (
+              <p className="notice" role="status">
+                That message is no longer in this room's history.
+              </p>
+            )}
             <Timeline
               timeline={timeline}
+              highlightEventId={reveal === "notFound" ? null : eventId}
               myUserId={myUserId}
               myName={myName}
               onReply={setReplyTo}
@@ -130,6 +138,7 @@ export function RoomPage({ client, roomId }: RoomPageProps) {
           </section>
           <MemberPanel
             members={members}
+            peopleSearch={peopleSearch}
             renderAvatar={(member) => <MemberAvatar client={client} member={member} />}
             renderStatus={(member) => <MemberPresence client={client} member={member} />}
           />

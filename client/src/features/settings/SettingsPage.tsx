@@ -16,6 +16,7 @@ import {
 import { EmailSettings } from "../email";
 import { NotificationSettings } from "../notifications";
 import { BackgroundPushSetting } from "../push";
+import { RecoverySettings } from "../recovery";
 import { AppearanceSettings } from "./AppearanceSettings";
 import { ChatPrivacySettings } from "./ChatPrivacySettings";
 import type { ThemeController } from "./theme";
@@ -186,6 +187,7 @@ export function SettingsPage({
       <BackgroundPushSetting connected={Boolean(matrix?.client)} />
       <EmailSettings client={matrix?.client ?? null} />
       <ChatPrivacySettings client={matrix?.client ?? null} />
+      <RecoverySettings />
       <AppearanceSettings theme={theme} />
     </>
   );

@@ -18,6 +18,8 @@ export type TimelineProps = {
   onEdit?: ((message: MessageRef) => void) | undefined;
   onCorrect?: ((message: MessageRef) => void) | undefined;
   renderUnsentActions?: ((messageKey: string) => ReactNode) | undefined;
+  /** A message to show and highlight (opened from a search result) instead of the newest. */
+  highlightEventId?: string | null | undefined;
 };
 
 /** Loads older history when the reader is this close to the top (pixels). */
@@ -38,6 +40,7 @@ export function Timeline({
   onEdit,
   onCorrect,
   renderUnsentActions,
+  highlightEventId = null,
 }: TimelineProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [deleting, setDeleting] = useState<MessageItem | null>(null);
@@ -62,9 +65,18 @@ export function Timeline({
   const opened = useRef(false);
   useLayoutEffect(() => {
     if (lastKey === undefined) return;
-    if (!opened.current || lastIsOwn) virtualizer.scrollToEnd();
+    if ((!opened.current && highlightEventId === null) || lastIsOwn) virtualizer.scrollToEnd();
     opened.current = true;
-  }, [lastKey, lastIsOwn, virtualizer]);
+  }, [lastKey, lastIsOwn, virtualizer, highlightEventId]);
+
+  // Opened at one message: bring it to the middle once it is loaded.
+  const highlightIndex =
+    highlightEventId === null
+      ? -1
+      : rows.findIndex((row) => row.kind === "message" && row.eventId === highlightEventId);
+  useLayoutEffect(() => {
+    if (highlightIndex >= 0) virtualizer.scrollToIndex(highlightIndex, { align: "center" });
+  }, [highlightIndex, virtualizer]);
 
   // Fill the viewport: a short page of history leaves nothing to scroll up from.
   useLayoutEffect(() => {
@@ -121,7 +133,10 @@ export function Timeline({
                   key={virtualRow.key}
                   data-index={virtualRow.index}
                   ref={virtualizer.measureElement}
-                  className={`timeline__row timeline__row--${row.kind}`}
+                  className={`timeline__row timeline__row--${row.kind}${
+                    virtualRow.index === highlightIndex ? " timeline__row--highlighted" : ""
+                  }`}
+                  aria-current={virtualRow.index === highlightIndex ? "location" : undefined}
                   style={{ transform: `translateY(${virtualRow.start}px)` }}
                 >
                   {row.kind === "history" ? (

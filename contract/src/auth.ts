@@ -3,14 +3,15 @@ import {
   DISPLAY_NAME_MAX_LENGTH,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
+  ROLES,
   USERNAME_MAX_LENGTH,
   USERNAME_MIN_LENGTH,
-} from "../domain/accountRules.js";
-import { ROLES } from "../domain/roles.js";
+} from "./limits.js";
 
-// Request schemas check shapes and types only (a wrong type is 400 M_BAD_JSON naming the
-// field); the domain's rules judge the values, with their own error codes. The constraints
-// below are documentation for the OpenAPI document, enforced by the domain.
+// /api/auth/*. Request schemas check shapes and types only (a wrong type is 400 M_BAD_JSON naming
+// the field); the bridge's domain rules judge the values, with their own error codes. The
+// constraints below document those rules in the OpenAPI document; the limits come from limits.ts,
+// which the domain and the client's forms use too.
 
 const username = z.string().meta({
   description:
@@ -91,6 +92,8 @@ export const errorResponseSchema = z
   .meta({ title: "Error" });
 
 export type SignupRequest = z.infer<typeof signupRequestSchema>;
+export type User = z.infer<typeof userSchema>;
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export type PasswordChangeRequest = z.infer<typeof passwordChangeRequestSchema>;
 export type UserResponse = z.infer<typeof userResponseSchema>;

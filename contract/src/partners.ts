@@ -1,10 +1,21 @@
 import { z } from "zod";
-import { MATRIX_ID_MAX_BYTES } from "../domain/matrixIds.js";
-import { MAX_SUGGESTIONS, REPORT_EVIDENCE_MAX, REPORT_REASON_MAX } from "../domain/partners.js";
-import { CEFR_LEVELS, PROFILE_LIMITS } from "../domain/profiles.js";
+import {
+  CEFR_LEVELS,
+  DEFAULT_SUGGESTIONS,
+  MATRIX_ID_MAX_BYTES,
+  MAX_SUGGESTIONS,
+  PARTNER_REQUEST_STATUSES,
+  PROFILE_LIMITS,
+  REPORT_EVIDENCE_MAX,
+  REPORT_REASON_MAX,
+  WEEKDAYS,
+} from "./limits.js";
 
-// As in authSchemas: shapes and types here (400 M_BAD_JSON naming the field), values judged by
-// the domain (400 M_INVALID_PARAM naming the field). Limits below document the domain's rules.
+// Profiles, suggestions, partner requests, blocks and reports. As in auth.ts, request schemas
+// check shapes and types (400 M_BAD_JSON naming the field) and the bridge's domain judges the
+// values (400 M_INVALID_PARAM naming the field). Responses carry only values the domain accepted,
+// so their schemas are exact (a level is a CEFR level, a day 0–6), and so are the types the
+// client reads.
 
 const languageCode = z.string().meta({
   description:
@@ -27,10 +38,25 @@ const learningLanguageSchema = z.object({
   level: z.string().meta({ enum: [...CEFR_LEVELS], description: "CEFR level." }),
 });
 
-const availabilityWindowSchema = z.object({
-  day: z.number().int().meta({ description: "0 = Monday … 6 = Sunday.", minimum: 0, maximum: 6 }),
+const time = {
   start: z.string().meta({ description: "HH:MM in the profile's time zone.", examples: ["18:00"] }),
   end: z.string().meta({ description: "HH:MM, after start; 24:00 allowed.", examples: ["20:30"] }),
+};
+
+const availabilityWindowSchema = z.object({
+  day: z.number().int().meta({ description: "0 = Monday … 6 = Sunday.", minimum: 0, maximum: 6 }),
+  ...time,
+});
+
+/** A language learnt, as stored: its level is a CEFR level. */
+export const storedLearningLanguageSchema = z.object({
+  language: languageCode,
+  level: z.enum(CEFR_LEVELS).meta({ description: "CEFR level." }),
+});
+
+export const storedAvailabilityWindowSchema = z.object({
+  day: z.literal(WEEKDAYS).meta({ description: "0 = Monday … 6 = Sunday." }),
+  ...time,
 });
 
 export const profileInputSchema = z
@@ -48,7 +74,15 @@ export const profileInputSchema = z
   })
   .meta({ title: "ProfileInput" });
 
-export const profileSchema = profileInputSchema
+/** A profile's own fields as the bridge stores and returns them. */
+const storedProfileInputSchema = profileInputSchema.extend({
+  learning: z.array(storedLearningLanguageSchema).meta({ maxItems: PROFILE_LIMITS.learning }),
+  availability: z
+    .array(storedAvailabilityWindowSchema)
+    .meta({ maxItems: PROFILE_LIMITS.availability }),
+});
+
+export const profileSchema = storedProfileInputSchema
   .extend({
     user_id: userId,
     display_name: z.string(),
@@ -64,12 +98,15 @@ export const profileResponseSchema = z
   .object({ profile: profileSchema.nullable() })
   .meta({ title: "ProfileResponse" });
 
+/** A language a learner can pick: a canonical BCP 47 tag and its English name. */
+export const languageSchema = z.object({ code: z.string(), name: z.string() });
+
 export const languagesResponseSchema = z
-  .object({ languages: z.array(z.object({ code: z.string(), name: z.string() })) })
+  .object({ languages: z.array(languageSchema) })
   .meta({ title: "LanguagesResponse" });
 
 export const suggestionsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_SUGGESTIONS).default(20),
+  limit: z.coerce.number().int().min(1).max(MAX_SUGGESTIONS).default(DEFAULT_SUGGESTIONS),
 });
 
 export const suggestionSchema = z
@@ -88,6 +125,10 @@ export const suggestionSchema = z
     overlap_minutes_per_week: z.number().int(),
     shared_interests: z.array(z.string()),
     profile: profileSchema,
+    organisation: z.string().nullable().meta({
+      description:
+        "The partner organisation this learner belongs to (from its directory); null for learners of this one.",
+    }),
   })
   .meta({ title: "Suggestion" });
 
@@ -97,14 +138,15 @@ export const suggestionsResponseSchema = z
 
 export const userTargetSchema = z.object({ user_id: userId }).meta({ title: "UserTarget" });
 
-const personSchema = z.object({ user_id: userId, display_name: z.string() });
+/** Someone as other learners see them in lists. */
+export const personSchema = z.object({ user_id: userId, display_name: z.string() });
 
 export const partnerRequestSchema = z
   .object({
     id: z.string().meta({ format: "uuid" }),
     requester: personSchema,
     recipient: personSchema,
-    status: z.enum(["pending", "accepted", "declined", "cancelled"]),
+    status: z.enum(PARTNER_REQUEST_STATUSES),
     created_at: z.string().meta({ format: "date-time" }),
     decided_at: z.string().meta({ format: "date-time" }).nullable(),
   })
@@ -117,7 +159,7 @@ export const partnerSchema = personSchema
     }),
     since: z.string().meta({ format: "date-time" }),
     native: z.array(z.string()),
-    learning: z.array(learningLanguageSchema),
+    learning: z.array(storedLearningLanguageSchema),
   })
   .meta({ title: "Partner" });
 
@@ -142,12 +184,13 @@ export const partnersResponseSchema = z
   .object({ partners: z.array(partnerSchema) })
   .meta({ title: "PartnersResponse" });
 
+export const blockSchema = z.object({
+  user_id: userId,
+  created_at: z.string().meta({ format: "date-time" }),
+});
+
 export const blocksResponseSchema = z
-  .object({
-    blocks: z.array(
-      z.object({ user_id: userId, created_at: z.string().meta({ format: "date-time" }) }),
-    ),
-  })
+  .object({ blocks: z.array(blockSchema) })
   .meta({ title: "BlocksResponse" });
 
 export const reportRequestSchema = z
@@ -187,3 +230,24 @@ export type SuggestionJson = z.infer<typeof suggestionSchema>;
 export type PartnerRequestJson = z.infer<typeof partnerRequestSchema>;
 export type PartnerJson = z.infer<typeof partnerSchema>;
 export type ReportJson = z.infer<typeof reportSchema>;
+
+// The same types under the names the client uses.
+export type Language = z.infer<typeof languageSchema>;
+export type LearningLanguage = z.infer<typeof storedLearningLanguageSchema>;
+export type AvailabilityWindow = z.infer<typeof storedAvailabilityWindowSchema>;
+/**
+ * A valid profile as a learner sends it (PUT /api/profile) and reads it back. The request schema
+ * accepts any strings and numbers where this type has levels and days, so that the domain can
+ * answer with the field at fault; a client sending this type sends what the domain accepts.
+ */
+export type ProfileInput = z.infer<typeof storedProfileInputSchema>;
+export type ProfileResponse = z.infer<typeof profileResponseSchema>;
+export type Profile = ProfileJson;
+export type Suggestion = SuggestionJson;
+export type Person = z.infer<typeof personSchema>;
+export type PartnerRequest = PartnerRequestJson;
+export type PartnerRequests = z.infer<typeof requestsResponseSchema>;
+export type Partner = PartnerJson;
+export type Block = z.infer<typeof blockSchema>;
+export type ReportRequest = z.infer<typeof reportRequestSchema>;
+export type Report = ReportJson;

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { UNSUBSCRIBE_TOKEN_MAX_LENGTH } from "../email/unsubscribeTokens.js";
+import { UNSUBSCRIBE_TOKEN_MAX_LENGTH } from "./limits.js";
+
+// /api/email/*: the learner's partner-mail choice and the unsubscribe link.
 
 export const emailSettingsResponseSchema = z
   .object({
@@ -24,3 +26,4 @@ export const emailSettingsRequestSchema = z
 export const unsubscribeQuerySchema = z.object({
   token: z.string().min(1).max(UNSUBSCRIBE_TOKEN_MAX_LENGTH),
 });
+export type EmailSettingsJson = EmailSettingsResponseJson;

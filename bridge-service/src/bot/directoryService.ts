@@ -1,0 +1,128 @@
+// The bot's side of the partner directory: Matrix events in (invites from partners' bots, their
+// learner entries, our removal from a partner's room) and the rounds that keep the pairing in
+// line with PARTNER_ORGANISATIONS. The decisions are the domain's (domain/directory.ts).
+import {
+  applyLearnerEvent,
+  type DirectoryContext,
+  invitedByBot,
+  leftPartnerRoom,
+  reconcileDirectory,
+  syncDirectory,
+} from "../domain/directory.js";
+import { LEARNER_EVENT_TYPE } from "../domain/directoryEntries.js";
+import { serverNameOf } from "../domain/matrixIds.js";
+import type { Logger } from "../logger.js";
+import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
+import { type ClientEvent, isInviteFor } from "../matrix/events.js";
+
+/** How often the pairing is checked again (invites answered, partners' rooms joined). */
+export const DIRECTORY_SYNC_INTERVAL_MS = 30_000;
+/** Every this many rounds, every opted-in learner's entry is checked again. */
+const RECONCILE_EVERY_ROUNDS = 10;
+
+/** True for an invite of our bot sent by another server's bot: a partner's directory room. */
+export function isDirectoryInvite(botUserId: string): (event: ClientEvent) => boolean {
+  const localpart = botUserId.slice(1, botUserId.indexOf(":"));
+  const ownServer = serverNameOf(botUserId);
+  return (event) =>
+    isInviteFor(event, botUserId) &&
+    event.sender.startsWith(`@${localpart}:`) &&
+    serverNameOf(event.sender) !== ownServer;
+}
+
+export interface DirectoryServiceDeps {
+  events: AppserviceEvents;
+  ctx: DirectoryContext;
+  botUserId: string;
+  logger: Logger;
+  intervalMs?: number;
+}
+
+/**
+ * Listens for directory events at once; the rounds start when `start()` is called (once the
+ * homeserver answers). Returns a function that stops both.
+ */
+export function createDirectoryService({
+  events,
+  ctx,
+  botUserId,
+  logger,
+  intervalMs = DIRECTORY_SYNC_INTERVAL_MS,
+}: DirectoryServiceDeps): { start(): void; stop(): void } {
+  const log = logger.child({ component: "directory" });
+  const directoryInvite = isDirectoryInvite(botUserId);
+
+  // A room's events apply in the order they came: an entry set and then cleared stays cleared.
+  const roomQueues = new Map<string, Promise<void>>();
+  const inRoomOrder = (roomId: string, task: () => Promise<void>) => {
+    const next = (roomQueues.get(roomId) ?? Promise.resolve()).then(task);
+    const settled = next.catch((error: unknown) => {
+      log.warn({ err: error, roomId }, "handling a directory event failed");
+    });
+    roomQueues.set(roomId, settled);
+    void settled.then(() => {
+      if (roomQueues.get(roomId) === settled) roomQueues.delete(roomId);
+    });
+    return settled;
+  };
+
+  const unsubscribe = events.on("event", (event) => {
+    if (event.sender === botUserId) return;
+    if (directoryInvite(event)) {
+      return inRoomOrder(event.room_id, () => invitedByBot(ctx, event.sender, event.room_id));
+    }
+    if (event.type === LEARNER_EVENT_TYPE && event.state_key !== undefined) {
+      const stateKey = event.state_key;
+      return inRoomOrder(event.room_id, () =>
+        applyLearnerEvent(ctx, {
+          roomId: event.room_id,
+          sender: event.sender,
+          stateKey,
+          content: event.content,
+        }),
+      );
+    }
+    if (
+      event.type === "m.room.member" &&
+      event.state_key === botUserId &&
+      (event.content.membership === "leave" || event.content.membership === "ban")
+    ) {
+      return inRoomOrder(event.room_id, () => leftPartnerRoom(ctx, event.room_id));
+    }
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let round = 0;
+  const runRound = async () => {
+    if (running) return;
+    running = true;
+    try {
+      // The first round reads every partner's room afresh: whatever happened while we were
+      // stopped, room state is the truth.
+      const everyFew = round % RECONCILE_EVERY_ROUNDS === 0;
+      await syncDirectory(ctx, { rebuild: round === 0, reinvite: everyFew });
+      if (everyFew) {
+        const changed = await reconcileDirectory(ctx);
+        if (changed) log.info({ changed }, "directory entries brought up to date");
+      }
+      round++;
+    } catch (error) {
+      log.warn({ err: error }, "directory round failed; will retry");
+    } finally {
+      running = false;
+    }
+  };
+
+  return {
+    start() {
+      void runRound();
+      timer = setInterval(runRound, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      unsubscribe();
+      clearInterval(timer);
+    },
+  };
+}

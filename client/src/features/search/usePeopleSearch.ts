@@ -1,0 +1,33 @@
+import type { MatrixClient } from "matrix-js-sdk";
+import { useMemo, useSyncExternalStore } from "react";
+import { type PeopleSearchSnapshot, PeopleSearchViewModel } from "./PeopleSearchViewModel";
+
+export type UsePeopleSearch = PeopleSearchSnapshot & {
+  setQuery: (query: string) => void;
+  clear: () => void;
+  /** Whether there is a client to search with. */
+  available: boolean;
+};
+
+const IDLE: PeopleSearchSnapshot = { query: "", results: [], searching: false, error: null };
+const noSubscription = () => () => {};
+const idle = () => IDLE;
+const noop = () => {};
+
+/** A people search for one field; `client` is null while Matrix connects. */
+export function usePeopleSearch(client: MatrixClient | null): UsePeopleSearch {
+  const model = useMemo(() => (client ? new PeopleSearchViewModel(client) : null), [client]);
+  const snapshot = useSyncExternalStore(
+    model?.subscribe ?? noSubscription,
+    model?.getSnapshot ?? idle,
+  );
+  return useMemo(
+    () => ({
+      ...snapshot,
+      available: model !== null,
+      setQuery: model ? (query: string) => model.setQuery(query) : noop,
+      clear: model ? () => model.clear() : noop,
+    }),
+    [snapshot, model],
+  );
+}
