@@ -73,7 +73,7 @@ describe("nextWindow", () => {
   it("grows by a batch at a time and stops at the last room", () => {
     expect(nextWindow(FIRST_WINDOW - 1, FIRST_WINDOW)).toBeNull();
     expect(nextWindow(FIRST_WINDOW - 1, 10)).toBeNull();
-    expect(nextWindow(FIRST_WINDOW - 1, 200)).toBe(199);
+    expect(nextWindow(FIRST_WINDOW - 1, FIRST_WINDOW + 5)).toBe(FIRST_WINDOW + 4);
     expect(nextWindow(39, 2000)).toBe(39 + GROW_BY);
     expect(nextWindow(1999, 2000)).toBeNull();
   });
@@ -100,6 +100,19 @@ describe("SlidingRoomSync", () => {
     await rooms.listComplete;
     expect(sync.ranges).toHaveLength(2);
     expect(sync.timeoutMS).toBe(30_000);
+  });
+
+  it("goes back to the long poll when an answer-at-once request does not come back", () => {
+    vi.useFakeTimers();
+    try {
+      const { rooms, sync } = start();
+      rooms.view("!a:hs");
+      expect(sync.timeoutMS).toBe(0);
+      vi.advanceTimersByTime(8_000);
+      expect(sync.timeoutMS).toBe(30_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a short list is complete after the first answer", async () => {

@@ -33,8 +33,16 @@ const CALL_MEMBER_EVENT = "org.matrix.msc3401.call.member";
 
 /** Rooms in the first response: more than a screenful, few enough to answer at once. */
 export const FIRST_WINDOW = 40;
-/** How many more rooms each following request adds, until the list holds them all. */
-export const GROW_BY = 250;
+/**
+ * How many more rooms each following request adds, until the list holds them all: small enough
+ * for a busy server to answer well within the SDK's 10 s margin for a request that does not wait.
+ */
+export const GROW_BY = 100;
+/**
+ * A request asked to answer at once that has not come back by then (a busy server, or it failed
+ * and the SDK retries) goes back to the long poll, whose margin is long enough for any answer.
+ */
+const AT_ONCE_GIVE_UP_MS = 8_000;
 /** How long the server may hold a request open when nothing happens. */
 const POLL_TIMEOUT_MS = 30_000;
 
@@ -116,6 +124,7 @@ export async function offersSlidingSync(
 export class SlidingRoomSync {
   readonly sync: SlidingSync;
   #lastIndex = FIRST_WINDOW - 1;
+  #atOnceTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #viewed = new Map<string, number>();
   #listComplete: (() => void) | null = null;
   /** Resolves once the list window covers every room the server counted. */
@@ -172,7 +181,9 @@ export class SlidingRoomSync {
    * takes it only in its constructor, hence setting the field.
    */
   #answerAtOnce(yes: boolean) {
+    clearTimeout(this.#atOnceTimer);
     Reflect.set(this.sync, "timeoutMS", yes ? 0 : POLL_TIMEOUT_MS);
+    if (yes) this.#atOnceTimer = setTimeout(() => this.#answerAtOnce(false), AT_ONCE_GIVE_UP_MS);
   }
 
   /**
