@@ -77,6 +77,10 @@ export class FakeMatrixEvent {
   isDecryptionFailure() {
     return this.fields.decryption === "failed";
   }
+  /** Encrypted and not tried yet (the fake has no attempt in flight). */
+  shouldAttemptDecryption() {
+    return this.fields.decryption === "pending" && !this.isRedacted();
+  }
   getSender() {
     return this.fields.sender;
   }

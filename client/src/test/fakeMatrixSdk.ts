@@ -62,7 +62,7 @@ export class FakeMatrixClient {
   isInitialSyncComplete() {
     return true;
   }
-  async decryptEventIfNeeded(_event: unknown) {}
+  decryptEventIfNeeded = vi.fn(async (_event: unknown) => {});
 
   /** Turns on end-to-end encryption; tests make it fail with `mockRejectedValueOnce`. */
   initRustCrypto = vi.fn(

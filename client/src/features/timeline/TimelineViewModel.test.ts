@@ -94,3 +94,40 @@ describe("TimelineViewModel local echoes", () => {
     ]);
   });
 });
+
+describe("TimelineViewModel decryption", () => {
+  it("has the SDK decrypt the encrypted messages it never tried, and shows them once decrypted", () => {
+    const { client, room, model } = setup();
+    // As sliding sync leaves a message before our read receipt: encrypted, never tried.
+    const earlier = room.message(BOB, "", {
+      type: "m.room.encrypted",
+      content: { ciphertext: "AwgA…" },
+      decryption: "pending",
+    });
+    const failed = room.message(BOB, "", {
+      type: "m.room.encrypted",
+      content: { ciphertext: "AwgB…" },
+      decryption: "failed",
+    });
+    const plain = room.message(ANA, "sin cifrar");
+
+    const unsubscribe = model.subscribe(() => {});
+    const bodies = () =>
+      model.getSnapshot().items.flatMap((item) => (item.kind === "message" ? [item.body] : []));
+    expect(bodies()[0]).toEqual({ kind: "decrypting" });
+    const asked = client.decryptEventIfNeeded.mock.calls.map(([event]) => event);
+    expect(asked).toContain(earlier);
+    expect(asked).not.toContain(failed);
+    expect(asked).not.toContain(plain);
+
+    // The SDK decrypts it and says so: the row shows the text.
+    Object.assign(earlier.fields, {
+      type: "m.room.message",
+      content: { msgtype: "m.text", body: "Escrito antes" },
+      decryption: undefined,
+    });
+    client.emit("Event.decrypted", earlier);
+    expect(bodies()[0]).toMatchObject({ kind: "text", text: "Escrito antes" });
+    unsubscribe();
+  });
+});

@@ -5,7 +5,7 @@ import { MatrixEvents } from "../../matrix/sdkValues";
 import { describeError } from "../../ui/describeError";
 import { type CallNotice, callMemberEventInput, callNotices, devicesInCall } from "../calls";
 import { readChatSettings } from "../settings";
-import { fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
+import { decryptUntried, fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
 import { typingLine } from "./people";
 import { reactionToggle } from "./reactions";
 import { buildTimeline, type MessageItem, type TimelineItem } from "./timelineModel";
@@ -196,6 +196,7 @@ export class TimelineViewModel {
     const timeline = room.getLiveTimeline();
     // Our messages still being sent, or that failed, come after everything the server has.
     const events = [...timeline.getEvents(), ...pendingEventsOf(room)];
+    decryptUntried(this.#client, events);
     const inputs = events.flatMap((event) => fromMatrixEvent(event, room) ?? []);
     const typingNames = room
       .getMembers()

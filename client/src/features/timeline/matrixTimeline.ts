@@ -1,6 +1,7 @@
 import type {
   Direction,
   EventType,
+  MatrixClient,
   MatrixEvent,
   MatrixEventEvent,
   Room,
@@ -57,6 +58,25 @@ export function fromMatrixEvent(event: MatrixEvent, room: Room): TimelineEventIn
     delivery: sent ? "sent" : event.status === SendStatus.NotSent ? "failed" : "sending",
     readBy: room.getUsersReadUpTo(event).map((userId) => personIn(room, userId)),
   };
+}
+
+/**
+ * Has the SDK decrypt the encrypted events it has not tried yet. Sliding sync adds a room's
+ * timeline undecrypted and then decrypts only what follows our read receipt (the SDK's
+ * `Room.decryptCriticalEvents`), so earlier messages on screen would stay "Decrypting…" for good:
+ * never having failed, they are not among the events the crypto tries again when keys arrive
+ * later, as when a key backup is restored with the recovery key. Each attempt ends in
+ * `MatrixEventEvent.Decrypted`, a failed one too (and that one is retried with new keys).
+ */
+export function decryptUntried(
+  client: Pick<MatrixClient, "decryptEventIfNeeded">,
+  events: readonly MatrixEvent[],
+): void {
+  for (const event of events) {
+    if (event.shouldAttemptDecryption()) {
+      client.decryptEventIfNeeded(event).catch(() => undefined);
+    }
+  }
 }
 
 /** May `userId` redact other people's events here (the `redact` power level)? */
