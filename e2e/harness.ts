@@ -19,6 +19,7 @@ import {
   type StackPorts,
   startStack,
 } from "../scripts/stack/stack.ts";
+import { parseWorkerRoles, type WorkerRole } from "../scripts/stack/synapseWorkers.ts";
 
 /** What tests get to know about the running stack (plain data: it crosses into test workers). */
 export interface StackInfo {
@@ -31,6 +32,10 @@ export interface StackInfo {
   livekitUrl: string;
   livekitWsUrl: string;
   databaseUrl: string;
+  /** Synapse's own database (tests that play a clock forward in it). */
+  synapseDatabaseUrl?: string;
+  /** Synapse's workers (XSTREAM_SYNAPSE_WORKERS), empty for one process. */
+  synapseWorkers: readonly WorkerRole[];
   /** A second, empty database on the same server for tests that own their tables. */
   storeTestDatabaseUrl: string;
   stateDir: string;
@@ -45,6 +50,8 @@ export interface StackInfo {
 
 export interface TestStack {
   info: StackInfo;
+  /** The running stack itself, for tests that hold or kill single processes. */
+  running: RunningStack;
   /** Stops this stack's Synapse alone and starts it again once `whileDown` has finished. */
   restartSynapse(whileDown?: () => Promise<void>): Promise<void>;
   /** Stops the bridge and starts it again, with `env` added to its settings. */
@@ -129,11 +136,17 @@ export async function startTestStack(
     bridgeReplicas?: number;
     /** SMTP for Synapse and the bridge (the email tests' local SMTP server). */
     email?: StackEmail;
+    /** Default: XSTREAM_SYNAPSE_WORKERS, so the suite can run against worker mode too. */
+    synapseWorkers?: readonly WorkerRole[];
+    /** Synapse on SQLite, as earlier versions ran it (upgrade tests). */
+    synapseOnSqlite?: boolean;
   } = {},
 ): Promise<TestStack> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "xstream-test-")));
   const logsDir = join(stateDir, "logs");
   const ports = options.ports ?? (await freeStackPorts(options.bridgeReplicas));
+  const synapseWorkers =
+    options.synapseWorkers ?? parseWorkerRoles(process.env.XSTREAM_SYNAPSE_WORKERS);
   const stack = await startStack({
     stateDir,
     toolsDir,
@@ -144,6 +157,9 @@ export async function startTestStack(
     sink: fileSink(logsDir),
     verbose: false,
     synapseOverrides: TEST_RATE_LIMITS,
+    synapseWorkers,
+    synapseOnSqlite: options.synapseOnSqlite,
+    throwAwayDatabase: true,
     bridgeEnv: { ...TEST_BRIDGE_ENV, ...options.bridgeEnv },
     supervision: options.supervision,
   }).catch((error: unknown) => {
@@ -159,6 +175,8 @@ export async function startTestStack(
       livekitUrl: stack.livekitUrl,
       livekitWsUrl: stack.livekitWsUrl,
       databaseUrl: stack.databaseUrl,
+      synapseDatabaseUrl: stack.synapseDatabaseUrl,
+      synapseWorkers,
       storeTestDatabaseUrl: await createScratchDatabase(stack, "xstream_store_test"),
       stateDir,
       logsDir,
@@ -169,6 +187,7 @@ export async function startTestStack(
       livekitApiSecret: stack.secrets.livekitApiSecret,
       ports,
     },
+    running: stack,
     restartSynapse: (whileDown) => stack.restartSynapse(whileDown),
     restartBridge: (env) => stack.restartBridge(env),
     async stop() {
@@ -198,6 +217,8 @@ export interface TestOrganisations<K extends string> {
 export async function startTestOrganisations<K extends string>(
   keys: readonly K[],
   bridgeEnv: (key: K, serverNames: Record<K, string>) => Record<string, string> = () => ({}),
+  /** Synapse's workers per stack; XSTREAM_SYNAPSE_WORKERS for those not given. */
+  synapseWorkers: Partial<Record<K, readonly WorkerRole[]>> = {},
 ): Promise<TestOrganisations<K>> {
   const root = await mkdtemp(join(tmpdir(), "xstream-federation-"));
   // Each stack's PostgreSQL runs as an unprivileged user that must pass through this folder.
@@ -233,6 +254,7 @@ export async function startTestOrganisations<K extends string>(
         },
         // Info-level bridge logs: what crossed between the servers, for XSTREAM_KEEP_TEST_STATE.
         bridgeEnv: { LOG_LEVEL: "info", ...bridgeEnv(key, names) },
+        synapseWorkers: synapseWorkers[key],
       }),
     ),
   );
@@ -271,13 +293,15 @@ export async function startTestFederation(
   return { a: stacks.a, b: stacks.b, stop };
 }
 
-/** Creates an empty database owned by the bridge's role, next to the bridge's own. */
+/** Creates (once) an empty database owned by the bridge's role, next to the bridge's own. */
 async function createScratchDatabase(stack: RunningStack, name: string): Promise<string> {
   if (!stack.postgresSuperuserUrl) throw new Error("the test stack runs its own PostgreSQL");
   const client = new pg.Client({ connectionString: stack.postgresSuperuserUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name} OWNER ${BRIDGE_ROLE}`);
+    // A state folder started a second time (upgrade tests) has it already.
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!found.rowCount) await client.query(`CREATE DATABASE ${name} OWNER ${BRIDGE_ROLE}`);
   } finally {
     await client.end();
   }

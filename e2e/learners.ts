@@ -106,6 +106,12 @@ export async function openPage(
     // Only when asked: an explicit empty list makes Chromium deny what it would otherwise ask.
     ...(options.permissions && { permissions: options.permissions }),
   });
+  // `XSTREAM_E2E_SYNC=sliding` or `v2` runs the browser tests with the client pinned to one way
+  // of syncing (by default it chooses as for a learner).
+  const sync = process.env.XSTREAM_E2E_SYNC;
+  if (sync === "sliding" || sync === "v2") {
+    await context.addInitScript(`localStorage.setItem("xstream:sync", ${JSON.stringify(sync)})`);
+  }
   if (options.initScript !== undefined) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   const errors: string[] = [];

@@ -328,7 +328,11 @@ describe("the bot", () => {
   });
 
   it("greets a learner who opens a DM", async () => {
-    const [greeting] = await daveBot.botMessages();
+    // The bot greets right after joining; the join alone does not mean the greeting is stored.
+    const greeting = await eventually(
+      async () => (await daveBot.botMessages())[0],
+      "the bot's greeting",
+    );
     expect(greeting?.body).toMatch(/help/);
     expect(greeting?.msgtype).toBe("m.notice");
     expect(greeting?.formattedBody).toBeDefined();

@@ -1,11 +1,9 @@
 // The MatrixRTC LiveKit token service against the real Synapse and LiveKit, called the way
 // Element Call calls it: through the public origin, from another origin, with an OpenID token
 // the homeserver issued.
-import { execFile } from "node:child_process";
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { join } from "node:path";
-import { promisify } from "node:util";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   eventually,
@@ -183,21 +181,17 @@ function tampered(jwt: string): string {
 async function expireInSynapse(accessToken: string): Promise<void> {
   // Synapse checks `now <= ts_valid_until_ms` on every userinfo call and has no API to expire a
   // token early; moving its expiry into the past in its own database is the hour passing.
-  const script = [
-    "import sqlite3, sys",
-    "db = sqlite3.connect(sys.argv[1], timeout=10)",
-    "n = db.execute('UPDATE open_id_tokens SET ts_valid_until_ms = ? WHERE token = ?', (int(sys.argv[3]), sys.argv[2])).rowcount",
-    "db.commit()",
-    "print(n)",
-  ].join("\n");
-  const { stdout } = await promisify(execFile)("python3", [
-    "-c",
-    script,
-    join(stack.stateDir, "synapse", "homeserver.db"),
-    accessToken,
-    String(Date.now() - 1_000),
-  ]);
-  expect(stdout.trim()).toBe("1");
+  const client = new pg.Client({ connectionString: stack.synapseDatabaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query(
+      "UPDATE open_id_tokens SET ts_valid_until_ms = $1 WHERE token = $2",
+      [Date.now() - 1_000, accessToken],
+    );
+    expect(result.rowCount).toBe(1);
+  } finally {
+    await client.end();
+  }
 }
 
 async function createRoom(owner: MatrixUser, invite: MatrixUser[] = []): Promise<string> {

@@ -17,7 +17,8 @@ set -eu
 
 SECRET_KEYS="POSTGRES_PASSWORD SYNAPSE_DB_PASSWORD BRIDGE_DB_PASSWORD
 SYNAPSE_REGISTRATION_SHARED_SECRET SYNAPSE_MACAROON_SECRET_KEY SYNAPSE_FORM_SECRET
-SYNAPSE_JWT_SECRET AS_TOKEN HS_TOKEN SESSION_SECRET LIVEKIT_API_KEY LIVEKIT_API_SECRET"
+SYNAPSE_JWT_SECRET AS_TOKEN HS_TOKEN SESSION_SECRET LIVEKIT_API_KEY LIVEKIT_API_SECRET
+SYNAPSE_WORKER_REPLICATION_SECRET"
 REQUIRED_KEYS="XSTREAM_DOMAIN LIVEKIT_NODE_IP"
 
 # Fixed names inside the compose network; docker-compose.yml uses the same ones.
@@ -239,6 +240,30 @@ write_signing_key() { # data dir
   chmod 600 "$key"
 }
 
+# Synapse's worker mode for the scale profile (docker-compose.scale.yml): the shared
+# workers.yaml, one worker.yaml per worker and the main process's listeners with replication.
+# Rendered on every `up`, used only when the scale file is part of the deployment. Ports inside
+# the compose network: main replication 9093, sync worker 8083, event persister 8084 (client)
+# and 9094 (replication), federation sender 8085 (health only).
+render_workers() {
+  (
+    export XS_REDIS='{"enabled": true, "host": "redis", "port": 6379}'
+    export XS_INSTANCE_MAP='{"main": {"host": "synapse", "port": 9093}, "synapse-events": {"host": "synapse-events", "port": 9094}}'
+    export XS_STREAM_WRITERS='{"events": ["synapse-events"]}'
+    export XS_FEDERATION_SENDERS='["synapse-federation"]'
+    export XS_WORKER_REPLICATION_SECRET="${SYNAPSE_WORKER_REPLICATION_SECRET:-}"
+    render "$templates/synapse-config/workers.yaml" "$out/synapse/workers.yaml" "$SYNAPSE_OWNER" 600
+    render "$templates/synapse-config/main-listeners-compose.yaml" "$out/synapse/main-listeners.yaml" "$SYNAPSE_OWNER" 600
+    for worker in sync:'[{"type": "http", "port": 8083, "resources": [{"names": ["client"]}]}]' \
+      events:'[{"type": "http", "port": 8084, "resources": [{"names": ["client"]}]}, {"type": "http", "port": 9094, "resources": [{"names": ["replication"]}]}]' \
+      federation:'[{"type": "http", "port": 8085, "resources": [{"names": ["health"]}]}]'; do
+      export XS_WORKER_NAME="synapse-${worker%%:*}"
+      export XS_WORKER_LISTENERS="${worker#*:}"
+      render "$templates/synapse-config/worker.yaml" "$out/synapse/$XS_WORKER_NAME.yaml" "$SYNAPSE_OWNER" 600
+    done
+  )
+}
+
 render_all() {
   templates=${XS_TEMPLATE_ROOT:-/xstream}
   out=${XS_OUTPUT_ROOT:-/out}
@@ -259,6 +284,7 @@ render_all() {
   export XS_SYNAPSE_PORT=8008
   export XS_SYNAPSE_BIND=0.0.0.0
   export XS_SYNAPSE_DB_HOST=postgres
+  export XS_SYNAPSE_DB_PORT=5432
   export XS_SYNAPSE_DB_NAME="$SYNAPSE_DB"
   export XS_SYNAPSE_DB_USER="$SYNAPSE_DB"
   export XS_SYNAPSE_DB_PASSWORD="${SYNAPSE_DB_PASSWORD:-}"
@@ -294,8 +320,16 @@ render_all() {
   for name in homeserver.yaml database-postgres.yaml log.yaml appservice-xstream.yaml; do
     render "$templates/synapse-config/$name" "$out/synapse/$name" "$SYNAPSE_OWNER" 600
   done
+  render_workers
   render_email "$templates" "$out/synapse/conf.d"
   render "$templates/livekit-config/livekit.yaml" "$out/livekit/livekit.yaml" 0:0 600
+  # The scale profile's second LiveKit node: its own media ports on the same host.
+  (
+    export XS_LIVEKIT_RTC_TCP_PORT="${LIVEKIT2_RTC_TCP_PORT:-7882}"
+    export XS_LIVEKIT_RTC_UDP_START="${LIVEKIT2_RTC_UDP_START:-50201}"
+    export XS_LIVEKIT_RTC_UDP_END="${LIVEKIT2_RTC_UDP_END:-50300}"
+    render "$templates/livekit-config/livekit.yaml" "$out/livekit/livekit-2.yaml" 0:0 600
+  )
   write_postgres_init "$out/postgres-initdb"
   write_signing_key "$out/synapse-data"
   echo "compose-init: rendered Synapse and LiveKit configuration for $XSTREAM_DOMAIN"

@@ -21,6 +21,8 @@ export interface EdgeOptions {
   serverName: string;
   clientDir: string;
   synapseUrl: string;
+  /** Upstreams of Synapse's worker routes (synapse-routes.caddy); the main process if none. */
+  synapseUpstreams?: Record<string, string>;
   /** One URL per bridge replica. */
   bridgeUrls: readonly string[];
   /** With several bridges: the loopback port where Synapse reaches them, balanced. */
@@ -98,6 +100,9 @@ export function edgeEnvironment(options: EdgeOptions): Record<string, string> {
     // A server name with a port is reached there directly; without one, no delegation (8448).
     XSTREAM_FEDERATION_PORT: serverPort ?? "8448",
     XSTREAM_SYNAPSE_UPSTREAM: hostPort(options.synapseUrl),
+    XSTREAM_SYNAPSE_SYNC_UPSTREAM: hostPort(options.synapseUrl),
+    XSTREAM_SYNAPSE_EVENTS_UPSTREAM: hostPort(options.synapseUrl),
+    ...options.synapseUpstreams,
     XSTREAM_BRIDGE_UPSTREAM: options.bridgeUrls.map(hostPort).join(" "),
     XSTREAM_LIVEKIT_UPSTREAM: hostPort(options.livekitUrl),
     XSTREAM_CLIENT_DIR: options.clientDir,

@@ -9,6 +9,7 @@ import { logsDirOf, partLogFiles, splitSink } from "./logs.ts";
 import { repoRoot } from "./paths.ts";
 import { killEverythingOf, type LogSink, STACK_MARKER } from "./processes.ts";
 import { type BridgePorts, type RunningStack, type StackPorts, startStack } from "./stack.ts";
+import { parseWorkerRoles, WORKER_ROLES } from "./synapseWorkers.ts";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -69,6 +70,21 @@ const settingsSchema = z.object({
     .optional(),
   // This organisation's name on partners' cards (the bridge's ORGANISATION_NAME).
   XSTREAM_ORGANISATION_NAME: z.string().max(64).optional(),
+  // Synapse's worker mode: "all", or some of sync, events, federation (see README "Scaling out").
+  XSTREAM_SYNAPSE_WORKERS: z
+    .string()
+    .refine(
+      (text) => {
+        try {
+          parseWorkerRoles(text);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      `must be "all", "none" or a comma-separated list of ${WORKER_ROLES.join(", ")}`,
+    )
+    .optional(),
 });
 
 export type StartSettings = z.infer<typeof settingsSchema>;
@@ -217,6 +233,7 @@ export async function runStart(argv: readonly string[] = process.argv.slice(2)):
         serverName: settings.XSTREAM_SERVER_NAME,
         ports,
         databaseUrl: settings.DATABASE_URL,
+        synapseWorkers: parseWorkerRoles(settings.XSTREAM_SYNAPSE_WORKERS),
         sink,
         // Full logs go to the files; the terminal filter decides what a person sees.
         verbose: true,

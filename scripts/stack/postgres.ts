@@ -1,4 +1,4 @@
-// PostgreSQL for the bridge, from the npm-shipped binaries. PostgreSQL refuses to run as root, so
+// PostgreSQL for the bridge and Synapse, from the npm-shipped binaries. PostgreSQL refuses to run as root, so
 // as root it runs as an unprivileged system user (created on first use), from places that user can
 // reach (postgres-place.ts). TCP on loopback only, password (SCRAM) authentication, no Unix socket.
 import { execFile as execFileCallback } from "node:child_process";
@@ -17,6 +17,8 @@ const execFile = promisify(execFileCallback);
 export const POSTGRES_SYSTEM_USER = "xstream";
 export const BRIDGE_DATABASE = "xstream_bridge";
 export const BRIDGE_ROLE = "xstream_bridge";
+export const SYNAPSE_DATABASE = "xstream_synapse";
+export const SYNAPSE_ROLE = "xstream_synapse";
 
 export interface PostgresOptions {
   /** `<state>/postgres`: the data itself, or a link to it when the state folder is private. */
@@ -24,14 +26,34 @@ export interface PostgresOptions {
   port: number;
   superuserPassword: string;
   bridgePassword: string;
+  synapsePassword: string;
+  /**
+   * A cluster whose data may be lost on a crash (the test harness's): no fsync, no synchronous
+   * commit, so Synapse's many small transactions do not wait for the disk.
+   */
+  throwAway?: boolean;
   sink: LogSink;
+}
+
+/** Where Synapse finds its own role and database (database-postgres.yaml's values). */
+export interface SynapseDatabase {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  name: string;
 }
 
 export interface RunningPostgres {
   process: ManagedProcess;
   /** Connection URL for the bridge's own role and database. */
   bridgeDatabaseUrl: string;
+  synapseDatabase: SynapseDatabase;
   superuserUrl: string;
+}
+
+export function synapseDatabaseUrl(database: SynapseDatabase): string {
+  return `postgres://${database.user}:${encodeURIComponent(database.password)}@${database.host}:${database.port}/${database.name}`;
 }
 
 async function unprivilegedIds(): Promise<{ uid: number; gid: number } | undefined> {
@@ -160,6 +182,12 @@ export async function startPostgres(
       // next start can recognise and stop this server if the run that started it was killed.
       "-c",
       `xstream.state_dir=${dirname(options.dataDir)}`,
+      // Synapse and its workers each keep a pool of up to 10 connections.
+      "-c",
+      "max_connections=200",
+      ...(options.throwAway
+        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        : []),
     ],
     {
       ...spawnIds,
@@ -171,9 +199,17 @@ export async function startPostgres(
   await supervisor.ready(managed, "PostgreSQL");
 
   await ensureBridgeDatabase(superuserUrl, options.bridgePassword);
+  await ensureSynapseDatabase(superuserUrl, options.synapsePassword);
   return {
     process: managed,
     superuserUrl,
+    synapseDatabase: {
+      host: "127.0.0.1",
+      port: options.port,
+      user: SYNAPSE_ROLE,
+      password: options.synapsePassword,
+      name: SYNAPSE_DATABASE,
+    },
     bridgeDatabaseUrl: `postgres://${BRIDGE_ROLE}:${encodeURIComponent(options.bridgePassword)}@127.0.0.1:${options.port}/${BRIDGE_DATABASE}`,
   };
 }
@@ -189,21 +225,47 @@ async function acceptsConnections(url: string): Promise<boolean> {
   }
 }
 
-/** Creates (once) the bridge's role and database; keeps the role's password in step. */
-async function ensureBridgeDatabase(superuserUrl: string, password: string) {
+/**
+ * Creates (once) a role and a database it owns; keeps the role's password in step. `create` says
+ * how the database is made.
+ */
+async function ensureOwnDatabase(
+  superuserUrl: string,
+  role: string,
+  database: string,
+  password: string,
+  create: string,
+) {
   const client = new pg.Client({ connectionString: superuserUrl });
   await client.connect();
   try {
-    const role = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [BRIDGE_ROLE]);
-    const verb = role.rowCount ? "ALTER" : "CREATE";
-    await client.query(`${verb} ROLE ${BRIDGE_ROLE} LOGIN PASSWORD ${quoteLiteral(password)}`);
-    const database = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
-      BRIDGE_DATABASE,
-    ]);
-    if (!database.rowCount) {
-      await client.query(`CREATE DATABASE ${BRIDGE_DATABASE} OWNER ${BRIDGE_ROLE}`);
-    }
+    const found = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
+    const verb = found.rowCount ? "ALTER" : "CREATE";
+    await client.query(`${verb} ROLE ${role} LOGIN PASSWORD ${quoteLiteral(password)}`);
+    const existing = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!existing.rowCount) await client.query(create);
   } finally {
     await client.end();
   }
+}
+
+function ensureBridgeDatabase(superuserUrl: string, password: string) {
+  return ensureOwnDatabase(
+    superuserUrl,
+    BRIDGE_ROLE,
+    BRIDGE_DATABASE,
+    password,
+    `CREATE DATABASE ${BRIDGE_DATABASE} OWNER ${BRIDGE_ROLE}`,
+  );
+}
+
+/** Synapse refuses a database whose collation and character type are not C. */
+function ensureSynapseDatabase(superuserUrl: string, password: string) {
+  return ensureOwnDatabase(
+    superuserUrl,
+    SYNAPSE_ROLE,
+    SYNAPSE_DATABASE,
+    password,
+    `CREATE DATABASE ${SYNAPSE_DATABASE} OWNER ${SYNAPSE_ROLE} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`,
+  );
 }

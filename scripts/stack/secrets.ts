@@ -17,6 +17,10 @@ export interface StackSecrets {
   livekitApiSecret: string;
   postgresSuperuserPassword: string;
   bridgeDatabasePassword: string;
+  /** Synapse's own PostgreSQL role. */
+  synapseDatabasePassword: string;
+  /** Authenticates Synapse's replication traffic between its processes (worker mode). */
+  workerReplicationSecret: string;
   /** Web Push's VAPID key pair (P-256, base64url), made together. */
   vapidPublicKey: string;
   vapidPrivateKey: string;
@@ -36,6 +40,8 @@ const SECRET_NAMES: readonly Exclude<keyof StackSecrets, VapidName>[] = [
   "livekitApiSecret",
   "postgresSuperuserPassword",
   "bridgeDatabasePassword",
+  "synapseDatabasePassword",
+  "workerReplicationSecret",
 ];
 
 function randomToken(bytes = 32): string {

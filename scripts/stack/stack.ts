@@ -11,7 +11,7 @@ import { ensureFederationTls } from "./federationTls.ts";
 import { startLiveKit } from "./livekit.ts";
 import { clientDist } from "./paths.ts";
 import { assertPortsFree, type PortClaim } from "./ports.ts";
-import { startPostgres } from "./postgres.ts";
+import { startPostgres, synapseDatabaseUrl } from "./postgres.ts";
 import {
   type LogSink,
   reapLeftovers,
@@ -20,8 +20,15 @@ import {
   type SupervisionSettings,
   Supervisor,
 } from "./processes.ts";
+import { ensureRedis, redisSocket, startRedis } from "./redis.ts";
 import { loadOrCreateSecrets, type StackSecrets } from "./secrets.ts";
 import { type SynapseOptions, startSynapse } from "./synapse.ts";
+import {
+  synapseEdgeUpstreams,
+  type WorkerRole,
+  WorkerSettingError,
+  workerLayout,
+} from "./synapseWorkers.ts";
 import { ensureCaddy, ensureLiveKit, ensureSynapse } from "./tools.ts";
 
 /** One bridge replica's own listeners. */
@@ -60,6 +67,12 @@ export interface StackOptions {
   /** INFO-level logs from every part (npm start) or warnings only (tests). */
   verbose: boolean;
   synapseOverrides?: Record<string, unknown>;
+  /** Synapse's worker mode (XSTREAM_SYNAPSE_WORKERS); none: one Synapse process. */
+  synapseWorkers?: readonly WorkerRole[];
+  /** Synapse on the SQLite file of earlier versions instead of PostgreSQL (upgrade tests). */
+  synapseOnSqlite?: boolean;
+  /** The bundled PostgreSQL may lose data on a crash (tests): no fsync. */
+  throwAwayDatabase?: boolean;
   /** SMTP for Synapse and the bridge; without it no part sends mail. */
   email?: StackEmail;
   bridgeEnv?: Record<string, string>;
@@ -96,6 +109,8 @@ export interface RunningStack {
   databaseUrl: string;
   /** Only when the stack runs its own PostgreSQL. */
   postgresSuperuserUrl?: string;
+  /** Synapse's own database, when Synapse runs on the stack's PostgreSQL. */
+  synapseDatabaseUrl?: string;
   secrets: StackSecrets;
   supervisor: Supervisor;
   /** Stops Synapse alone and starts it again once `whileDown` has finished (fault tests). */
@@ -161,11 +176,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await reapLeftovers(stateDir, sink);
   await checkServerName(stateDir, options.serverName);
   await assertPortsFree(portClaims(options));
+  const workerRoles = options.synapseWorkers ?? [];
+  if (workerRoles.length > 0 && (options.databaseUrl || options.synapseOnSqlite)) {
+    throw new WorkerSettingError(
+      "Synapse's workers need Synapse on the bundled PostgreSQL: unset DATABASE_URL to use XSTREAM_SYNAPSE_WORKERS.",
+    );
+  }
 
-  const [python, livekitBinary, caddyBinary] = await Promise.all([
+  const [python, livekitBinary, caddyBinary, redisBinary] = await Promise.all([
     ensureSynapse(options.toolsDir, sink),
     ensureLiveKit(options.toolsDir, sink),
     ensureCaddy(options.toolsDir, sink),
+    workerRoles.length > 0 ? ensureRedis(sink) : undefined,
   ]);
   const secrets = await loadOrCreateSecrets(stateDir);
   const publicUrl = `http://localhost:${ports.edge}`;
@@ -186,6 +208,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   try {
     sink("setup", "starting PostgreSQL, LiveKit, Synapse, bridge-service and the edge…");
+    const synapseDir = join(stateDir, "synapse");
+    const workers =
+      workerRoles.length > 0
+        ? workerLayout(synapseDir, redisSocket(stateDir), workerRoles)
+        : undefined;
+    const synapseUrl = `http://127.0.0.1:${ports.synapse}`;
     // First, as it takes no time: it proxies to the others once they are up.
     const edge = await startEdge(supervisor, {
       binary: caddyBinary,
@@ -193,7 +221,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       port: ports.edge,
       serverName: options.serverName,
       clientDir: clientDist,
-      synapseUrl: `http://127.0.0.1:${ports.synapse}`,
+      synapseUrl,
+      // Synapse's worker routes (synapse-config/synapse-routes.caddy): workers or the main process.
+      synapseUpstreams: synapseEdgeUpstreams(new URL(synapseUrl).host, workers),
       bridgeUrls: replicas.map((replica) => `http://127.0.0.1:${replica.bridge}`),
       bridgeBalancerPort: balanced ? ports.bridge : undefined,
       livekitUrl: `http://127.0.0.1:${ports.livekit}`,
@@ -207,6 +237,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           port: ports.postgres,
           superuserPassword: secrets.postgresSuperuserPassword,
           bridgePassword: secrets.bridgeDatabasePassword,
+          synapsePassword: secrets.synapseDatabasePassword,
+          throwAway: options.throwAwayDatabase,
           sink,
         });
     const databaseUrl = options.databaseUrl ?? postgres?.bridgeDatabaseUrl ?? "";
@@ -226,9 +258,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const federationTls = options.federation
       ? await ensureFederationTls(options.federation.tlsDir)
       : undefined;
+    if (workers && redisBinary) {
+      const redis = await startRedis(supervisor, {
+        binary: redisBinary,
+        dir: join(stateDir, "redis"),
+        socket: workers.redisSocket,
+        logLevel: options.verbose ? "notice" : "warning",
+      });
+      await redis.ready;
+    }
     const synapseOptions: SynapseOptions = {
       python,
-      dir: join(stateDir, "synapse"),
+      dir: synapseDir,
       serverName: options.serverName,
       publicUrl,
       port: ports.synapse,
@@ -241,8 +282,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         options.federation && federationTls
           ? { port: options.federation.port, tls: federationTls }
           : undefined,
+      database: options.synapseOnSqlite ? undefined : postgres?.synapseDatabase,
+      workers,
+      sink,
     };
     const synapse = await startSynapse(supervisor, synapseOptions);
+    // Workers start once the main process serves (it makes the schema they check).
+    const workersReady = synapse.ready.then(() => synapse.startWorkers());
+    // Awaited below; a failure before then must not surface as an unhandled rejection.
+    workersReady.catch(() => {});
     const bridges = [];
     for (const [index, replica] of replicas.entries()) {
       bridges.push(
@@ -279,6 +327,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       edge.ready,
       livekit.ready,
       synapse.ready,
+      workersReady,
       ...bridges.map((bridge) => bridge.ready),
     ]);
     supervisor.checkNotAborted();
@@ -294,6 +343,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       livekitWsUrl,
       databaseUrl,
       postgresSuperuserUrl: postgres?.superuserUrl,
+      synapseDatabaseUrl: synapseOptions.database && synapseDatabaseUrl(synapseOptions.database),
       secrets,
       supervisor,
       async restartSynapse(whileDown) {

@@ -8,13 +8,22 @@ import { buildIfStale } from "./build.ts";
 import { consoleSink } from "./cli.ts";
 import { repoRoot } from "./paths.ts";
 import type { LogSink } from "./processes.ts";
+import { ensureRedis } from "./redis.ts";
 import { ensureCaddy, ensureLiveKit, ensureSynapse, MissingToolError } from "./tools.ts";
 
 const CHROMIUM = process.env.XSTREAM_CHROMIUM ?? "/usr/bin/chromium";
 
-function run(command: string, args: string[]): Promise<number> {
+/** E2e files `npm test` runs a second time with Synapse in worker mode (XSTREAM_SYNAPSE_WORKERS). */
+export const WORKER_MODE_FILES = [
+  "e2e/chat.browser.test.ts",
+  "e2e/partners.test.ts",
+  "e2e/partners.browser.test.ts",
+  "e2e/calls.browser.test.ts",
+];
+
+function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: "inherit" });
+    const child = spawn(command, args, { cwd: repoRoot, stdio: "inherit", env });
     child.once("error", reject);
     child.once("exit", (code) => resolve(code ?? 1));
   });
@@ -52,19 +61,27 @@ interface VitestReport {
   success: boolean;
 }
 
-async function vitest(args: string[], reportName: string): Promise<VitestReport | undefined> {
+async function vitest(
+  args: string[],
+  reportName: string,
+  env?: Record<string, string>,
+): Promise<VitestReport | undefined> {
   const reportDir = join(repoRoot, "node_modules", ".cache", "xstream-test");
   await mkdir(reportDir, { recursive: true });
   const report = join(reportDir, `${reportName}.json`);
   const vitestBin = join(repoRoot, "node_modules", "vitest", "vitest.mjs");
-  const code = await run(process.execPath, [
-    vitestBin,
-    "run",
-    "--reporter=default",
-    "--reporter=json",
-    `--outputFile.json=${report}`,
-    ...args,
-  ]);
+  const code = await run(
+    process.execPath,
+    [
+      vitestBin,
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+      ...args,
+    ],
+    env && { ...process.env, ...env },
+  );
   if (!existsSync(report)) return undefined;
   const parsed = JSON.parse(readFileSync(report, "utf8")) as VitestReport;
   // A crash outside any test still fails the run.
@@ -102,13 +119,15 @@ export async function runTests(extraArgs: string[]): Promise<number> {
       ensureSynapse(toolsDir, sink),
       ensureLiveKit(toolsDir, sink),
       ensureCaddy(toolsDir, sink),
+      // Redis: Synapse's worker mode, which the second e2e run and synapse-workers.test.ts use.
+      ensureRedis(sink),
     ]);
   } catch (error) {
     console.error(`tests could not be prepared: ${error instanceof Error ? error.message : error}`);
     return 1;
   }
 
-  const runs =
+  const runs: { name: string; args: string[]; env?: Record<string, string> }[] =
     extraArgs.length > 0
       ? [{ name: "selected", args: extraArgs }]
       : [
@@ -117,13 +136,19 @@ export async function runTests(extraArgs: string[]): Promise<number> {
             args: ["--project", "bridge-service", "--project", "client", "--project", "scripts"],
           },
           { name: "e2e", args: ["--project", "e2e"] },
+          // The chat, partner and call tests once more against Synapse in worker mode.
+          {
+            name: "e2e-synapse-workers",
+            args: ["--project", "e2e", ...WORKER_MODE_FILES],
+            env: { XSTREAM_SYNAPSE_WORKERS: "all" },
+          },
         ];
   let passed = 0;
   let failed = 0;
   let skipped = 0;
   const statusBefore = gitStatus();
-  for (const { name, args } of runs) {
-    const report = await vitest(args, name);
+  for (const { name, args, env } of runs) {
+    const report = await vitest(args, name, env);
     if (!report) {
       failed += 1;
       console.error(`${name} tests did not produce a report`);

@@ -14,6 +14,8 @@ const execFile = promisify(execFileCallback);
 export const SYNAPSE_VERSION = "1.163.2";
 export const SCHEMATHESIS_VERSION = "4.32.5";
 export const PSYCOPG_VERSION = "3.3.9";
+/** Synapse's PostgreSQL driver; the binary wheel needs no compiler or libpq headers. */
+export const PSYCOPG2_VERSION = "2.9.13";
 export const AIOSMTPD_VERSION = "1.4.6";
 export const LIVEKIT_VERSION = "v1.13.5";
 const LIVEKIT_MODULE = "github.com/livekit/livekit-server";
@@ -109,12 +111,16 @@ async function ensurePythonTool(
   await writeFile(marker, wanted);
 }
 
-/** Returns the Python interpreter of a virtual environment that has Synapse installed. */
+/**
+ * Returns the Python interpreter of a virtual environment that has Synapse installed, with its
+ * PostgreSQL driver (psycopg2, which `synapse_port_db` uses too) and Redis support (workers).
+ * Synapse imports the `psycopg2` module, which the binary wheel `psycopg2-binary` provides.
+ */
 export async function ensureSynapse(toolsDir: string, sink: LogSink): Promise<string> {
-  const venv = join(toolsDir, `synapse-${SYNAPSE_VERSION}`);
+  const venv = join(toolsDir, `synapse-${SYNAPSE_VERSION}-pg`);
   await ensurePythonTool(
     venv,
-    [`matrix-synapse[jwt]==${SYNAPSE_VERSION}`],
+    [`matrix-synapse[jwt,redis]==${SYNAPSE_VERSION}`, `psycopg2-binary==${PSYCOPG2_VERSION}`],
     `Synapse ${SYNAPSE_VERSION}`,
     sink,
   );

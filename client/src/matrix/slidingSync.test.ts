@@ -18,6 +18,7 @@ class FakeSlidingSync {
   static last: FakeSlidingSync | null = null;
   readonly ranges: number[][][] = [];
   joinedCount = 0;
+  timeoutMS = 30_000;
   subscriptions = new Set<string>();
   readonly subscriptionChanges: string[][] = [];
   #listener: Listener | null = null;
@@ -56,7 +57,11 @@ const module = {
   SlidingSyncState: { Complete: "COMPLETE" },
 } as unknown as SlidingSyncModule;
 
-const client = { baseUrl: "https://hs.example" } as MatrixClient;
+const client = {
+  baseUrl: "https://hs.example",
+  on: () => {},
+  getRoom: () => null,
+} as unknown as MatrixClient;
 
 function start() {
   const rooms = new SlidingRoomSync(module, client);
@@ -84,6 +89,8 @@ describe("SlidingRoomSync", () => {
     sync.joinedCount = FIRST_WINDOW + GROW_BY + 10;
     sync.complete();
     expect(sync.ranges.at(-1)).toEqual([[0, FIRST_WINDOW - 1 + GROW_BY]]);
+    // Synapse holds a request with a position until news arrives: a wider window must not wait.
+    expect(sync.timeoutMS).toBe(0);
     sync.complete();
     expect(sync.ranges.at(-1)).toEqual([[0, FIRST_WINDOW + GROW_BY + 9]]);
     await Promise.resolve();
@@ -92,6 +99,7 @@ describe("SlidingRoomSync", () => {
     sync.complete();
     await rooms.listComplete;
     expect(sync.ranges).toHaveLength(2);
+    expect(sync.timeoutMS).toBe(30_000);
   });
 
   it("a short list is complete after the first answer", async () => {
@@ -105,6 +113,9 @@ describe("SlidingRoomSync", () => {
   it("subscribes to a room while any view shows it", () => {
     const { rooms, sync } = start();
     const first = rooms.view("!a:hs");
+    expect(sync.timeoutMS).toBe(0);
+    sync.complete();
+    expect(sync.timeoutMS).toBe(30_000);
     const second = rooms.view("!a:hs");
     const other = rooms.view("!b:hs");
     expect(sync.subscriptions).toEqual(new Set(["!a:hs", "!b:hs"]));

@@ -5,12 +5,17 @@
  * `SlidingSync` and, inside `startClient`, the extensions for to-device messages, end-to-end
  * encryption, account data, typing and receipts); this module decides what to ask for.
  */
-import type { MatrixClient } from "matrix-js-sdk";
+import type { MatrixClient, Room, RoomEvent } from "matrix-js-sdk";
 import type {
   MSC3575List,
   MSC3575RoomSubscription,
+  MSC3575SlidingSyncResponse,
   SlidingSync,
 } from "matrix-js-sdk/lib/sliding-sync";
+import { sdkValue } from "./sdkValues";
+import { recountRoom } from "./slidingUnread";
+
+const RECEIPT = sdkValue<RoomEvent.Receipt>("Room.receipt");
 
 /** The unstable MSC4186 endpoint (Synapse has no stable one yet). */
 export const SLIDING_SYNC_PATH = "/_matrix/client/unstable/org.matrix.simplified_msc3575/sync";
@@ -129,8 +134,21 @@ export class SlidingRoomSync {
     });
     this.sync.on(sdk.SlidingSyncEvent.Lifecycle, (state, response) => {
       if (state !== sdk.SlidingSyncState.Complete || !response) return;
+      this.#recount(client, response);
+      // What was asked for has come; from here on wait for news, unless more is asked below.
+      this.#answerAtOnce(false);
       this.#grow();
     });
+    // My read receipt (from here or another device) changes what is unread.
+    client.on(RECEIPT, (_event: unknown, room: Room) => recountRoom(client, room));
+  }
+
+  /** The rooms in an answer, counted again: the answer's own counts are placeholders. */
+  #recount(client: MatrixClient, response: MSC3575SlidingSyncResponse) {
+    for (const roomId of Object.keys(response.rooms ?? {})) {
+      const room = client.getRoom(roomId);
+      if (room) recountRoom(client, room);
+    }
   }
 
   #grow() {
@@ -142,7 +160,19 @@ export class SlidingRoomSync {
       return;
     }
     this.#lastIndex = next;
+    this.#answerAtOnce(true);
     this.sync.setListRanges(ROOM_LIST, [[0, next]]);
+  }
+
+  /**
+   * Whether the next request should be answered at once rather than held as a long poll.
+   * Synapse holds a request with a position until a new event arrives, even when it asks for
+   * more rooms or a new subscription; without this, a wider window or an opened room would wait
+   * out the whole poll. The SDK's `SlidingSync` reads its timeout afresh for every request but
+   * takes it only in its constructor, hence setting the field.
+   */
+  #answerAtOnce(yes: boolean) {
+    Reflect.set(this.sync, "timeoutMS", yes ? 0 : POLL_TIMEOUT_MS);
   }
 
   /**
@@ -167,6 +197,7 @@ export class SlidingRoomSync {
     const wanted = new Set(this.#viewed.keys());
     const current = this.sync.getRoomSubscriptions();
     if (wanted.size === current.size && [...wanted].every((id) => current.has(id))) return;
+    this.#answerAtOnce(true);
     this.sync.modifyRoomSubscriptions(wanted);
   }
 }

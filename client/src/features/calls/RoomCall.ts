@@ -1,28 +1,12 @@
-import type {
-  EventType,
-  MatrixClient,
-  MatrixEvent,
-  MatrixEventEvent,
-  Room,
-  RoomState,
-} from "matrix-js-sdk";
+import type { MatrixClient, Room, RoomState } from "matrix-js-sdk";
 import type { JoinSessionConfig, MatrixRTCSession } from "matrix-js-sdk/lib/matrixrtc";
 import { LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
-import {
-  CALL_MEMBER_EVENT,
-  type CallIntent,
-  RTC_DECLINE_EVENT,
-  RtcEvents,
-} from "../../matrix/rtcSdk";
-import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
+import { type CallIntent, RtcEvents } from "../../matrix/rtcSdk";
 import { describeError } from "../../ui/describeError";
-import {
-  type CallPerson,
-  callIntentOf,
-  type MembershipLike,
-  peopleInCall,
-  personIn,
-} from "./callMembers";
+import { awaitAnswer } from "./answerWatch";
+import { type CallPerson, callIntentOf, type MembershipLike, peopleInCall } from "./callMembers";
+import { CallRefusedError, ensureCallPermission } from "./callPermission";
+import { type CallTile, callTiles } from "./callTiles";
 import { discoverLivekitFocus, isLivekitFocus, type LivekitFocus } from "./focus";
 import {
   type CallMedia,
@@ -34,8 +18,11 @@ import {
   type MediaSnapshot,
   type MediaTrackHandle,
 } from "./media";
-import { RING_TIMEOUT_MS } from "./ringing";
+import { forwardMediaKeys } from "./mediaKeys";
 import { requestSfuConfig } from "./sfuConfig";
+
+export { CallRefusedError } from "./callPermission";
+export type { CallTile } from "./callTiles";
 
 /** The parts of the Matrix client a call uses. */
 export type CallClient = Pick<
@@ -81,21 +68,6 @@ export type JoinOptions = {
 
 export type CallPhase = "idle" | "joining" | "joined" | "leaving";
 
-/** One tile of the call view: someone's camera (or initials), or someone's shared screen. */
-export type CallTile = {
-  key: string;
-  person: CallPerson;
-  isLocal: boolean;
-  kind: "camera" | "screen";
-  speaking: boolean;
-  microphoneOn: boolean;
-  video: MediaTrackHandle | null;
-  /** In the call, but their media has not reached us (yet). */
-  connecting: boolean;
-  /** Their media reaches us end-to-end encrypted. */
-  encrypted: boolean;
-};
-
 export type RoomCallSnapshot = {
   roomId: string;
   /** Who is in the room's call, whether or not we are. */
@@ -131,9 +103,6 @@ export const MEMBERSHIP_CONFIG = {
   membershipEventExpiryMs: 4 * 60 * 60 * 1000,
 } satisfies JoinSessionConfig;
 
-const POWER_LEVELS = sdkValue<EventType.RoomPowerLevels>("m.room.power_levels");
-const DECRYPTED = sdkValue<MatrixEventEvent.Decrypted>("Event.decrypted");
-
 /** How long leaving waits for the homeserver before giving up (the delayed leave then acts). */
 const LEAVE_TIMEOUT_MS = 5_000;
 
@@ -146,13 +115,6 @@ function deviceProblem(device: string, error: unknown): string {
     return `No ${device} was found.`;
   }
   return `Couldn't use your ${device}: ${describeError(error)}`;
-}
-
-export class CallRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CallRefusedError";
-  }
 }
 
 /**
@@ -207,7 +169,7 @@ export class RoomCall {
           "This chat is end-to-end encrypted, but encryption isn't available in this tab, so the call could not be encrypted. Calls in encrypted chats work where your encrypted messages do.",
         );
       }
-      await this.#ensureCallPermission(userId);
+      await ensureCallPermission(client, room, userId);
       const focus = this.#focusInUse() ?? (await this.#discoverFocus());
       const openIdToken = await client.getOpenIdToken();
       if (attempt !== this.#attempt) return;
@@ -229,7 +191,7 @@ export class RoomCall {
       const media = factory.create({ encrypted: this.#encrypted });
       this.#media = media;
       this.#stopCall.push(media.subscribe(() => this.#onMediaChanged(attempt)));
-      if (this.#encrypted) this.#stopCall.push(this.#forwardMediaKeys(media));
+      if (this.#encrypted) this.#stopCall.push(forwardMediaKeys(session, media));
       await media.connect(sfu);
       if (attempt !== this.#attempt) return;
       await this.#publish(media, intent);
@@ -253,7 +215,22 @@ export class RoomCall {
         },
       );
       if (this.#encrypted) session.reemitEncryptionKeys();
-      if (ringing !== null) this.#stopCall.push(this.#awaitAnswer(userId, ringing));
+      if (ringing !== null) {
+        this.#stopCall.push(
+          awaitAnswer({
+            client,
+            session,
+            room,
+            myUserId: userId,
+            calleeId: ringing,
+            stillInCall: () => this.#phase === "joined",
+            hangUp: (why) => {
+              this.#error = why;
+              void this.leave();
+            },
+          }),
+        );
+      }
       this.#phase = "joined";
       this.#joinedAt = this.#deps.now();
       this.#update();
@@ -330,38 +307,6 @@ export class RoomCall {
     this.#update();
   }
 
-  /**
-   * Our membership is a state event, which many rooms only let moderators send (`private_chat`
-   * rooms that other clients made). A room admin lets every member join calls, as Element does
-   * in the rooms it creates; a member who may not join is told why.
-   */
-  async #ensureCallPermission(userId: string): Promise<void> {
-    const { client, room } = this.#deps;
-    const state = room.currentState;
-    const content = state.getStateEvents(POWER_LEVELS, "")?.getContent() as
-      | { users_default?: unknown; state_default?: unknown; events?: Record<string, unknown> }
-      | undefined;
-    if (!content) return; // No power levels: everyone may send anything.
-    const membersLevel = typeof content.users_default === "number" ? content.users_default : 0;
-    const stateLevel = typeof content.state_default === "number" ? content.state_default : 50;
-    const callLevel = content.events?.[CALL_MEMBER_EVENT];
-    if ((typeof callLevel === "number" ? callLevel : stateLevel) <= membersLevel) return;
-    if (state.maySendStateEvent(POWER_LEVELS, userId)) {
-      await client.sendStateEvent(
-        this.roomId,
-        POWER_LEVELS,
-        // biome-ignore lint/suspicious/noExplicitAny: the room's power levels go back as they were, plus one key.
-        { ...content, events: { ...content.events, [CALL_MEMBER_EVENT]: membersLevel } } as any,
-        "",
-      );
-      return;
-    }
-    if (state.maySendStateEvent(CALL_MEMBER_EVENT, userId)) return;
-    throw new CallRefusedError(
-      "Only moderators can join calls in this room. Ask an admin of the room to let members join calls.",
-    );
-  }
-
   /** Microphone always (it starts unmuted), camera in a video call; a refusal is not fatal. */
   async #publish(media: CallMedia, intent: CallIntent): Promise<void> {
     const problems: string[] = [];
@@ -378,65 +323,6 @@ export class RoomCall {
       }
     }
     this.#error = problems.length > 0 ? problems.join(" ") : null;
-  }
-
-  /**
-   * While the call we started rings the other person: hang up when they decline (MSC4310, a
-   * reference to our notification) or have not joined after the ringing time.
-   */
-  #awaitAnswer(myUserId: string, calleeId: string): () => void {
-    const { client, session, room } = this.#deps;
-    const callee = personIn(room, calleeId).name;
-    let notificationId: string | null = null;
-    let answered = false;
-    const hangUp = (why: string) => {
-      if (answered || this.#phase !== "joined") return;
-      answered = true; // Once.
-      this.#error = why;
-      void this.leave();
-    };
-    const onMemberships = () => {
-      if (session.memberships.some((membership) => membership.userId !== myUserId)) {
-        answered = true;
-      }
-    };
-    const onDecline = (event: MatrixEvent) => {
-      if (event.getType() !== RTC_DECLINE_EVENT || event.getSender() === myUserId) return;
-      if (event.getRoomId() !== this.roomId || notificationId === null) return;
-      const relation = event.getContent()["m.relates_to"];
-      if (relation?.event_id === notificationId) hangUp(`${callee} declined the call.`);
-    };
-    const timer = setTimeout(() => hangUp(`${callee} didn't answer.`), RING_TIMEOUT_MS);
-    const stopSession = listenTo(session, [
-      [RtcEvents.MembershipsChanged, onMemberships],
-      [
-        RtcEvents.DidSendCallNotification,
-        (notification: { event_id: string }) => {
-          notificationId = notification.event_id;
-        },
-      ],
-    ]);
-    // Declines in encrypted rooms show their type once decrypted.
-    const stopClient = listenTo(client, [
-      [MatrixEvents.Timeline, onDecline],
-      [DECRYPTED, onDecline],
-    ]);
-    onMemberships();
-    return () => {
-      clearTimeout(timer);
-      stopSession();
-      stopClient();
-    };
-  }
-
-  /** Keys from the session go to the media's E2EE worker, under the member's LiveKit identity. */
-  #forwardMediaKeys(media: CallMedia): () => void {
-    const onKey = (key: Uint8Array, index: number, _member: unknown, identity: string) => {
-      media.setEncryptionKey(identity, index, key).catch(() => {
-        // A key that cannot be imported leaves that member's media undecodable; nothing to do.
-      });
-    };
-    return listenTo(this.#deps.session, [[RtcEvents.EncryptionKeyChanged, onKey]]);
   }
 
   /** The SFU of a call in progress: the oldest member's (everyone meets there). */
@@ -502,7 +388,7 @@ export class RoomCall {
     const inCall = this.#phase !== "idle";
     const media: MediaSnapshot = (inCall && this.#media?.getSnapshot()) || DISCONNECTED_MEDIA;
     const { tiles, remoteAudio } = inCall
-      ? this.#tiles(memberships, media, client.getUserId() ?? "", client.getDeviceId() ?? "")
+      ? callTiles(room, memberships, media, client.getUserId() ?? "", client.getDeviceId() ?? "")
       : { tiles: [], remoteAudio: [] };
     return {
       roomId: this.roomId,
@@ -521,72 +407,4 @@ export class RoomCall {
       encrypted: inCall ? this.#encrypted : room.hasEncryptionStateEvent(),
     };
   }
-
-  /** Everyone else by membership (joined to their SFU participant), then us. */
-  #tiles(
-    memberships: readonly MembershipLike[],
-    media: MediaSnapshot,
-    myUserId: string,
-    myDeviceId: string,
-  ): { tiles: CallTile[]; remoteAudio: MediaTrackHandle[] } {
-    const room = this.#deps.room;
-    const tiles: CallTile[] = [];
-    const remoteAudio: MediaTrackHandle[] = [];
-    for (const membership of memberships) {
-      if (membership.userId === myUserId && membership.deviceId === myDeviceId) continue;
-      const participant = media.participants.get(membership.rtcBackendIdentity);
-      const person = personIn(room, membership.userId);
-      tiles.push({
-        key: membership.rtcBackendIdentity,
-        person,
-        isLocal: false,
-        kind: "camera",
-        speaking: participant?.speaking ?? false,
-        microphoneOn: participant?.microphoneOn ?? false,
-        video: participant?.camera ?? null,
-        connecting: participant === undefined,
-        encrypted: participant?.encrypted ?? false,
-      });
-      if (participant?.screenShare) {
-        tiles.push(
-          screenTile(membership.rtcBackendIdentity, person, false, participant.screenShare),
-        );
-      }
-      if (participant) remoteAudio.push(...participant.audio);
-    }
-    const me = media.localIdentity ? media.participants.get(media.localIdentity) : undefined;
-    const myself = personIn(room, myUserId);
-    tiles.push({
-      key: "local",
-      person: myself,
-      isLocal: true,
-      kind: "camera",
-      speaking: me?.speaking ?? false,
-      microphoneOn: media.microphoneOn,
-      video: me?.camera ?? null,
-      connecting: media.state !== "connected" && media.state !== "reconnecting",
-      encrypted: me?.encrypted ?? false,
-    });
-    if (me?.screenShare) tiles.push(screenTile("local", myself, true, me.screenShare));
-    return { tiles, remoteAudio };
-  }
-}
-
-function screenTile(
-  key: string,
-  person: CallPerson,
-  isLocal: boolean,
-  video: MediaTrackHandle,
-): CallTile {
-  return {
-    key: `${key}:screen`,
-    person,
-    isLocal,
-    kind: "screen",
-    speaking: false,
-    microphoneOn: false,
-    video,
-    connecting: false,
-    encrypted: false,
-  };
 }
