@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { Agent, request } from "undici";
 import { removeStateDir, type StackInfo, startTestStack } from "../e2e/harness.ts";
 import { registerWithSharedSecret } from "../e2e/matrix.ts";
+import { WORKER_ROLES } from "../scripts/stack/synapseWorkers.ts";
 import {
   actionTimes,
   broke,
@@ -33,8 +34,6 @@ import { round } from "./stats.ts";
 type Report = (figure: Figure) => void;
 const log = (line: string) => process.stderr.write(`load | ${line}\n`);
 
-/** The worker roles asked for in worker mode (synapse-scale's XSTREAM_SYNAPSE_WORKERS names). */
-const WORKER_ROLES = ["sync", "events", "federation"];
 const CLOCK_TICKS_PER_SECOND = 100;
 const SETUP_CONCURRENCY = 16;
 const DRAIN_MS = 15_000;
@@ -365,16 +364,9 @@ async function runMode(
   settings: ReturnType<typeof parseLoadSettings>,
   report: Report,
 ) {
-  // The option is only known to stacks with worker mode; a stack without it ignores it and says
-  // so by leaving `synapseWorkers` out of its info.
-  const options = { synapseWorkers: mode === "workers" ? WORKER_ROLES : [] };
-  const stack = await startTestStack(options as Parameters<typeof startTestStack>[0]);
+  // Every worker the stack knows (sync, event persister, federation sender), or none at all.
+  const stack = await startTestStack({ synapseWorkers: mode === "workers" ? WORKER_ROLES : [] });
   try {
-    const workers = (stack.info as { synapseWorkers?: readonly string[] }).synapseWorkers;
-    if (mode === "workers" && !workers?.length) {
-      log("this stack has no Synapse worker mode yet: worker runs skipped");
-      return;
-    }
     log(`${mode}: stack up in ${stack.info.stateDir}`);
     const pool = new UserPool(stack.info);
     const sizes = [...settings.users];
