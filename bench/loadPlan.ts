@@ -22,7 +22,7 @@ export interface LoadSettings {
 
 export const DEFAULT_LOAD_SETTINGS: LoadSettings = {
   users: [100, 300],
-  minutes: 1,
+  minutes: 0.5,
   modes: ["monolith", "workers"],
   variants: ["plain", "presence"],
   untilBroken: false,
