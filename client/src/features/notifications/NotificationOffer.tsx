@@ -1,6 +1,6 @@
 import { Button } from "../../ui/Button";
 import { useNotifier } from "./useNotifier";
-import "./notifications.css";
+import "../../ui/offerBanner.css";
 
 /**
  * The offer to turn notifications on, shown once the learner has someone to hear from (a first
@@ -11,9 +11,9 @@ export function NotificationOffer() {
   const { notifier, snapshot } = useNotifier();
   if (!notifier || !snapshot?.offer) return null;
   return (
-    <section className="notification-offer" aria-label="Notifications">
+    <section className="offer-banner" aria-label="Notifications">
       <p>Get a notification when your partner writes or calls, even in another tab.</p>
-      <div className="notification-offer__actions">
+      <div className="offer-banner__actions">
         <Button onClick={() => void notifier.requestPermission()}>Turn on notifications</Button>
         <Button variant="secondary" onClick={() => notifier.dismissOffer()}>
           Not now

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import "../../ui/offerBanner.css";
 import "./recovery.css";
 import { Button } from "../../ui/Button";
 import { Dialog } from "../../ui/Dialog";
@@ -21,13 +22,13 @@ export function RecoveryOffer() {
   return (
     <>
       {!dismissed && offered && (
-        <section className="recovery-offer" aria-label="Recovery">
+        <section className="offer-banner" aria-label="Recovery">
           <p>
             {locked
               ? "Enter your recovery key to read your earlier encrypted messages in this browser."
               : "Set up recovery so you never lose your encrypted messages when you sign out or change browser."}
           </p>
-          <div className="recovery-offer__actions">
+          <div className="offer-banner__actions">
             <Button onClick={() => setOpen(true)}>
               {locked ? "Enter recovery key" : "Set up recovery"}
             </Button>
