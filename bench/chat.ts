@@ -27,7 +27,7 @@ import {
   signedInInRoom,
   signUpLearner,
 } from "../e2e/learners.ts";
-import { createGroups } from "../e2e/many-rooms.ts";
+import { createGroups, HAS_CACHED_SYNC } from "../e2e/many-rooms.ts";
 import { type MatrixUser, matrixRequest } from "../e2e/matrix.ts";
 import type { Benchmark, Figure } from "./run.ts";
 import { percentile, round } from "./stats.ts";
@@ -165,28 +165,6 @@ async function roomListAfterSignIn(
     reportSpread(report, `${slug}_all_listed`, all);
   }
 }
-
-/**
- * Whether the page's browser holds a cached sync for its device (the SDK's IndexedDB store keeps
- * it under the key ["-"]). A string: tsx would wrap named functions in a helper the page lacks.
- */
-const HAS_CACHED_SYNC = `(async () => {
-  const names = (await indexedDB.databases()).map((db) => db.name ?? "");
-  const name = names.find((n) => n.startsWith("matrix-js-sdk:xstream-sync/"));
-  if (!name) return false;
-  return await new Promise((resolve) => {
-    const opening = indexedDB.open(name);
-    opening.onerror = () => resolve(false);
-    opening.onsuccess = () => {
-      const db = opening.result;
-      try {
-        const read = db.transaction("sync", "readonly").objectStore("sync").get(["-"]);
-        read.onsuccess = () => { db.close(); resolve(Boolean(read.result && read.result.nextBatch)); };
-        read.onerror = () => { db.close(); resolve(false); };
-      } catch { db.close(); resolve(false); }
-    };
-  });
-})()`;
 
 const SYNC_ROUTES = [
   "**/_matrix/client/unstable/org.matrix.simplified_msc3575/sync*",

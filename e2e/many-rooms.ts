@@ -1,5 +1,6 @@
 // Learners in many rooms, for the room-list tests and the chat benchmark: groups made through
-// the client-server API, each with one message, ten at a time.
+// the client-server API, each with one message, ten at a time; and whether a browser has them
+// cached.
 import type { StackInfo } from "./harness.ts";
 import type { Learner } from "./learners.ts";
 import { matrixRequest, sendEvent } from "./matrix.ts";
@@ -30,3 +31,25 @@ export async function createGroups(stack: StackInfo, learner: Learner, count: nu
     );
   }
 }
+
+/**
+ * Whether the page's browser holds a cached sync for its device (the SDK's IndexedDB store keeps
+ * it under the key ["-"]). A string: tsx would wrap named functions in a helper the page lacks.
+ */
+export const HAS_CACHED_SYNC = `(async () => {
+  const names = (await indexedDB.databases()).map((db) => db.name ?? "");
+  const name = names.find((n) => n.startsWith("matrix-js-sdk:xstream-sync/"));
+  if (!name) return false;
+  return await new Promise((resolve) => {
+    const opening = indexedDB.open(name);
+    opening.onerror = () => resolve(false);
+    opening.onsuccess = () => {
+      const db = opening.result;
+      try {
+        const read = db.transaction("sync", "readonly").objectStore("sync").get(["-"]);
+        read.onsuccess = () => { db.close(); resolve(Boolean(read.result && read.result.nextBatch)); };
+        read.onerror = () => { db.close(); resolve(false); };
+      } catch { db.close(); resolve(false); }
+    };
+  });
+})()`;

@@ -12,7 +12,7 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
-import { createGroups, groupName } from "./many-rooms.ts";
+import { createGroups, groupName, HAS_CACHED_SYNC } from "./many-rooms.ts";
 import { sendEvent } from "./matrix.ts";
 import { message } from "./room-page.ts";
 
@@ -32,29 +32,6 @@ const roomItems = (page: Page) => page.locator(".room-items .room-item");
 async function openChats(page: Page) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Chats" }).click();
 }
-
-/**
- * Whether this browser holds a cached sync for the signed-in device (the SDK's IndexedDB store,
- * which keeps the accumulated sync under the key ["-"]). A string: tsx would wrap named functions
- * in a helper the page does not have.
- */
-const HAS_CACHED_SYNC = `(async () => {
-  const names = (await indexedDB.databases()).map((db) => db.name ?? "");
-  const name = names.find((n) => n.startsWith("matrix-js-sdk:xstream-sync/"));
-  if (!name) return false;
-  return await new Promise((resolve) => {
-    const opening = indexedDB.open(name);
-    opening.onerror = () => resolve(false);
-    opening.onsuccess = () => {
-      const db = opening.result;
-      try {
-        const read = db.transaction("sync", "readonly").objectStore("sync").get(["-"]);
-        read.onsuccess = () => { db.close(); resolve(Boolean(read.result && read.result.nextBatch)); };
-        read.onerror = () => { db.close(); resolve(false); };
-      } catch { db.close(); resolve(false); }
-    };
-  });
-})()`;
 
 describe("syncing the web client", () => {
   let rosa: Learner;
