@@ -7,3 +7,4 @@ export * from "./email.js";
 export * from "./limits.js";
 export * from "./partners.js";
 export * from "./push.js";
+export * from "./widget.js";
