@@ -3,13 +3,16 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeRoomListClient, joinedRoom, later, ME } from "../../test/fakeRoomList";
 import { ChatsPage } from "./ChatsPage";
+import { FLUSH_EVERY_MS } from "./RoomListViewModel";
 
 const BOB = "@bob:example.org";
 const CARLA = "@carla:example.org";
 const NOW = Date.UTC(2025, 0, 7, 12, 0);
 
 /** Lets the list apply what the fake client emitted (it batches per microtask). */
-const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+/** Waits out the room list's spacing between two updates, as a person would see them. */
+const settle = () =>
+  act(() => new Promise<void>((resolve) => setTimeout(resolve, FLUSH_EVERY_MS + 10)));
 
 /** Ana's rooms: Bob (direct, unread), Carla (direct), Book club (group) and an invite. */
 function anasRooms() {

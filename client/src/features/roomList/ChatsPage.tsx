@@ -1,5 +1,5 @@
 import type { MatrixClient } from "matrix-js-sdk";
-import { type KeyboardEvent, type ReactNode, useId, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, useCallback, useId, useRef, useState } from "react";
 import { Link } from "../../routing/Link";
 import { PATHS, roomPath } from "../../routing/paths";
 import { navigate } from "../../routing/router";
@@ -20,6 +20,9 @@ export type ChatsPageProps = {
   now?: () => number;
 };
 
+/** The times beside the rooms show minutes at most. */
+const MINUTE = 60_000;
+
 type OpenDialog =
   | { kind: "newGroup" }
   | { kind: "newChat" }
@@ -33,6 +36,9 @@ export function ChatsPage({ client, now = Date.now }: ChatsPageProps) {
   const list = useRoomList(client);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const close = () => setDialog(null);
+  // Both stay the same from one update to the next, so only the rooms that changed re-render.
+  const onLeave = useCallback((room: RoomListEntry) => setDialog({ kind: "leave", room }), []);
+  const minute = Math.floor(now() / MINUTE) * MINUTE;
 
   return (
     <>
@@ -64,7 +70,7 @@ export function ChatsPage({ client, now = Date.now }: ChatsPageProps) {
       {list.status === "connecting" ? (
         <Loading label="Connecting to Matrix…" />
       ) : (
-        <RoomList list={list} now={now()} onLeave={(room) => setDialog({ kind: "leave", room })} />
+        <RoomList list={list} now={minute} onLeave={onLeave} />
       )}
 
       {dialog?.kind === "newGroup" && (

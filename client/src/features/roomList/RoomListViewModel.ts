@@ -37,6 +37,12 @@ const DIRECT = sdkValue<EventType.Direct>("m.direct");
 
 export type RoomAction = "accepting" | "declining" | "leaving";
 
+/**
+ * The least time between two updates of the list while changes pour in: a few a second look
+ * live, and each costs a render of the list.
+ */
+export const FLUSH_EVERY_MS = 150;
+
 export type RoomListSnapshot = {
   /** "connecting" until there is a client to read rooms from. */
   status: "connecting" | "ready";
@@ -73,8 +79,10 @@ export function emptyRoomListSnapshot(status: RoomListSnapshot["status"]): RoomL
  * invites, and joined rooms with name, latest message, unread and mention counts, as direct
  * rooms and groups, latest activity first. Also accepts, declines, leaves and creates rooms.
  *
- * A sync brings many events at once (hundreds of rooms after signing in), so changes are
- * collected and applied once per microtask, and only the rooms that changed are summarised again.
+ * A sync brings many events at once (hundreds of rooms after signing in, which the SDK adds one
+ * by one with awaits in between), so changes are collected and applied at most once per
+ * `flushEveryMs` (the first at once), and only the rooms that changed are summarised again:
+ * applying them per room made a list of n rooms render n times while it filled.
  * Listens only while someone is subscribed.
  */
 export class RoomListViewModel {
@@ -85,13 +93,17 @@ export class RoomListViewModel {
   readonly #invites = new Map<string, InviteEntry>();
   readonly #dirty = new Set<string>();
   #allDirty = true;
-  #flushScheduled = false;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When collected changes were last applied (`performance.now()`), to space out the next. */
+  #lastFlush = Number.NEGATIVE_INFINITY;
+  readonly #flushEveryMs: number;
   #filter = "";
   #pending: Record<string, RoomAction> = {};
   #error: string | null = null;
 
-  constructor(client: MatrixClient) {
+  constructor(client: MatrixClient, options: { flushEveryMs?: number } = {}) {
     this.#client = client;
+    this.#flushEveryMs = options.flushEveryMs ?? FLUSH_EVERY_MS;
     this.#refresh();
   }
 
@@ -218,16 +230,18 @@ export class RoomListViewModel {
   }
 
   #scheduleFlush() {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    queueMicrotask(() => {
-      this.#flushScheduled = false;
+    if (this.#flushTimer !== undefined) return;
+    const wait = Math.max(0, this.#lastFlush + this.#flushEveryMs - performance.now());
+    this.#flushTimer = setTimeout(() => {
+      this.#lastFlush = performance.now();
       this.#refresh();
-    });
+    }, wait);
   }
 
   /** Summarises the rooms that changed, then publishes. */
   #refresh() {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     const client = this.#client;
     const me = client.getUserId() ?? "";
     const direct = directRoomIds(client.getAccountData(DIRECT)?.getContent());
