@@ -12,6 +12,7 @@ import {
 } from "./cryptoStore";
 import { discoverHomeserver, loginWithJwt, type MatrixCredentials } from "./homeserver";
 import { OwnPresence, type PageVisibility } from "./ownPresence";
+import { deleteRoomListCaches } from "./roomListCache";
 import { sdkValue } from "./sdkValues";
 import { offersSlidingSync, SlidingRoomSync, type SlidingSyncModule } from "./slidingSync";
 import { markStart } from "./startMarks";
@@ -460,6 +461,7 @@ export class MatrixConnection {
         () => undefined,
       );
     }
+    deleteRoomListCaches(credentials.userId);
     if (generation !== this.#generation) return;
     if (this.#page) this.#releaseClient.push(new OwnPresence(client, this.#page).start());
   }
@@ -614,6 +616,7 @@ export class MatrixConnection {
   }
 
   async #forgetSyncCache() {
+    deleteRoomListCaches(null);
     const device = this.#cachedDevice;
     if (!device || !this.#syncCache) return;
     try {

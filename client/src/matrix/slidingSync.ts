@@ -55,6 +55,11 @@ export const MAX_GROWTH = 1000;
  * and the SDK retries) goes back to the long poll, whose margin is long enough for any answer.
  */
 const AT_ONCE_GIVE_UP_MS = 8_000;
+/**
+ * The early first request (see `requestFirstAnswer`) has not come back by then: the SDK's own
+ * first request, which waits for it, is sent instead.
+ */
+const EARLY_GIVE_UP_MS = 15_000;
 /** How long the server may hold a request open when nothing happens. */
 const POLL_TIMEOUT_MS = 30_000;
 
@@ -210,7 +215,7 @@ export class SlidingRoomSync {
   requestFirstAnswer(): void {
     const lists = { [VISIBLE_LIST]: this.sync.getListParams(VISIBLE_LIST) ?? visibleListRequest() };
     const answer = this.#client.slidingSync(
-      { lists, extensions: EXTENSIONS_WITHOUT_CRYPTO },
+      { lists, extensions: EXTENSIONS_WITHOUT_CRYPTO, clientTimeout: EARLY_GIVE_UP_MS },
       this.#client.baseUrl,
     );
     answer.catch(() => undefined);

@@ -16,6 +16,8 @@ import "./ChatsPage.css";
 export type ChatsPageProps = {
   /** The signed-in Matrix client; null while it connects. */
   client: MatrixClient | null;
+  /** Whose room list this browser kept, to show until the client has synced. */
+  cachedFor?: string | null;
   /** The current time, for "14:05" / "Mon" beside each room; tests pin it. */
   now?: () => number;
 };
@@ -30,10 +32,10 @@ type OpenDialog =
   | null;
 
 /** The person's chats: invites, direct rooms and groups, a filter, and a new group. */
-export function ChatsPage({ client, now = Date.now }: ChatsPageProps) {
+export function ChatsPage({ client, cachedFor = null, now = Date.now }: ChatsPageProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("chats", headingRef);
-  const list = useRoomList(client);
+  const list = useRoomList(client, cachedFor);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const close = () => setDialog(null);
   // Both stay the same from one update to the next, so only the rooms that changed re-render.

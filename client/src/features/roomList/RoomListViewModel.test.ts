@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FakeRoomListClient, joinedRoom, later, ME } from "../../test/fakeRoomList";
 import { RoomListViewModel } from "./RoomListViewModel";
 
@@ -20,6 +20,33 @@ function setUp() {
 const names = (entries: Array<{ name: string }>) => entries.map((entry) => entry.name);
 
 describe("RoomListViewModel", () => {
+  it("keeps the list for the next start a while after it changes, never an empty one", () => {
+    vi.useFakeTimers();
+    try {
+      const client = new FakeRoomListClient();
+      const save = vi.fn();
+      const model = new RoomListViewModel(client.asClient(), { flushEveryMs: 0, save });
+      model.subscribe(() => {});
+      vi.advanceTimersByTime(10_000);
+      expect(save).not.toHaveBeenCalled();
+
+      const bob = joinedRoom("!bob:example.org", [[BOB, "Bob Silva"]]);
+      bob.message(BOB, "Hola!", { ts: later() });
+      client.addRoom(bob);
+      const book = joinedRoom("!book:example.org", [], { explicitName: "Book club" });
+      client.addRoom(book);
+      vi.advanceTimersByTime(10_000);
+      expect(save).toHaveBeenCalledTimes(1);
+      expect(save.mock.calls[0]?.[0]).toMatchObject({
+        direct: [{ name: "Bob Silva", preview: "Bob Silva: Hola!" }],
+        groups: [{ name: "Book club" }],
+        total: 2,
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("applies a burst of arriving rooms in a few updates, not one per room", async () => {
     const client = new FakeRoomListClient();
     const model = new RoomListViewModel(client.asClient(), { flushEveryMs: 300 });

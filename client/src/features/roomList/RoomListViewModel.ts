@@ -14,6 +14,7 @@ import { directRoomIds } from "../../matrix/roomNaming";
 import { CALL_MEMBER_EVENT } from "../../matrix/rtcSdk";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
 import { describeError } from "../../ui/describeError";
+import { type CachedRoomList, saveCachedRoomList } from "./cachedRoomList";
 import type { NewGroup } from "./newGroup";
 import {
   byActivity,
@@ -43,9 +44,21 @@ export type RoomAction = "accepting" | "declining" | "leaving";
  */
 export const FLUSH_EVERY_MS = 150;
 
+/** How often the list is kept for the next start while it changes (see `cachedRoomList`). */
+const SAVE_EVERY_MS = 2_000;
+
+export type RoomListViewModelOptions = {
+  flushEveryMs?: number;
+  /** Where the list is kept for the next start; by default this browser's storage. */
+  save?: ((list: CachedRoomList) => void) | null;
+};
+
 export type RoomListSnapshot = {
-  /** "connecting" until there is a client to read rooms from. */
-  status: "connecting" | "ready";
+  /**
+   * "connecting" until there is a client to read rooms from; "cached" while what shows is the
+   * list this browser kept from last time (see `cachedRoomList`).
+   */
+  status: "connecting" | "cached" | "ready";
   filter: string;
   /** Invites matching the filter, newest first. */
   invites: InviteEntry[];
@@ -97,13 +110,22 @@ export class RoomListViewModel {
   /** When collected changes were last applied (`performance.now()`), to space out the next. */
   #lastFlush = Number.NEGATIVE_INFINITY;
   readonly #flushEveryMs: number;
+  readonly #save: ((list: CachedRoomList) => void) | null;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
   #filter = "";
   #pending: Record<string, RoomAction> = {};
   #error: string | null = null;
 
-  constructor(client: MatrixClient, options: { flushEveryMs?: number } = {}) {
+  constructor(client: MatrixClient, options: RoomListViewModelOptions = {}) {
     this.#client = client;
     this.#flushEveryMs = options.flushEveryMs ?? FLUSH_EVERY_MS;
+    const userId = client.getUserId();
+    this.#save =
+      options.save !== undefined
+        ? options.save
+        : userId
+          ? (list) => saveCachedRoomList(userId, list)
+          : null;
     this.#refresh();
   }
 
@@ -286,6 +308,24 @@ export class RoomListViewModel {
       pending: this.#pending,
       error: this.#error,
     };
+    this.#scheduleSave();
     this.#subscribers.notify();
+  }
+
+  /**
+   * Keeps the list for the next start, a while after it changed. Never an empty one: before
+   * the first sync the client has no rooms yet, which is not news.
+   */
+  #scheduleSave() {
+    if (!this.#save || this.#saveTimer !== undefined || this.#rooms.size === 0) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      const joined = [...this.#rooms.values()].sort(byActivity);
+      this.#save?.({
+        direct: joined.filter((room) => room.direct),
+        groups: joined.filter((room) => !room.direct),
+        total: this.#rooms.size + this.#invites.size,
+      });
+    }, SAVE_EVERY_MS);
   }
 }
