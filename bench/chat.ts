@@ -292,7 +292,7 @@ async function roomListAfterReload(
   try {
     await signIn(page, stack, learner);
     await roomsShown(page, ROOMS);
-    await page.waitForFunction(HAS_CACHED_SYNC, undefined, { timeout: 120_000, polling: 500 });
+    await cachedSyncIn(page);
     for (const route of SYNC_ROUTES) await page.route(route, hold);
     const first: number[] = [];
     const all: number[] = [];
@@ -307,6 +307,18 @@ async function roomListAfterReload(
     reportSpread(report, "reload_cached_room_list_all", all);
   } finally {
     await context.close();
+  }
+}
+
+/**
+ * Waits until the page's browser holds a cached sync. Polled with `evaluate`, which waits for
+ * the check's promise (`waitForFunction` would take the promise itself as a truthy answer).
+ */
+async function cachedSyncIn(page: Page) {
+  const deadline = Date.now() + 120_000;
+  while (!(await page.evaluate(HAS_CACHED_SYNC))) {
+    if (Date.now() > deadline) throw new Error("the browser never cached a sync");
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
