@@ -43,3 +43,9 @@ export const UNSUBSCRIBE_TOKEN_MAX_LENGTH = 512;
 
 /** The spec's limit on user, room and event ids, in bytes of UTF-8. */
 export const MATRIX_ID_MAX_BYTES = 255;
+
+/** State event type of the exchange panel's shared practice timer (state key ""). */
+export const PRACTICE_TIMER_EVENT_TYPE = "org.xstream.practice_timer";
+export const PRACTICE_TIMER_LIMITS = { minMinutes: 1, maxMinutes: 120 } as const;
+/** Longest language tag the timer carries (BCP 47 tags fit in 35 characters). */
+export const PRACTICE_TIMER_LANGUAGE_MAX_LENGTH = 35;
