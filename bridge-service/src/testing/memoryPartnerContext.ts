@@ -7,7 +7,7 @@ import { createRecordingPartnerMatrix } from "./recordingPartnerMatrix.js";
 /**
  * The real partner domain on in-memory stores, with Matrix recorded: for unit tests of its
  * callers (the bot), which then check what the domain really does with what they pass it.
- * The stores follow the PostgreSQL ones (store/partnerStores.contract.ts runs on both).
+ * The stores follow the PostgreSQL ones (testing/partnerStoresContract.ts runs on both).
  */
 export function createInMemoryPartnerContext(
   options: { now?: () => Date; logger?: Logger; failRoomCreation?: boolean } = {},
