@@ -2,21 +2,19 @@
 // /widget/exchange and drives it with matrix-widget-api's ClientWidgetApi (Element's host side)
 // over a learner's real Synapse session, granting capabilities as Element's dialog would. The
 // partner watches the same partner room in Xstream's web client.
+
+import type { IWidget } from "matrix-widget-api";
 import type { FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { useChromium } from "./browser.ts";
-import {
-  type BrowserPage,
-  type Learner,
-  openPage,
-  signedInInRoom,
-  signUpLearner,
-} from "./learners.ts";
-import { eventually, matrixRequest } from "./matrix.ts";
+import { artifactPath, useChromium } from "./browser.ts";
+import { type BrowserPage, type Learner, signedInInRoom, signUpLearner } from "./learners.ts";
+import { eventually, matrixRequest, sendEvent } from "./matrix.ts";
+import { message } from "./room-page.ts";
 import type { WidgetHostConfig, WidgetHostRecord } from "./widget-host/host.ts";
 import { serveWidgetHost, type WidgetHostServer } from "./widget-host/serve.ts";
 
 const stack = inject("stack");
+const BOT = `@xstream:${stack.serverName}`;
 const chromium = useChromium();
 
 const CAPABILITIES = {
@@ -79,16 +77,22 @@ async function partnersInRoom(): Promise<{ ana: Learner; ben: Learner; roomId: s
   return { ana, ben, roomId };
 }
 
-/** The widget as the bot publishes it (`im.vector.modular.widgets`), or as Element would add it. */
-function exchangeWidget(creator: string) {
-  return {
-    id: "xstream_exchange",
-    creatorUserId: creator,
-    type: "m.custom",
-    name: "Xstream",
-    url: `${stack.publicUrl}/widget/exchange?roomId=$matrix_room_id&userId=$matrix_user_id&displayName=$matrix_display_name&theme=$org.matrix.msc2873.client_theme`,
-    data: {},
-  };
+/**
+ * The room's Xstream widget as Element reads it: the bot's `im.vector.modular.widgets` state
+ * event, its state key the widget id and its sender the creator (Element's WidgetUtils).
+ */
+async function roomWidget(learner: Learner, roomId: string): Promise<IWidget> {
+  const content = await eventually(
+    () =>
+      matrixRequest<Record<string, unknown>>(
+        stack.publicUrl,
+        "GET",
+        `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/im.vector.modular.widgets/xstream_exchange`,
+        { token: learner.matrix.accessToken },
+      ),
+    "the Xstream widget in the partner room",
+  );
+  return { ...content, id: "xstream_exchange", creatorUserId: BOT } as unknown as IWidget;
 }
 
 interface HostedWidget {
@@ -104,8 +108,12 @@ async function hostWidget(
   roomId: string,
   options: { refuse?: string[]; openId?: "allow" | "ask" } = {},
 ): Promise<HostedWidget> {
-  const opened = await openPage(chromium());
-  const { page } = opened;
+  // A plain browser context: the host stands for Element, not Xstream's web client, so none of
+  // the web client's test settings (openPage's) apply in it or in the widget it frames.
+  const context = await chromium().newContext({ viewport: { width: 1000, height: 900 } });
+  const page = await context.newPage();
+  const opened: BrowserPage = { context, page, errors: [] };
+  page.on("pageerror", (error) => opened.errors.push(error.message));
   page.on("console", (message) => {
     if (process.env.DEBUG_WIDGET)
       console.log(`[${message.type()}] ${message.text().slice(0, 400)}`);
@@ -117,7 +125,7 @@ async function hostWidget(
     userId: learner.matrix.userId,
     displayName: learner.displayName,
     roomId,
-    widget: exchangeWidget(learner.matrix.userId),
+    widget: await roomWidget(learner, roomId),
     refuse: options.refuse ?? [],
     openId: options.openId ?? "ask",
     theme: "light",
@@ -176,33 +184,114 @@ describe("the widget in a real widget host", () => {
   let ben: Learner;
   let roomId: string;
   let benPage: Page;
+  let widget: HostedWidget;
 
   beforeAll(async () => {
     ({ ana, ben, roomId } = await partnersInRoom());
+    // Ben's client syncs with /sync v2: with sliding sync, a timer that another client starts
+    // reaches a page already open only after a reload (reported to the client's owners; drop
+    // this pin once fixed).
     const benBrowser = await signedInInRoom(chromium(), stack, ben, roomId, {
       colorScheme: "dark",
+      initScript: 'localStorage.setItem("xstream:sync", "v2")',
     });
     pages.push(benBrowser);
     benPage = benBrowser.page;
+    widget = await hostWidget(host, ana, roomId);
+    pages.push(widget.opened);
   });
 
-  it("asks the host for exactly the panel's capabilities and connects", async () => {
-    const widget = await hostWidget(host, ana, roomId);
-    pages.push(widget.opened);
-    await widget.frame
-      .getByText(/Connected to this room/)
-      .waitFor({ timeout: 30_000 })
-      .catch(async (error) => {
-        console.log(
-          await widget.frame.locator("body").innerText().catch(String),
-          await widget.record(),
-        );
-        throw error;
-      });
+  it("asks for exactly the panel's capabilities and shows both partners' languages and levels", async () => {
+    const partner = widget.frame.getByRole("article", { name: "Ben Okafor" });
+    await partner.waitFor({ timeout: 30_000 });
+    await expect(partner.textContent()).resolves.toMatch(/Speaks\s*English/);
+    await expect(partner.textContent()).resolves.toMatch(/Learns\s*Portuguese\s*A2/);
+    const you = widget.frame.getByRole("article", { name: "You (Ana Lima)" });
+    await expect(you.textContent()).resolves.toMatch(/Learns\s*English\s*B1/);
+
     const record = await widget.record();
     expect(record.requested.sort()).toEqual(Object.values(CAPABILITIES).sort());
+    // Element asked the user before handing out the OpenID token, once.
+    expect(record.openIdAsks).toBe(1);
     expect(record.errors).toEqual([]);
+    await widget.opened.page.screenshot({ path: artifactPath("widget-host.png") });
+  });
+
+  it("sends a correction that Ben's web client shows as a word-level diff", async () => {
+    await sendEvent(stack.publicUrl, ben.matrix.accessToken, roomId, {
+      msgtype: "m.text",
+      body: "Eu tenho vinte ano",
+    });
+    const pick = widget.frame.getByRole("radio", { name: "Eu tenho vinte ano" });
+    await pick.waitFor({ timeout: 20_000 });
+    await pick.check();
+    const draft = widget.frame.getByRole("textbox", { name: "Corrected text" });
+    await draft.fill("Eu tenho vinte anos");
+    await widget.frame.getByRole("button", { name: "Send correction" }).click();
+
+    const correction = message(benPage, "Eu tenho vinte ano").getByRole("region", {
+      name: "Correction by Ana Lima",
+    });
+    await correction.waitFor({ timeout: 20_000 });
+    // Removed words are struck through and added ones marked (each announced as such).
+    await expect(correction.locator("del").allTextContents()).resolves.toEqual([
+      expect.stringMatching(/\bano$/),
+    ]);
+    await expect(correction.locator("ins").allTextContents()).resolves.toEqual([
+      expect.stringMatching(/\banos$/),
+    ]);
+    // The widget lists it among the room's corrections too, from the host's live feed.
+    await widget.frame
+      .getByRole("list", { name: "Corrections in this room" })
+      .getByText(/^You corrected /)
+      .waitFor({ timeout: 20_000 });
+    const sent = (await widget.record()).sent.filter((event) => event.type === "m.room.message");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("starts the practice timer in the widget, and Ben's web client switches with it", async () => {
+    await widget.frame.getByRole("button", { name: "Start the timer" }).click();
+    const speaking = widget.frame.getByText(/^Speaking /);
+    await speaking.waitFor({ timeout: 20_000 });
+    const language = ((await speaking.textContent()) ?? "").replace(/^Speaking /, "").trim();
+    expect(["English", "Portuguese"]).toContain(language);
+    // Ben's header shows the same turn, read from the same room state event.
+    await benPage
+      .getByText(new RegExp(`Speaking ${language} · \\d+:\\d\\d left`))
+      .waitFor({ timeout: 20_000 });
+    const timer = await matrixRequest<{ minutes?: number; languages?: string[] }>(
+      stack.publicUrl,
+      "GET",
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/org.xstream.practice_timer/`,
+      { token: ben.matrix.accessToken },
+    );
+    expect(timer.languages).toHaveLength(2);
+    await benPage.screenshot({ path: artifactPath("widget-timer-web-client.png") });
+
+    await widget.frame.getByRole("button", { name: "Stop the timer" }).click();
+    await benPage.getByText(/Speaking .* left/).waitFor({ state: "detached", timeout: 20_000 });
     expect(widget.opened.errors).toEqual([]);
-    expect(benPage).toBeDefined();
+  });
+
+  it("with sending refused, disables Correct and says why", async () => {
+    const refused = await hostWidget(host, ana, roomId, {
+      refuse: ["org.matrix.msc2762.send.event:"],
+      openId: "allow",
+    });
+    pages.push(refused.opened);
+    const correct = refused.frame.getByRole("button", { name: "Send correction" });
+    await correct.waitFor({ timeout: 30_000 });
+    await expect(correct.isDisabled()).resolves.toBe(true);
+    const reason = refused.frame.getByText(/Correct is off: .* not allowed to send messages/);
+    await reason.waitFor();
+    // The reason is the button's description, for screen readers too.
+    const describedBy = await correct.getAttribute("aria-describedby");
+    await expect(reason.getAttribute("id")).resolves.toBe(describedBy);
+    // What was granted still works: the partner's languages show.
+    await refused.frame.getByRole("article", { name: "Ben Okafor" }).waitFor({ timeout: 20_000 });
+    const record = await refused.record();
+    expect(record.approved).not.toContain(CAPABILITIES.sendMessages);
+    expect(record.approved).toContain(CAPABILITIES.setTimer);
+    expect(record.sent).toEqual([]);
   });
 });

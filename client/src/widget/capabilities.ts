@@ -3,7 +3,7 @@
 // capability in its approval dialog, where the user can untick any of them.
 import { PRACTICE_TIMER_EVENT_TYPE } from "@xstream/contract";
 import { EventDirection, WidgetEventCapability } from "matrix-widget-api";
-import type { ExchangeCapability } from "../features/exchange/exchangePort";
+import type { ExchangeCapability } from "../features/exchange";
 
 /** Corrections are text messages (`m.text`), so both directions ask for that msgtype only. */
 const CORRECTION_MSGTYPE = "m.text";

@@ -20,7 +20,7 @@ import type {
   ExchangeEvent,
   ExchangeRoomPort,
   OpenIdToken,
-} from "../features/exchange/exchangePort";
+} from "../features/exchange";
 import { readCorrection } from "../matrix/corrections";
 import { grantedCapabilities, WIDGET_CAPABILITIES } from "./capabilities";
 
