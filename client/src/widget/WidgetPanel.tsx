@@ -11,8 +11,15 @@ import type { WidgetRoomPort } from "./widgetRoomPort";
 const fetchPeople: FetchExchangePeople = (roomId, token) =>
   bridgeWidgetApi().exchangePeople(roomId, token);
 
-export function WidgetPanel({ port }: { port: WidgetRoomPort }) {
-  const model = useExchangeViewModel(port, fetchPeople);
+export function WidgetPanel({
+  port,
+  people = fetchPeople,
+}: {
+  port: WidgetRoomPort;
+  /** Who the partners are; the bridge on this origin unless a test passes another. */
+  people?: FetchExchangePeople;
+}) {
+  const model = useExchangeViewModel(port, people);
   if (!model) return null;
   return (
     <main className="widget-panel">
