@@ -7,7 +7,13 @@ import type { IWidget } from "matrix-widget-api";
 import type { FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
-import { type BrowserPage, type Learner, signedInInRoom, signUpLearner } from "./learners.ts";
+import {
+  type BrowserPage,
+  type Learner,
+  openPage,
+  signedInInRoom,
+  signUpLearner,
+} from "./learners.ts";
 import { eventually, matrixRequest, sendEvent } from "./matrix.ts";
 import { message } from "./room-page.ts";
 import type { WidgetHostConfig, WidgetHostRecord } from "./widget-host/host.ts";
@@ -114,10 +120,6 @@ async function hostWidget(
   const page = await context.newPage();
   const opened: BrowserPage = { context, page, errors: [] };
   page.on("pageerror", (error) => opened.errors.push(error.message));
-  page.on("console", (message) => {
-    if (process.env.DEBUG_WIDGET)
-      console.log(`[${message.type()}] ${message.text().slice(0, 400)}`);
-  });
   await page.goto(host.url);
   const config: WidgetHostConfig = {
     homeserverUrl: stack.publicUrl,
@@ -177,6 +179,28 @@ describe("the widget page at the edge", () => {
       expect(page.headers.get("x-frame-options")).toBe("DENY");
     },
   );
+});
+
+describe("the widget page opened wrongly", () => {
+  it.each([
+    [
+      "a garbage parentUrl",
+      "?roomId=%21a%3Alocalhost&userId=%40a%3Alocalhost&widgetId=x&parentUrl=%00%3Cscript%3E",
+      /broken link/,
+    ],
+    ["no query at all", "", /broken link/],
+    [
+      "a good link outside any client",
+      "?roomId=%21a%3Alocalhost&userId=%40a%3Alocalhost&widgetId=x&parentUrl=https%3A%2F%2Felement.example",
+      /Open Xstream from your Matrix client/,
+    ],
+  ])("says what is wrong with %s, without an error", async (_, query, title) => {
+    const opened = await openPage(chromium());
+    pages.push(opened);
+    await opened.page.goto(`${stack.publicUrl}/widget/exchange${query}`);
+    await expect(opened.page.getByRole("alert").textContent()).resolves.toMatch(title);
+    expect(opened.errors).toEqual([]);
+  });
 });
 
 describe("the widget in a real widget host", () => {
