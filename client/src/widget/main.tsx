@@ -8,8 +8,8 @@ import { createRoot } from "react-dom/client";
 import { WidgetPage } from "./WidgetPage";
 import { WidgetPanel } from "./WidgetPanel";
 import { acceptMessagesOnlyFrom, openWidgetSession } from "./widgetSession";
-import { followHostTheme } from "./widgetTheme";
-import { parseWidgetParams, themeFromName } from "./widgetUrl";
+import { followHostTheme, followThemeChanges } from "./widgetTheme";
+import { parseWidgetParams } from "./widgetUrl";
 
 const container = document.getElementById("root");
 if (!container) throw new Error("widget.html is missing the #root element");
@@ -24,11 +24,7 @@ let session: ReturnType<typeof openWidgetSession> | undefined;
 if (parsed.ok && framed) {
   acceptMessagesOnlyFrom(window, parsed.params.parentOrigin);
   const started = openWidgetSession(parsed.params);
-  started.api.on("action:theme_change", (event: CustomEvent) => {
-    event.preventDefault();
-    started.api.transport.reply(event.detail, {});
-    followHostTheme(document.documentElement, themeFromName(event.detail?.data?.name));
-  });
+  followThemeChanges(started.api, document.documentElement);
   session = started;
 }
 
