@@ -3,10 +3,22 @@
 
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;
+/** In code points (`lengthInCodePoints`). */
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
-/** In code points, after trimming. */
+/** In code points (`lengthInCodePoints`), after trimming. */
 export const DISPLAY_NAME_MAX_LENGTH = 64;
+
+/**
+ * How both sides measure display names and passwords: in Unicode code points, so an emoji or a
+ * rare CJK character counts once, as people count it, where `String.length` counts UTF-16 units
+ * and makes it two. (A flag or a family emoji is still several code points.)
+ */
+export function lengthInCodePoints(text: string): number {
+  let count = 0;
+  for (const _codePoint of text) count++;
+  return count;
+}
 
 /** Account roles, from least to most privileged (also the database's CHECK constraint). */
 export const ROLES = ["user", "moderator", "admin"] as const;

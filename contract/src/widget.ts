@@ -109,3 +109,10 @@ export const EXCHANGE_WIDGET_PATH = "/widget/exchange";
  */
 export const EXCHANGE_WIDGET_QUERY =
   "roomId=$matrix_room_id&userId=$matrix_user_id&displayName=$matrix_display_name&theme=$org.matrix.msc2873.client_theme";
+/**
+ * The widget's `waitForIframeLoad`: false, so the host (Element's ClientWidgetApi) starts the
+ * capability negotiation when the page says it is ready (matrix-widget-api's
+ * `WidgetApi.sendContentLoaded()`, sent once its listeners are up), not at the iframe's load
+ * event, which a page that loads its code lazily may not be ready for.
+ */
+export const EXCHANGE_WIDGET_WAIT_FOR_IFRAME_LOAD = false;
