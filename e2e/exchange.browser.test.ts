@@ -149,9 +149,11 @@ describe("the exchange panel in the web client", () => {
 
   it("runs a timer one learner starts on both sides, and both switch language together", async () => {
     const timer = panel(a.page).getByRole("region", { name: "Practice timer" });
+    // By default, what each learns from the other: French for Ana, then German for Ben.
     await expect(
       timer.getByRole("combobox", { name: "First language" }).inputValue(),
     ).resolves.toBe("fr");
+    await expect(timer.getByRole("combobox", { name: "Then" }).inputValue()).resolves.toBe("de");
     await timer.getByRole("spinbutton", { name: "Minutes each" }).fill("1");
     const startedAt = Date.now();
     await timer.getByRole("button", { name: "Start the timer" }).click();
