@@ -151,6 +151,7 @@ describe("ExchangeViewModel", () => {
 
     it("switches both partners at the same instant although their clocks disagree", async () => {
       const room = new FakeExchangeRoom();
+      room.send(BOT, "Welcome, Ana and Ben!");
       // Ben's device is 90 s behind the homeserver, Ana's 40 s ahead.
       const ana = panel(room, ANA, { now: () => Date.now() + 40_000 });
       const ben = panel(room, BEN, { now: () => Date.now() - 90_000 });
@@ -178,6 +179,35 @@ describe("ExchangeViewModel", () => {
         expect(running(side.snap()).language.code).toBe("pt");
         expect(side.snap().announcement).toBe("Now speaking Portuguese.");
       }
+    });
+
+    it("learns the clock only from messages arriving now, not from history loading", () => {
+      const room = new FakeExchangeRoom();
+      const ben = panel(room, BEN, { now: () => Date.now() - 90_000 });
+      // The room's timeline loads after the panel opened: a batch of messages from hours ago.
+      for (let i = 0; i < 5; i++) {
+        room.events.push({
+          eventId: `$old${i}`,
+          senderId: ANA,
+          ts: Date.now() - 7_200_000,
+          body: "old",
+        });
+      }
+      room.notify();
+      // Scrolling back brings a single older message.
+      room.events.unshift({
+        eventId: "$older",
+        senderId: ANA,
+        ts: Date.now() - 9_000_000,
+        body: "older",
+      });
+      room.notify();
+      expect(ben.model.serverClockOffset).toBe(0);
+      // Someone on another homeserver: their server's stamp is not ours.
+      room.send("@carol:elsewhere.example", "Hi from afar");
+      expect(ben.model.serverClockOffset).toBe(0);
+      room.send(ANA, "Now!");
+      expect(ben.model.serverClockOffset).toBe(90_000);
     });
 
     it("without messages to learn from, each device's own clock counts, a start ahead of it as just begun", () => {
