@@ -212,12 +212,8 @@ describe("the widget in a real widget host", () => {
 
   beforeAll(async () => {
     ({ ana, ben, roomId } = await partnersInRoom());
-    // Ben's client syncs with /sync v2: with sliding sync, a timer that another client starts
-    // reaches a page already open only after a reload (reported to the client's owners; drop
-    // this pin once fixed).
     const benBrowser = await signedInInRoom(chromium(), stack, ben, roomId, {
       colorScheme: "dark",
-      initScript: 'localStorage.setItem("xstream:sync", "v2")',
     });
     pages.push(benBrowser);
     benPage = benBrowser.page;
