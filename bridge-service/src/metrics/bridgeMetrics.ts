@@ -21,6 +21,8 @@ export interface BridgeMetrics {
   eventLoopStalls: Counter;
   /** Partner-directory entries the trust rule refused, by reason. */
   directoryEntriesIgnored: Counter<"reason">;
+  /** Partners' `m.policy.rule.user` rules the trust rule refused, by reason. */
+  policyRulesIgnored: Counter<"reason">;
 }
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -88,6 +90,12 @@ export function createBridgeMetrics(): BridgeMetrics {
     directoryEntriesIgnored: new Counter({
       name: "xstream_directory_entries_ignored_total",
       help: "Partner-directory entries the trust rule refused (forged, unpaired, malformed…), by reason.",
+      labelNames: ["reason"],
+      registers,
+    }),
+    policyRulesIgnored: new Counter({
+      name: "xstream_policy_rules_ignored_total",
+      help: "Partners' m.policy.rule.user rules the trust rule refused (forged, other server, malformed…), by reason.",
       labelNames: ["reason"],
       registers,
     }),
