@@ -345,6 +345,24 @@ describe("two bridges behind the edge", () => {
       }
       expect(notices).toHaveLength(requesters.length + accepters.length);
     }
+    // A replica that died after sending Ben's notice and before marking it sent: the sweep sends
+    // it again with the same transaction id, and Synapse shows it once.
+    const resent = await db.query<{ id: string }>(
+      `UPDATE partner_notices SET sent_at = NULL, next_attempt_at = NULL,
+              created_at = now() - interval '1 minute'
+        WHERE kind = 'request_received' AND request_id =
+              (SELECT id FROM partner_requests WHERE requester = $1 AND recipient = $2)
+       RETURNING id::text`,
+      [ana.userId, ben.userId],
+    );
+    expect(resent.rows).toHaveLength(1);
+    await eventually(async () => {
+      const row = await db.query("SELECT sent_at, attempts FROM partner_notices WHERE id = $1", [
+        resent.rows[0]?.id,
+      ]);
+      return row.rows[0].sent_at ? true : undefined;
+    }, "the notice swept and sent again");
+    expect((await noticesIn(benBot)).filter(received(ana.userId))).toHaveLength(1);
     const requests = await db.query<{ requester: string; recipient: string; n: number }>(
       `SELECT requester, recipient, count(*)::int AS n FROM partner_requests
        WHERE requester = ANY($1) GROUP BY requester, recipient`,
