@@ -61,6 +61,7 @@ import { createPgPushSubscriptionStore } from "./store/pg/pushSubscriptionStore.
 import { createPgRateLimitStore } from "./store/pg/rateLimitStore.js";
 import { createPgSessionStore } from "./store/pg/sessionStore.js";
 import { createPgTransactionStore } from "./store/pg/transactionStore.js";
+import { backfillPartnerRoomWidgets, createWidgetExchangeContext } from "./widget/widgetSetup.js";
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -400,6 +401,7 @@ async function main(): Promise<void> {
       botStore,
       botUserId: config.matrix.botUserId,
       serverName: config.matrix.serverName,
+      publicUrl: config.publicUrl,
       logger: logger.child({ component: "partner-matrix" }),
     }),
   );
@@ -454,6 +456,7 @@ async function main(): Promise<void> {
   }
   const stopPruning = startPruning(auth, botStore, logger);
 
+  const rtc = createCallTokenContext(config, auth, logger);
   const app = createApp({
     logger,
     hsToken: config.matrix.hsToken,
@@ -467,7 +470,8 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     allowedOrigins: config.auth.allowedOrigins,
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
-    rtc: createCallTokenContext(config, auth, logger),
+    rtc,
+    widget: createWidgetExchangeContext(config, rtc, partners, pool, logger),
     push: createPushSettings(config, pool, logger),
     email: email?.settings,
     trustProxy: config.http.trustProxy,
@@ -491,6 +495,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     directoryService.start();
     policyService.start();
+    void backfillPartnerRoomWidgets(config, pool, logger);
     stopCatchUp = startMatrixCatchUp(
       partners,
       { homeserver, userId: config.matrix.botUserId },
