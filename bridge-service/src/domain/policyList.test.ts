@@ -387,6 +387,14 @@ describe("a partner's rules", () => {
     expect([...stores.entries.keys()].sort()).toEqual([bob, spammer].sort());
   });
 
+  it("let the learner a rule named back when its key now names someone else", async () => {
+    const { ctx, stores } = await paired();
+    await applyRuleEvent(ctx, fromB(rule(bob)));
+    expect([...stores.entries.keys()]).toEqual([spammer]);
+    await applyRuleEvent(ctx, fromB(rule(spammer)));
+    expect([...stores.entries.keys()]).toEqual([bob]);
+  });
+
   it("apply patterns to the partner's own users only", async () => {
     const { ctx, stores } = await paired();
     await applyRuleEvent(ctx, fromB(rule(`@spam*:${B}`), "rule:glob"));

@@ -274,11 +274,16 @@ export async function applyRuleEvent(
     trustOf(ctx),
   );
   switch (reading.kind) {
-    case "rule":
+    case "rule": {
+      const { serverName, stateKey, entity } = reading.rule;
+      const before = (await ctx.store.rulesOf(serverName)).find((r) => r.stateKey === stateKey);
       await ctx.store.putRule(reading.rule);
-      await applyNewRule(ctx, reading.rule);
-      ctx.logger.info({ serverName: reading.rule.serverName }, "partner ban rule applied");
+      // The key banned someone else before: they may be allowed back.
+      if (before && before.entity !== entity) await refresh(ctx, serverName);
+      else await applyNewRule(ctx, reading.rule);
+      ctx.logger.info({ serverName }, "partner ban rule applied");
       return;
+    }
     case "removed":
       if (await ctx.store.removeRule(reading.serverName, reading.stateKey)) {
         await refresh(ctx, reading.serverName);
