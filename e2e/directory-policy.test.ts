@@ -188,7 +188,12 @@ describe("policy rooms", () => {
         "B's policy room",
         FEDERATION_MS,
       );
-      directoryB = await resolveAlias(b, `#xstream_directory:${b.serverName}`);
+      // Each list's room is made by its own round: the directory's may come a moment later.
+      directoryB = await eventually(
+        () => resolveAlias(b, `#xstream_directory:${b.serverName}`),
+        "B's directory room",
+        FEDERATION_MS,
+      );
       await eventually(
         async () => ((await joinedMembers(b, policyB)).includes(bot(a)) ? true : undefined),
         "A's bot to join B's policy room",
@@ -209,7 +214,11 @@ describe("policy rooms", () => {
       expect(power.users_default).toBe(0);
       expect((await joinedMembers(b, policyB)).sort()).toEqual([bot(a), bot(b)].sort());
       // And the other way round.
-      const policyA = await resolveAlias(a, `#xstream_policy:${a.serverName}`);
+      const policyA = await eventually(
+        () => resolveAlias(a, `#xstream_policy:${a.serverName}`),
+        "A's policy room",
+        FEDERATION_MS,
+      );
       await eventually(
         async () => ((await joinedMembers(a, policyA)).includes(bot(b)) ? true : undefined),
         "B's bot to join A's policy room",
@@ -468,11 +477,14 @@ describe("pairing latency", () => {
 
       const listed = Date.now();
       await organisations.stacks.a.restartBridge({ PARTNER_ORGANISATIONS: b.serverName });
+      const restarted = Date.now();
       await eventually(async () => ((await paired()) ? true : undefined), "paired again", 60_000);
       // Restarting A's bridge itself takes a while here; before the retries started low, a bot
       // that had declined was asked again only every tenth round (five minutes by default).
       expect(Date.now() - listed).toBeLessThan(45_000);
-      process.stderr.write(`policy | paired again ${Date.now() - listed} ms after A listed B\n`);
+      process.stderr.write(
+        `policy | paired again ${Date.now() - listed} ms after A listed B (${Date.now() - restarted} ms after its bridge was back)\n`,
+      );
       await eventually(
         async () => ((await suggestedToAna()).includes(bob.user.userId) ? true : undefined),
         "Bob back in Ana's suggestions",

@@ -483,7 +483,7 @@ describe("pairing of the policy rooms", () => {
   it("creates our room inviting partners' bots, and asks a bot that declined again on a short, growing schedule", async () => {
     const { ctx, matrix } = context();
     let clock = 0;
-    const backoff = new PairingBackoff(() => clock, 2_000, 300_000);
+    const backoff = new PairingBackoff(() => clock, 2_000, 300_000, 2);
     expect(await syncPolicyRooms(ctx, { backoff })).toEqual({ pending: true });
     expect(matrix.calls).toContain(`create policy ${botB}`);
     matrix.members(`!policy:${A}`).set(botB, "leave");
