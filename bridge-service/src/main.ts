@@ -409,6 +409,7 @@ async function main(): Promise<void> {
     profiles,
     partners: createPgPartnerStore(pool),
     remoteLearners: remoteLearners(directory),
+    localBans: async () => new Set((await policyStore.bannedUsers()).map((ban) => ban.userId)),
     matrix: {
       ...partnerMatrix,
       // Every profile change also reaches the learner's directory entry; a failure here leaves
