@@ -1,7 +1,7 @@
 // Capability negotiation through matrix-widget-api's real host side (ClientWidgetApi, as Element
 // runs it) and widget side, with a driver that approves what a user would leave ticked.
 import { describe, expect, it } from "vitest";
-import type { ExchangeCapability } from "../features/exchange/exchangePort";
+import type { ExchangeCapability } from "../features/exchange";
 import { fakeWidgetHostPerTest } from "../test/widgetHost";
 import { grantedCapabilities, REQUESTED_CAPABILITIES, WIDGET_CAPABILITIES } from "./capabilities";
 
@@ -65,6 +65,13 @@ describe("the widget's capabilities", () => {
       "org.matrix.msc2762.timeline:*",
     ]);
     expect([...granted]).toEqual(["openid"]);
+  });
+
+  it("negotiates when the host waits for the page to say it is listening, as the bot's widget asks", async () => {
+    const { session } = widgetHost.open({ waitForIframeLoad: false });
+    // No load event: the widget's content_loaded alone starts the negotiation.
+    await session.ready;
+    expect(session.port.granted("send_correction")).toBe(true);
   });
 
   it("grants nothing before the host has answered", () => {

@@ -501,6 +501,23 @@ describe("ExchangeViewModel", () => {
       expect(snap().timerControls.choices.map((c) => c.code)).toEqual(["en", "es", "fr", "de"]);
     });
 
+    it("openid refused when the token is asked for: hidden as above, not a failure to retry", async () => {
+      const room = new FakeExchangeRoom();
+      const { model, port, fetchPeople, snap } = panel(room, ANA, host);
+      // The host asks the user only now; they refuse, and the port reports it from then on.
+      port.openIdToken.mockImplementationOnce(async () => {
+        port.refused.add("openid");
+        throw new Error("the request was blocked");
+      });
+      await model.loadPeople();
+      expect(snap().people).toEqual({
+        status: "off",
+        reason:
+          "Languages and levels are hidden: Element was not allowed to confirm who you are to Xstream.",
+      });
+      expect(fetchPeople).not.toHaveBeenCalled();
+    });
+
     it("read_members: Correct offers everyone else's messages", () => {
       const room = new FakeExchangeRoom();
       room.send(BEN, "Olá");

@@ -231,14 +231,7 @@ export class ExchangeViewModel {
   /** Asks the bridge who the partners are, once (again after a failure). */
   async loadPeople(): Promise<void> {
     if (this.#people.status === "loading" || this.#people.status === "ready") return;
-    if (!this.#port.granted("openid")) {
-      this.#people = {
-        status: "off",
-        reason: `Languages and levels are hidden: ${this.#host} was not allowed to confirm who you are to Xstream.`,
-      };
-      this.#update();
-      return;
-    }
+    if (this.#openIdRefused()) return;
     this.#people = { status: "loading" };
     this.#update();
     try {
@@ -250,12 +243,26 @@ export class ExchangeViewModel {
         partner: personView(answer.partner),
       };
     } catch (error) {
+      // The host may ask the user only now, when the token is requested: a refusal then is the
+      // same answer as a capability refused up front, not a failure to try again.
+      if (this.#openIdRefused()) return;
       this.#people = {
         status: "failed",
         error: `Couldn't load your languages: ${describeError(error, { unexpected: "the answer was not understood." })}`,
       };
     }
     this.#update();
+  }
+
+  /** Shows that the host refused to identify the viewer, and says so; true if it did. */
+  #openIdRefused(): boolean {
+    if (this.#port.granted("openid")) return false;
+    this.#people = {
+      status: "off",
+      reason: `Languages and levels are hidden: ${this.#host} was not allowed to confirm who you are to Xstream.`,
+    };
+    this.#update();
+    return true;
   }
 
   // ---- timer ----
