@@ -3,6 +3,8 @@ import type pg from "pg";
 import { createApp } from "./app.js";
 import { botActsOn, startBot } from "./bot/bot.js";
 import { createDirectoryMatrix } from "./bot/directoryMatrix.js";
+import { createOrgRequestMatrix } from "./bot/directoryRequestsMatrix.js";
+import { createOrgRequestService } from "./bot/directoryRequestsService.js";
 import { createDirectoryService, isDirectoryInvite } from "./bot/directoryService.js";
 import { createPartnerMatrix } from "./bot/partnerMatrix.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
@@ -19,6 +21,11 @@ import {
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "./domain/authContext.js";
 import { type DirectoryContext, publishLearner, remoteLearners } from "./domain/directory.js";
+import {
+  claimRequestRoom,
+  type OrgRequestContext,
+  orgRequests,
+} from "./domain/directoryRequests.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordFailures.js";
@@ -50,6 +57,7 @@ import { checkDatabase, createPool, waitForDatabase } from "./store/pg/database.
 import { createPgDirectoryStore } from "./store/pg/directoryStore.js";
 import { createPgLoginTokenStore } from "./store/pg/loginTokenStore.js";
 import { runMigrations } from "./store/pg/migrations.js";
+import { createPgOrgRequestStore } from "./store/pg/orgRequestStore.js";
 import { createPgPartnerStore } from "./store/pg/partnerStore.js";
 import { createPgPasswordFailureStore } from "./store/pg/passwordFailureStore.js";
 import { createPgProfileStore } from "./store/pg/profileStore.js";
@@ -393,6 +401,31 @@ async function main(): Promise<void> {
     now: () => new Date(),
     logger: logger.child({ component: "partners" }),
   };
+  // Requests between partner organisations' learners (also winds up a pairing that ended).
+  const orgRequestContext: OrgRequestContext = {
+    store: createPgOrgRequestStore(pool),
+    partners,
+    directory,
+    matrix: createOrgRequestMatrix({
+      homeserverUrl: config.matrix.homeserverUrl,
+      asToken: config.matrix.asToken,
+      botUserId: config.matrix.botUserId,
+      homeserver,
+    }),
+    onIgnored: (reason) => metrics.partnerRequestsIgnored.inc({ reason }),
+    now: () => new Date(),
+    logger: logger.child({ component: "partner-requests" }),
+  };
+  partners.orgRequests = orgRequests(orgRequestContext);
+  directory.claimRoom = (serverName, roomId) =>
+    claimRequestRoom(orgRequestContext, serverName, roomId);
+  const orgRequestService = createOrgRequestService({
+    events,
+    ctx: orgRequestContext,
+    botUserId: config.matrix.botUserId,
+    logger,
+    intervalMs: config.directory.syncIntervalMs,
+  });
   const directoryService = createDirectoryService({
     events,
     ctx: directory,
@@ -463,6 +496,7 @@ async function main(): Promise<void> {
   void waitForHomeserver(homeserver, logger).then(() => {
     if (stopping) return;
     directoryService.start();
+    orgRequestService.start();
     stopCatchUp = startMatrixCatchUp(
       partners,
       { homeserver, userId: config.matrix.botUserId },
@@ -478,6 +512,7 @@ async function main(): Promise<void> {
     stopInboxSweep();
     stopCatchUp();
     directoryService.stop();
+    orgRequestService.stop();
     stopEventLoopGuard();
     email?.queue.stop();
     metricsServer?.close();

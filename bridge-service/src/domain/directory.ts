@@ -80,6 +80,11 @@ export interface DirectoryContext {
   organisationName: string;
   /** Told about every entry the trust rule refused. */
   onIgnored: (reason: IgnoredReason) => void;
+  /**
+   * Offered every room a partner's bot invited ours to, once joined: true when it is not a
+   * directory but another room of theirs it handles (their request room, directoryRequests.ts).
+   */
+  claimRoom?: (serverName: string, roomId: string) => Promise<boolean>;
   now: () => Date;
   logger: Logger;
 }
@@ -298,7 +303,9 @@ export async function invitedByBot(
     await ctx.matrix.leave(roomId).catch(() => {});
     return;
   }
-  if (await ctx.matrix.join(roomId, serverName)) await rebuildPartner(ctx, serverName, roomId);
+  if (!(await ctx.matrix.join(roomId, serverName))) return;
+  if (await ctx.claimRoom?.(serverName, roomId)) return;
+  await rebuildPartner(ctx, serverName, roomId);
 }
 
 /** Our bot left or was removed from a partner's room: they ended the pairing. */

@@ -21,6 +21,7 @@ export interface BridgeMetrics {
   eventLoopStalls: Counter;
   /** Partner-directory entries the trust rule refused, by reason. */
   directoryEntriesIgnored: Counter<"reason">;
+  partnerRequestsIgnored: Counter<"reason">;
 }
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -88,6 +89,12 @@ export function createBridgeMetrics(): BridgeMetrics {
     directoryEntriesIgnored: new Counter({
       name: "xstream_directory_entries_ignored_total",
       help: "Partner-directory entries the trust rule refused (forged, unpaired, malformed…), by reason.",
+      labelNames: ["reason"],
+      registers,
+    }),
+    partnerRequestsIgnored: new Counter({
+      name: "xstream_partner_requests_ignored_total",
+      help: "Request events between organisations the trust rule refused (forged, unpaired, malformed…), by reason.",
       labelNames: ["reason"],
       registers,
     }),
