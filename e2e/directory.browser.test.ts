@@ -99,18 +99,21 @@ describe("a partner organisation's learner in the web client", () => {
       );
       expect((await chat.say("accept")).body).toContain("Ana Urrutia");
 
-      // A's web client joins the room B's bot made by itself; Ana opens it from Partners.
-      await nav.getByRole("link", { name: "Partners", exact: true }).click();
-      await page.getByRole("heading", { name: "Partners" }).waitFor();
+      // A's bridge hears of the room B's bot made; Ana's web client joins it by itself and she
+      // opens it from Partners.
       await eventually(
         async () => {
-          await nav.getByRole("link", { name: "Partners", exact: true }).click();
-          const open = page.getByRole("link", { name: "Open chat" });
-          return (await open.isVisible({ timeout: 3_000 }).catch(() => false)) ? true : undefined;
+          const { body } = await ana.session.request<{ partners: { room_id: string | null }[] }>(
+            "GET",
+            "/api/partners",
+          );
+          return body.partners[0]?.room_id ? true : undefined;
         },
-        "the partnership on Ana's Partners page",
+        "the partnership with its room on A",
         FEDERATION_MS,
       );
+      await nav.getByRole("link", { name: "Partners", exact: true }).click();
+      await page.getByRole("heading", { name: "Partners" }).waitFor();
       await page.getByRole("link", { name: "Open chat" }).click();
       await page.waitForURL(/\/rooms\//);
       const roomId = decodeURIComponent(new URL(page.url()).pathname.split("/").at(-1) ?? "");
@@ -164,5 +167,5 @@ describe("a partner organisation's learner in the web client", () => {
     } finally {
       await context.close();
     }
-  });
+  }, 300_000);
 });
