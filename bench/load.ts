@@ -22,10 +22,13 @@ import {
   firstActionAt,
   type LoadMode,
   type LoadVariant,
+  type PartSample,
   type ProcStat,
   parseLoadSettings,
   parseProcStat,
   summarise,
+  supervisorRestarts,
+  ticksSpent,
   treeTicks,
 } from "./loadPlan.ts";
 import type { Benchmark, Figure } from "./run.ts";
@@ -171,7 +174,7 @@ class UserPool {
 }
 
 /** CPU ticks of every supervised part (its pid file in run/ and all its live descendants). */
-async function partTicks(stateDir: string): Promise<Map<string, number>> {
+async function partTicks(stateDir: string): Promise<Map<string, PartSample>> {
   const runDir = join(stateDir, "run");
   const roots = new Map<string, number>();
   for (const file of await readdir(runDir).catch(() => [] as string[])) {
@@ -185,7 +188,12 @@ async function partTicks(stateDir: string): Promise<Map<string, number>> {
     const line = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
     if (line) stats.push(parseProcStat(line));
   }
-  return new Map([...roots].map(([part, pid]) => [part, treeTicks(pid, stats)]));
+  return new Map([...roots].map(([part, pid]) => [part, { pid, ticks: treeTicks(pid, stats) }]));
+}
+
+/** The supervisor's own log of the stack, where it records restarts. */
+function setupLog(stateDir: string): Promise<string> {
+  return readFile(join(stateDir, "logs", "setup.log"), "utf8").catch(() => "");
 }
 
 interface Window {
@@ -278,6 +286,7 @@ async function measure(
   // Let the long polls settle in before the window opens.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const ticksBefore = await partTicks(stack.stateDir);
+  const restartsBefore = supervisorRestarts(await setupLog(stack.stateDir)).length;
   const cpuBefore = process.cpuUsage();
   const opened = Date.now();
   const actions: Promise<void>[] = [];
@@ -345,10 +354,12 @@ async function measure(
   const percent = (ticks: number) => round((ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100);
   const processes = new Map<string, number>();
   for (const [part, after] of ticksAfter) {
-    processes.set(part, percent(after - (ticksBefore.get(part) ?? after)));
+    processes.set(part, percent(ticksSpent(ticksBefore.get(part), after).ticks));
   }
   processes.set("generator", round(((cpu.user + cpu.system) / 1e6 / seconds) * 100));
-  return { summary: summarise(window.deliveries.values()), window, processes };
+  // An overloaded part may be killed by the supervisor's watchdog and restarted: say so.
+  const restarts = supervisorRestarts(await setupLog(stack.stateDir)).slice(restartsBefore);
+  return { summary: summarise(window.deliveries.values()), window, processes, restarts };
 }
 
 export const loadBenchmark: Benchmark = async (report) => {
@@ -402,6 +413,8 @@ async function runMode(
         for (const [part, value] of result.processes) {
           report({ name: `${slug}_cpu_${part.replaceAll("-", "_")}`, value, unit: "% of a core" });
         }
+        report({ name: `${slug}_restarts`, value: result.restarts.length, unit: "restarts" });
+        for (const restart of result.restarts) log(`${slug}: restarted: ${restart}`);
         if (window.firstError) log(`${slug}: first error: ${window.firstError.slice(0, 300)}`);
         anyBroke ||= broke(summary, window.syncErrors);
       }

@@ -8,6 +8,8 @@ import {
   parseLoadSettings,
   parseProcStat,
   summarise,
+  supervisorRestarts,
+  ticksSpent,
   treeTicks,
 } from "./loadPlan.ts";
 
@@ -130,5 +132,36 @@ describe("CPU from /proc", () => {
     expect(treeTicks(10, stats)).toBe(135);
     expect(treeTicks(11, stats)).toBe(35);
     expect(treeTicks(99, stats)).toBe(0);
+  });
+});
+
+describe("a part restarted during the window", () => {
+  it("counts the new process's ticks and says it restarted, never a negative figure", () => {
+    expect(ticksSpent({ pid: 10, ticks: 500 }, { pid: 10, ticks: 800 })).toEqual({
+      ticks: 300,
+      restarted: false,
+    });
+    expect(ticksSpent({ pid: 10, ticks: 5_000 }, { pid: 77, ticks: 120 })).toEqual({
+      ticks: 120,
+      restarted: true,
+    });
+    expect(ticksSpent({ pid: 10, ticks: 900 }, { pid: 10, ticks: 850 })).toEqual({
+      ticks: 0,
+      restarted: false,
+    });
+    expect(ticksSpent(undefined, { pid: 5, ticks: 40 })).toEqual({ ticks: 40, restarted: false });
+  });
+
+  it("reads the supervisor's restarts from its log, with or without timestamps", () => {
+    const log = [
+      "setup: Synapse is up",
+      "2026-12-06T10:50:01.000Z WARNING: synapse-sync failed its health check for 30 s (timed out) and was killed; restarting it in 1 s",
+      "WARNING: synapse-events exited with code 1; restarting it in 2 s (bridge waits for it)",
+      "WARNING: something else entirely",
+    ].join("\n");
+    expect(supervisorRestarts(log)).toEqual([
+      "synapse-sync failed its health check for 30 s (timed out) and was killed",
+      "synapse-events exited with code 1",
+    ]);
   });
 });

@@ -192,3 +192,41 @@ export function treeTicks(root: number, stats: readonly ProcStat[]): number {
 export function broke(summary: WindowSummary, syncErrors: number): boolean {
   return summary.p99 > 1000 || summary.lost > 0 || syncErrors > 0;
 }
+
+/** A supervised part's root process and the ticks of its tree, sampled once. */
+export interface PartSample {
+  pid: number;
+  ticks: number;
+}
+
+/**
+ * The ticks a part spent between two samples. A part the supervisor restarted in between has a
+ * new root process: all of that process's ticks fall inside the window (the old one's last
+ * seconds are unknown and left out), and the restart is reported rather than a negative figure.
+ */
+export function ticksSpent(
+  before: PartSample | undefined,
+  after: PartSample,
+): { ticks: number; restarted: boolean } {
+  if (before === undefined || before.pid !== after.pid) {
+    return { ticks: after.ticks, restarted: before !== undefined };
+  }
+  // A descendant that exited unreaped takes its ticks with it; never report less than nothing.
+  return { ticks: Math.max(0, after.ticks - before.ticks), restarted: false };
+}
+
+/**
+ * The supervisor's restarts recorded in a `setup.log`, oldest first, as "<part> <reason>"
+ * (scripts/stack/processes.ts writes "WARNING: <part> <reason>; restarting it in …", after a
+ * timestamp in `npm start`'s files and without one in the test harness's).
+ */
+export function supervisorRestarts(setupLog: string): string[] {
+  const restarts: string[] = [];
+  for (const line of setupLog.split("\n")) {
+    const start = line.indexOf("WARNING: ");
+    const end = line.indexOf("; restarting it in ");
+    if (start < 0 || end < start) continue;
+    restarts.push(line.slice(start + "WARNING: ".length, end));
+  }
+  return restarts;
+}

@@ -1,6 +1,7 @@
 // The client's layers, as the imports must keep them (checked by `npm run lint:deps`).
 //
 //   app/, routing/   the shell: picks the screen, wires services; may import anything below
+//   widget/          the exchange widget page's shell (its own entry, widget.html); like app/
 //   features/<name>/ one thing a person does (chat, calls, partners…); imports matrix/, ui/,
 //                    api/ and, of another feature, only what that feature's index.ts exports
 //   ui/              plain components and hooks that know no feature
@@ -50,9 +51,9 @@ module.exports = {
     {
       name: "features-below-the-shell",
       severity: "error",
-      comment: "app/ composes the features; a feature never reaches back up into it.",
-      from: { path: "^client/src/(features|ui|matrix)/" },
-      to: { path: "^client/src/app/" },
+      comment: "app/ and widget/ compose the features; a feature never reaches back up into them.",
+      from: { path: "^client/src/(features|ui|matrix|api|routing)/" },
+      to: { path: "^client/src/(app|widget)/" },
     },
     {
       name: "routing-below-the-app",

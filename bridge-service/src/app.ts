@@ -11,6 +11,7 @@ import { type AuthContext, passwordAttemptsOf } from "./domain/authContext.js";
 import type { DirectoryContext } from "./domain/directory.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import type { CallTokenContext } from "./domain/rtcTokensIssuer.js";
+import type { WidgetExchangeContext } from "./domain/widgetExchange.js";
 import { appserviceRouter, DEFAULT_BODY_LIMIT } from "./http/appservice.js";
 import { authRouter } from "./http/authRouter.js";
 import { directoryRouter } from "./http/directoryRouter.js";
@@ -26,6 +27,7 @@ import { type PushSettings, pushApiRouter, pushGatewayRouter } from "./http/push
 import { assignRequestId } from "./http/requestId.js";
 import { rtcRouter } from "./http/rtcRouter.js";
 import { cookiesAreSecure } from "./http/sessionCookies.js";
+import { widgetRouter } from "./http/widgetRouter.js";
 import { type Logger, redactUrl } from "./logger.js";
 import type { AppserviceEvents } from "./matrix/appserviceEvents.js";
 import type { ClientEvent } from "./matrix/events.js";
@@ -59,6 +61,8 @@ export interface AppDeps {
   relayLogin: LoginRelay;
   /** The MatrixRTC LiveKit token service (/get_token, /sfu/get); left out by tests of other parts. */
   rtc?: CallTokenContext;
+  /** The exchange panel's POST /api/widget/exchange; left out by tests of other parts. */
+  widget?: WidgetExchangeContext;
   /** Web Push (the push gateway and /api/push); undefined without VAPID keys. */
   push?: PushSettings;
   /** The bridge's partner mails (settings, unsubscribe links); undefined without SMTP. */
@@ -149,6 +153,8 @@ export function createApp(deps: AppDeps): Express {
       secureCookies: cookiesAreSecure(deps.publicUrl),
     }),
   );
+  // Before partnersRouter, whose body parser would otherwise take this route's bodies first.
+  api.use(widgetRouter(deps.widget));
   if (deps.directory) api.use(directoryRouter({ auth: deps.auth, directory: deps.directory }));
   api.use(partnersRouter({ auth: deps.auth, partners: deps.partners }));
   api.use(pushApiRouter(deps.auth, deps.push));

@@ -41,4 +41,20 @@ describe("cli", () => {
       err: [expect.stringMatching(/DATABASE_URL is not set/)],
     });
   });
+
+  it("refuses bans of what is not a user id, or of another server's users, before touching a database", async () => {
+    for (const args of [["ban"], ["unban"], ["unban", "@a:b.example", "x"], ["bans", "x"]]) {
+      expect((await run(args, { DATABASE_URL: "postgres://x/y" })).code).toBe(2);
+    }
+    expect(await run(["ban", "ana", "spam"], { DATABASE_URL: "postgres://x/y" })).toMatchObject({
+      code: 2,
+      err: [expect.stringMatching(/not a Matrix user id/)],
+    });
+    expect(
+      await run(["ban", "@ana:b.example"], {
+        DATABASE_URL: "postgres://x/y",
+        MATRIX_SERVER_NAME: "a.example",
+      }),
+    ).toMatchObject({ code: 2, err: [expect.stringMatching(/only its own learners/)] });
+  });
 });

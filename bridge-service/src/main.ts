@@ -7,6 +7,8 @@ import { createOrgRequestMatrix } from "./bot/directoryRequestsMatrix.js";
 import { createOrgRequestService } from "./bot/directoryRequestsService.js";
 import { createDirectoryService, isDirectoryInvite } from "./bot/directoryService.js";
 import { createPartnerMatrix } from "./bot/partnerMatrix.js";
+import { createPolicyMatrix } from "./bot/policyMatrix.js";
+import { createPolicyService } from "./bot/policyService.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
 import { applyBootstrapAdmin } from "./domain/accounts.js";
 import { createInbox, type Inbox } from "./domain/appserviceTransactions.js";
@@ -29,6 +31,7 @@ import {
 import type { PartnerContext } from "./domain/partnerContext.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordFailures.js";
+import { bannedUsersOf } from "./domain/policyList.js";
 import { authRateLimitRules } from "./domain/rateLimits.js";
 import {
   CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
@@ -60,11 +63,13 @@ import { runMigrations } from "./store/pg/migrations.js";
 import { createPgOrgRequestStore } from "./store/pg/orgRequestStore.js";
 import { createPgPartnerStore } from "./store/pg/partnerStore.js";
 import { createPgPasswordFailureStore } from "./store/pg/passwordFailureStore.js";
+import { createPgPolicyStore } from "./store/pg/policyStore.js";
 import { createPgProfileStore } from "./store/pg/profileStore.js";
 import { createPgPushSubscriptionStore } from "./store/pg/pushSubscriptionStore.js";
 import { createPgRateLimitStore } from "./store/pg/rateLimitStore.js";
 import { createPgSessionStore } from "./store/pg/sessionStore.js";
 import { createPgTransactionStore } from "./store/pg/transactionStore.js";
+import { backfillPartnerRoomWidgets, createWidgetExchangeContext } from "./widget/widgetSetup.js";
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -357,23 +362,45 @@ async function main(): Promise<void> {
   const botStore = createPgBotStore(pool);
   const email = createBridgeEmail(config, pool, auth.synapse, logger);
   const profiles = createPgProfileStore(pool);
+  const policyStore = createPgPolicyStore(pool);
+  const matrixDeps = {
+    homeserverUrl: config.matrix.homeserverUrl,
+    asToken: config.matrix.asToken,
+    botUserId: config.matrix.botUserId,
+    homeserver,
+  };
   const directory: DirectoryContext = {
     store: createPgDirectoryStore(pool),
     profiles,
-    matrix: createDirectoryMatrix({
-      homeserverUrl: config.matrix.homeserverUrl,
-      asToken: config.matrix.asToken,
-      botUserId: config.matrix.botUserId,
-      homeserver,
-    }),
+    matrix: createDirectoryMatrix(matrixDeps),
     serverName: config.matrix.serverName,
     botLocalpart: config.matrix.botLocalpart,
     partners: config.directory.partners,
     organisationName: config.directory.organisationName,
     onIgnored: (reason) => metrics.directoryEntriesIgnored.inc({ reason }),
+    bannedUsersOf: bannedUsersOf(policyStore, config.matrix.serverName),
     now: () => new Date(),
     logger: logger.child({ component: "directory" }),
   };
+  // Bans shared with partners as m.policy.rule.user (cli.js ban); they apply to the directory.
+  const policyService = createPolicyService({
+    events,
+    ctx: {
+      store: policyStore,
+      matrix: createPolicyMatrix(matrixDeps),
+      directory,
+      serverName: config.matrix.serverName,
+      botLocalpart: config.matrix.botLocalpart,
+      partners: config.directory.partners,
+      organisationName: config.directory.organisationName,
+      onIgnored: (reason) => metrics.policyRulesIgnored.inc({ reason }),
+      now: () => new Date(),
+      logger: logger.child({ component: "policy" }),
+    },
+    botUserId: config.matrix.botUserId,
+    logger,
+    intervalMs: config.directory.syncIntervalMs,
+  });
   const partnerMatrix = tellByEmailToo(
     email,
     createPartnerMatrix({
@@ -382,6 +409,7 @@ async function main(): Promise<void> {
       botStore,
       botUserId: config.matrix.botUserId,
       serverName: config.matrix.serverName,
+      publicUrl: config.publicUrl,
       logger: logger.child({ component: "partner-matrix" }),
     }),
   );
@@ -406,12 +434,7 @@ async function main(): Promise<void> {
     store: createPgOrgRequestStore(pool),
     partners,
     directory,
-    matrix: createOrgRequestMatrix({
-      homeserverUrl: config.matrix.homeserverUrl,
-      asToken: config.matrix.asToken,
-      botUserId: config.matrix.botUserId,
-      homeserver,
-    }),
+    matrix: createOrgRequestMatrix(matrixDeps),
     onIgnored: (reason) => metrics.partnerRequestsIgnored.inc({ reason }),
     now: () => new Date(),
     logger: logger.child({ component: "partner-requests" }),
@@ -432,6 +455,7 @@ async function main(): Promise<void> {
     botUserId: config.matrix.botUserId,
     logger,
     intervalMs: config.directory.syncIntervalMs,
+    claimsInvite: (event) => policyService.claimsInvite(event),
   });
   startBot({
     events,
@@ -460,6 +484,7 @@ async function main(): Promise<void> {
   }
   const stopPruning = startPruning(auth, botStore, logger);
 
+  const rtc = createCallTokenContext(config, auth, logger);
   const app = createApp({
     logger,
     hsToken: config.matrix.hsToken,
@@ -473,7 +498,8 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     allowedOrigins: config.auth.allowedOrigins,
     relayLogin: createLoginRelay({ homeserverUrl: config.matrix.homeserverUrl }),
-    rtc: createCallTokenContext(config, auth, logger),
+    rtc,
+    widget: createWidgetExchangeContext(config, rtc, partners, pool, logger),
     push: createPushSettings(config, pool, logger),
     email: email?.settings,
     trustProxy: config.http.trustProxy,
@@ -496,7 +522,9 @@ async function main(): Promise<void> {
   void waitForHomeserver(homeserver, logger).then(() => {
     if (stopping) return;
     directoryService.start();
+    policyService.start();
     orgRequestService.start();
+    void backfillPartnerRoomWidgets(config, pool, logger);
     stopCatchUp = startMatrixCatchUp(
       partners,
       { homeserver, userId: config.matrix.botUserId },
@@ -512,6 +540,7 @@ async function main(): Promise<void> {
     stopInboxSweep();
     stopCatchUp();
     directoryService.stop();
+    policyService.stop();
     orgRequestService.stop();
     stopEventLoopGuard();
     email?.queue.stop();

@@ -3,10 +3,22 @@
 
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;
+/** In code points (`lengthInCodePoints`). */
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
-/** In code points, after trimming. */
+/** In code points (`lengthInCodePoints`), after trimming. */
 export const DISPLAY_NAME_MAX_LENGTH = 64;
+
+/**
+ * How both sides measure display names and passwords: in Unicode code points, so an emoji or a
+ * rare CJK character counts once, as people count it, where `String.length` counts UTF-16 units
+ * and makes it two. (A flag or a family emoji is still several code points.)
+ */
+export function lengthInCodePoints(text: string): number {
+  let count = 0;
+  for (const _codePoint of text) count++;
+  return count;
+}
 
 /** Account roles, from least to most privileged (also the database's CHECK constraint). */
 export const ROLES = ["user", "moderator", "admin"] as const;
@@ -43,3 +55,9 @@ export const UNSUBSCRIBE_TOKEN_MAX_LENGTH = 512;
 
 /** The spec's limit on user, room and event ids, in bytes of UTF-8. */
 export const MATRIX_ID_MAX_BYTES = 255;
+
+/** State event type of the exchange panel's shared practice timer (state key ""). */
+export const PRACTICE_TIMER_EVENT_TYPE = "org.xstream.practice_timer";
+export const PRACTICE_TIMER_LIMITS = { minMinutes: 1, maxMinutes: 120 } as const;
+/** Longest language tag the timer carries (BCP 47 tags fit in 35 characters). */
+export const PRACTICE_TIMER_LANGUAGE_MAX_LENGTH = 35;

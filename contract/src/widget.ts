@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { CEFR_LEVELS, MATRIX_ID_MAX_BYTES } from "./limits.js";
+import {
+  CEFR_LEVELS,
+  MATRIX_ID_MAX_BYTES,
+  PRACTICE_TIMER_LANGUAGE_MAX_LENGTH,
+  PRACTICE_TIMER_LIMITS,
+} from "./limits.js";
 
 // POST /api/widget/exchange: what the Xstream exchange panel shows about the two partners of a
 // room. The panel may run inside another client (Element) as a widget, where it has no Xstream
@@ -63,17 +68,20 @@ export type WidgetExchangeResponse = z.infer<typeof widgetExchangeResponseSchema
 // The practice timer both partners share: one room state event, so both panels (widget and web
 // client) switch language together.
 
-/** State event type of the shared practice timer (state key ""). */
-export const PRACTICE_TIMER_EVENT_TYPE = "org.xstream.practice_timer";
-
-export const PRACTICE_TIMER_LIMITS = { minMinutes: 1, maxMinutes: 120 } as const;
+// Its event type (PRACTICE_TIMER_EVENT_TYPE) and limits are plain values in limits.ts, so the
+// client uses them without loading zod.
 
 /** Content of the timer state event; `{}` (no `languages`) means the timer is stopped. */
 export const practiceTimerContentSchema = z
   .object({
-    languages: z.tuple([z.string().max(35), z.string().max(35)]).meta({
-      description: "The two languages practised in turn, the first one first.",
-    }),
+    languages: z
+      .tuple([
+        z.string().max(PRACTICE_TIMER_LANGUAGE_MAX_LENGTH),
+        z.string().max(PRACTICE_TIMER_LANGUAGE_MAX_LENGTH),
+      ])
+      .meta({
+        description: "The two languages practised in turn, the first one first.",
+      }),
     minutes: z
       .number()
       .int()
@@ -101,3 +109,10 @@ export const EXCHANGE_WIDGET_PATH = "/widget/exchange";
  */
 export const EXCHANGE_WIDGET_QUERY =
   "roomId=$matrix_room_id&userId=$matrix_user_id&displayName=$matrix_display_name&theme=$org.matrix.msc2873.client_theme";
+/**
+ * The widget's `waitForIframeLoad`: false, so the host (Element's ClientWidgetApi) starts the
+ * capability negotiation when the page says it is ready (matrix-widget-api's
+ * `WidgetApi.sendContentLoaded()`, sent once its listeners are up), not at the iframe's load
+ * event, which a page that loads its code lazily may not be ready for.
+ */
+export const EXCHANGE_WIDGET_WAIT_FOR_IFRAME_LOAD = false;

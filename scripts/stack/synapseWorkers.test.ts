@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  healthSocket,
   parseWorkerRoles,
   sharedWorkerValues,
   socketPath,
   synapseEdgeUpstreams,
   WorkerSettingError,
   workerLayout,
+  workerValues,
 } from "./synapseWorkers.ts";
 
 describe("XSTREAM_SYNAPSE_WORKERS", () => {
@@ -44,6 +46,27 @@ describe("worker configuration", () => {
     const routes = synapseEdgeUpstreams("127.0.0.1:8008", layout(["sync"]));
     expect(routes.XSTREAM_SYNAPSE_SYNC_UPSTREAM).toBe("unix//state/synapse/run/synapse-sync.sock");
     expect(routes.XSTREAM_SYNAPSE_EVENTS_UPSTREAM).toBe("127.0.0.1:8008");
+  });
+
+  it("probes a worker's health on a listener of its own, apart from client traffic", () => {
+    const all = layout(["sync", "events", "federation"]);
+    const listeners = (role: "sync" | "events" | "federation") =>
+      JSON.parse(workerValues(all, role).XS_WORKER_LISTENERS) as {
+        path: string;
+        resources: { names: string[] }[];
+      }[];
+    for (const role of ["sync", "events"] as const) {
+      const probed = listeners(role).find((listener) => listener.path === healthSocket(all, role));
+      expect(probed?.resources).toEqual([{ names: ["health"] }]);
+      const client = listeners(role).find((listener) =>
+        listener.resources[0]?.names.includes("client"),
+      );
+      expect(client?.path).not.toBe(healthSocket(all, role));
+    }
+    // The federation sender serves no client: its one listener is health-only already.
+    expect(listeners("federation")).toEqual([
+      { type: "http", path: healthSocket(all, "federation"), resources: [{ names: ["health"] }] },
+    ]);
   });
 
   it("refuses a socket path longer than Unix sockets allow", () => {

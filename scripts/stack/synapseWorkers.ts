@@ -70,8 +70,16 @@ const clientSocket = (layout: WorkerLayout, role: WorkerRole) =>
 const replicationSocket = (layout: WorkerLayout, role: WorkerRole) =>
   socketPath(layout.runDir, `${workerName(role)}-replication`);
 
-/** The socket a worker answers /health on (its client listener, or a health-only one). */
-export const healthSocket = clientSocket;
+/**
+ * The socket a worker answers /health on: a listener of its own, so that the supervisor's probe
+ * sees whether the process responds, not whether its client listener's accept queue (Twisted's
+ * backlog of 50, full under a thousand long-polling clients) has room. Probing through the
+ * client socket got busy but healthy workers killed under load.
+ */
+export const healthSocket = (layout: WorkerLayout, role: WorkerRole) =>
+  role === "federation"
+    ? clientSocket(layout, role)
+    : socketPath(layout.runDir, `${workerName(role)}-health`);
 
 type Listener = { type: "http"; path: string; resources: { names: string[] }[] };
 
@@ -91,10 +99,17 @@ function workerListeners(layout: WorkerLayout, role: WorkerRole): Listener[] {
     // The federation sender serves no request; its listener answers /health only.
     resources: [{ names: role === "federation" ? ["health"] : ["client"] }],
   };
-  if (role !== "events") return [own];
+  if (role === "federation") return [own];
+  const health: Listener = {
+    type: "http",
+    path: healthSocket(layout, role),
+    resources: [{ names: ["health"] }],
+  };
+  if (role !== "events") return [own, health];
   // Stream writers receive replication requests from the other processes.
   return [
     own,
+    health,
     {
       type: "http",
       path: replicationSocket(layout, role),
@@ -153,7 +168,9 @@ export function synapseEdgeUpstreams(
 /** Whether a Synapse process answers GET /health on its Unix socket. */
 export function answersOkOnSocket(socket: string, path = "/health"): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ socketPath: socket, path, timeout: 3_000 }, (response) => {
+    // Slow is not unhealthy: the supervisor bounds each probe (PROBE_TIMEOUT_MS); this only
+    // frees the socket of a probe nobody waits for any more.
+    const req = request({ socketPath: socket, path, timeout: 15_000 }, (response) => {
       response.resume();
       resolve(response.statusCode === 200);
     });

@@ -1,68 +1,36 @@
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Suggestion } from "../domain/matching.js";
-import type {
-  PartnerContext,
-  PartnerRequestView,
-  PartnershipView,
-} from "../domain/partnerContext.js";
-import * as partners from "../domain/partners.js";
-import { emptyProfileInput, type Profile, validateProfileInput } from "../domain/profiles.js";
-import { Refusal } from "../domain/refusal.js";
+import { describe, expect, it, vi } from "vitest";
+import type { PartnerContext } from "../domain/partnerContext.js";
+import { acceptRequest, requestPartner, saveProfile } from "../domain/partners.js";
+import { emptyProfileInput, type ProfileInput } from "../domain/profiles.js";
 import { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import type { ClientEvent } from "../matrix/events.js";
 import { type HomeserverClient, HomeserverError } from "../matrix/homeserver.js";
 import { createInMemoryBotStore } from "../store/memory/inMemoryBotStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
+import { createInMemoryPartnerContext, failNextCall } from "../testing/memoryPartnerContext.js";
 import { startBot } from "./bot.js";
 
-// The domain is replaced by a small in-memory one: these tests are about the bot's wiring
-// (which function, which arguments, which reply), not about matching or storage.
-const domain = vi.hoisted(() => ({ profiles: new Map<string, Profile>() }));
-
-vi.mock("../domain/partners.js", async () => {
-  const { emptyProfileInput, validateProfileInput } = await import("../domain/profiles.js");
-  return {
-    getProfile: vi.fn(async (_ctx: unknown, userId: string) => domain.profiles.get(userId)),
-    changeProfile: vi.fn(
-      async (
-        _ctx: unknown,
-        userId: string,
-        change: (current: ReturnType<typeof emptyProfileInput>) => typeof current,
-      ) => {
-        const existing = domain.profiles.get(userId);
-        // Like the real one: await before reading, so racing changes would lose updates.
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        const current = domain.profiles.get(userId) ?? existing;
-        const input = validateProfileInput(change(current ?? emptyProfileInput()));
-        const saved: Profile = {
-          ...input,
-          userId,
-          displayName: current?.displayName ?? userId.slice(1, userId.indexOf(":")),
-          createdAt: new Date(0),
-          updatedAt: new Date(0),
-        };
-        domain.profiles.set(userId, saved);
-        return saved;
-      },
-    ),
-    findPartners: vi.fn(async () => []),
-    requestPartner: vi.fn(),
-    listRequests: vi.fn(async () => ({ incoming: [], outgoing: [] })),
-    acceptRequest: vi.fn(),
-    declineRequest: vi.fn(),
-    listPartners: vi.fn(async () => []),
-    blockUser: vi.fn(async () => {}),
-    unblockUser: vi.fn(async () => {}),
-    reportUser: vi.fn(),
-    refreshDisplayName: vi.fn(async () => true),
-  };
-});
+// The bot runs on the real partners domain over in-memory stores that keep the PostgreSQL
+// stores' contract (testing/partnerStoresContract.ts), so each test checks what a command
+// really did to the learner's data as well as what the bot answered.
 
 const BOT = "@xstream:localhost";
 const ANA = "@ana:localhost";
 const REMOTE = "@rémi:other.example";
+const BEN = "@ben:localhost";
+const CLEO = "@cleo:other.example";
 const DM = "!dm:localhost";
-const ctx = { name: "the partner context" } as unknown as PartnerContext;
+
+const SPANISH_SPEAKER: ProfileInput = {
+  ...emptyProfileInput(),
+  native: ["es"],
+  learning: [{ language: "en", level: "B1" }],
+};
+const ENGLISH_SPEAKER: ProfileInput = {
+  ...emptyProfileInput(),
+  native: ["en"],
+  learning: [{ language: "es", level: "A2" }],
+};
 
 // Replies come within milliseconds; the default 50 ms polling would dominate the run time.
 const until = (check: () => void) => vi.waitFor(check, { interval: 2 });
@@ -129,12 +97,20 @@ function setup(
   };
   const botStore = createInMemoryBotStore();
   const { logger, records } = createCapturedLogger();
+  // A clock that moves on a second each time the domain reads it: requests get distinct times.
+  let clock = Date.UTC(2026, 0, 5, 12);
+  const domain = createInMemoryPartnerContext({
+    now: () => {
+      clock += 1_000;
+      return new Date(clock);
+    },
+  });
   const stop = startBot({
     events,
     homeserver,
     botUserId: BOT,
     logger,
-    partners: ctx,
+    partners: domain.ctx,
     botStore,
     joinRetryDelaysMs: [10, 40],
     sleep: async (ms) => {
@@ -150,7 +126,7 @@ function setup(
     return String(sent[before]?.content.body);
   }
 
-  return { events, join, sleeps, sent, botStore, logs: records, say, stop };
+  return { events, join, sleeps, sent, botStore, logs: records, say, stop, domain, ...domain };
 }
 
 /** A bot whose DM with Ana (and a remote learner) already exists. */
@@ -163,54 +139,15 @@ async function withDirectRooms(options: Parameters<typeof setup>[0] = {}) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-function requestFrom(userId: string, displayName: string, at: number): PartnerRequestView {
-  return {
-    id: `req-${displayName}`,
-    requester: { userId, displayName },
-    recipient: { userId: ANA, displayName: "Ana" },
-    status: "pending",
-    createdAt: new Date(at),
-    decidedAt: undefined,
-  };
+/** A learner with a profile, as the web form or earlier commands would have left it. */
+function learner(ctx: PartnerContext, userId: string, displayName: string, input: ProfileInput) {
+  return saveProfile(ctx, userId, input, { displayName });
 }
 
-function partnershipWith(userId: string, displayName: string): PartnershipView {
-  return {
-    partner: { userId, displayName, native: ["en"], learning: [{ language: "es", level: "A2" }] },
-    roomId: "!pair:localhost",
-    since: new Date(0),
-  };
+/** `from` asks `to` to be partners, as if from the web client. */
+async function asks(ctx: PartnerContext, from: string, to: string) {
+  return (await requestPartner(ctx, from, to)).request;
 }
-
-function suggestionOf(userId: string, displayName: string): Suggestion {
-  const profile: Profile = {
-    ...validateProfileInput({ ...emptyProfileInput(), native: ["en"] }),
-    userId,
-    displayName,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-  };
-  return {
-    userId,
-    displayName,
-    score: 0.5,
-    teaches: "en",
-    learns: "es",
-    learnsLevel: "A2",
-    overlapMinutesPerWeek: 0,
-    sharedInterests: [],
-    online: false,
-    reasons: ["native English, learning Spanish A2"],
-    summary: "native English, learning Spanish A2",
-    profile,
-  };
-}
-
-beforeEach(() => {
-  domain.profiles.clear();
-  // Back to the factory implementations, dropping any mockResolvedValue of a test.
-  vi.resetAllMocks();
-});
 
 describe("startBot: invites", () => {
   it("retries a failing join with backoff until it succeeds", async () => {
@@ -316,13 +253,14 @@ describe("startBot: which messages it answers", () => {
   });
 
   it("answers learners on other homeservers, keyed by their full id", async () => {
-    const { say } = await withDirectRooms();
+    const { say, profiles } = await withDirectRooms();
     expect(await say("native fr", REMOTE, "!remote:other.example")).toMatch(/French/);
-    expect(domain.profiles.get(REMOTE)?.native).toEqual(["fr"]);
+    expect((await profiles.get(REMOTE))?.native).toEqual(["fr"]);
+    expect(await profiles.get(ANA)).toBeUndefined();
   });
 
   it("reads a mention pill as the user id", async () => {
-    const { events, sent } = await withDirectRooms();
+    const { events, sent, partners } = await withDirectRooms();
     events.emit(
       "event",
       message("block Troll", {
@@ -335,7 +273,10 @@ describe("startBot: which messages it answers", () => {
       }),
     );
     await until(() => expect(sent).toHaveLength(1));
-    expect(partners.blockUser).toHaveBeenCalledWith(ctx, ANA, "@troll:other.example");
+    expect(String(sent[0]?.content.body)).toMatch(/Blocked `@troll:other.example`/);
+    expect((await partners.blocksOf(ANA)).map((block) => block.blocked)).toEqual([
+      "@troll:other.example",
+    ]);
   });
 
   it("retries a reply while the homeserver is away, with the same transaction id", async () => {
@@ -378,8 +319,8 @@ describe("startBot: which messages it answers", () => {
 });
 
 describe("startBot: profile commands", () => {
-  it("builds a profile piece by piece through changeProfile, in the order sent", async () => {
-    const { events, sent } = await withDirectRooms();
+  it("builds a profile piece by piece, in the order sent, publishing each version", async () => {
+    const { events, sent, profiles, published } = await withDirectRooms();
     // Sent back to back: each must see the previous one's result.
     for (const text of [
       "native es",
@@ -393,7 +334,7 @@ describe("startBot: profile commands", () => {
       events.emit("event", message(text));
     }
     await until(() => expect(sent).toHaveLength(7));
-    expect(domain.profiles.get(ANA)).toMatchObject({
+    expect(await profiles.get(ANA)).toMatchObject({
       native: ["es"],
       learning: [{ language: "en", level: "B1" }],
       interests: ["hiking", "jazz"],
@@ -402,16 +343,16 @@ describe("startBot: profile commands", () => {
     });
     expect(sent[0]?.content.body).toMatch(/Saved\. native Spanish/);
     expect(sent[2]?.content.body).toMatch(/learning English B1, French A2/);
-    expect(partners.changeProfile).toHaveBeenCalledTimes(7);
-    expect(partners.changeProfile).toHaveBeenCalledWith(ctx, ANA, expect.any(Function));
+    // Each change reached Matrix too (the profile fields other clients read).
+    expect(published).toEqual(Array(7).fill(ANA));
   });
 
   it("updates the level of a language already learnt", async () => {
-    const { say } = await withDirectRooms();
+    const { say, profiles } = await withDirectRooms();
     await say("native es");
     await say("learn en A2");
     expect(await say("learn en C1")).toMatch(/learning English C1/);
-    expect(domain.profiles.get(ANA)?.learning).toEqual([{ language: "en", level: "C1" }]);
+    expect((await profiles.get(ANA))?.learning).toEqual([{ language: "en", level: "C1" }]);
   });
 
   it("shows the profile, or how to start one", async () => {
@@ -424,13 +365,13 @@ describe("startBot: profile commands", () => {
   });
 
   it("explains clashes between native and learnt languages", async () => {
-    const { say } = await withDirectRooms();
+    const { say, profiles } = await withDirectRooms();
     await say("native es");
     expect(await say("learn es B2")).toMatch(/Spanish is one of your native languages/);
     await say("learn en B1");
     expect(await say("native en")).toMatch(/You are learning English \(B1\).*`learn en remove`/);
     expect(await say("learn de remove")).toMatch(/German is not among the languages you learn/);
-    expect(domain.profiles.get(ANA)?.native).toEqual(["es"]);
+    expect((await profiles.get(ANA))?.native).toEqual(["es"]);
   });
 
   it("turns domain refusals into their message, with a hint for chat", async () => {
@@ -440,20 +381,15 @@ describe("startBot: profile commands", () => {
     expect(
       await say("interests a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u"),
     ).toBe("List at most 20 interests.");
-    vi.mocked(partners.findPartners).mockRejectedValueOnce(
-      new Refusal(
-        "profile_incomplete",
-        "Add a native language and a language you are learning first.",
-      ),
-    );
+    // Ana speaks Spanish but learns nothing yet: the domain will not match her.
     expect(await say("match")).toMatch(
       /^Add a native language and a language you are learning first\. Use `native <language>`/,
     );
   });
 
   it("answers unexpected errors with an apology and logs them", async () => {
-    const { say, logs } = await withDirectRooms();
-    vi.mocked(partners.getProfile).mockRejectedValueOnce(new Error("connection reset"));
+    const { say, logs, profiles } = await withDirectRooms();
+    failNextCall(profiles, "get", new Error("connection reset"));
     expect(await say("profile")).toMatch(/Something went wrong on our side, please try again/);
     expect(logs()).toContainEqual(
       expect.objectContaining({ level: 50, msg: "bot command failed", command: "profile" }),
@@ -461,37 +397,41 @@ describe("startBot: profile commands", () => {
   });
 
   it("answers what it does not understand with help", async () => {
-    const { say } = await withDirectRooms();
+    const { say, profiles, published } = await withDirectRooms();
     expect(await say("mtach")).toMatch(/Did you mean `match`\?/);
     expect(await say("learn es Z9")).toMatch(/"Z9" is not a CEFR level/);
-    expect(partners.changeProfile).not.toHaveBeenCalled();
+    expect(await profiles.get(ANA)).toBeUndefined();
+    expect(published).toEqual([]);
   });
 });
 
 describe("startBot: partner commands", () => {
   it("numbers suggestions and connects to the one picked", async () => {
-    const { say, botStore } = await withDirectRooms();
-    vi.mocked(partners.findPartners).mockResolvedValueOnce([
-      suggestionOf("@ben:localhost", "Ben"),
-      suggestionOf("@cleo:other.example", "Cleo"),
-    ]);
+    const { say, botStore, ctx, partners } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    await learner(ctx, BEN, "Ben", ENGLISH_SPEAKER);
+    await learner(ctx, CLEO, "Cleo", ENGLISH_SPEAKER);
     const list = await say("match");
     expect(list).toMatch(/^1\. Ben \(@ben:localhost\) — native English, learning Spanish A2$/m);
     expect(list).toMatch(/^2\. Cleo \(@cleo:other\.example\)/m);
-    expect(partners.findPartners).toHaveBeenCalledWith(ctx, ANA, { limit: 5 });
-    expect(await botStore.shownSuggestions(ANA)).toEqual(["@ben:localhost", "@cleo:other.example"]);
+    expect(await botStore.shownSuggestions(ANA)).toEqual([BEN, CLEO]);
 
-    vi.mocked(partners.requestPartner).mockResolvedValueOnce({
-      request: {
-        ...requestFrom(ANA, "Ana", 0),
-        recipient: { userId: "@cleo:other.example", displayName: "Cleo" },
-      },
-    });
     expect(await say("connect 2")).toMatch(/I asked Cleo \(@cleo:other\.example\)/);
-    expect(partners.requestPartner).toHaveBeenCalledWith(ctx, ANA, "@cleo:other.example");
+    const outgoing = async () => (await partners.pendingRequestsOf(ANA)).outgoing;
+    expect((await outgoing()).map((request) => request.recipient)).toEqual([CLEO]);
 
     expect(await say("connect 3")).toMatch(/no number 3/);
-    expect(partners.requestPartner).toHaveBeenCalledTimes(1);
+    expect(await outgoing()).toHaveLength(1);
+  });
+
+  it("suggests at most five partners", async () => {
+    const { say, botStore, ctx } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    for (const name of ["bo", "cy", "di", "ed", "fa", "gu", "hal"]) {
+      await learner(ctx, `@${name}:localhost`, name, ENGLISH_SPEAKER);
+    }
+    expect((await say("match")).match(/^\d+\. /gm)).toHaveLength(5);
+    expect(await botStore.shownSuggestions(ANA)).toHaveLength(5);
   });
 
   it("asks for `match` first when there is no list", async () => {
@@ -500,69 +440,73 @@ describe("startBot: partner commands", () => {
   });
 
   it("connects by user id, and says when asking back made them partners", async () => {
-    const { say } = await withDirectRooms();
-    vi.mocked(partners.requestPartner).mockResolvedValueOnce({
-      request: requestFrom("@ben:localhost", "Ben", 0),
-      partnership: partnershipWith("@ben:localhost", "Ben"),
-    });
+    const { say, ctx, rooms } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    await learner(ctx, BEN, "Ben", ENGLISH_SPEAKER);
+    await asks(ctx, BEN, ANA);
     expect(await say("connect @ben:localhost")).toMatch(
       /You and Ben \(@ben:localhost\) are partners now\. Your room is ready/,
     );
-    expect(partners.requestPartner).toHaveBeenCalledWith(ctx, ANA, "@ben:localhost");
+    expect(rooms).toEqual([{ requester: BEN, recipient: ANA, roomId: "!room1:localhost" }]);
   });
 
   it("accepts the only pending request without a number", async () => {
-    const { say } = await withDirectRooms();
-    vi.mocked(partners.listRequests).mockResolvedValue({
-      incoming: [requestFrom("@ben:localhost", "Ben", 1)],
-      outgoing: [],
-    });
-    vi.mocked(partners.acceptRequest).mockResolvedValueOnce(
-      partnershipWith("@ben:localhost", "Ben"),
-    );
+    const { say, ctx, told } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    await learner(ctx, BEN, "Ben", ENGLISH_SPEAKER);
+    const request = await asks(ctx, BEN, ANA);
     expect(await say("accept")).toBe(
-      "You and Ben (@ben:localhost) are partners now. Your room is ready: open it (https://matrix.to/#/!pair:localhost?via=localhost).",
+      "You and Ben (@ben:localhost) are partners now. Your room is ready: open it (https://matrix.to/#/!room1:localhost?via=localhost).",
     );
-    expect(partners.acceptRequest).toHaveBeenCalledWith(ctx, ANA, "req-Ben");
+    // Ben hears of it too.
+    expect(told).toContainEqual({
+      kind: "accepted",
+      requestId: request.id,
+      roomId: "!room1:localhost",
+    });
   });
 
   it("answers a command handled again with its saved answer, without running it twice", async () => {
-    const { events, sent } = await withDirectRooms();
-    vi.mocked(partners.listRequests).mockResolvedValue({
-      incoming: [requestFrom("@ben:localhost", "Ben", 1), requestFrom("@cai:localhost", "Cai", 2)],
-      outgoing: [],
-    });
-    vi.mocked(partners.acceptRequest).mockResolvedValue(partnershipWith("@ben:localhost", "Ben"));
+    const { events, sent, ctx, partners, rooms } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    await learner(ctx, BEN, "Ben", ENGLISH_SPEAKER);
+    await learner(ctx, "@cai:localhost", "Cai", ENGLISH_SPEAKER);
+    await asks(ctx, BEN, ANA);
+    await asks(ctx, "@cai:localhost", ANA);
     // A replica died after answering and before forgetting the command; another takes it over.
     const accept = message("accept 1");
     events.emit("event", accept);
     await until(() => expect(sent).toHaveLength(1));
     events.emit("event", accept);
     await until(() => expect(sent).toHaveLength(2));
-    expect(partners.acceptRequest).toHaveBeenCalledTimes(1);
     expect(sent[1]).toEqual(sent[0]);
+    expect(String(sent[0]?.content.body)).toMatch(/You and Ben/);
+    // Run twice, "accept 1" would have accepted Cai's request as well.
+    expect((await partners.pendingRequestsOf(ANA)).incoming).toHaveLength(1);
+    expect(rooms).toHaveLength(1);
   });
 
   it("lists several requests oldest first and acts on the one numbered", async () => {
-    const { say } = await withDirectRooms();
-    vi.mocked(partners.listRequests).mockResolvedValue({
-      incoming: [
-        requestFrom("@cleo:other.example", "Cleo", 2),
-        requestFrom("@ben:localhost", "Ben", 1),
-      ],
-      outgoing: [],
-    });
+    const { say, ctx, partners } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    for (const [userId, name] of [
+      [BEN, "Ben"],
+      [CLEO, "Cleo"],
+      ["@cai:localhost", "Cai"],
+    ] as const) {
+      await learner(ctx, userId, name, ENGLISH_SPEAKER);
+      await asks(ctx, userId, ANA);
+    }
     const listed = await say("decline");
     expect(listed).toMatch(/^1\. Ben \(@ben:localhost\)\n2\. Cleo/m);
     expect(listed).toMatch(/`decline <number>`/);
-    expect(partners.declineRequest).not.toHaveBeenCalled();
+    expect((await partners.pendingRequestsOf(ANA)).incoming).toHaveLength(3);
 
-    vi.mocked(partners.declineRequest).mockResolvedValueOnce({
-      ...requestFrom("@cleo:other.example", "Cleo", 2),
-      status: "declined",
-    });
     expect(await say("decline 2")).toBe("Declined the request from Cleo (@cleo:other.example).");
-    expect(partners.declineRequest).toHaveBeenCalledWith(ctx, ANA, "req-Cleo");
+    expect((await partners.pendingRequestsOf(ANA)).incoming.map((r) => r.requester)).toEqual([
+      BEN,
+      "@cai:localhost",
+    ]);
     expect(await say("accept 3")).toMatch(/2 pending requests, so there is no number 3/);
   });
 
@@ -572,61 +516,63 @@ describe("startBot: partner commands", () => {
   });
 
   it("shows incoming and outgoing requests", async () => {
-    const { say } = await withDirectRooms();
-    vi.mocked(partners.listRequests).mockResolvedValueOnce({
-      incoming: [requestFrom("@ben:localhost", "Ben", 1)],
-      outgoing: [
-        {
-          ...requestFrom(ANA, "Ana", 0),
-          recipient: { userId: "@cleo:other.example", displayName: "Cleo" },
-        },
-      ],
-    });
+    const { say, ctx } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    await learner(ctx, BEN, "Ben", ENGLISH_SPEAKER);
+    await learner(ctx, CLEO, "Cleo", ENGLISH_SPEAKER);
+    await asks(ctx, BEN, ANA);
+    await asks(ctx, ANA, CLEO);
     const reply = await say("requests");
     expect(reply).toMatch(/One person wants to practise with you:\n\n1\. Ben/);
     expect(reply).toMatch(/Waiting for an answer from:\n\n• Cleo/);
   });
 
   it("lists partners with their rooms", async () => {
-    const { say } = await withDirectRooms();
-    vi.mocked(partners.listPartners).mockResolvedValueOnce([
-      partnershipWith("@ben:localhost", "Ben"),
-    ]);
+    const { say, ctx } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    await learner(ctx, BEN, "Ben", ENGLISH_SPEAKER);
+    await acceptRequest(ctx, ANA, (await asks(ctx, BEN, ANA)).id);
     expect(await say("partners")).toMatch(
-      /• Ben \(@ben:localhost\) — native English, learning Spanish A2 · room \(https:\/\/matrix\.to\/#\/!pair:localhost\?via=localhost\)/,
+      /• Ben \(@ben:localhost\) — native English, learning Spanish A2 · room \(https:\/\/matrix\.to\/#\/!room1:localhost\?via=localhost\)/,
     );
   });
 
   it("blocks and unblocks any Matrix user", async () => {
-    const { say } = await withDirectRooms();
+    const { say, partners } = await withDirectRooms();
+    const blocked = async () => (await partners.blocksOf(ANA)).map((block) => block.blocked);
     expect(await say("block @troll:other.example")).toMatch(/Blocked `@troll:other.example`/);
-    expect(partners.blockUser).toHaveBeenCalledWith(ctx, ANA, "@troll:other.example");
+    expect(await blocked()).toEqual(["@troll:other.example"]);
     expect(await say("unblock @troll:other.example")).toMatch(/Unblocked/);
-    expect(partners.unblockUser).toHaveBeenCalledWith(ctx, ANA, "@troll:other.example");
+    expect(await blocked()).toEqual([]);
+  });
+
+  it("ends a partnership with a block", async () => {
+    const { say, ctx, partners, ended } = await withDirectRooms();
+    await learner(ctx, ANA, "Ana", SPANISH_SPEAKER);
+    await learner(ctx, BEN, "Ben", ENGLISH_SPEAKER);
+    await acceptRequest(ctx, ANA, (await asks(ctx, BEN, ANA)).id);
+    expect(await say("block @ben:localhost")).toMatch(/Blocked `@ben:localhost`/);
+    expect(await partners.partnershipsOf(ANA)).toEqual([]);
+    expect(ended).toEqual([{ roomId: "!room1:localhost", blockedUserId: BEN }]);
+    expect(await say("partners")).not.toMatch(/Ben/);
   });
 
   it("files reports with the event ids in the reason as evidence", async () => {
-    const { say } = await withDirectRooms();
-    vi.mocked(partners.reportUser).mockResolvedValueOnce({
-      id: "rep-1",
-      reporter: ANA,
-      reported: "@troll:other.example",
-      reason: "rude in $e1:other.example and $e2:other.example",
-      eventIds: ["$e1:other.example", "$e2:other.example"],
-      roomId: undefined,
-      createdAt: new Date(0),
-    });
+    const { say, partners } = await withDirectRooms();
     expect(
       await say("report @troll:other.example rude in $e1:other.example and $e2:other.example"),
     ).toMatch(
       /report about `@troll:other.example` \(with 2 messages as evidence\) went to the moderators/,
     );
-    expect(partners.reportUser).toHaveBeenCalledWith(ctx, ANA, {
-      userId: "@troll:other.example",
-      reason: "rude in $e1:other.example and $e2:other.example",
-      eventIds: ["$e1:other.example", "$e2:other.example"],
-      roomId: undefined,
-    });
+    expect(await partners.listReports(10)).toEqual([
+      expect.objectContaining({
+        reporter: ANA,
+        reported: "@troll:other.example",
+        reason: "rude in $e1:other.example and $e2:other.example",
+        eventIds: ["$e1:other.example", "$e2:other.example"],
+        roomId: undefined,
+      }),
+    ]);
   });
 });
 
@@ -653,27 +599,32 @@ describe("startBot: display names", () => {
     } satisfies ClientEvent;
   };
 
-  it("passes a learner's own join or name change to refreshDisplayName", async () => {
+  it("keeps a learner's stored name in step with their own join or name change", async () => {
     const bot = setup();
+    await learner(bot.ctx, REMOTE, "Rémi", ENGLISH_SPEAKER);
     bot.events.emit("event", memberEvent(REMOTE, { membership: "join", displayname: "Rémi R." }));
-    await until(() =>
-      expect(partners.refreshDisplayName).toHaveBeenCalledWith(ctx, REMOTE, "Rémi R."),
-    );
+    await until(async () => expect((await bot.profiles.get(REMOTE))?.displayName).toBe("Rémi R."));
   });
 
   it("ignores invites, other people's member events and its own", async () => {
     const bot = setup();
+    await learner(bot.ctx, REMOTE, "Rémi", ENGLISH_SPEAKER);
+    await learner(bot.ctx, ANA, "Ana", SPANISH_SPEAKER);
+    await learner(bot.ctx, BOT, "Bot", ENGLISH_SPEAKER);
     bot.events.emit("event", memberEvent(ANA, { membership: "invite", displayname: "X" }, REMOTE));
     bot.events.emit("event", memberEvent(ANA, { membership: "join", displayname: "X" }, REMOTE));
     bot.events.emit("event", memberEvent(BOT, { membership: "join", displayname: "Xstream" }));
     bot.events.emit("event", memberEvent(REMOTE, { membership: "leave" }));
     await settle();
-    expect(partners.refreshDisplayName).not.toHaveBeenCalled();
+    const names = await Promise.all(
+      [REMOTE, ANA, BOT].map(async (userId) => (await bot.profiles.get(userId))?.displayName),
+    );
+    expect(names).toEqual(["Rémi", "Ana", "Bot"]);
   });
 
   it("keeps going when the refresh fails", async () => {
     const bot = setup();
-    vi.mocked(partners.refreshDisplayName).mockRejectedValueOnce(new Error("database down"));
+    failNextCall(bot.profiles, "rename", new Error("database down"));
     bot.events.emit("event", memberEvent(REMOTE, { membership: "join", displayname: "Rémi" }));
     await until(() =>
       expect(bot.logs().some((r) => r.msg === "could not refresh a display name")).toBe(true),

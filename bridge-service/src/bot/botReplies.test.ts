@@ -91,6 +91,8 @@ describe("replies", () => {
   it("list every command in help, and explain one command with an example", () => {
     const all = help();
     for (const name of COMMAND_NAMES) expect(all.body).toContain(`\`${name}`);
+    // Element users learn where the partner room's widget is.
+    expect(all.body).toMatch(/Xstream panel.*Element.*room info.*Extensions.*right panel/s);
     expect(all.formatted_body).toMatch(/^<p>.*<\/p><ul><li><code>help \[command\]<\/code>/);
     const learn = help("learn");
     expect(learn.body).toContain("`learn <language> <level>`");

@@ -176,6 +176,11 @@ export function help(topic?: CommandName): RenderedReply {
         "Languages are codes such as `en`, `es`, `pt-BR` or English names; levels are CEFR A1–C2. Send `help <command>` for an example.",
       ),
     ),
+    p(
+      md(
+        "Each partner room has the Xstream panel: both your languages and levels, a practice timer that switches language for you both, conversation prompts and corrections. In Element, open the room info (the ⓘ button), find Xstream under Extensions (Widgets in older versions) and it opens in the right panel; allow what it asks for.",
+      ),
+    ),
   ]);
 }
 

@@ -11,13 +11,18 @@ import {
 } from "../domain/directory.js";
 import { LEARNER_EVENT_TYPE } from "../domain/directoryEntries.js";
 import { serverNameOf } from "../domain/matrixIds.js";
+import { PAIRING_RETRY_FIRST_MS, PairingBackoff } from "../domain/pairingBackoff.js";
 import type { Logger } from "../logger.js";
 import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import { type ClientEvent, isInviteFor } from "../matrix/events.js";
 
-/** How often the pairing is checked again (invites answered, partners' rooms joined). */
+/**
+ * How often a complete pairing is checked again. While a partner's side is incomplete (their bot
+ * not in our room, or we not in theirs), rounds come as early as the retry backoff allows: from
+ * PAIRING_RETRY_FIRST_MS, doubling per failed attempt.
+ */
 export const DIRECTORY_SYNC_INTERVAL_MS = 30_000;
-/** Every this many rounds, every opted-in learner's entry is checked again. */
+/** Every this many intervals, every opted-in learner's entry is checked again. */
 const RECONCILE_EVERY_ROUNDS = 10;
 
 /** True for an invite of our bot sent by another server's bot: a partner's directory room. */
@@ -36,6 +41,13 @@ export interface DirectoryServiceDeps {
   botUserId: string;
   logger: Logger;
   intervalMs?: number;
+  /**
+   * Asked first about every invite from another server's bot: true when another list (the
+   * policy list) takes it, so the directory does not join and then leave that room.
+   */
+  claimsInvite?: (event: ClientEvent) => Promise<boolean>;
+  /** Retry schedule of the directory's invites and joins. */
+  backoff?: PairingBackoff;
 }
 
 /**
@@ -48,6 +60,8 @@ export function createDirectoryService({
   botUserId,
   logger,
   intervalMs = DIRECTORY_SYNC_INTERVAL_MS,
+  claimsInvite,
+  backoff = new PairingBackoff(),
 }: DirectoryServiceDeps): { start(): void; stop(): void } {
   const log = logger.child({ component: "directory" });
   const directoryInvite = isDirectoryInvite(botUserId);
@@ -69,7 +83,10 @@ export function createDirectoryService({
   const unsubscribe = events.on("event", (event) => {
     if (event.sender === botUserId) return;
     if (directoryInvite(event)) {
-      return inRoomOrder(event.room_id, () => invitedByBot(ctx, event.sender, event.room_id));
+      return inRoomOrder(event.room_id, async () => {
+        if (await claimsInvite?.(event)) return;
+        await invitedByBot(ctx, event.sender, event.room_id, backoff);
+      });
     }
     if (event.type === LEARNER_EVENT_TYPE && event.state_key !== undefined) {
       const stateKey = event.state_key;
@@ -92,37 +109,44 @@ export function createDirectoryService({
   });
 
   let timer: NodeJS.Timeout | undefined;
-  let running = false;
+  let stopped = false;
   let round = 0;
+  let reconciledAt = Number.NEGATIVE_INFINITY;
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(runRound, delayMs);
+    timer.unref();
+  };
   const runRound = async () => {
-    if (running) return;
-    running = true;
+    let pending = true;
     try {
       // The first round reads every partner's room afresh: whatever happened while we were
       // stopped, room state is the truth.
-      const everyFew = round % RECONCILE_EVERY_ROUNDS === 0;
-      await syncDirectory(ctx, { rebuild: round === 0, reinvite: everyFew });
-      if (everyFew) {
+      ({ pending } = await syncDirectory(ctx, { rebuild: round === 0, backoff }));
+      if (Date.now() - reconciledAt >= intervalMs * RECONCILE_EVERY_ROUNDS) {
+        reconciledAt = Date.now();
         const changed = await reconcileDirectory(ctx);
         if (changed) log.info({ changed }, "directory entries brought up to date");
       }
       round++;
     } catch (error) {
       log.warn({ err: error }, "directory round failed; will retry");
-    } finally {
-      running = false;
     }
+    const retryIn = backoff.nextDueInMs() ?? PAIRING_RETRY_FIRST_MS;
+    schedule(
+      pending ? Math.min(intervalMs, Math.max(retryIn, PAIRING_RETRY_FIRST_MS / 4)) : intervalMs,
+    );
   };
 
   return {
     start() {
-      void runRound();
-      timer = setInterval(runRound, intervalMs);
-      timer.unref();
+      schedule(0);
     },
     stop() {
+      stopped = true;
       unsubscribe();
-      clearInterval(timer);
+      clearTimeout(timer);
     },
   };
 }

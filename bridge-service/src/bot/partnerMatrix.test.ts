@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NewPartnership, PartnerRequestView } from "../domain/partnerContext.js";
 import type { Profile } from "../domain/profiles.js";
+import { exchangeWidgetState } from "../domain/widgetState.js";
 import {
   type CreateRoomBody,
   type HomeserverClient,
@@ -103,6 +104,7 @@ function setup(options: { roomVersion?: string; failSend?: boolean } = {}) {
     botStore,
     botUserId: BOT,
     serverName: "hs",
+    publicUrl: "https://xstream.example/",
     logger,
   });
   return {
@@ -197,9 +199,21 @@ describe("createPartnerMatrix", () => {
               state_key: "",
               content: { history_visibility: "shared" },
             },
+            ...exchangeWidgetState("https://xstream.example", BOT),
           ],
         },
       ]);
+      // The widget is the bot's, pointing at this organisation's widget page.
+      expect(created[0]?.initial_state?.[1]).toMatchObject({
+        type: "im.vector.modular.widgets",
+        state_key: "xstream_exchange",
+        content: {
+          creatorUserId: BOT,
+          url: expect.stringMatching(
+            /^https:\/\/xstream\.example\/widget\/exchange\?roomId=\$matrix_room_id&/,
+          ),
+        },
+      });
       expect(sent).toHaveLength(1);
       expect(sent[0]).toMatchObject({ roomId: "!room1:hs", txnId: "xstream-welcome-!room1:hs" });
       expect(sent[0]?.content).toMatchObject({

@@ -1,6 +1,7 @@
 import { serverNameOf } from "../domain/matrixIds.js";
 import type { NewPartnership, PartnerMatrix } from "../domain/partnerContext.js";
 import type { Profile } from "../domain/profiles.js";
+import { exchangeWidgetState } from "../domain/widgetState.js";
 import type { Logger } from "../logger.js";
 import type { CreateRoomBody, HomeserverClient } from "../matrix/homeserver.js";
 import type { SynapseAdmin } from "../matrix/synapseAdmin.js";
@@ -21,6 +22,8 @@ export interface PartnerMatrixDeps {
   botUserId: string;
   /** Our homeserver's name: only its users' profiles can be published. */
   serverName: string;
+  /** The client's origin (PUBLIC_URL), where the Xstream widget's page is. */
+  publicUrl: string;
   logger: Logger;
 }
 
@@ -59,6 +62,7 @@ export function createPartnerMatrix({
   botStore,
   botUserId,
   serverName,
+  publicUrl,
   logger,
 }: PartnerMatrixDeps): PartnerMatrix {
   // Asked once; a failure is not cached so the next room creation asks again.
@@ -117,7 +121,9 @@ export function createPartnerMatrix({
         invite: [requester.userId, recipient.userId],
         name: `${short(requester.displayName)} & ${short(recipient.displayName)}`,
         topic: `Language exchange: ${teaches} ↔ ${learns}`,
-        // Both partners run their room; the bot stays to help.
+        // Both partners run their room; the bot stays to help. At 100 they may set any state
+        // event, the shared practice timer (`org.xstream.practice_timer`, at the preset's
+        // state_default of 50) included, and move or remove the widget.
         power_level_content_override: { users },
         initial_state: [
           {
@@ -125,6 +131,8 @@ export function createPartnerMatrix({
             state_key: "",
             content: { history_visibility: "shared" },
           },
+          // The Xstream widget, in Element's right panel.
+          ...exchangeWidgetState(publicUrl, botUserId),
         ],
       };
       const roomId = await homeserver.createRoom(body);

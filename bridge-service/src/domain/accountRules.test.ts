@@ -120,6 +120,18 @@ describe("validateDisplayName", () => {
     expect(validateDisplayName("<b>Ana</b>")).toBe("<b>Ana</b>");
   });
 
+  it("counts code points, so an emoji is one character as in the client's form", () => {
+    const emoji = "🦊"; // two UTF-16 units
+    expect(validateDisplayName(emoji.repeat(64))).toBe(emoji.repeat(64));
+    expect(validateDisplayName(`  ${"n".repeat(63)}${emoji}  `)).toBe(`${"n".repeat(63)}${emoji}`);
+    for (const tooLong of [emoji.repeat(65), `${"n".repeat(64)}${emoji}`]) {
+      expect(refusalOf(() => validateDisplayName(tooLong))).toEqual({
+        reason: "invalid_display_name",
+        field: "displayName",
+      });
+    }
+  });
+
   it.each([
     ["empty", ""],
     ["blank", "   "],

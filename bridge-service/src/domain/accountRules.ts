@@ -1,5 +1,6 @@
 import {
   DISPLAY_NAME_MAX_LENGTH,
+  lengthInCodePoints,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   USERNAME_MAX_LENGTH,
@@ -45,8 +46,6 @@ export function isReservedUsername(username: string): boolean {
   return username.startsWith(RESERVED_USERNAME_PREFIX) || RESERVED_USERNAMES.has(username);
 }
 
-const codePoints = (value: string) => [...value].length;
-
 /**
  * Checks a username chosen at sign-up and returns its normalized form.
  * @throws Refusal `invalid_username` or `reserved_username` (field `username`).
@@ -81,7 +80,7 @@ export function validateNewUsername(raw: string): string {
  */
 export function validateNewPassword(password: string, username: string, field = "password"): void {
   const weak = (message: string) => new Refusal("weak_password", message, { field });
-  const length = codePoints(password);
+  const length = lengthInCodePoints(password);
   if (length < PASSWORD_MIN_LENGTH) {
     throw weak(`Password must be at least ${PASSWORD_MIN_LENGTH} characters long.`);
   }
@@ -107,7 +106,7 @@ export function validateDisplayName(raw: string): string {
   const name = raw.trim();
   const invalid = (message: string) =>
     new Refusal("invalid_display_name", message, { field: "displayName" });
-  const length = codePoints(name);
+  const length = lengthInCodePoints(name);
   if (length < 1 || length > DISPLAY_NAME_MAX_LENGTH) {
     throw invalid(`Display name must be 1 to ${DISPLAY_NAME_MAX_LENGTH} characters long.`);
   }

@@ -12,10 +12,12 @@ import {
   type DirectoryContext,
   type DirectoryMatrix,
   type DirectoryStateEvent,
+  invitedByBot,
   publishLearner,
   setPartnerVisibility,
   syncDirectory,
 } from "./directory.js";
+import { PairingBackoff } from "./pairingBackoff.js";
 import type { Profile } from "./profiles.js";
 
 const A = "a.example";
@@ -269,5 +271,36 @@ describe("publishLearner", () => {
     await setPartnerVisibility(ctx, ana, true);
     await setPartnerVisibility(ctx, `@bob:${B}`, true);
     expect(recorded.state).toEqual([]);
+  });
+});
+
+describe("pairing latency", () => {
+  it("asks a partner's bot that declined again within seconds, then ever more slowly", async () => {
+    const { ctx, recorded } = context([B]);
+    let clock = 0;
+    const backoff = new PairingBackoff(() => clock, 2_000, 300_000);
+    await syncDirectory(ctx, { backoff });
+    const invitesAt: number[] = [];
+    for (clock = 0; clock <= 40_000; clock += 1_000) {
+      recorded.members.set(`@xstream:${B}`, "leave");
+      recorded.calls.length = 0;
+      const { pending } = await syncDirectory(ctx, { backoff });
+      expect(pending).toBe(true);
+      if (recorded.calls.includes(`invite @xstream:${B}`)) invitesAt.push(clock);
+    }
+    expect(invitesAt).toEqual([0, 2_000, 6_000, 14_000, 30_000]);
+    // Once their bot is in and we are in theirs, nothing is pending.
+    recorded.members.set(`@xstream:${B}`, "join");
+    await ctx.store.saveRoom({ serverName: B, roomId: `!d:${B}`, organisationName: "B" });
+    expect(await syncDirectory(ctx, { backoff })).toEqual({ pending: false });
+  });
+
+  it("invites a partner's bot back as soon as that partner invites ours", async () => {
+    const { ctx, recorded } = context([B]);
+    await syncDirectory(ctx);
+    recorded.members.set(`@xstream:${B}`, "leave");
+    recorded.calls.length = 0;
+    await invitedByBot(ctx, `@xstream:${B}`, `!d:${B}`);
+    expect(recorded.calls).toEqual([`invite @xstream:${B}`]);
   });
 });

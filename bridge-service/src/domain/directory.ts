@@ -20,6 +20,7 @@ import {
 } from "./directoryEntries.js";
 import { type MatchCandidate, offeredExchanges, soughtExchanges } from "./matching.js";
 import { isMatrixUserId, serverNameOf } from "./matrixIds.js";
+import type { PairingBackoff } from "./pairingBackoff.js";
 import type { RemoteLearners } from "./partnerContext.js";
 import type { Profile } from "./profiles.js";
 
@@ -81,6 +82,11 @@ export interface DirectoryContext {
   /** Told about every entry the trust rule refused. */
   onIgnored: (reason: IgnoredReason) => void;
   /**
+   * Which users of a server its organisation banned (domain/policyList.ts): banned learners are
+   * neither published nor kept. Absent: nobody.
+   */
+  bannedUsersOf?: (serverName: string) => Promise<(userId: string) => boolean>;
+  /**
    * Offered every room a partner's bot invited ours to, once joined: true when it is not a
    * directory but another room of theirs it handles (their request room, directoryRequests.ts).
    */
@@ -97,6 +103,9 @@ const stored = (entry: DirectoryEntry): StoredEntry => ({
   exchangeKeys: offeredExchanges(entry),
 });
 const botOf = (ctx: DirectoryContext, serverName: string) => `@${ctx.botLocalpart}:${serverName}`;
+const nobody = () => false;
+const bannedBy = (ctx: DirectoryContext, serverName: string) =>
+  ctx.bannedUsersOf ? ctx.bannedUsersOf(serverName) : Promise.resolve(nobody);
 const trustRule = (ctx: DirectoryContext): TrustRule => ({
   botLocalpart: ctx.botLocalpart,
   partners: new Set(ctx.partners),
@@ -151,13 +160,14 @@ export async function publishLearner(ctx: DirectoryContext, userId: string): Pro
   if (ctx.partners.length === 0 || serverNameOf(userId) !== ctx.serverName) return false;
   const room = await ctx.store.roomOfServer(ctx.serverName);
   if (!room) return false;
-  const [profile, optedIn, published] = await Promise.all([
+  const [profile, optedIn, published, banned] = await Promise.all([
     ctx.profiles.get(userId),
     ctx.store.isOptedIn(userId),
     ctx.store.publicationOf(userId),
+    bannedBy(ctx, ctx.serverName),
   ]);
   const wanted =
-    profile && optedIn && isPublishable(profile, ctx.serverName)
+    profile && optedIn && isPublishable(profile, ctx.serverName) && !banned(userId)
       ? JSON.stringify(learnerEntryContent(profile))
       : null;
   if (wanted === (published?.content ?? null)) {
@@ -235,14 +245,16 @@ export async function rebuildPartner(
     return undefined;
   }
   const rule = trustRule(ctx);
+  const banned = await bannedBy(ctx, serverName);
   const entries: StoredEntry[] = [];
   for (const [i, event] of state.entries()) {
     // A big directory takes a while to read: let other work in between.
     if (i % READ_BATCH === READ_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
     if (event.type !== LEARNER_EVENT_TYPE) continue;
     const reading = readLearnerEvent({ ...event, roomOwner: serverName }, rule);
-    if (reading.kind === "entry") entries.push(stored(reading.entry));
-    else if (reading.kind === "ignored") ctx.onIgnored(reading.reason);
+    if (reading.kind === "entry") {
+      if (!banned(reading.entry.userId)) entries.push(stored(reading.entry));
+    } else if (reading.kind === "ignored") ctx.onIgnored(reading.reason);
   }
   await ctx.store.saveRoom({
     serverName,
@@ -271,6 +283,11 @@ export async function applyLearnerEvent(
   );
   switch (reading.kind) {
     case "entry":
+      // A learner their own organisation banned is not shown, whatever their entry says.
+      if ((await bannedBy(ctx, reading.entry.serverName))(reading.entry.userId)) {
+        await ctx.store.removeEntry(reading.entry.userId);
+        return;
+      }
       if (!(await ctx.store.upsertEntry(stored(reading.entry)))) {
         ctx.logger.debug({ userId: reading.entry.userId }, "older directory entry ignored");
       }
@@ -289,12 +306,14 @@ export async function applyLearnerEvent(
 
 /**
  * A bot of another server invited ours: if that server is a partner, join (its directory room)
- * and read it; otherwise decline.
+ * and read it, and make sure its bot is invited to ours (it lists us, so the pairing completes
+ * now rather than at the next retry); otherwise decline.
  */
 export async function invitedByBot(
   ctx: DirectoryContext,
   inviter: string,
   roomId: string,
+  backoff?: PairingBackoff,
 ): Promise<void> {
   const serverName = serverNameOf(inviter);
   if (!isMatrixUserId(inviter) || inviter !== botOf(ctx, serverName)) return;
@@ -303,9 +322,18 @@ export async function invitedByBot(
     await ctx.matrix.leave(roomId).catch(() => {});
     return;
   }
-  if (!(await ctx.matrix.join(roomId, serverName))) return;
-  if (await ctx.claimRoom?.(serverName, roomId)) return;
-  await rebuildPartner(ctx, serverName, roomId);
+  backoff?.resetServer(serverName);
+  if (await ctx.matrix.join(roomId, serverName)) {
+    if (!(await ctx.claimRoom?.(serverName, roomId))) await rebuildPartner(ctx, serverName, roomId);
+  }
+  const own = await ctx.store.roomOfServer(ctx.serverName);
+  if (!own) return;
+  const membership = (await ctx.matrix.memberships(own.roomId)).get(inviter);
+  if (membership !== "join" && membership !== "invite") {
+    await ctx.matrix.invite(own.roomId, inviter).catch((error: unknown) => {
+      ctx.logger.warn({ err: error, serverName }, "inviting a partner's bot failed; will retry");
+    });
+  }
 }
 
 /** Our bot left or was removed from a partner's room: they ended the pairing. */
@@ -361,13 +389,22 @@ export function aclHosts(serverNames: readonly string[]): string[] {
  * partners' rooms we read (joined, or left when a server is no longer listed). Each step's
  * failure is logged and left to the next round.
  * @param rebuild read every partner room afresh (start-up)
- * @param reinvite invite again partners' bots that left or declined (a partner that does not
- *   list us yet declines; asking every round would only add noise to both rooms)
+ * @param reinvite invite again partners' bots that left or declined, and try again to join
+ *   partners' rooms, when `backoff` says it is time (a partner that does not list us yet
+ *   declines; asking every round would only add noise to both rooms). Without `backoff`, every
+ *   time.
+ * @returns whether some partner's side is still incomplete (worth an early next round)
  */
 export async function syncDirectory(
   ctx: DirectoryContext,
-  { rebuild = false, reinvite = true }: { rebuild?: boolean; reinvite?: boolean } = {},
-): Promise<void> {
+  {
+    rebuild = false,
+    reinvite = true,
+    backoff,
+  }: { rebuild?: boolean; reinvite?: boolean; backoff?: PairingBackoff } = {},
+): Promise<{ pending: boolean }> {
+  let pending = false;
+  const due = (key: string) => reinvite && (backoff?.due(key) ?? true);
   const warn = (error: unknown, what: string, extra: Record<string, unknown> = {}) =>
     ctx.logger.warn({ err: error, ...extra }, `${what}; will retry`);
   // Servers we stopped listing: their rooms are left and their entries go at once.
@@ -379,14 +416,16 @@ export async function syncDirectory(
     });
     ctx.logger.info({ serverName: room.serverName, removed }, "partner no longer listed");
   }
-  if (ctx.partners.length === 0 && !(await ctx.store.roomOfServer(ctx.serverName))) return;
+  if (ctx.partners.length === 0 && !(await ctx.store.roomOfServer(ctx.serverName))) {
+    return { pending };
+  }
 
   let ownRoom: string;
   try {
     ownRoom = await ensureOwnRoom(ctx);
   } catch (error) {
     warn(error, "creating the directory room failed");
-    return;
+    return { pending: true };
   }
   const allowed = aclHosts([ctx.serverName, ...ctx.partners]);
   try {
@@ -403,27 +442,46 @@ export async function syncDirectory(
       }
     }
     for (const server of ctx.partners) {
+      const key = `invite ${server}`;
       const membership = members.get(botOf(ctx, server));
+      if (membership === "join") backoff?.reset(key);
       if (membership === "join" || membership === "invite") continue;
-      if (membership !== undefined && !reinvite) continue;
+      pending = true;
+      if (membership !== undefined && !due(key)) continue;
+      backoff?.tried(key);
       await ctx.matrix.invite(ownRoom, botOf(ctx, server)).catch((error: unknown) => {
         warn(error, "inviting a partner's bot failed", { server });
       });
     }
   } catch (error) {
     warn(error, "updating the directory room failed");
+    pending = true;
   }
 
   for (const server of ctx.partners) {
+    const key = `join ${server}`;
     try {
       const known = await ctx.store.roomOfServer(server);
       if (known && !rebuild) continue;
+      // A partner not reached yet is asked on the backoff's schedule, not every round.
+      if (!known && backoff && !backoff.due(key)) {
+        pending = true;
+        continue;
+      }
       const roomId = known?.roomId ?? (await ctx.matrix.resolveDirectory(server));
       // Not paired from their side yet (no room, or no invite for us): next round.
-      if (!roomId || !(await ctx.matrix.join(roomId, server))) continue;
+      if (!roomId || !(await ctx.matrix.join(roomId, server))) {
+        pending = true;
+        backoff?.tried(key);
+        continue;
+      }
+      backoff?.reset(key);
       await rebuildPartner(ctx, server, roomId);
     } catch (error) {
+      pending = true;
+      backoff?.tried(key);
       warn(error, "reading a partner's directory failed", { server });
     }
   }
+  return { pending };
 }

@@ -4,7 +4,8 @@ import { partnerMailComposer } from "../email/partnerMails.js";
 import { createUnsubscribeTokens } from "../email/unsubscribeTokens.js";
 import { createInMemoryEmailOptOutStore } from "../store/memory/inMemoryEmailOptOutStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
-import type { PartnerMatrix, PartnerRequestView } from "./partnerContext.js";
+import { createRecordingPartnerMatrix } from "../testing/recordingPartnerMatrix.js";
+import type { PartnerRequestView } from "./partnerContext.js";
 import {
   alsoTellByEmail,
   createPartnerMailer,
@@ -108,11 +109,7 @@ describe("the partner mailer", () => {
   });
 
   it("tells through Matrix as before and does not wait for the mail", async () => {
-    const told: string[] = [];
-    const matrix = {
-      tellRequestReceived: async () => void told.push("received"),
-      tellRequestAccepted: async () => void told.push("accepted"),
-    } as unknown as PartnerMatrix;
+    const { matrix, told } = createRecordingPartnerMatrix();
     const never = {
       requestReceived: () => new Promise<void>(() => {}),
       requestAccepted: () => new Promise<void>(() => {}),
@@ -120,6 +117,9 @@ describe("the partner mailer", () => {
     const wrapped = alsoTellByEmail(matrix, never);
     await wrapped.tellRequestReceived(request, {} as never);
     await wrapped.tellRequestAccepted(request, null);
-    expect(told).toEqual(["received", "accepted"]);
+    expect(told).toEqual([
+      { kind: "received", requestId: "1" },
+      { kind: "accepted", requestId: "1", roomId: null },
+    ]);
   });
 });

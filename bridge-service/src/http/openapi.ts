@@ -28,6 +28,8 @@ import {
   userSchema,
   userTargetSchema,
   vapidKeyResponseSchema,
+  widgetExchangeInputSchema,
+  widgetExchangeResponseSchema,
 } from "@xstream/contract";
 import { Router } from "express";
 import { z } from "zod";
@@ -79,6 +81,8 @@ const COMPONENTS: Record<string, z.ZodType> = {
   PushNotifyRequest: notifyRequestSchema,
   EmailSettingsResponse: emailSettingsResponseSchema,
   EmailSettingsRequest: emailSettingsRequestSchema,
+  WidgetExchangeInput: widgetExchangeInputSchema,
+  WidgetExchangeResponse: widgetExchangeResponseSchema,
 };
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) for every component, cross-referenced by $ref. */
@@ -199,6 +203,17 @@ function callTokenOperation(spec: {
     },
   };
 }
+
+const WIDGET_EXCHANGE_ERRORS: Record<number, string> = {
+  400: "M_NOT_JSON, M_BAD_JSON (wrong shape or type), M_INVALID_PARAM (not a room id or server name), naming the `field`.",
+  401: "M_UNKNOWN_TOKEN: the homeserver does not know the OpenID token (forged or expired), or it vouched for a user of another server.",
+  403: "M_FORBIDDEN: the token's homeserver is neither this one, nor on RTC_ALLOWED_HOMESERVERS, nor a partner organisation; or the viewer is not joined to the room (also when there is no such room).",
+  404: "M_NOT_FOUND: the widget API is not configured on this bridge.",
+  413: "M_TOO_LARGE: request body over 16 KiB.",
+  429: "M_LIMIT_EXCEEDED (per client address and per viewer), with a Retry-After header (seconds) and `retry_after_ms`.",
+  502: "M_UNKNOWN: the homeserver could not be reached or answered an error.",
+  504: "M_UNKNOWN: the homeserver did not answer within 5 s.",
+};
 
 /** `{id}` of /api/partners/requests/{id}/…: unknown and malformed ids are both 404. */
 const PARTNER_REQUEST_ID = {
@@ -513,6 +528,30 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
               content: { "text/html": { schema: { type: "string" } } },
             },
             ...errors(400, 404, 413),
+          },
+        },
+      },
+      "/api/widget/exchange": {
+        post: {
+          summary: "The exchange panel's two learners: the viewer's languages and their partner's",
+          description:
+            "For the Xstream widget in any Matrix client: no session, the viewer is who the OpenID token's homeserver vouches for (`/_matrix/federation/v1/openid/userinfo`, as the call token service checks it). Answered only for a room the viewer has joined; `partner` is the room's one other learner (the bots do not count), shown when the two are partners here or the partner chose to be discoverable. Languages come from this organisation's profiles or, with `organisation`, a partner organisation's directory.",
+          security: [],
+          requestBody: { required: true, ...json("WidgetExchangeInput") },
+          responses: {
+            "200": { description: "Both learners", ...json("WidgetExchangeResponse") },
+            ...Object.fromEntries(
+              Object.entries(WIDGET_EXCHANGE_ERRORS).map(([status, description]) => [
+                status,
+                {
+                  description,
+                  ...json("Error"),
+                  ...(status === "429"
+                    ? { headers: { "Retry-After": { schema: { type: "integer", minimum: 1 } } } }
+                    : {}),
+                },
+              ]),
+            ),
           },
         },
       },

@@ -21,6 +21,9 @@ export interface BridgeMetrics {
   eventLoopStalls: Counter;
   /** Partner-directory entries the trust rule refused, by reason. */
   directoryEntriesIgnored: Counter<"reason">;
+  /** Partners' `m.policy.rule.user` rules the trust rule refused, by reason. */
+  policyRulesIgnored: Counter<"reason">;
+  /** Request events between organisations the trust rule refused, by reason. */
   partnerRequestsIgnored: Counter<"reason">;
 }
 
@@ -89,6 +92,12 @@ export function createBridgeMetrics(): BridgeMetrics {
     directoryEntriesIgnored: new Counter({
       name: "xstream_directory_entries_ignored_total",
       help: "Partner-directory entries the trust rule refused (forged, unpaired, malformed…), by reason.",
+      labelNames: ["reason"],
+      registers,
+    }),
+    policyRulesIgnored: new Counter({
+      name: "xstream_policy_rules_ignored_total",
+      help: "Partners' m.policy.rule.user rules the trust rule refused (forged, other server, malformed…), by reason.",
       labelNames: ["reason"],
       registers,
     }),

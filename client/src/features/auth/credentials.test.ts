@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  DISPLAY_NAME_MAX_LENGTH,
   USERNAME_SYMBOLS,
+  validateDisplayName,
   validateNewPassword,
   validatePasswordChange,
   validateSignIn,
@@ -45,10 +47,34 @@ describe("validateUsername", () => {
   });
 });
 
+// An emoji is one code point but two UTF-16 units: counted by `length`, the form would refuse
+// names the bridge takes and take passwords the bridge refuses.
+const EMOJI = "🦊";
+
+describe("validateDisplayName", () => {
+  it("counts characters as the bridge does, an emoji as one", () => {
+    expect(DISPLAY_NAME_MAX_LENGTH).toBe(64);
+    expect(EMOJI.length).toBe(2);
+    expect(validateDisplayName(EMOJI.repeat(64))).toBeUndefined();
+    expect(validateDisplayName(`${"n".repeat(63)}${EMOJI}`)).toBeUndefined();
+    expect(validateDisplayName(EMOJI.repeat(65))).toBe("Use at most 64 characters");
+    expect(validateDisplayName(`${"n".repeat(64)}${EMOJI}`)).toBe("Use at most 64 characters");
+  });
+
+  it("does not count the spaces around a name, which the bridge trims", () => {
+    expect(validateDisplayName(`  ${EMOJI.repeat(64)}  `)).toBeUndefined();
+  });
+});
+
 describe("validateNewPassword", () => {
   it("needs at least 10 characters", () => {
     expect(validateNewPassword("123456789", "ana")).toBe("Use at least 10 characters");
     expect(validateNewPassword("1234567890", "ana")).toBeUndefined();
+  });
+
+  it("counts an emoji as one character, as the bridge does", () => {
+    expect(validateNewPassword(EMOJI.repeat(9), "ana")).toBe("Use at least 10 characters");
+    expect(validateNewPassword(EMOJI.repeat(10), "ana")).toBeUndefined();
   });
 
   it("refuses a password containing the username, whatever the case", () => {

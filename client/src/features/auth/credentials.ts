@@ -5,6 +5,7 @@
  */
 import {
   DISPLAY_NAME_MAX_LENGTH,
+  lengthInCodePoints,
   PASSWORD_MIN_LENGTH,
   USERNAME_MAX_LENGTH,
   USERNAME_MIN_LENGTH,
@@ -55,7 +56,8 @@ export function validateUsername(username: string): string | undefined {
 
 export function validateDisplayName(displayName: string): string | undefined {
   if (displayName.trim() === "") return "Enter the name other learners will see";
-  if (displayName.length > DISPLAY_NAME_MAX_LENGTH) {
+  // Counted as the bridge counts (in code points): an emoji is one character, not two.
+  if (lengthInCodePoints(displayName.trim()) > DISPLAY_NAME_MAX_LENGTH) {
     return `Use at most ${DISPLAY_NAME_MAX_LENGTH} characters`;
   }
   return undefined;
@@ -64,7 +66,7 @@ export function validateDisplayName(displayName: string): string | undefined {
 /** A new password: long enough and not built from the username (checked once that is valid). */
 export function validateNewPassword(password: string, username: string): string | undefined {
   if (password === "") return "Choose a password";
-  if (password.length < PASSWORD_MIN_LENGTH) {
+  if (lengthInCodePoints(password) < PASSWORD_MIN_LENGTH) {
     return `Use at least ${PASSWORD_MIN_LENGTH} characters`;
   }
   if (

@@ -1,5 +1,5 @@
 import type { MatrixClient } from "matrix-js-sdk";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useId, useRef, useState } from "react";
 import { eventByRowKey } from "../../matrix/pendingEvents";
 import { useViewedRoom } from "../../matrix/useMatrixClient";
 import { Link } from "../../routing/Link";
@@ -8,6 +8,7 @@ import { usePageArrival } from "../../routing/usePageArrival";
 import { Button } from "../../ui/Button";
 import { CallButtons } from "../calls";
 import { Composer, PendingMessageActions } from "../composer";
+import { ExchangePanel, ExchangeTimerLine, type FetchExchangePeople } from "../exchange";
 import type { MemberView } from "../members";
 import { MemberPanel, useMembers } from "../members";
 import { RoomNotificationSelect } from "../notifications";
@@ -15,6 +16,7 @@ import { PresenceAvatar, usePresence } from "../presence";
 import { usePeopleSearch, useRevealEvent } from "../search";
 import type { MessageRef } from "../timeline";
 import { Timeline, useTimeline } from "../timeline";
+import { bridgeExchangePeople, useRoomExchange } from "./exchangePlacement";
 import { type UseRoom, useRoom } from "./useRoom";
 import "./RoomPage.css";
 
@@ -24,10 +26,17 @@ export type RoomPageProps = {
   roomId: string;
   /** A message to open the room at (from a search result). */
   eventId?: string | null;
+  /** Asks the bridge about the partners for the exchange panel; tests pass a fake. */
+  fetchExchangePeople?: FetchExchangePeople;
 };
 
 /** A Matrix room: its name, members and timeline, who is typing, and a box to write in. */
-export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
+export function RoomPage({
+  client,
+  roomId,
+  eventId = null,
+  fetchExchangePeople = bridgeExchangePeople,
+}: RoomPageProps) {
   useViewedRoom(roomId);
   const room = useRoom(client, roomId);
   const timeline = useTimeline(client, roomId);
@@ -58,6 +67,13 @@ export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
   const partnerPresence = usePresence(client, room.partner?.userId ?? null);
   // No crypto on the client: its encryption could not start in this tab (the banner says why).
   const encryptionMissing = room.encrypted && client !== null && !client.getCrypto();
+  const exchange = useRoomExchange(
+    client,
+    roomId,
+    room.status === "joined" && room.partnerRoom,
+    fetchExchangePeople,
+  );
+  const exchangePanelId = useId();
 
   return (
     <>
@@ -74,7 +90,7 @@ export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
           <h1 className="page-title room-title" ref={headingRef} tabIndex={-1}>
             {room.name ?? "Room"}
           </h1>
-          {(partnerPresence || room.encrypted) && (
+          {(partnerPresence || room.encrypted || exchange.model) && (
             <p className="room-header__details">
               {partnerPresence && (
                 <span className={`presence-text presence-text--${partnerPresence.state}`}>
@@ -87,6 +103,7 @@ export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
                   Encrypted
                 </span>
               )}
+              {exchange.model && <ExchangeTimerLine model={exchange.model} />}
             </p>
           )}
         </div>
@@ -94,9 +111,20 @@ export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
           <RoomNotificationSelect client={client} roomId={roomId} />
         )}
         {client && room.status === "joined" && <CallButtons client={client} roomId={roomId} />}
+        {exchange.model && (
+          <Button
+            variant="secondary"
+            className="room-header__exchange"
+            aria-expanded={exchange.open}
+            aria-controls={exchange.open ? exchangePanelId : undefined}
+            onClick={exchange.toggle}
+          >
+            Exchange
+          </Button>
+        )}
       </header>
       {room.status === "joined" ? (
-        <div className="room">
+        <div className={exchange.open ? "room room--exchange" : "room"}>
           <section className="panel room__conversation" aria-label="Conversation">
             {encryptionMissing && (
               <p className="notice notice--error">
@@ -136,12 +164,19 @@ export function RoomPage({ client, roomId, eventId = null }: RoomPageProps) {
               />
             )}
           </section>
-          <MemberPanel
-            members={members}
-            peopleSearch={peopleSearch}
-            renderAvatar={(member) => <MemberAvatar client={client} member={member} />}
-            renderStatus={(member) => <MemberPresence client={client} member={member} />}
-          />
+          {exchange.open && exchange.model ? (
+            <aside id={exchangePanelId} className="panel room__exchange" aria-label="Exchange">
+              {/* The header's timer line says the language switches aloud. */}
+              <ExchangePanel model={exchange.model} announce={false} />
+            </aside>
+          ) : (
+            <MemberPanel
+              members={members}
+              peopleSearch={peopleSearch}
+              renderAvatar={(member) => <MemberAvatar client={client} member={member} />}
+              renderStatus={(member) => <MemberPresence client={client} member={member} />}
+            />
+          )}
         </div>
       ) : (
         <section className="panel">

@@ -2,6 +2,7 @@ import type { MatrixClient, Room } from "matrix-js-sdk";
 import { forRoom, LiveSubscribers, listenTo } from "../../matrix/liveSubscribers";
 import { partnerIn, roomName } from "../../matrix/roomNaming";
 import { MatrixEvents } from "../../matrix/sdkValues";
+import { botUserIdFor } from "../../matrix/xstreamBot";
 import { describeError } from "../../ui/describeError";
 
 /** Someone in the room, as the page lists them. */
@@ -37,6 +38,8 @@ export type RoomSnapshot = {
   partner: RoomMemberView | null;
   /** Messages here are end-to-end encrypted (`m.room.encryption`). */
   encrypted: boolean;
+  /** A partner room: the Xstream bot set it up for me and `partner` (it shows the exchange panel). */
+  partnerRoom: boolean;
   joinError: string | null;
 };
 
@@ -48,6 +51,7 @@ export function emptyRoomSnapshot(roomId: string, status: RoomStatus): RoomSnaps
     members: [],
     partner: null,
     encrypted: false,
+    partnerRoom: false,
     joinError: null,
   };
 }
@@ -144,6 +148,7 @@ export class RoomViewModel {
           }
         : null,
       encrypted: room.hasEncryptionStateEvent(),
+      partnerRoom: partner !== undefined && room.getCreator() === botUserIdFor(me),
     };
   }
 

@@ -1,0 +1,103 @@
+// Capability negotiation through matrix-widget-api's real host side (ClientWidgetApi, as Element
+// runs it) and widget side, with a driver that approves what a user would leave ticked.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ExchangeCapability } from "../features/exchange/exchangePort";
+import { grantedCapabilities, REQUESTED_CAPABILITIES, WIDGET_CAPABILITIES } from "./capabilities";
+import { type FakeHost, fakeWidgetHost, ROOM_ID, VIEWER } from "./fakeWidgetHost";
+import { openWidgetSession } from "./widgetSession";
+
+let host: FakeHost | undefined;
+afterEach(async () => {
+  await host?.stop();
+  vi.restoreAllMocks();
+});
+beforeEach(() => {
+  // matrix-widget-api logs every message it posts.
+  vi.spyOn(console, "log").mockImplementation(() => {});
+});
+
+const PORT_CAPABILITIES: ExchangeCapability[] = [
+  "read_messages",
+  "send_correction",
+  "read_timer",
+  "set_timer",
+  "read_members",
+  "openid",
+];
+
+async function negotiate(approve?: (requested: ReadonlySet<string>) => Iterable<string>) {
+  host = fakeWidgetHost(approve ? { approve } : {});
+  const session = openWidgetSession(
+    {
+      widgetId: "xstream_exchange",
+      parentOrigin: window.location.origin,
+      roomId: ROOM_ID,
+      userId: VIEWER,
+    },
+    { api: host.widget },
+  );
+  host.load();
+  await session.ready;
+  const granted = PORT_CAPABILITIES.filter((capability) => session.port.granted(capability));
+  return { session, granted, requested: host.driver.requested };
+}
+
+describe("the widget's capabilities", () => {
+  it("asks for exactly what the panel uses: text messages both ways, the timer both ways, membership", async () => {
+    const { requested } = await negotiate();
+    expect([...requested].sort()).toEqual(
+      [
+        "org.matrix.msc2762.receive.event:m.room.message#m.text",
+        "org.matrix.msc2762.send.event:m.room.message#m.text",
+        "org.matrix.msc2762.receive.state_event:org.xstream.practice_timer#",
+        "org.matrix.msc2762.send.state_event:org.xstream.practice_timer#",
+        "org.matrix.msc2762.receive.state_event:m.room.member",
+      ].sort(),
+    );
+    // Nothing beyond this room, no other event types, nothing ambient.
+    expect([...requested].some((c) => c.includes("timeline:"))).toBe(false);
+    expect(REQUESTED_CAPABILITIES).toHaveLength(requested.size);
+  });
+
+  it("grants everything when the user approves everything", async () => {
+    const { granted } = await negotiate();
+    expect(granted).toEqual(PORT_CAPABILITIES);
+  });
+
+  it.each(Object.entries(WIDGET_CAPABILITIES))(
+    "with %s unticked, grants everything else",
+    async (refused, raw) => {
+      const { granted } = await negotiate((requested) =>
+        [...requested].filter((capability) => capability !== raw),
+      );
+      expect(granted).toEqual(PORT_CAPABILITIES.filter((capability) => capability !== refused));
+    },
+  );
+
+  it("grants only OpenID when the user approves nothing", async () => {
+    const { granted } = await negotiate(() => []);
+    expect(granted).toEqual(["openid"]);
+  });
+
+  it("does not count capabilities the host approved but the widget never asked for", () => {
+    const granted = grantedCapabilities([
+      "org.matrix.msc2762.send.event:m.room.message",
+      "org.matrix.msc2762.timeline:*",
+    ]);
+    expect([...granted]).toEqual(["openid"]);
+  });
+
+  it("grants nothing before the host has answered", () => {
+    host = fakeWidgetHost();
+    const session = openWidgetSession(
+      {
+        widgetId: "xstream_exchange",
+        parentOrigin: window.location.origin,
+        roomId: ROOM_ID,
+        userId: VIEWER,
+      },
+      { api: host.widget },
+    );
+    expect(PORT_CAPABILITIES.filter((capability) => session.port.granted(capability))).toEqual([]);
+  });
+});
