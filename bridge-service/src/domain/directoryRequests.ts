@@ -15,6 +15,7 @@ import { serverNameOf } from "./matrixIds.js";
 import {
   ACCEPTED_EVENT,
   DECLINED_EVENT,
+  isOrgRequestEventType,
   type OrgRequestReading,
   REQUEST_EVENT,
   REQUEST_ROOM_TYPE,
@@ -376,6 +377,7 @@ export async function handleOrgEvent(
 async function catchUp(ctx: OrgRequestContext, roomId: string): Promise<void> {
   for (const event of await ctx.matrix.recentEvents(roomId, CATCH_UP_EVENTS)) {
     if (event.sender === botOf(ctx, ctx.directory.serverName)) continue;
+    if (!isOrgRequestEventType(event.type)) continue;
     await handleOrgEvent(ctx, { ...event, roomId });
   }
 }
