@@ -145,13 +145,27 @@ describe("the exchange panel in the web client", () => {
       panel(a.page).getByRole("region", { name: "Something to talk about" }).textContent(),
     ).resolves.toContain("In French at B2 (your level)");
     await a.page.screenshot({ path: artifactPath("exchange-panel.png") });
+    // On a phone the panel comes first and nothing is wider than the screen.
+    await a.page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => a.page.evaluate(() => document.documentElement.scrollWidth), { timeout: 5_000 })
+      .toBeLessThanOrEqual(390);
+    const [panelTop, timelineTop] = await Promise.all([
+      panel(a.page).evaluate((element) => element.getBoundingClientRect().top),
+      a.page.getByRole("log", { name: "Messages" }).evaluate((e) => e.getBoundingClientRect().top),
+    ]);
+    expect(panelTop).toBeLessThan(timelineTop);
+    await a.page.screenshot({ path: artifactPath("exchange-panel-phone.png") });
+    await a.page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it("runs a timer one learner starts on both sides, and both switch language together", async () => {
     const timer = panel(a.page).getByRole("region", { name: "Practice timer" });
+    // By default, what each learns from the other: French for Ana, then German for Ben.
     await expect(
       timer.getByRole("combobox", { name: "First language" }).inputValue(),
     ).resolves.toBe("fr");
+    await expect(timer.getByRole("combobox", { name: "Then" }).inputValue()).resolves.toBe("de");
     await timer.getByRole("spinbutton", { name: "Minutes each" }).fill("1");
     const startedAt = Date.now();
     await timer.getByRole("button", { name: "Start the timer" }).click();

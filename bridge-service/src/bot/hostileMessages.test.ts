@@ -14,6 +14,12 @@ import { htmlToText, messageText } from "./messageText.js";
 
 /** The most one message may cost the bot, fastest of three runs. */
 const BUDGET_MS = 50;
+/**
+ * Wall-clock room for a whole property (150 inputs, three runs each): the budget above is CPU
+ * time and is what the tests judge; on a machine shared with other work the wall clock runs
+ * several times slower, and vitest's 5 s default failed a run whose every input was in budget.
+ */
+const PROPERTY_TIMEOUT_MS = 120_000;
 
 const HTML_FRAGMENTS = [
   '<a href="x" ',
@@ -93,34 +99,42 @@ describe("the bot's parsing of hostile messages", () => {
     },
   );
 
-  it("turns any HTML up to 64 KB into text within the budget", () => {
-    fc.assert(
-      fc.property(hostileText(HTML_FRAGMENTS), (html) => {
-        let read: ReturnType<typeof htmlToText> | undefined;
-        const ms = fastestMs(() => {
-          read = htmlToText(html);
-        });
-        expect(ms).toBeLessThan(BUDGET_MS);
-        expect(read?.text.length).toBeLessThanOrEqual(html.length);
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it(
+    "turns any HTML up to 64 KB into text within the budget",
+    () => {
+      fc.assert(
+        fc.property(hostileText(HTML_FRAGMENTS), (html) => {
+          let read: ReturnType<typeof htmlToText> | undefined;
+          const ms = fastestMs(() => {
+            read = htmlToText(html);
+          });
+          expect(ms).toBeLessThan(BUDGET_MS);
+          expect(read?.text.length).toBeLessThanOrEqual(html.length);
+        }),
+        { numRuns: 150 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it("parses any text up to 64 KB as a command or a problem within the budget", () => {
-    fc.assert(
-      fc.property(hostileText(TEXT_FRAGMENTS), (text) => {
-        expect(text.length).toBeLessThanOrEqual(MATRIX_EVENT_MAX_LENGTH);
-        const ms = fastestMs(() => {
-          const parsed = parseCommand(text);
-          expect(typeof parsed.ok).toBe("boolean");
-          evidenceIn(text);
-        });
-        expect(ms).toBeLessThan(BUDGET_MS);
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it(
+    "parses any text up to 64 KB as a command or a problem within the budget",
+    () => {
+      fc.assert(
+        fc.property(hostileText(TEXT_FRAGMENTS), (text) => {
+          expect(text.length).toBeLessThanOrEqual(MATRIX_EVENT_MAX_LENGTH);
+          const ms = fastestMs(() => {
+            const parsed = parseCommand(text);
+            expect(typeof parsed.ok).toBe("boolean");
+            evidenceIn(text);
+          });
+          expect(ms).toBeLessThan(BUDGET_MS);
+        }),
+        { numRuns: 150 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   it("reads plain text back unchanged, and every pill as its user id", () => {
     const plain = fc.string({ maxLength: 200 }).filter((text) => !/[<&]/.test(text));

@@ -1,4 +1,5 @@
 import { widgetExchangeResponseSchema } from "@xstream/contract";
+import fc from "fast-check";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import type { Profile } from "../domain/profiles.js";
@@ -315,5 +316,49 @@ describe("POST /api/widget/exchange", () => {
     const res = await request(t.app).post(PATH).set("Origin", "https://evil.example").send(body());
     expect(res.status).toBe(403);
     expect(t.openId.asked).toEqual([]);
+  });
+});
+
+describe("POST /api/widget/exchange under generated input", () => {
+  // Every answer is one of the documented ones, an `{errcode, error}` refusal unless 200.
+  const DOCUMENTED = new Set([200, 400, 401, 403, 404, 413, 429, 502, 504]);
+
+  it("answers any JSON, and near-valid bodies, with a documented status and never a 5xx of its own", async () => {
+    const t = setup();
+    const openid = fc.record(
+      {
+        access_token: fc.oneof(fc.string(), fc.constant("ana-token")),
+        token_type: fc.oneof(fc.constant("Bearer"), fc.string()),
+        matrix_server_name: fc.oneof(
+          fc.constantFrom(OURS, PARTNER_ORG, "evil.example", "[::1]:8448", "a..b"),
+          fc.string(),
+        ),
+        expires_in: fc.oneof(fc.integer(), fc.double()),
+      },
+      { requiredKeys: [] },
+    );
+    const bodies = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        room_id: fc.oneof(fc.constantFrom(ROOM, "!x:localhost", "!"), fc.string()),
+        openid,
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(bodies, async (payload) => {
+        const started = performance.now();
+        const res = await post(t.app, JSON.stringify(payload));
+        expect(performance.now() - started).toBeLessThan(2_000);
+        expect(DOCUMENTED.has(res.status), `${res.status} for ${JSON.stringify(payload)}`).toBe(
+          true,
+        );
+        expect(res.status).toBeLessThan(500);
+        if (res.status !== 200) {
+          expect(typeof res.body.errcode).toBe("string");
+          expect(typeof res.body.error).toBe("string");
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -26,12 +26,11 @@ const panel = () => <p>the panel</p>;
 
 describe("WidgetPage", () => {
   it("says what is wrong with a broken link, and never contacts a host", () => {
-    const connect = vi.fn();
     render(
       <WidgetPage
         parsed={parseWidgetParams("?roomId=%24matrix_room_id&parentUrl=javascript%3Aalert(1)")}
         framed
-        connect={connect}
+        session={undefined}
         renderPanel={panel}
       />,
     );
@@ -39,21 +38,18 @@ describe("WidgetPage", () => {
       "This Xstream widget was opened with a broken link",
     );
     expect(screen.getByText("parentUrl is missing or not an http(s) URL")).toBeInTheDocument();
-    expect(connect).not.toHaveBeenCalled();
   });
 
   it("asks to be opened from a Matrix client when it is not in a frame", () => {
-    const connect = vi.fn();
     render(
       <WidgetPage
         parsed={parseWidgetParams(GOOD)}
         framed={false}
-        connect={connect}
+        session={undefined}
         renderPanel={panel}
       />,
     );
     expect(screen.getByRole("alert")).toHaveTextContent("Open Xstream from your Matrix client");
-    expect(connect).not.toHaveBeenCalled();
   });
 
   it("waits for the host and the user's approval, then shows the panel", async () => {
@@ -61,7 +57,7 @@ describe("WidgetPage", () => {
     const parsed = parseWidgetParams(GOOD);
     if (!parsed.ok) throw new Error("bad test URL");
     const session = openWidgetSession(parsed.params, { api: host.widget });
-    render(<WidgetPage parsed={parsed} framed connect={() => session} renderPanel={panel} />);
+    render(<WidgetPage parsed={parsed} framed session={session} renderPanel={panel} />);
     expect(screen.getByRole("status")).toHaveTextContent("Connecting to your Matrix client…");
     host.load();
     expect(await screen.findByText("the panel")).toBeInTheDocument();
@@ -73,7 +69,7 @@ describe("WidgetPage", () => {
     if (!parsed.ok) throw new Error("bad test URL");
     // The fake host is never loaded: nobody starts the negotiation.
     const session = openWidgetSession(parsed.params, { api: host.widget, answerWithinMs: 50 });
-    render(<WidgetPage parsed={parsed} framed connect={() => session} renderPanel={panel} />);
+    render(<WidgetPage parsed={parsed} framed session={session} renderPanel={panel} />);
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "The Matrix client around this page did not answer.",
     );

@@ -10,8 +10,12 @@ export type WidgetPageProps = {
   parsed: WidgetParamsResult;
   /** Whether the page sits in a frame at all (a page opened on its own has no host to talk to). */
   framed: boolean;
-  /** Starts the session once the URL is known to be good. */
-  connect: () => WidgetSession;
+  /**
+   * The connection to the host, started before the first render when the URL is good and the
+   * page is framed: the host asks for capabilities as soon as the frame has loaded, and a
+   * widget still rendering would miss that message.
+   */
+  session: WidgetSession | undefined;
   renderPanel: (port: WidgetRoomPort) => ReactNode;
 };
 
@@ -30,13 +34,11 @@ function Problem({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-export function WidgetPage({ parsed, framed, connect, renderPanel }: WidgetPageProps) {
+export function WidgetPage({ parsed, framed, session, renderPanel }: WidgetPageProps) {
   const [phase, setPhase] = useState<Phase>({ kind: "connecting" });
-  const usable = parsed.ok && framed;
 
   useEffect(() => {
-    if (!usable) return;
-    const session = connect();
+    if (!session) return;
     let live = true;
     session.asked.then(
       () => live && setPhase((now) => (now.kind === "connecting" ? { kind: "approving" } : now)),
@@ -52,12 +54,10 @@ export function WidgetPage({ parsed, framed, connect, renderPanel }: WidgetPageP
             error instanceof Error ? error.message : "The Matrix client could not be reached.",
         }),
     );
-    // The session outlives this effect: it is the page's one connection to the host (StrictMode
-    // runs effects twice and gets the same session back).
     return () => {
       live = false;
     };
-  }, [usable, connect]);
+  }, [session]);
 
   if (!parsed.ok) {
     return (

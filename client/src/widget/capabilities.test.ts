@@ -1,7 +1,7 @@
 // Capability negotiation through matrix-widget-api's real host side (ClientWidgetApi, as Element
 // runs it) and widget side, with a driver that approves what a user would leave ticked.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ExchangeCapability } from "../features/exchange/exchangePort";
+import type { ExchangeCapability } from "../features/exchange";
 import { grantedCapabilities, REQUESTED_CAPABILITIES, WIDGET_CAPABILITIES } from "./capabilities";
 import { type FakeHost, fakeWidgetHost, ROOM_ID, VIEWER } from "./fakeWidgetHost";
 import { openWidgetSession } from "./widgetSession";
@@ -85,6 +85,22 @@ describe("the widget's capabilities", () => {
       "org.matrix.msc2762.timeline:*",
     ]);
     expect([...granted]).toEqual(["openid"]);
+  });
+
+  it("negotiates when the host waits for the page to say it is listening, as the bot's widget asks", async () => {
+    host = fakeWidgetHost({ waitForIframeLoad: false });
+    const session = openWidgetSession(
+      {
+        widgetId: "xstream_exchange",
+        parentOrigin: window.location.origin,
+        roomId: ROOM_ID,
+        userId: VIEWER,
+      },
+      { api: host.widget },
+    );
+    // No load event: the widget's content_loaded alone starts the negotiation.
+    await session.ready;
+    expect(session.port.granted("send_correction")).toBe(true);
   });
 
   it("grants nothing before the host has answered", () => {

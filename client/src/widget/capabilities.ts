@@ -1,9 +1,9 @@
 // The widget's capabilities: exactly what the exchange panel's port uses, each named once, and how
 // the set the host approved maps back to what the panel may do. Element shows every requested
 // capability in its approval dialog, where the user can untick any of them.
-import { PRACTICE_TIMER_EVENT_TYPE } from "@xstream/contract";
+import { PRACTICE_TIMER_EVENT_TYPE } from "@xstream/contract/limits";
 import { EventDirection, WidgetEventCapability } from "matrix-widget-api";
-import type { ExchangeCapability } from "../features/exchange/exchangePort";
+import type { ExchangeCapability } from "../features/exchange";
 
 /** Corrections are text messages (`m.text`), so both directions ask for that msgtype only. */
 const CORRECTION_MSGTYPE = "m.text";

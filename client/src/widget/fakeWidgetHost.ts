@@ -26,6 +26,8 @@ export interface FakeHostOptions {
   timeline?: IRoomEvent[];
   state?: IRoomEvent[];
   openId?: OpenIdAnswer;
+  /** As the widget's state event says; the bot publishes false (negotiate on content_loaded). */
+  waitForIframeLoad?: boolean;
 }
 
 let counter = 0;
@@ -166,7 +168,7 @@ export function fakeWidgetHost(options: FakeHostOptions = {}): FakeHost {
     creatorUserId: VIEWER,
     type: "m.custom",
     url: widgetUrl,
-    waitForIframeLoad: true,
+    waitForIframeLoad: options.waitForIframeLoad ?? true,
   });
   let onLoad: (() => void) | undefined;
   // The "iframe" is this same window: both sides post to it and listen on it, each ignoring

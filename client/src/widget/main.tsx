@@ -8,8 +8,8 @@ import { createRoot } from "react-dom/client";
 import { WidgetPage } from "./WidgetPage";
 import { WidgetPanel } from "./WidgetPanel";
 import { acceptMessagesOnlyFrom, openWidgetSession } from "./widgetSession";
-import { followHostTheme } from "./widgetTheme";
-import { parseWidgetParams, themeFromName } from "./widgetUrl";
+import { followHostTheme, followThemeChanges } from "./widgetTheme";
+import { parseWidgetParams } from "./widgetUrl";
 
 const container = document.getElementById("root");
 if (!container) throw new Error("widget.html is missing the #root element");
@@ -18,28 +18,22 @@ const parsed = parseWidgetParams(window.location.search);
 const framed = window.parent !== window;
 followHostTheme(document.documentElement, parsed.ok ? parsed.params.theme : undefined);
 
-// Created once for the page (StrictMode runs effects twice; the host must see one widget).
+// Started before React renders: the host asks for the capabilities as soon as the frame has
+// loaded, and must find the widget already listening.
 let session: ReturnType<typeof openWidgetSession> | undefined;
-const connect = () => {
-  if (!parsed.ok) throw new Error("connect() needs a valid widget URL");
-  if (!session) {
-    acceptMessagesOnlyFrom(window, parsed.params.parentOrigin);
-    session = openWidgetSession(parsed.params);
-    session.api.on("action:theme_change", (event: CustomEvent) => {
-      event.preventDefault();
-      session?.api.transport.reply(event.detail, {});
-      followHostTheme(document.documentElement, themeFromName(event.detail?.data?.name));
-    });
-  }
-  return session;
-};
+if (parsed.ok && framed) {
+  acceptMessagesOnlyFrom(window, parsed.params.parentOrigin);
+  const started = openWidgetSession(parsed.params);
+  followThemeChanges(started.api, document.documentElement);
+  session = started;
+}
 
 createRoot(container).render(
   <StrictMode>
     <WidgetPage
       parsed={parsed}
       framed={framed}
-      connect={connect}
+      session={session}
       renderPanel={(port) => <WidgetPanel port={port} />}
     />
   </StrictMode>,

@@ -2,11 +2,8 @@
 // (Element) reads and sends on the viewer's behalf, and only what the user approved works. Events
 // arrive from the host's initial reads and its live pushes (`send_event` for timeline events,
 // `update_state` for room state); both carry other users' content, so every field is checked.
-import {
-  PRACTICE_TIMER_EVENT_TYPE,
-  type PracticeTimerContent,
-  practiceTimerContentSchema,
-} from "@xstream/contract";
+import type { PracticeTimerContent } from "@xstream/contract";
+import { PRACTICE_TIMER_EVENT_TYPE } from "@xstream/contract/limits";
 import {
   type IRoomEvent,
   type IWidgetApiRequest,
@@ -15,12 +12,13 @@ import {
   WidgetApiToWidgetAction,
 } from "matrix-widget-api";
 import type { CorrectionContent } from "../features/corrections";
-import type {
-  ExchangeCapability,
-  ExchangeEvent,
-  ExchangeRoomPort,
-  OpenIdToken,
-} from "../features/exchange/exchangePort";
+import {
+  type ExchangeCapability,
+  type ExchangeEvent,
+  type ExchangeRoomPort,
+  type OpenIdToken,
+  readPracticeTimer,
+} from "../features/exchange";
 import { readCorrection } from "../matrix/corrections";
 import { grantedCapabilities, WIDGET_CAPABILITIES } from "./capabilities";
 
@@ -95,12 +93,6 @@ export function toExchangeEvent(raw: unknown): ExchangeEvent | null {
     };
   }
   return event;
-}
-
-/** The timer a state event's content describes; null when stopped or malformed. */
-export function readTimerContent(content: unknown): PracticeTimerContent | null {
-  const parsed = practiceTimerContentSchema.safeParse(content);
-  return parsed.success ? parsed.data : null;
 }
 
 export interface WidgetRoomIds {
@@ -300,7 +292,8 @@ export class WidgetRoomPort implements ExchangeRoomPort {
     if (type === PRACTICE_TIMER_EVENT_TYPE && stateKey === "") {
       // The newest wins whichever way it came (initial push, live update, timeline).
       if (this.#timer && this.#timer.ts > ts) return false;
-      this.#timer = { value: readTimerContent(content), ts };
+      // The panel's own reader: the same checks as the web client's (no zod in this bundle).
+      this.#timer = { value: readPracticeTimer(content), ts };
       return true;
     }
     if (type === "m.room.member" && stateKey) {

@@ -63,6 +63,10 @@ export function openWidgetSession(
   });
   const negotiated = new Promise<void>((resolve) => api.once("ready", () => resolve()));
   api.start();
+  // The bot's widget has `waitForIframeLoad: false`: the host starts negotiating when told the
+  // page is listening. A host that started at the load event instead answers this with an error,
+  // which changes nothing.
+  api.sendContentLoaded().catch(() => {});
   const ready = Promise.all([asked, negotiated]).then(() => port.load());
   // The page awaits `ready`; a rejection seen only through `asked` is not unhandled.
   asked.catch(() => {});

@@ -151,6 +151,7 @@ describe("ExchangeViewModel", () => {
 
     it("switches both partners at the same instant although their clocks disagree", async () => {
       const room = new FakeExchangeRoom();
+      room.send(BOT, "Welcome, Ana and Ben!");
       // Ben's device is 90 s behind the homeserver, Ana's 40 s ahead.
       const ana = panel(room, ANA, { now: () => Date.now() + 40_000 });
       const ben = panel(room, BEN, { now: () => Date.now() - 90_000 });
@@ -178,6 +179,35 @@ describe("ExchangeViewModel", () => {
         expect(running(side.snap()).language.code).toBe("pt");
         expect(side.snap().announcement).toBe("Now speaking Portuguese.");
       }
+    });
+
+    it("learns the clock only from messages arriving now, not from history loading", () => {
+      const room = new FakeExchangeRoom();
+      const ben = panel(room, BEN, { now: () => Date.now() - 90_000 });
+      // The room's timeline loads after the panel opened: a batch of messages from hours ago.
+      for (let i = 0; i < 5; i++) {
+        room.events.push({
+          eventId: `$old${i}`,
+          senderId: ANA,
+          ts: Date.now() - 7_200_000,
+          body: "old",
+        });
+      }
+      room.notify();
+      // Scrolling back brings a single older message.
+      room.events.unshift({
+        eventId: "$older",
+        senderId: ANA,
+        ts: Date.now() - 9_000_000,
+        body: "older",
+      });
+      room.notify();
+      expect(ben.model.serverClockOffset).toBe(0);
+      // Someone on another homeserver: their server's stamp is not ours.
+      room.send("@carol:elsewhere.example", "Hi from afar");
+      expect(ben.model.serverClockOffset).toBe(0);
+      room.send(ANA, "Now!");
+      expect(ben.model.serverClockOffset).toBe(90_000);
     });
 
     it("without messages to learn from, each device's own clock counts, a start ahead of it as just begun", () => {
@@ -469,6 +499,23 @@ describe("ExchangeViewModel", () => {
       expect(fetchPeople).not.toHaveBeenCalled();
       // The timer still offers languages to choose from.
       expect(snap().timerControls.choices.map((c) => c.code)).toEqual(["en", "es", "fr", "de"]);
+    });
+
+    it("openid refused when the token is asked for: hidden as above, not a failure to retry", async () => {
+      const room = new FakeExchangeRoom();
+      const { model, port, fetchPeople, snap } = panel(room, ANA, host);
+      // The host asks the user only now; they refuse, and the port reports it from then on.
+      port.openIdToken.mockImplementationOnce(async () => {
+        port.refused.add("openid");
+        throw new Error("the request was blocked");
+      });
+      await model.loadPeople();
+      expect(snap().people).toEqual({
+        status: "off",
+        reason:
+          "Languages and levels are hidden: Element was not allowed to confirm who you are to Xstream.",
+      });
+      expect(fetchPeople).not.toHaveBeenCalled();
     });
 
     it("read_members: Correct offers everyone else's messages", () => {

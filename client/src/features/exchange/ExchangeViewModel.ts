@@ -130,6 +130,8 @@ export const LISTED_CORRECTIONS = 50;
 export const MAX_CORRECTION_LENGTH = 8_000;
 /** Minutes per turn until the viewer picks another number. */
 export const DEFAULT_MINUTES = 5;
+/** More messages than this appearing at once are history loading, not messages arriving now. */
+const LIVE_BATCH = 3;
 /** Offered besides the partners' own languages, which may be unknown (the prompt lists' ones). */
 const COMMON_LANGUAGES = ["en", "es", "fr", "de"];
 
@@ -172,6 +174,7 @@ export class ExchangeViewModel {
   #tick: ReturnType<typeof setTimeout> | null = null;
   /** Events seen so far; only messages arriving later tell the server's clock. */
   #seen: Set<string> | null = null;
+  #newestSeen = Number.NEGATIVE_INFINITY;
 
   #people: PeopleView = { status: "idle" };
   #chosenLanguages: [string, string] | null = null;
@@ -228,14 +231,7 @@ export class ExchangeViewModel {
   /** Asks the bridge who the partners are, once (again after a failure). */
   async loadPeople(): Promise<void> {
     if (this.#people.status === "loading" || this.#people.status === "ready") return;
-    if (!this.#port.granted("openid")) {
-      this.#people = {
-        status: "off",
-        reason: `Languages and levels are hidden: ${this.#host} was not allowed to confirm who you are to Xstream.`,
-      };
-      this.#update();
-      return;
-    }
+    if (this.#openIdRefused()) return;
     this.#people = { status: "loading" };
     this.#update();
     try {
@@ -247,12 +243,26 @@ export class ExchangeViewModel {
         partner: personView(answer.partner),
       };
     } catch (error) {
+      // The host may ask the user only now, when the token is requested: a refusal then is the
+      // same answer as a capability refused up front, not a failure to try again.
+      if (this.#openIdRefused()) return;
       this.#people = {
         status: "failed",
         error: `Couldn't load your languages: ${describeError(error, { unexpected: "the answer was not understood." })}`,
       };
     }
     this.#update();
+  }
+
+  /** Shows that the host refused to identify the viewer, and says so; true if it did. */
+  #openIdRefused(): boolean {
+    if (this.#port.granted("openid")) return false;
+    this.#people = {
+      status: "off",
+      reason: `Languages and levels are hidden: ${this.#host} was not allowed to confirm who you are to Xstream.`,
+    };
+    this.#update();
+    return true;
   }
 
   // ---- timer ----
@@ -404,23 +414,32 @@ export class ExchangeViewModel {
     for (const listener of this.#listeners) listener();
   }
 
-  /** New messages from others on our homeserver are samples of the homeserver's clock. */
+  /**
+   * New messages from others on our homeserver are samples of the homeserver's clock, but only
+   * those arriving now: not the room's history, whether it was there when we started watching,
+   * comes in a batch (a timeline loading, scrolling back) or is older than what we had.
+   */
   #observeClock(): void {
     if (!this.#port.granted("read_messages")) return;
     const events = this.#port.events();
     if (this.#seen === null) {
-      // What was there before we watched arrived long ago: no sample of the clock.
+      if (events.length === 0) return;
       this.#seen = new Set(events.map((event) => event.eventId));
+      for (const event of events) this.#newestSeen = Math.max(this.#newestSeen, event.ts);
       return;
     }
+    const seen = this.#seen;
+    const arrived = events.filter((event) => !seen.has(event.eventId));
+    for (const event of arrived) seen.add(event.eventId);
+    const newestBefore = this.#newestSeen;
+    for (const event of arrived) this.#newestSeen = Math.max(this.#newestSeen, event.ts);
+    if (arrived.length > LIVE_BATCH) return;
     const server = serverNameOf(this.#port.viewerId);
-    for (const event of events) {
-      if (this.#seen.has(event.eventId)) continue;
-      this.#seen.add(event.eventId);
+    for (const event of arrived) {
       // Our own events may carry our own clock's stamp while they are being sent.
-      if (event.senderId !== this.#port.viewerId && serverNameOf(event.senderId) === server) {
-        this.#clock.observe(event.ts);
-      }
+      if (event.senderId === this.#port.viewerId || serverNameOf(event.senderId) !== server)
+        continue;
+      if (event.ts >= newestBefore) this.#clock.observe(event.ts);
     }
   }
 

@@ -88,8 +88,21 @@ export class MatrixExchangePort implements ExchangeRoomPort {
 
   timer() {
     const room = this.#client.getRoom(this.roomId);
-    const state = room?.getLiveTimeline().getState(FORWARDS);
-    return readPracticeTimer(state?.getStateEvents(PRACTICE_TIMER_EVENT_TYPE, "")?.getContent());
+    if (!room) return null;
+    const timeline = room.getLiveTimeline();
+    let latest: MatrixEvent | null =
+      timeline.getState(FORWARDS)?.getStateEvents(PRACTICE_TIMER_EVENT_TYPE, "") ?? null;
+    // A change also arrives as a timeline event, and sliding sync adds those without applying
+    // them to the room's state (`addToState: false`; the state follows only from required_state):
+    // the newest of the two counts.
+    const events = timeline.getEvents();
+    for (let at = events.length - 1; at >= 0; at--) {
+      const event = events[at];
+      if (event?.getType() !== PRACTICE_TIMER_EVENT_TYPE || event.getStateKey() !== "") continue;
+      if (!latest || event.getTs() >= latest.getTs()) latest = event;
+      break;
+    }
+    return readPracticeTimer(latest?.getContent());
   }
 
   subscribe(onChange: () => void): () => void {

@@ -1,0 +1,108 @@
+// The shared panel over the widget's port and matrix-widget-api's real host side: what the
+// person sees with everything approved, with sending unticked, and with OpenID refused.
+
+import { render, screen } from "@testing-library/react";
+import type { WidgetExchangeResponse } from "@xstream/contract";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { FetchExchangePeople } from "../features/exchange";
+import { WIDGET_CAPABILITIES } from "./capabilities";
+import {
+  type FakeHost,
+  type FakeHostOptions,
+  fakeWidgetHost,
+  membership,
+  PARTNER,
+  ROOM_ID,
+  textMessage,
+  VIEWER,
+} from "./fakeWidgetHost";
+import { WidgetPanel } from "./WidgetPanel";
+import { openWidgetSession } from "./widgetSession";
+
+let host: FakeHost | undefined;
+beforeEach(() => {
+  vi.spyOn(console, "log").mockImplementation(() => {});
+});
+afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+  vi.restoreAllMocks();
+});
+
+const PEOPLE: WidgetExchangeResponse = {
+  viewer: {
+    user_id: VIEWER,
+    display_name: "Ana Lima",
+    native: ["pt"],
+    learning: [{ language: "en", level: "B1" }],
+    organisation: null,
+  },
+  partner: {
+    user_id: PARTNER,
+    display_name: "Ben Okafor",
+    native: ["en"],
+    learning: [{ language: "pt", level: "A2" }],
+    organisation: null,
+  },
+};
+
+async function showPanel(options: FakeHostOptions) {
+  host = fakeWidgetHost({
+    timeline: [textMessage("Eu tenho vinte ano")],
+    state: [membership(VIEWER, "join"), membership(PARTNER, "join")],
+    ...options,
+  });
+  const session = openWidgetSession(
+    {
+      widgetId: "xstream_exchange",
+      parentOrigin: window.location.origin,
+      roomId: ROOM_ID,
+      userId: VIEWER,
+    },
+    { api: host.widget },
+  );
+  host.load();
+  await session.ready;
+  const people = vi.fn<FetchExchangePeople>(async () => PEOPLE);
+  render(<WidgetPanel port={session.port} people={people} />);
+  return { people };
+}
+
+describe("WidgetPanel", () => {
+  it("shows both partners from the bridge, asked with the host's OpenID token, and the partner's message to correct", async () => {
+    const { people } = await showPanel({});
+    expect(await screen.findByRole("article", { name: "Ben Okafor" })).toHaveTextContent(
+      /Portuguese\s*A2/,
+    );
+    expect(people).toHaveBeenCalledWith(
+      ROOM_ID,
+      expect.objectContaining({ access_token: "openid-1" }),
+    );
+    expect(await screen.findByRole("radio", { name: "Eu tenho vinte ano" })).toBeInTheDocument();
+  });
+
+  it("disables Correct and says why when sending was unticked", async () => {
+    await showPanel({
+      approve: (requested) =>
+        [...requested].filter((capability) => capability !== WIDGET_CAPABILITIES.send_correction),
+    });
+    const send = await screen.findByRole("button", { name: "Send correction" });
+    expect(send).toBeDisabled();
+    expect(send).toHaveAccessibleDescription(/not allowed to send messages/);
+  });
+
+  it("says the user refused to be identified, and stops asking", async () => {
+    const { people } = await showPanel({ openId: "block" });
+    // The first refusal fails the request (the panel offers to try again)…
+    await screen.findByRole("alert");
+    // …and trying again does not ask the host again: the part is off, with the reason.
+    screen.getByRole("button", { name: "Try again" }).click();
+    expect(
+      await screen.findByText(
+        /Languages and levels are hidden: .* not allowed to confirm who you are/,
+      ),
+    ).toBeInTheDocument();
+    expect(host?.driver.openIdAsks).toBe(1);
+    expect(people).not.toHaveBeenCalled();
+  });
+});
