@@ -3,6 +3,8 @@ import type pg from "pg";
 import { createApp } from "./app.js";
 import { botActsOn, startBot } from "./bot/bot.js";
 import { createDirectoryMatrix } from "./bot/directoryMatrix.js";
+import { createOrgRequestMatrix } from "./bot/directoryRequestsMatrix.js";
+import { createOrgRequestService } from "./bot/directoryRequestsService.js";
 import { createDirectoryService, isDirectoryInvite } from "./bot/directoryService.js";
 import { createPartnerMatrix } from "./bot/partnerMatrix.js";
 import { createPartnerNoticeSender } from "./bot/partnerNotices.js";
@@ -22,6 +24,11 @@ import {
   SYNAPSE_LOGIN_TOKEN_TTL_MS,
 } from "./domain/authContext.js";
 import { type DirectoryContext, publishLearner, remoteLearners } from "./domain/directory.js";
+import {
+  claimRequestRoom,
+  type OrgRequestContext,
+  orgRequests,
+} from "./domain/directoryRequests.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
 import { createPartnerNoticeOutbox, startPartnerNoticeSweep } from "./domain/partnerNotices.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
@@ -55,6 +62,7 @@ import { checkDatabase, createPool, waitForDatabase } from "./store/pg/database.
 import { createPgDirectoryStore } from "./store/pg/directoryStore.js";
 import { createPgLoginTokenStore } from "./store/pg/loginTokenStore.js";
 import { runMigrations } from "./store/pg/migrations.js";
+import { createPgOrgRequestStore } from "./store/pg/orgRequestStore.js";
 import { createPgPartnerNoticeStore } from "./store/pg/partnerNoticeStore.js";
 import { createPgPartnerStore } from "./store/pg/partnerStore.js";
 import { createPgPasswordFailureStore } from "./store/pg/passwordFailureStore.js";
@@ -437,6 +445,26 @@ async function main(): Promise<void> {
     }),
     logger,
   });
+  // Requests between partner organisations' learners (also winds up a pairing that ended).
+  const orgRequestContext: OrgRequestContext = {
+    store: createPgOrgRequestStore(pool),
+    partners,
+    directory,
+    matrix: createOrgRequestMatrix(matrixDeps),
+    onIgnored: (reason) => metrics.partnerRequestsIgnored.inc({ reason }),
+    now: () => new Date(),
+    logger: logger.child({ component: "partner-requests" }),
+  };
+  partners.orgRequests = orgRequests(orgRequestContext);
+  directory.claimRoom = (serverName, roomId) =>
+    claimRequestRoom(orgRequestContext, serverName, roomId);
+  const orgRequestService = createOrgRequestService({
+    events,
+    ctx: orgRequestContext,
+    botUserId: config.matrix.botUserId,
+    logger,
+    intervalMs: config.directory.syncIntervalMs,
+  });
   const directoryService = createDirectoryService({
     events,
     ctx: directory,
@@ -512,6 +540,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     directoryService.start();
     policyService.start();
+    orgRequestService.start();
     void backfillPartnerRoomWidgets(config, pool, logger);
     stopCatchUp = startMatrixCatchUp(
       partners,
@@ -531,6 +560,7 @@ async function main(): Promise<void> {
     stopNoticeSweep();
     directoryService.stop();
     policyService.stop();
+    orgRequestService.stop();
     stopEventLoopGuard();
     email?.queue.stop();
     metricsServer?.close();

@@ -50,7 +50,8 @@ export interface PartnerStore {
   createRequest(
     requester: string,
     recipient: string,
-    options: { maxPendingIncoming: number; now: Date },
+    /** `id`: the one a partner organisation's bridge chose for its learner's request. */
+    options: { maxPendingIncoming: number; now: Date; id?: string },
   ): Promise<{ request: PartnerRequestRecord } | { refused: RequestRefusal }>;
   getRequest(id: string): Promise<PartnerRequestRecord | undefined>;
   /** Pending requests to and from `userId`, oldest first. */

@@ -102,7 +102,7 @@ export function createInMemoryPartnerStore(
       return excluded;
     },
 
-    async createRequest(requester, recipient, { maxPendingIncoming, now }) {
+    async createRequest(requester, recipient, { maxPendingIncoming, now, id }) {
       if (
         blocks.has(blockKey(requester, recipient)) ||
         blocks.has(blockKey(recipient, requester))
@@ -113,7 +113,7 @@ export function createInMemoryPartnerStore(
       if (pendingBetween(requester, recipient).length > 0) return { refused: "request_exists" };
       if (pendingIncomingOf(recipient) >= maxPendingIncoming) return { refused: "recipient_full" };
       const request: PartnerRequestRecord = {
-        id: randomUUID(),
+        id: id ?? randomUUID(),
         requester,
         recipient,
         status: "pending",
