@@ -59,7 +59,11 @@ const link = (href: string, label: string): Rich => ({
 
 /** Someone named with their id, so people on any client can tell who it is and copy the id. */
 const person = (who: PersonView): Rich =>
-  join([strong(who.displayName || who.userId), who.displayName ? ` (${who.userId})` : ""]);
+  join([
+    strong(who.displayName || who.userId),
+    who.displayName ? ` (${who.userId})` : "",
+    who.organisation ? ` · from ${who.organisation}` : "",
+  ]);
 
 /** A mention pill for the people a message is about (notifies them with `m.mentions`). */
 const pill = (who: PersonView): Rich => ({
