@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Suggestion } from "../domain/matching.js";
 import type { NewPartnership, PartnerRequestView } from "../domain/partnerContext.js";
 import type { Profile } from "../domain/profiles.js";
+import { escapeHtml } from "../html.js";
 import { testProfile } from "../testing/profiles.js";
 import { COMMAND_NAMES } from "./botCommands.js";
 import {
   describeLanguages,
-  escapeHtml,
   greeting,
   help,
   matrixToRoom,
