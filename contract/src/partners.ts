@@ -139,7 +139,13 @@ export const suggestionsResponseSchema = z
 export const userTargetSchema = z.object({ user_id: userId }).meta({ title: "UserTarget" });
 
 /** Someone as other learners see them in lists. */
-export const personSchema = z.object({ user_id: userId, display_name: z.string() });
+export const personSchema = z.object({
+  user_id: userId,
+  display_name: z.string(),
+  organisation: z.string().optional().meta({
+    description: "The partner organisation a learner of another organisation belongs to.",
+  }),
+});
 
 export const partnerRequestSchema = z
   .object({

@@ -86,6 +86,11 @@ export interface DirectoryContext {
    * neither published nor kept. Absent: nobody.
    */
   bannedUsersOf?: (serverName: string) => Promise<(userId: string) => boolean>;
+  /**
+   * Offered every room a partner's bot invited ours to, once joined: true when it is not a
+   * directory but another room of theirs it handles (their request room, directoryRequests.ts).
+   */
+  claimRoom?: (serverName: string, roomId: string) => Promise<boolean>;
   now: () => Date;
   logger: Logger;
 }
@@ -318,7 +323,9 @@ export async function invitedByBot(
     return;
   }
   backoff?.resetServer(serverName);
-  if (await ctx.matrix.join(roomId, serverName)) await rebuildPartner(ctx, serverName, roomId);
+  if (await ctx.matrix.join(roomId, serverName)) {
+    if (!(await ctx.claimRoom?.(serverName, roomId))) await rebuildPartner(ctx, serverName, roomId);
+  }
   const own = await ctx.store.roomOfServer(ctx.serverName);
   if (!own) return;
   const membership = (await ctx.matrix.memberships(own.roomId)).get(inviter);

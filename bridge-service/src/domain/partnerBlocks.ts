@@ -17,6 +17,7 @@ export async function blockUser(
     partnership.users.includes(otherUserId),
   );
   await ctx.partners.block(userId, otherUserId, ctx.now());
+  await ctx.orgRequests?.blocked(userId, otherUserId);
   if (ending?.roomId) {
     // The block stands whatever Matrix says; a room that cannot be ended now stays as it is.
     await ctx.matrix.endPartnerRoom(ending.roomId, otherUserId).catch((error: unknown) => {

@@ -1,5 +1,10 @@
 import type { Logger } from "../logger.js";
-import type { PartnerRequestStatus, PartnerStore, ReportRecord } from "../store/partnerStore.js";
+import type {
+  PartnerRequestRecord,
+  PartnerRequestStatus,
+  PartnerStore,
+  ReportRecord,
+} from "../store/partnerStore.js";
 import type { ProfileStore } from "../store/profileStore.js";
 import type { MatchCandidate } from "./matching.js";
 import type { CefrLevel, LearningLanguage, Profile } from "./profiles.js";
@@ -8,6 +13,8 @@ import type { CefrLevel, LearningLanguage, Profile } from "./profiles.js";
 export interface PersonView {
   userId: string;
   displayName: string;
+  /** A partner organisation's name, for its learners. */
+  organisation?: string;
 }
 
 export type { PartnerRequestStatus };
@@ -69,12 +76,40 @@ export interface RemoteLearners {
   ): Promise<MatchCandidate[]>;
 }
 
+/** A partner organisation's learner as a profile, with their organisation's name. */
+export interface RemoteProfile extends Profile {
+  organisation: string;
+}
+
+/** Requests with partner organisations' learners (domain/directoryRequests.ts). */
+export interface OrgRequests {
+  /** A learner a partner organisation publishes to us right now: one our learners may ask. */
+  askable(userId: string): Promise<RemoteProfile | undefined>;
+  /** A partner organisation's learner a request names, for lists and their room. */
+  personOf(userId: string): Promise<RemoteProfile | undefined>;
+  /** Our learner asked theirs: their bridge is told. */
+  requested(request: PartnerRequestRecord, requester: Profile): Promise<void>;
+  /** Our learner declined theirs: their bridge is told. */
+  declined(request: PartnerRequestRecord): Promise<void>;
+  /** The room of a partnership our learner accepted exists: the requester's bridge is told. */
+  roomReady(requestId: string, requesterId: string, roomId: string): Promise<void>;
+  /** Our learner blocked someone: if theirs, their bridge stops both ways. */
+  blocked(blocker: string, blocked: string): Promise<void>;
+}
+
 export interface PartnerContext {
   profiles: ProfileStore;
+  /** Absent when the organisation has no partners. */
+  orgRequests?: OrgRequests;
   /** Absent when the organisation has no partners. */
   remoteLearners?: RemoteLearners;
   partners: PartnerStore;
   matrix: PartnerMatrix;
+  /**
+   * The learners this organisation banned (domain/policyList.ts): never suggested here either,
+   * as they are not to partner organisations. Absent means no one is banned.
+   */
+  localBans?: () => Promise<ReadonlySet<string>>;
   now: () => Date;
   logger: Logger;
 }

@@ -30,12 +30,22 @@ export async function peopleByUserId(
   userIds: Iterable<string>,
 ): Promise<Map<string, Profile | undefined>> {
   const unique = [...new Set(userIds)];
-  const profiles = await Promise.all(unique.map((userId) => ctx.profiles.get(userId)));
+  const profiles = await Promise.all(
+    unique.map(
+      async (userId) =>
+        (await ctx.profiles.get(userId)) ?? (await ctx.orgRequests?.personOf(userId)),
+    ),
+  );
   return new Map(unique.map((userId, i) => [userId, profiles[i]]));
 }
 
 function personView(userId: string, profile: Profile | undefined): PersonView {
-  return { userId, displayName: profile?.displayName || localpartOf(userId) };
+  const view: PersonView = { userId, displayName: profile?.displayName || localpartOf(userId) };
+  // A partner organisation's learner (OrgRequests.personOf) is named with their organisation.
+  if (profile && "organisation" in profile && typeof profile.organisation === "string") {
+    view.organisation = profile.organisation;
+  }
+  return view;
 }
 
 export function requestView(

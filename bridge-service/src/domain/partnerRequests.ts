@@ -32,7 +32,7 @@ export async function requestPartner(
   }
   const me = await requireProfile(ctx, fromUserId);
   requireCompleteProfile(me);
-  const them = await ctx.profiles.get(toUserId);
+  const them = (await ctx.profiles.get(toUserId)) ?? (await ctx.orgRequests?.askable(toUserId));
   if (!them?.discoverable || !isReciprocal(me, them)) {
     throw new Refusal(
       "not_a_match",
@@ -72,6 +72,7 @@ export async function requestPartner(
         );
     }
   }
+  await ctx.orgRequests?.requested(result.request, me);
   const people = new Map([
     [fromUserId, me],
     [toUserId, them],
@@ -131,6 +132,7 @@ export async function declineRequest(
     ? await ctx.partners.declineRequest(requestId, userId, ctx.now())
     : undefined;
   if (!declined) throw noSuchRequest();
+  await ctx.orgRequests?.declined(declined);
   return requestView(declined, await peopleByUserId(ctx, [declined.requester, declined.recipient]));
 }
 

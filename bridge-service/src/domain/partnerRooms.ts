@@ -27,8 +27,8 @@ export async function ensurePartnerRoom(
     partnership.users[0] === requesterId ? partnership.users[1] : partnership.users[0];
   try {
     const [requester, recipient] = await Promise.all([
-      requireProfile(ctx, requesterId),
-      requireProfile(ctx, recipientId),
+      partyOf(ctx, requesterId),
+      partyOf(ctx, recipientId),
     ]);
     const roomId = await ctx.matrix.createPartnerRoom({
       requester,
@@ -37,6 +37,7 @@ export async function ensurePartnerRoom(
       recipientLearns: exchangedLanguage(recipient, requester),
     });
     await ctx.partners.setPartnershipRoom(partnership.users, roomId);
+    await ctx.orgRequests?.roomReady(partnership.requestId, requesterId, roomId);
     return roomId;
   } catch (error) {
     ctx.logger.warn(
@@ -48,6 +49,15 @@ export async function ensurePartnerRoom(
     });
     return null;
   }
+}
+
+/** One of the pair: our learner, or a partner organisation's whose request we accepted. */
+async function partyOf(ctx: PartnerContext, userId: string): Promise<Profile> {
+  return (
+    (await ctx.profiles.get(userId)) ??
+    (await ctx.orgRequests?.personOf(userId)) ??
+    requireProfile(ctx, userId)
+  );
 }
 
 /** The language `learner` learns that `teacher` speaks natively, with the learner's level. */

@@ -81,11 +81,17 @@ function suggestionJson(suggestion: Suggestion): SuggestionJson {
   };
 }
 
+const personJson = (person: PartnerRequestView["requester"]) => ({
+  user_id: person.userId,
+  display_name: person.displayName,
+  ...(person.organisation ? { organisation: person.organisation } : {}),
+});
+
 function requestJson(request: PartnerRequestView): PartnerRequestJson {
   return {
     id: request.id,
-    requester: { user_id: request.requester.userId, display_name: request.requester.displayName },
-    recipient: { user_id: request.recipient.userId, display_name: request.recipient.displayName },
+    requester: personJson(request.requester),
+    recipient: personJson(request.recipient),
     status: request.status,
     created_at: request.createdAt.toISOString(),
     decided_at: request.decidedAt?.toISOString() ?? null,

@@ -23,6 +23,8 @@ export interface BridgeMetrics {
   directoryEntriesIgnored: Counter<"reason">;
   /** Partners' `m.policy.rule.user` rules the trust rule refused, by reason. */
   policyRulesIgnored: Counter<"reason">;
+  /** Request events between organisations the trust rule refused, by reason. */
+  partnerRequestsIgnored: Counter<"reason">;
 }
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -96,6 +98,12 @@ export function createBridgeMetrics(): BridgeMetrics {
     policyRulesIgnored: new Counter({
       name: "xstream_policy_rules_ignored_total",
       help: "Partners' m.policy.rule.user rules the trust rule refused (forged, other server, malformed…), by reason.",
+      labelNames: ["reason"],
+      registers,
+    }),
+    partnerRequestsIgnored: new Counter({
+      name: "xstream_partner_requests_ignored_total",
+      help: "Request events between organisations the trust rule refused (forged, unpaired, malformed…), by reason.",
       labelNames: ["reason"],
       registers,
     }),

@@ -9,6 +9,7 @@ import type {
   RequestRefusal,
 } from "../partnerStore.js";
 import { withTransaction } from "./database.js";
+import { recordPartnerNotice } from "./partnerNoticeStore.js";
 
 interface RequestRow {
   id: string;
@@ -80,13 +81,14 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
          UNION SELECT user_b FROM partnerships WHERE user_a = $1
          UNION SELECT user_a FROM partnerships WHERE user_b = $1
          UNION SELECT recipient FROM partner_requests WHERE requester = $1 AND status = 'pending'
-         UNION SELECT requester FROM partner_requests WHERE recipient = $1 AND status = 'pending'`,
+         UNION SELECT requester FROM partner_requests WHERE recipient = $1 AND status = 'pending'
+         UNION SELECT other_user_id FROM partner_unavailable WHERE user_id = $1`,
         [userId],
       );
       return new Set(rows.map((row) => row.user_id));
     },
 
-    createRequest(requester, recipient, { maxPendingIncoming, now }) {
+    createRequest(requester, recipient, { maxPendingIncoming, now, id }) {
       return withTransaction(pool, async (client) => {
         // Serialises requests to one recipient (and requests within one pair, whichever
         // direction), so the pending bound and the one-pending-per-pair rule hold.
@@ -102,7 +104,9 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         const { rows } = await client.query<{ refusal: RequestRefusal | null }>(
           `SELECT CASE
              WHEN EXISTS (SELECT 1 FROM blocks WHERE (blocker = $1 AND blocked = $2)
-                                                 OR (blocker = $2 AND blocked = $1)) THEN 'blocked'
+                                                 OR (blocker = $2 AND blocked = $1))
+               OR EXISTS (SELECT 1 FROM partner_unavailable WHERE (user_id = $1 AND other_user_id = $2)
+                                                 OR (user_id = $2 AND other_user_id = $1)) THEN 'blocked'
              WHEN EXISTS (SELECT 1 FROM partnerships WHERE user_a = $3 AND user_b = $4)
                THEN 'connected'
              WHEN EXISTS (SELECT 1 FROM partner_requests WHERE status = 'pending'
@@ -118,10 +122,12 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         const inserted = await client.query<RequestRow>(
           `INSERT INTO partner_requests (id, requester, recipient, created_at)
            VALUES ($1, $2, $3, $4) RETURNING ${REQUEST_COLUMNS}`,
-          [randomUUID(), requester, recipient, now],
+          [id ?? randomUUID(), requester, recipient, now],
         );
         const row = inserted.rows[0];
         if (!row) throw new Error("partner request insert returned no row");
+        // The recipient's notice, in the request's own transaction (the outbox).
+        await recordPartnerNotice(client, row.id, "request_received", now);
         return { request: requestFromRow(row) };
       });
     },
@@ -166,6 +172,8 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         );
         const partnership = inserted.rows[0];
         if (!partnership) throw new Error("partnership insert returned no row");
+        // The requester's notice, in the acceptance's own transaction (the outbox).
+        await recordPartnerNotice(client, row.id, "request_accepted", now);
         return { request: requestFromRow(row), partnership: partnershipFromRow(partnership) };
       });
     },

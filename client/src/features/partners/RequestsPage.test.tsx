@@ -12,7 +12,10 @@ import {
 import { RequestsPage } from "./RequestsPage";
 
 const FROM_BOB = partnerRequest({ id: "req-1", requester: BOB });
-const FROM_CARLA = partnerRequest({ id: "req-2", requester: CARLA });
+const FROM_CARLA = partnerRequest({
+  id: "req-2",
+  requester: { ...CARLA, organisation: "Escuela Madrid" },
+});
 const TO_CARLA = partnerRequest({ id: "req-3", requester: ANA_PERSON, recipient: CARLA });
 
 function bridge() {
@@ -43,6 +46,9 @@ describe("RequestsPage", () => {
     const accept = within(requestFrom("Bob Silva")).getByRole("button", { name: "Accept" });
     expect(accept).toHaveAccessibleDescription("Bob Silva");
     expect(within(requestFrom("Bob Silva")).getByRole("button", { name: "Decline" })).toBeVisible();
+    // A partner organisation's learner is named with their organisation; our own are not.
+    expect(within(requestFrom("Carla Ruiz")).getByText("from Escuela Madrid")).toBeVisible();
+    expect(within(requestFrom("Bob Silva")).queryByText(/^from /)).not.toBeInTheDocument();
 
     const outgoing = screen.getByRole("region", { name: "Sent by you" });
     expect(within(outgoing).getByText("Carla Ruiz")).toBeInTheDocument();

@@ -92,6 +92,7 @@ function IncomingRequests({
                     {request.requester.display_name}
                   </span>
                   <code className="matrix-id">{request.requester.user_id}</code>
+                  <OrganisationOf person={request.requester} />
                   <span className="request__when">{sentOn(request)}</span>
                 </div>
                 <div className="request__actions">
@@ -123,6 +124,13 @@ function IncomingRequests({
   );
 }
 
+/** "from <organisation>" for a partner organisation's learner. */
+function OrganisationOf({ person }: { person: PartnerRequest["requester"] }) {
+  return person.organisation ? (
+    <span className="request__organisation">from {person.organisation}</span>
+  ) : null;
+}
+
 function OutgoingRequests({ requests }: { requests: PartnerRequest[] }) {
   const id = useId();
   return (
@@ -143,6 +151,7 @@ function OutgoingRequests({ requests }: { requests: PartnerRequest[] }) {
               <div className="request__who">
                 <span className="request__name">{request.recipient.display_name}</span>
                 <code className="matrix-id">{request.recipient.user_id}</code>
+                <OrganisationOf person={request.recipient} />
                 <span className="request__when">{sentOn(request)}</span>
               </div>
               <span className="badge badge--pending">Pending</span>

@@ -36,6 +36,20 @@ describe("which invites are a partnership's room", () => {
     expect(isPartnerRoomInvite({ roomId: ROOM, inviter: null }, BOT, [partner(ROOM)])).toBeNull();
   });
 
+  it("takes a partner organisation's bot's invite to the room of its own learner's partnership", () => {
+    const remote: Partner = { ...partner(ROOM), user_id: "@bjorn:b.example" };
+    expect(
+      isPartnerRoomInvite({ roomId: ROOM, inviter: "@xstream:b.example" }, BOT, [remote]),
+    ).toEqual(remote);
+    // Another organisation's bot cannot claim that room, nor that bot a local partner's room.
+    expect(
+      isPartnerRoomInvite({ roomId: ROOM, inviter: "@xstream:c.example" }, BOT, [remote]),
+    ).toBeNull();
+    expect(
+      isPartnerRoomInvite({ roomId: ROOM, inviter: "@xstream:b.example" }, BOT, [partner(ROOM)]),
+    ).toBeNull();
+  });
+
   it("refuses the bot's invite to a room the bridge does not list", () => {
     expect(
       isPartnerRoomInvite({ roomId: "!other:localhost", inviter: BOT }, BOT, [

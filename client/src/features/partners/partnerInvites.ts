@@ -17,9 +17,18 @@ export function isPartnerRoomInvite(
   botUserId: string | null,
   partners: readonly Partner[],
 ): Partner | null {
-  if (!botUserId || invite.inviter !== botUserId) return null;
-  return partners.find((partner) => partner.room_id === invite.roomId) ?? null;
+  if (!botUserId || !invite.inviter) return null;
+  const partner = partners.find((candidate) => candidate.room_id === invite.roomId);
+  if (!partner) return null;
+  // A partner organisation's learner's room is made by whichever bot's learner accepted: ours,
+  // or the bot of the partner's own server (requests between organisations).
+  return invite.inviter === botUserId || invite.inviter === botUserIdFor(partner.user_id)
+    ? partner
+    : null;
 }
+
+/** An invite from some organisation's bot (`@xstream:<any server>`), worth asking the bridge about. */
+const isXstreamBot = (userId: string | null) => userId?.startsWith("@xstream:") === true;
 
 /** Who invited me to `room`: the sender of my `invite` membership. */
 export function inviterOf(room: Room, myUserId: string): string | null {
@@ -74,7 +83,7 @@ export class PartnerInviteJoiner {
     if (!myUserId || this.#handled.has(room.roomId)) return;
     const bot = botUserIdFor(myUserId);
     const invite = { roomId: room.roomId, inviter: inviterOf(room, myUserId) };
-    if (!bot || invite.inviter !== bot) return;
+    if (!bot || !isXstreamBot(invite.inviter)) return;
     this.#handled.add(room.roomId);
     for (const delay of [0, ...RETRY_DELAYS_MS]) {
       if (delay > 0) await this.#wait(delay);

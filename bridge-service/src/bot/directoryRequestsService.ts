@@ -1,0 +1,95 @@
+// The bot's side of requests between organisations: partners' request events and membership
+// changes in request rooms in, and the rounds that wind up ended pairings, invite partners' bots,
+// read their rooms again and send what is owed. The decisions are the domain's
+// (domain/directoryRequests.ts).
+import {
+  handleOrgEvent,
+  type OrgRequestContext,
+  requestRoomLeft,
+  syncOrgRequests,
+} from "../domain/directoryRequests.js";
+import { isOrgRequestEventType } from "../domain/orgRequestEvents.js";
+import type { Logger } from "../logger.js";
+import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
+
+export interface OrgRequestServiceDeps {
+  events: AppserviceEvents;
+  ctx: OrgRequestContext;
+  botUserId: string;
+  logger: Logger;
+  intervalMs: number;
+}
+
+export function createOrgRequestService({
+  events,
+  ctx,
+  botUserId,
+  logger,
+  intervalMs,
+}: OrgRequestServiceDeps): { start(): void; stop(): void } {
+  const log = logger.child({ component: "partner-requests" });
+
+  // A room's events apply in the order they came: a request before its withdrawal.
+  const roomQueues = new Map<string, Promise<void>>();
+  const inRoomOrder = (roomId: string, task: () => Promise<void>) => {
+    const settled = (roomQueues.get(roomId) ?? Promise.resolve())
+      .then(task)
+      .catch((error: unknown) => {
+        log.warn({ err: error, roomId }, "handling a partner request event failed; will retry");
+      });
+    roomQueues.set(roomId, settled);
+    void settled.then(() => {
+      if (roomQueues.get(roomId) === settled) roomQueues.delete(roomId);
+    });
+    return settled;
+  };
+
+  const unsubscribe = events.on("event", (event) => {
+    if (event.sender === botUserId && event.type !== "m.room.member") return;
+    if (isOrgRequestEventType(event.type) && event.state_key === undefined) {
+      return inRoomOrder(event.room_id, () =>
+        handleOrgEvent(ctx, {
+          roomId: event.room_id,
+          eventId: event.event_id,
+          type: event.type,
+          sender: event.sender,
+          content: event.content,
+        }),
+      );
+    }
+    if (
+      event.type === "m.room.member" &&
+      event.state_key !== undefined &&
+      (event.content.membership === "leave" || event.content.membership === "ban")
+    ) {
+      const userId = event.state_key;
+      return inRoomOrder(event.room_id, () => requestRoomLeft(ctx, event.room_id, userId));
+    }
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  const runRound = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await syncOrgRequests(ctx);
+    } catch (error) {
+      log.warn({ err: error }, "partner request round failed; will retry");
+    } finally {
+      running = false;
+    }
+  };
+
+  return {
+    start() {
+      void runRound();
+      timer = setInterval(runRound, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      unsubscribe();
+      clearInterval(timer);
+    },
+  };
+}
