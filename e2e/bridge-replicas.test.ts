@@ -1,7 +1,7 @@
 // Two bridge-service replicas behind the edge (XSTREAM_BRIDGE_REPLICAS=2), on one database: the
 // edge and Synapse's appservice transactions use both, and one killed with SIGKILL in the middle
-// of a burst of bot commands and web partner requests loses nothing and doubles nothing, while
-// the web API keeps answering.
+// of a burst of bot commands (connect and accept among them) and web partner requests loses
+// nothing and doubles nothing, notices included, while the web API keeps answering.
 import { execFile as execFileCallback } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
@@ -126,7 +126,7 @@ describe("two bridges behind the edge", () => {
     const rooms = (await Promise.all(
       [ana, ben, cai, dua].map((user) => BotConversation.open(info.publicUrl, user, bot)),
     )) as [BotConversation, BotConversation, BotConversation, BotConversation];
-    const [anaBot, benBot] = rooms;
+    const [anaBot, benBot, caiBot, duaBot] = rooms;
     // Ana, Dua and Wes speak Spanish and learn English; Ben, Cai and Wyn the other way round.
     await Promise.all(
       (
@@ -157,6 +157,9 @@ describe("two bridges behind the edge", () => {
       });
       expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     }
+
+    // Dua asks Cai before the burst; Cai accepts it in the burst (`accept 1`: the oldest).
+    expect((await duaBot.say(`connect ${cai.userId}`)).body).toMatch(/asked/i);
 
     // The web API, read all along: every answer must be a 200.
     const polls: number[] = [];
@@ -201,6 +204,7 @@ describe("two bridges behind the edge", () => {
           "requests",
         ],
       ],
+      [caiBot, ["accept 1", "partners", "profile", "requests"]],
     ];
     // A web request cut off with the replica that had it comes back as the edge's 502: the
     // learner tries again, and the second try must not make a second request.
@@ -257,11 +261,8 @@ describe("two bridges behind the edge", () => {
 
     // Each command gets one answer. Request notices (Ana hears of Wyn's request, Ben of Ana's)
     // are not answers: they are sent once the request is saved, at any point of the burst.
-    const notice = /would like to practise with you/;
-    const expected: [BotConversation, number][] = [
-      [anaBot, bursts[0]?.[1].length ?? 0],
-      [benBot, bursts[1]?.[1].length ?? 0],
-    ];
+    const notice = /would like to practise with you|\) accepted\. /;
+    const expected = bursts.map(([room, commands]) => [room, commands.length] as const);
     const botMessages = async (room: BotConversation) => {
       const timeline = await room.timeline();
       const start = timeline.findIndex((event) => event.event_id === firstSent.get(room));
@@ -301,16 +302,71 @@ describe("two bridges behind the edge", () => {
       return inbox.rows[0].n === 0 ? true : undefined;
     }, "the bot's inbox to empty");
     for (const [room, answers] of expected) {
-      const messages = await botMessages(room);
-      expect(messages.answers).toHaveLength(answers);
-      // Never twice. (A notice is sent once the request is saved; one whose replica dies in
-      // between is not re-sent, and the learner still finds the request under `requests`.)
-      expect(messages.notices.length).toBeLessThanOrEqual(1);
+      expect((await botMessages(room)).answers).toHaveLength(answers);
     }
+    expect((await botMessages(caiBot)).answers[0]).toMatch(/You and .*are partners now/);
+
+    // Notices go through the outbox: a replica killed between a request and its notice leaves
+    // it to the other, after the writer's grace (15 s). Each is shown exactly once.
+    await eventually(
+      async () => {
+        const open = await db.query(
+          "SELECT count(*)::int AS n FROM partner_notices WHERE sent_at IS NULL",
+        );
+        return open.rows[0].n === 0 ? true : undefined;
+      },
+      "every partner notice sent",
+      60_000,
+    );
+    const noticesIn = async (room: BotConversation) =>
+      (await room.timeline())
+        .filter((event) => event.sender === bot && notice.test(String(event.content.body)))
+        .map((event) => String(event.content.body));
+    const received = (from: string) => (body: string) =>
+      body.includes(from) && body.includes("would like to practise with you");
+    const expectedNotices: [BotConversation, string[], string[]][] = [
+      [anaBot, [wyn.matrix.userId], []],
+      [benBot, [ana.userId], []],
+      [caiBot, [dua.userId, ana.userId, wes.matrix.userId], []],
+      [duaBot, [ben.userId, wyn.matrix.userId], [cai.userId]],
+    ];
+    for (const [room, requesters, accepters] of expectedNotices) {
+      const notices = await noticesIn(room);
+      for (const requester of requesters) {
+        expect(notices.filter(received(requester)), `${requester} in ${room.roomId}`).toHaveLength(
+          1,
+        );
+      }
+      for (const accepter of accepters) {
+        const accepted = notices.filter(
+          (body) => body.includes(accepter) && body.includes(") accepted. "),
+        );
+        expect(accepted, `${accepter} accepted, in ${room.roomId}`).toHaveLength(1);
+      }
+      expect(notices).toHaveLength(requesters.length + accepters.length);
+    }
+    // A replica that died after sending Ben's notice and before marking it sent: the sweep sends
+    // it again with the same transaction id, and Synapse shows it once.
+    const resent = await db.query<{ id: string }>(
+      `UPDATE partner_notices SET sent_at = NULL, next_attempt_at = NULL,
+              created_at = now() - interval '1 minute'
+        WHERE kind = 'request_received' AND request_id =
+              (SELECT id FROM partner_requests WHERE requester = $1 AND recipient = $2)
+       RETURNING id::text`,
+      [ana.userId, ben.userId],
+    );
+    expect(resent.rows).toHaveLength(1);
+    await eventually(async () => {
+      const row = await db.query("SELECT sent_at, attempts FROM partner_notices WHERE id = $1", [
+        resent.rows[0]?.id,
+      ]);
+      return row.rows[0].sent_at ? true : undefined;
+    }, "the notice swept and sent again");
+    expect((await noticesIn(benBot)).filter(received(ana.userId))).toHaveLength(1);
     const requests = await db.query<{ requester: string; recipient: string; n: number }>(
       `SELECT requester, recipient, count(*)::int AS n FROM partner_requests
        WHERE requester = ANY($1) GROUP BY requester, recipient`,
-      [[ana.userId, ben.userId, wes.matrix.userId, wyn.matrix.userId]],
+      [[ana.userId, ben.userId, dua.userId, wes.matrix.userId, wyn.matrix.userId]],
     );
     expect(
       requests.rows.map((row) => `${row.requester} → ${row.recipient}: ${row.n}`).sort(),
@@ -319,12 +375,21 @@ describe("two bridges behind the edge", () => {
         `${ana.userId} → ${ben.userId}: 1`,
         `${ana.userId} → ${cai.userId}: 1`,
         `${ben.userId} → ${dua.userId}: 1`,
+        `${dua.userId} → ${cai.userId}: 1`,
         `${wes.matrix.userId} → ${cai.userId}: 1`,
         `${wes.matrix.userId} → ${wyn.matrix.userId}: 1`,
         `${wyn.matrix.userId} → ${ana.userId}: 1`,
         `${wyn.matrix.userId} → ${dua.userId}: 1`,
       ].sort(),
     );
+    // Cai's `accept 1` took Dua's request, once: one partnership, whatever the kill cut off.
+    const caiPartners = await db.query<{ user_a: string; user_b: string }>(
+      "SELECT user_a, user_b FROM partnerships WHERE user_a = $1 OR user_b = $1",
+      [cai.userId],
+    );
+    expect(caiPartners.rows.map((row) => [row.user_a, row.user_b].sort())).toEqual([
+      [cai.userId, dua.userId].sort(),
+    ]);
     expect(polls.length).toBeGreaterThan(10);
     expect(polls.filter((status) => status !== 200)).toEqual([]);
     console.log(

@@ -38,10 +38,11 @@ const bot = (info: Info) => `@xstream:${info.serverName}`;
 const roomPath = (roomId: string) => `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}`;
 
 beforeAll(async () => {
+  // The default PARTNER_SYNC_SECONDS (30): pairing must converge by its retries and invites,
+  // not by a short round interval.
   organisations = await startTestOrganisations(["a", "b"] as const, (key, names) => ({
     PARTNER_ORGANISATIONS: names[key === "a" ? "b" : "a"],
     ORGANISATION_NAME: key === "a" ? "Escuela A" : "School B",
-    PARTNER_SYNC_SECONDS: "3",
   }));
   a = organisations.stacks.a.info;
   b = organisations.stacks.b.info;
@@ -187,7 +188,12 @@ describe("policy rooms", () => {
         "B's policy room",
         FEDERATION_MS,
       );
-      directoryB = await resolveAlias(b, `#xstream_directory:${b.serverName}`);
+      // Each list's room is made by its own round: the directory's may come a moment later.
+      directoryB = await eventually(
+        () => resolveAlias(b, `#xstream_directory:${b.serverName}`),
+        "B's directory room",
+        FEDERATION_MS,
+      );
       await eventually(
         async () => ((await joinedMembers(b, policyB)).includes(bot(a)) ? true : undefined),
         "A's bot to join B's policy room",
@@ -208,7 +214,11 @@ describe("policy rooms", () => {
       expect(power.users_default).toBe(0);
       expect((await joinedMembers(b, policyB)).sort()).toEqual([bot(a), bot(b)].sort());
       // And the other way round.
-      const policyA = await resolveAlias(a, `#xstream_policy:${a.serverName}`);
+      const policyA = await eventually(
+        () => resolveAlias(a, `#xstream_policy:${a.serverName}`),
+        "A's policy room",
+        FEDERATION_MS,
+      );
       await eventually(
         async () => ((await joinedMembers(a, policyA)).includes(bot(b)) ? true : undefined),
         "B's bot to join A's policy room",
@@ -258,6 +268,7 @@ describe("a learner banned by their own organisation", () => {
         SECONDS_MS,
       );
       expect(Date.now() - banned).toBeLessThan(SECONDS_MS);
+      process.stderr.write(`policy | banned on B, gone on A after ${Date.now() - banned} ms\n`);
       expect(await carlaMatches()).not.toContain("Bob Policy");
       // What B published: the spec's rule in B's policy room, and Bob's entry cleared.
       const state = await roomState(b, policyB);
@@ -431,6 +442,54 @@ describe("a learner banned by their own organisation", () => {
       );
       expect(rule?.content).toEqual({});
       expect(await rulesOnA()).toEqual([]);
+    },
+    TEST_MS,
+  );
+});
+
+describe("pairing latency", () => {
+  it(
+    "pairs again within seconds when A lists B again after dropping it, and B's learners return",
+    async () => {
+      const directoryA = await resolveAlias(a, `#xstream_directory:${a.serverName}`);
+      const policyA = await resolveAlias(a, `#xstream_policy:${a.serverName}`);
+      const rooms: [Info, string, string][] = [
+        [a, directoryA, bot(b)],
+        [a, policyA, bot(b)],
+        [b, directoryB, bot(a)],
+        [b, policyB, bot(a)],
+      ];
+      const paired = async () => {
+        for (const [info, roomId, guest] of rooms) {
+          if (!(await joinedMembers(info, roomId)).includes(guest)) return false;
+        }
+        return true;
+      };
+      const unpaired = async () => {
+        for (const [info, roomId, guest] of rooms) {
+          if ((await joinedMembers(info, roomId)).includes(guest)) return false;
+        }
+        return true;
+      };
+      await organisations.stacks.a.restartBridge({ PARTNER_ORGANISATIONS: "" });
+      await eventually(async () => ((await unpaired()) ? true : undefined), "unpaired", 60_000);
+      expect(await suggestedToAna()).not.toContain(bob.user.userId);
+
+      const listed = Date.now();
+      await organisations.stacks.a.restartBridge({ PARTNER_ORGANISATIONS: b.serverName });
+      const restarted = Date.now();
+      await eventually(async () => ((await paired()) ? true : undefined), "paired again", 60_000);
+      // Restarting A's bridge itself takes a while here; before the retries started low, a bot
+      // that had declined was asked again only every tenth round (five minutes by default).
+      expect(Date.now() - listed).toBeLessThan(45_000);
+      process.stderr.write(
+        `policy | paired again ${Date.now() - listed} ms after A listed B (${Date.now() - restarted} ms after its bridge was back)\n`,
+      );
+      await eventually(
+        async () => ((await suggestedToAna()).includes(bob.user.userId) ? true : undefined),
+        "Bob back in Ana's suggestions",
+        SECONDS_MS,
+      );
     },
     TEST_MS,
   );

@@ -1,19 +1,17 @@
 // End-to-end encryption between Xstream's web client and another Matrix client: an "Element-like"
 // user, driven by matrix-js-sdk with its Rust crypto in Node, creates an encrypted room and
 // invites a web-client learner, who accepts in the browser; each reads what the other wrote.
-import { randomUUID } from "node:crypto";
-import { type MatrixClient, type MatrixEvent, MsgType, Preset } from "matrix-js-sdk";
+import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
-import { devicesWithKeys, startElementClient } from "./element-client.ts";
+import { devicesWithKeys } from "./element-client.ts";
 import {
-  type BrowserPage,
-  type Learner,
-  openPage,
-  signInInBrowser,
-  signUpLearner,
-} from "./learners.ts";
-import { eventually, type MatrixUser, matrixRequest, registerWithSharedSecret } from "./matrix.ts";
+  acceptInviteAndOpen,
+  elementSendsInEncryptedRoom,
+  webLearnerAndElementUser,
+} from "./encrypted-room.ts";
+import type { BrowserPage, Learner } from "./learners.ts";
+import { eventually, type MatrixUser, matrixRequest } from "./matrix.ts";
 import { message, messages } from "./room-page.ts";
 
 const stack = inject("stack");
@@ -31,18 +29,10 @@ describe("an encrypted room shared with an Element user", () => {
   let roomId: string;
 
   beforeAll(async () => {
-    [web, element] = await Promise.all([
-      signUpLearner(stack, "Wanda Web"),
-      registerWithSharedSecret(
-        stack.synapseUrl,
-        stack.registrationSharedSecret,
-        `elma${randomUUID().slice(0, 8)}`,
-        `Element-${randomUUID()}`,
-      ),
-    ]);
-    elementClient = await startElementClient(stack.publicUrl, element);
-    browser = await openPage(chromium());
-    await signInInBrowser(browser.page, stack, web);
+    ({ web, element, elementClient, browser } = await webLearnerAndElementUser(stack, chromium(), {
+      learner: "Wanda Web",
+      elementPrefix: "elma",
+    }));
   });
 
   afterAll(async () => {
@@ -62,28 +52,11 @@ describe("an encrypted room shared with an Element user", () => {
       30_000,
     );
 
-    ({ room_id: roomId } = await elementClient.createRoom({
+    roomId = await elementSendsInEncryptedRoom(elementClient, {
       name: ROOM_NAME,
-      preset: Preset.PrivateChat,
-      invite: [web.matrix.userId],
-      initial_state: [
-        {
-          type: "m.room.encryption",
-          state_key: "",
-          content: { algorithm: "m.megolm.v1.aes-sha2" },
-        },
-      ],
-    }));
-    // Sending before the client has synced the room would go out unencrypted.
-    await eventually(async () => {
-      const room = elementClient.getRoom(roomId);
-      const invited = room?.getMember(web.matrix.userId)?.membership === "invite";
-      if (room?.hasEncryptionStateEvent() && invited) return true;
-      throw new Error(
-        `room ${room ? "known" : "unknown"}, encrypted ${room?.hasEncryptionStateEvent()}, membership ${room?.getMember(web.matrix.userId)?.membership}, sync ${elementClient.getSyncState()}, rooms ${elementClient.getRooms().length}`,
-      );
-    }, "the encrypted room in the Element client");
-    await elementClient.sendMessage(roomId, { msgtype: MsgType.Text, body: FROM_ELEMENT });
+      invitee: web.matrix.userId,
+      text: FROM_ELEMENT,
+    });
 
     // On the server it is ciphertext only.
     const history = await matrixRequest<{ chunk: { type: string; sender: string }[] }>(
@@ -97,14 +70,7 @@ describe("an encrypted room shared with an Element user", () => {
     expect(fromElement.map((event) => event.type)).not.toContain("m.room.message");
 
     const { page } = browser;
-    await page
-      .getByRole("navigation", { name: "Main" })
-      .getByRole("link", { name: "Chats" })
-      .click();
-    await page
-      .getByRole("button", { name: `Accept invite to ${ROOM_NAME}` })
-      .click({ timeout: 30_000 });
-    await page.getByRole("link", { name: new RegExp(`^${ROOM_NAME}`) }).click({ timeout: 30_000 });
+    await acceptInviteAndOpen(page, ROOM_NAME);
 
     await message(page, FROM_ELEMENT).waitFor({ timeout: 30_000 });
     // Shown with the sender's name (Synapse's default display name is the localpart).

@@ -14,7 +14,7 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
-import { eventually, matrixRequest } from "./matrix.ts";
+import { joinedPartnerRoom } from "./partner-room.ts";
 import { message, send } from "./room-page.ts";
 
 const stack = inject("stack");
@@ -32,41 +32,6 @@ async function setProfile(learner: Learner, native: string, learning: string, le
     discoverable: true,
   });
   expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-}
-
-/** The bot's partner room for two learners: one asks, the other accepts, both join. */
-async function partnerRoom(asker: Learner, accepter: Learner): Promise<string> {
-  const sent = await asker.session.request<{ request: { id: string } }>(
-    "POST",
-    "/api/partners/requests",
-    { user_id: accepter.matrix.userId },
-  );
-  expect(sent.status, JSON.stringify(sent.body)).toBe(201);
-  const accepted = await accepter.session.request(
-    "POST",
-    `/api/partners/requests/${sent.body.request.id}/accept`,
-  );
-  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-  const roomId = await eventually(async () => {
-    const listed = await accepter.session.request<{ partners: { room_id: string | null }[] }>(
-      "GET",
-      "/api/partners",
-    );
-    return listed.body.partners[0]?.room_id ?? undefined;
-  }, "the partner room");
-  for (const learner of [asker, accepter]) {
-    await eventually(
-      () =>
-        matrixRequest(
-          stack.publicUrl,
-          "POST",
-          `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
-          { token: learner.matrix.accessToken, body: {} },
-        ),
-      `${learner.displayName} to join the partner room`,
-    );
-  }
-  return roomId;
 }
 
 // The room page's header (inside the app's <main>, so not a banner landmark).
@@ -113,7 +78,7 @@ describe("the exchange panel in the web client", () => {
       signUpLearner(stack, "Ben Okafor"),
     ]);
     await Promise.all([setProfile(ana, "de", "fr", "B2"), setProfile(ben, "fr", "de", "A2")]);
-    roomId = await partnerRoom(ana, ben);
+    roomId = await joinedPartnerRoom(stack, ana, ben);
     [a, b] = await Promise.all([
       openPage(chromium()),
       openPage(chromium(), { colorScheme: "dark" }),

@@ -1,5 +1,5 @@
 // Learners in many rooms, for the room-list tests and the chat benchmark: groups made through
-// the client-server API, each with one message, ten at a time; and whether a browser has them
+// the client-server API, each with one message, several at a time; and whether a browser has them
 // cached.
 import type { StackInfo } from "./harness.ts";
 import type { Learner } from "./learners.ts";
@@ -8,28 +8,43 @@ import { matrixRequest, sendEvent } from "./matrix.ts";
 /** The name of the `index`th group `createGroups` makes: "Practice group 1"… */
 export const groupName = (index: number): string => `Practice group ${index + 1}`;
 
-/** Creates `count` private groups owned by `learner`, each with a welcome message. */
-export async function createGroups(stack: StackInfo, learner: Learner, count: number) {
-  for (let first = 0; first < count; first += 10) {
-    await Promise.all(
-      Array.from({ length: Math.min(10, count - first) }, async (_, offset) => {
-        const index = first + offset;
-        const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
-          stack.publicUrl,
-          "POST",
-          "/_matrix/client/v3/createRoom",
-          {
-            token: learner.matrix.accessToken,
-            body: { preset: "private_chat", name: groupName(index) },
-          },
-        );
-        await sendEvent(stack.publicUrl, learner.matrix.accessToken, roomId, {
-          msgtype: "m.text",
-          body: `Welcome to group ${index + 1}`,
-        });
-      }),
-    );
-  }
+/**
+ * Groups being made at once: Synapse spends much of each request waiting on its database, so a
+ * dozen overlap well; many more only queue.
+ */
+const CONCURRENCY = 12;
+
+/**
+ * Creates `count` private groups owned by `learner`, each with a welcome message, numbered from
+ * `from` (so a learner's rooms can be added to in steps: 200, then 1,800 more).
+ */
+export async function createGroups(
+  stack: StackInfo,
+  learner: Learner,
+  count: number,
+  options: { from?: number } = {},
+) {
+  const from = options.from ?? 0;
+  let next = 0;
+  const worker = async () => {
+    for (let offset = next++; offset < count; offset = next++) {
+      const index = from + offset;
+      const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
+        stack.publicUrl,
+        "POST",
+        "/_matrix/client/v3/createRoom",
+        {
+          token: learner.matrix.accessToken,
+          body: { preset: "private_chat", name: groupName(index) },
+        },
+      );
+      await sendEvent(stack.publicUrl, learner.matrix.accessToken, roomId, {
+        msgtype: "m.text",
+        body: `Welcome to group ${index + 1}`,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
 }
 
 /**

@@ -4,11 +4,17 @@
 // signs in on a fresh browser, enters the recovery key and reads the earlier messages.
 import { createPublicKey, randomUUID, verify } from "node:crypto";
 import { stringify as canonicalJson } from "another-json";
-import { type MatrixClient, type MatrixEvent, MsgType, Preset } from "matrix-js-sdk";
+import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
-import { devicesWithKeys, startElementClient } from "./element-client.ts";
+import { devicesWithKeys } from "./element-client.ts";
+import {
+  acceptInviteAndOpen,
+  elementSendsInEncryptedRoom,
+  MEGOLM_ENCRYPTION,
+  webLearnerAndElementUser,
+} from "./encrypted-room.ts";
 import {
   type BrowserPage,
   createSharedRoom,
@@ -17,7 +23,7 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
-import { eventually, type MatrixUser, matrixRequest, registerWithSharedSecret } from "./matrix.ts";
+import { eventually, type MatrixUser, matrixRequest } from "./matrix.ts";
 import { message, messages, send } from "./room-page.ts";
 
 const stack = inject("stack");
@@ -161,18 +167,15 @@ describe("recovery with a recovery key", () => {
   let roomId: string;
 
   beforeAll(async () => {
-    [web, element] = await Promise.all([
-      signUpLearner(stack, "Rosa Recovery"),
-      registerWithSharedSecret(
-        stack.synapseUrl,
-        stack.registrationSharedSecret,
-        `elrec${randomUUID().slice(0, 8)}`,
-        `Element-${randomUUID()}`,
-      ),
-    ]);
-    elementClient = await startElementClient(stack.publicUrl, element);
-    first = await openPage(chromium());
-    await signInInBrowser(first.page, stack, web);
+    ({
+      web,
+      element,
+      elementClient,
+      browser: first,
+    } = await webLearnerAndElementUser(stack, chromium(), {
+      learner: "Rosa Recovery",
+      elementPrefix: "elrec",
+    }));
   });
 
   afterAll(async () => {
@@ -229,36 +232,14 @@ describe("recovery with a recovery key", () => {
   });
 
   it("backs up the keys of an encrypted chat, whose partner sees the device cross-signed", async () => {
-    ({ room_id: roomId } = await elementClient.createRoom({
+    roomId = await elementSendsInEncryptedRoom(elementClient, {
       name: ROOM_NAME,
-      preset: Preset.PrivateChat,
-      invite: [web.matrix.userId],
-      initial_state: [
-        {
-          type: "m.room.encryption",
-          state_key: "",
-          content: { algorithm: "m.megolm.v1.aes-sha2" },
-        },
-      ],
-    }));
-    await eventually(async () => {
-      const room = elementClient.getRoom(roomId);
-      return room?.hasEncryptionStateEvent() &&
-        room.getMember(web.matrix.userId)?.membership === "invite"
-        ? true
-        : undefined;
-    }, "the encrypted room in the Element client");
-    await elementClient.sendMessage(roomId, { msgtype: MsgType.Text, body: FROM_ELEMENT });
+      invitee: web.matrix.userId,
+      text: FROM_ELEMENT,
+    });
 
     const { page } = first;
-    await page
-      .getByRole("navigation", { name: "Main" })
-      .getByRole("link", { name: "Chats" })
-      .click();
-    await page
-      .getByRole("button", { name: `Accept invite to ${ROOM_NAME}` })
-      .click({ timeout: 30_000 });
-    await page.getByRole("link", { name: new RegExp(`^${ROOM_NAME}`) }).click({ timeout: 30_000 });
+    await acceptInviteAndOpen(page, ROOM_NAME);
     await message(page, FROM_ELEMENT).waitFor({ timeout: 30_000 });
 
     // Now that they share a room, the Element-like client tracks the learner's devices and sees
@@ -349,13 +330,7 @@ describe("recovery with a passphrase", () => {
 
     const room = await createSharedRoom(stack, partner, [learner], {
       name: "Passphrase room",
-      initialState: [
-        {
-          type: "m.room.encryption",
-          state_key: "",
-          content: { algorithm: "m.megolm.v1.aes-sha2" },
-        },
-      ],
+      initialState: [MEGOLM_ENCRYPTION],
     });
     const text = "Written before signing out, unlocked by a passphrase.";
     await openChat(before.page, "Passphrase room");

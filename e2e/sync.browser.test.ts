@@ -1,6 +1,7 @@
 // How the web client syncs, in Chromium against the real Synapse: simplified sliding sync
 // (MSC4186) for a learner in 200 rooms, /sync v2 when the homeserver lacks it, and a reload that
-// shows the cached rooms and the open room while the homeserver's sync is held back.
+// shows the rooms it kept before Matrix has logged in, then the cached rooms and the open room
+// while the homeserver's sync is held back.
 import type { Page, Request, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useChromium } from "./browser.ts";
@@ -22,6 +23,7 @@ const chromium = useChromium();
 const ROOMS = 200;
 const SLIDING_SYNC = "**/_matrix/client/unstable/org.matrix.simplified_msc3575/sync*";
 const SYNC_V2 = "**/_matrix/client/v3/sync*";
+const MATRIX_LOGIN = "**/_matrix/client/v3/login";
 
 const isSlidingSync = (request: Request) =>
   request.url().includes("/org.matrix.simplified_msc3575/sync");
@@ -120,17 +122,34 @@ describe("syncing the web client", () => {
       .poll(() => page.evaluate(HAS_CACHED_SYNC), { timeout: 60_000, interval: 500 })
       .toBe(true);
 
-    // Reloaded on the room's page: the room and the list both come from the cache.
-    await roomItems(page).first().locator(".room-item__link").click();
-    await page.getByRole("log", { name: "Messages" }).waitFor({ timeout: 30_000 });
-
     const held: Route[] = [];
     const hold = (route: Route) => {
       held.push(route);
     };
+    const logins: Route[] = [];
+    const holdLogin = (route: Route) => {
+      logins.push(route);
+    };
     await page.route(SLIDING_SYNC, hold);
     await page.route(SYNC_V2, hold);
+    await page.route(MATRIX_LOGIN, holdLogin);
     try {
+      // Before Matrix has even logged in, the Chats page shows the rooms it kept last time.
+      await openChats(page);
+      await page.reload();
+      await expect
+        .poll(() => roomItems(page).count(), { timeout: 20_000, interval: 250 })
+        .toBeGreaterThanOrEqual(10);
+      await expect(roomItems(page).first().textContent()).resolves.toContain("Tea with Ben");
+      await page.unroute(MATRIX_LOGIN, holdLogin);
+      await Promise.all(logins.map((route) => route.continue()));
+
+      // Then the sync cache: the whole list, and the open room, reloaded on the room's page.
+      await expect
+        .poll(() => roomItems(page).count(), { timeout: 30_000, interval: 250 })
+        .toBe(ROOMS + 1);
+      await roomItems(page).first().locator(".room-item__link").click();
+      await message(page, "history message 12 of 12").waitFor({ timeout: 30_000 });
       await page.reload();
       await message(page, "history message 12 of 12").waitFor({ timeout: 30_000 });
       await openChats(page);

@@ -12,6 +12,7 @@ import { useBridgeDatabase } from "./database.ts";
 import { type ExtraBridge, withExtraBridge } from "./extra-bridge.ts";
 import { type Learner, signUpLearner } from "./learners.ts";
 import { eventually, type MatrixUser, matrixRequest, type SyncEvent } from "./matrix.ts";
+import { joinedPartnerRoom } from "./partner-room.ts";
 
 const stack = inject("stack");
 const db = useBridgeDatabase();
@@ -83,34 +84,6 @@ function profile(native: string, learning: string, level: string) {
   };
 }
 
-/** Two matched learners who accepted each other, both joined to the bot's partner room. */
-async function partnersInRoom(first: Learner, second: Learner): Promise<string> {
-  const sent = await first.session.request<{ request: { id: string } }>(
-    "POST",
-    "/api/partners/requests",
-    { user_id: second.matrix.userId },
-  );
-  expect(sent.status, JSON.stringify(sent.body)).toBe(201);
-  const accepted = await second.session.request<{ partner: { room_id: string } }>(
-    "POST",
-    `/api/partners/requests/${sent.body.request.id}/accept`,
-  );
-  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-  const roomId = accepted.body.partner.room_id;
-  for (const learner of [first, second]) {
-    await matrixRequest(
-      stack.publicUrl,
-      "POST",
-      `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
-      {
-        token: learner.matrix.accessToken,
-        body: {},
-      },
-    );
-  }
-  return roomId;
-}
-
 /** A bridge replica that does Matrix work (unlike withExtraBridge's default): a bridge start. */
 const startBridge = <T>(use: (bridge: ExtraBridge) => Promise<T>) =>
   withExtraBridge(stack, { HOMESERVER_URL: stack.synapseUrl }, use);
@@ -142,7 +115,7 @@ describe("the Xstream widget, bridge side", () => {
       eve.session.request("PUT", "/api/profile", profile("mt", "gd", "C1")),
     ]);
     for (const response of saved) expect(response.status, JSON.stringify(response.body)).toBe(200);
-    roomId = await partnersInRoom(ana, ben);
+    roomId = await joinedPartnerRoom(stack, ana, ben);
   }, 120_000);
 
   it("puts the widget in the new partner room, in Element's right panel, and lets partners set the timer", async () => {

@@ -15,6 +15,7 @@ import {
   signUpLearner,
 } from "./learners.ts";
 import { eventually, matrixRequest, sendEvent } from "./matrix.ts";
+import { joinedPartnerRoom } from "./partner-room.ts";
 import { message } from "./room-page.ts";
 import type { WidgetHostConfig, WidgetHostRecord } from "./widget-host/host.ts";
 import { serveWidgetHost, type WidgetHostServer } from "./widget-host/serve.ts";
@@ -56,30 +57,7 @@ async function partnersInRoom(): Promise<{ ana: Learner; ben: Learner; roomId: s
     const saved = await learner.session.request("PUT", "/api/profile", body);
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
   }
-  const sent = await ana.session.request<{ request: { id: string } }>(
-    "POST",
-    "/api/partners/requests",
-    { user_id: ben.matrix.userId },
-  );
-  expect(sent.status, JSON.stringify(sent.body)).toBe(201);
-  const accepted = await ben.session.request<{ partner: { room_id: string } }>(
-    "POST",
-    `/api/partners/requests/${sent.body.request.id}/accept`,
-  );
-  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-  const roomId = accepted.body.partner.room_id;
-  for (const learner of [ana, ben]) {
-    await eventually(
-      () =>
-        matrixRequest(
-          stack.publicUrl,
-          "POST",
-          `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
-          { token: learner.matrix.accessToken, body: {} },
-        ),
-      `${learner.displayName} to join the partner room`,
-    );
-  }
+  const roomId = await joinedPartnerRoom(stack, ana, ben);
   return { ana, ben, roomId };
 }
 

@@ -7,6 +7,7 @@ import { createOrgRequestMatrix } from "./bot/directoryRequestsMatrix.js";
 import { createOrgRequestService } from "./bot/directoryRequestsService.js";
 import { createDirectoryService, isDirectoryInvite } from "./bot/directoryService.js";
 import { createPartnerMatrix } from "./bot/partnerMatrix.js";
+import { createPartnerNoticeSender } from "./bot/partnerNotices.js";
 import { createPolicyMatrix } from "./bot/policyMatrix.js";
 import { createPolicyService } from "./bot/policyService.js";
 import { type BridgeConfig, ConfigError, loadConfig } from "./config.js";
@@ -29,6 +30,7 @@ import {
   orgRequests,
 } from "./domain/directoryRequests.js";
 import type { PartnerContext } from "./domain/partnerContext.js";
+import { createPartnerNoticeOutbox, startPartnerNoticeSweep } from "./domain/partnerNotices.js";
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordFailures.js";
 import { bannedUsersOf } from "./domain/policyList.js";
@@ -39,7 +41,7 @@ import {
   callTokenRateLimitRule,
 } from "./domain/rtcTokensIssuer.js";
 import { pruneExpiredAuthState } from "./domain/sessions.js";
-import { createBridgeEmail, tellByEmailToo } from "./email/emailSetup.js";
+import { createBridgeEmail } from "./email/emailSetup.js";
 import type { PushSettings } from "./http/pushRouter.js";
 import { createLiveKitServer } from "./livekit/liveKitServer.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -61,6 +63,7 @@ import { createPgDirectoryStore } from "./store/pg/directoryStore.js";
 import { createPgLoginTokenStore } from "./store/pg/loginTokenStore.js";
 import { runMigrations } from "./store/pg/migrations.js";
 import { createPgOrgRequestStore } from "./store/pg/orgRequestStore.js";
+import { createPgPartnerNoticeStore } from "./store/pg/partnerNoticeStore.js";
 import { createPgPartnerStore } from "./store/pg/partnerStore.js";
 import { createPgPasswordFailureStore } from "./store/pg/passwordFailureStore.js";
 import { createPgPolicyStore } from "./store/pg/policyStore.js";
@@ -401,22 +404,20 @@ async function main(): Promise<void> {
     logger,
     intervalMs: config.directory.syncIntervalMs,
   });
-  const partnerMatrix = tellByEmailToo(
-    email,
-    createPartnerMatrix({
-      homeserver,
-      synapseAdmin: auth.synapse,
-      botStore,
-      botUserId: config.matrix.botUserId,
-      serverName: config.matrix.serverName,
-      publicUrl: config.publicUrl,
-      logger: logger.child({ component: "partner-matrix" }),
-    }),
-  );
+  const partnerMatrix = createPartnerMatrix({
+    homeserver,
+    synapseAdmin: auth.synapse,
+    botStore,
+    botUserId: config.matrix.botUserId,
+    serverName: config.matrix.serverName,
+    publicUrl: config.publicUrl,
+    logger: logger.child({ component: "partner-matrix" }),
+  });
   const partners: PartnerContext = {
     profiles,
     partners: createPgPartnerStore(pool),
     remoteLearners: remoteLearners(directory),
+    localBans: async () => new Set((await policyStore.bannedUsers()).map((ban) => ban.userId)),
     matrix: {
       ...partnerMatrix,
       // Every profile change also reaches the learner's directory entry; a failure here leaves
@@ -425,10 +426,25 @@ async function main(): Promise<void> {
         await partnerMatrix.publishProfile(profile);
         await publishLearner(directory, profile.userId);
       },
+      // Request and acceptance notices (and their mails) go through the outbox the partner
+      // store writes in the same transaction: the writer sends first, the sweep after a crash.
+      tellRequestReceived: (request) => notices.deliverNow(request.id, "request_received"),
+      tellRequestAccepted: (request) => notices.deliverNow(request.id, "request_accepted"),
     },
     now: () => new Date(),
     logger: logger.child({ component: "partners" }),
   };
+  const notices = createPartnerNoticeOutbox({
+    store: createPgPartnerNoticeStore(pool),
+    deliver: createPartnerNoticeSender({
+      partners,
+      homeserver,
+      botStore,
+      serverName: config.matrix.serverName,
+      mailer: email?.mailer,
+    }),
+    logger,
+  });
   // Requests between partner organisations' learners (also winds up a pairing that ended).
   const orgRequestContext: OrgRequestContext = {
     store: createPgOrgRequestStore(pool),
@@ -518,6 +534,7 @@ async function main(): Promise<void> {
 
   let stopping = false;
   let stopCatchUp = () => {};
+  let stopNoticeSweep = () => {};
   // Matrix work (naming the bot, profiles and rooms left over from before) waits for Synapse.
   void waitForHomeserver(homeserver, logger).then(() => {
     if (stopping) return;
@@ -530,6 +547,7 @@ async function main(): Promise<void> {
       { homeserver, userId: config.matrix.botUserId },
       logger,
     );
+    stopNoticeSweep = startPartnerNoticeSweep(notices, logger);
   });
 
   const shutdown = (signal: NodeJS.Signals) => {
@@ -539,6 +557,7 @@ async function main(): Promise<void> {
     stopPruning();
     stopInboxSweep();
     stopCatchUp();
+    stopNoticeSweep();
     directoryService.stop();
     policyService.stop();
     orgRequestService.stop();

@@ -22,7 +22,7 @@ import type { Logger } from "../logger.js";
 import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import { type ClientEvent, isInviteFor, isOwnJoin } from "../matrix/events.js";
 import { type HomeserverClient, HomeserverError } from "../matrix/homeserver.js";
-import type { BotStore } from "../store/botStore.js";
+import type { BotStore, CommandTarget, EarlierRun } from "../store/botStore.js";
 import { type BotCommand, parseCommand } from "./botCommands.js";
 import * as replies from "./botReplies.js";
 import { messageText } from "./messageText.js";
@@ -57,6 +57,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 // asking again will not change its mind.
 function isWorthRetrying(error: unknown): boolean {
   return !(error instanceof HomeserverError) || error.status === 429 || error.status >= 500;
+}
+
+/** One run of a command: its event, and the run before it that was cut off, if any. */
+interface CommandRun {
+  eventId: string;
+  earlier: EarlierRun | undefined;
 }
 
 /** A command that cannot go ahead, explained to the learner (not a fault). */
@@ -177,10 +183,16 @@ export function startBot({
     if (!reply) {
       if (parsed === undefined) {
         reply = replies.tooLong();
+      } else if (!parsed.ok) {
+        reply = replies.problem(parsed.problem);
       } else {
-        reply = parsed.ok
-          ? await runSafely(userId, parsed.command)
-          : replies.problem(parsed.problem);
+        // A command's effect and its saved answer are two writes. Rather than one transaction
+        // through every store the domain uses (a unit of work the domain would have to carry),
+        // each run is noted before it acts, with the request it picked: a run cut off between
+        // the two writes is finished by the next (the redelivered event on any replica), which
+        // keeps to that request and renders the answer from the state the first run left.
+        const earlier = await botStore.startCommand(event.event_id);
+        reply = await runSafely(userId, parsed.command, { eventId: event.event_id, earlier });
       }
       await botStore.saveReply(event.event_id, reply);
     }
@@ -188,9 +200,13 @@ export function startBot({
     await send(event.room_id, reply, `xstream-reply-${event.event_id}`);
   }
 
-  async function runSafely(userId: string, command: BotCommand): Promise<replies.RenderedReply> {
+  async function runSafely(
+    userId: string,
+    command: BotCommand,
+    attempt: CommandRun,
+  ): Promise<replies.RenderedReply> {
     try {
-      return await run(userId, command);
+      return await run(userId, command, attempt);
     } catch (error) {
       if (error instanceof CommandDeclined) return error.reply;
       if (error instanceof Refusal) {
@@ -210,7 +226,49 @@ export function startBot({
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
     );
 
-  async function run(userId: string, command: BotCommand): Promise<replies.RenderedReply> {
+  /** The answer `connect` gave if its cut-off first run had already asked (or been asked). */
+  async function connectedBefore(
+    userId: string,
+    target: string,
+  ): Promise<replies.RenderedReply | undefined> {
+    const asked = (await listRequests(ctx, userId)).outgoing.find(
+      (request) => request.recipient.userId === target,
+    );
+    if (asked) return replies.requestSent(asked);
+    const partnership = (await listPartners(ctx, userId)).find(
+      (candidate) => candidate.partner.userId === target,
+    );
+    return partnership && replies.partnershipStarted(partnership, serverName);
+  }
+
+  /** The answer `accept`/`decline` gave if its cut-off first run had decided `picked`. */
+  async function decidedBefore(
+    userId: string,
+    name: "accept" | "decline",
+    picked: CommandTarget,
+  ): Promise<replies.RenderedReply> {
+    if (name === "decline") {
+      return replies.requestDeclined({
+        id: picked.requestId,
+        requester: picked.requester,
+        recipient: picked.recipient,
+        status: "declined",
+        createdAt: new Date(picked.createdAt),
+        decidedAt: undefined,
+      });
+    }
+    const partnership = (await listPartners(ctx, userId)).find(
+      (candidate) => candidate.partner.userId === picked.requester.userId,
+    );
+    if (partnership) return replies.partnershipStarted(partnership, serverName);
+    return replies.refused("That request is no longer open.", REFUSAL_HINTS.request_not_found);
+  }
+
+  async function run(
+    userId: string,
+    command: BotCommand,
+    { eventId, earlier }: CommandRun,
+  ): Promise<replies.RenderedReply> {
     switch (command.name) {
       case "help":
         return replies.help(command.topic);
@@ -287,10 +345,20 @@ export function startBot({
           }
           target = picked;
         }
-        const { request, partnership } = await requestPartner(ctx, userId, target);
-        // They had already asked us: asking back accepted their request.
-        if (partnership) return replies.partnershipStarted(partnership, serverName);
-        return replies.requestSent(request);
+        try {
+          const { request, partnership } = await requestPartner(ctx, userId, target);
+          // They had already asked us: asking back accepted their request.
+          if (partnership) return replies.partnershipStarted(partnership, serverName);
+          return replies.requestSent(request);
+        } catch (error) {
+          const doneBefore =
+            earlier &&
+            error instanceof Refusal &&
+            (error.reason === "request_exists" || error.reason === "already_connected");
+          const again = doneBefore ? await connectedBefore(userId, target) : undefined;
+          if (again) return again;
+          throw error;
+        }
       }
       case "requests": {
         const { incoming, outgoing } = await listRequests(ctx, userId);
@@ -299,12 +367,25 @@ export function startBot({
       case "accept":
       case "decline": {
         const incoming = oldestFirst((await listRequests(ctx, userId)).incoming);
+        // A first run that picked a request keeps it: the numbers moved when it decided it.
+        const picked = earlier?.target;
+        if (picked && !incoming.some((request) => request.id === picked.requestId)) {
+          return decidedBefore(userId, command.name, picked);
+        }
         if (incoming.length === 0) return replies.noPendingRequests();
-        if (command.number === undefined && incoming.length > 1) {
+        if (!picked && command.number === undefined && incoming.length > 1) {
           return replies.pendingRequests(incoming);
         }
-        const request = incoming[(command.number ?? 1) - 1];
+        const request = picked
+          ? incoming.find((candidate) => candidate.id === picked.requestId)
+          : incoming[(command.number ?? 1) - 1];
         if (!request) return replies.unknownRequest(command.number ?? 1, incoming.length);
+        await botStore.noteTarget(eventId, {
+          requestId: request.id,
+          requester: request.requester,
+          recipient: request.recipient,
+          createdAt: request.createdAt.toISOString(),
+        });
         if (command.name === "accept") {
           return replies.partnershipStarted(
             await acceptRequest(ctx, userId, request.id),

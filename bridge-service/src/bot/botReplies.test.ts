@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Suggestion } from "../domain/matching.js";
 import type { NewPartnership, PartnerRequestView } from "../domain/partnerContext.js";
 import type { Profile } from "../domain/profiles.js";
+import { escapeHtml } from "../html.js";
+import { testProfile } from "../testing/profiles.js";
 import { COMMAND_NAMES } from "./botCommands.js";
 import {
   describeLanguages,
-  escapeHtml,
   greeting,
   help,
   matrixToRoom,
@@ -25,22 +26,8 @@ import {
 const EVIL = `<script>alert("x")</script>`;
 const EVIL_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;";
 
-function profile(overrides: Partial<Profile> = {}): Profile {
-  return {
-    userId: "@ana:hs",
-    displayName: "Ana",
-    native: ["es"],
-    learning: [{ language: "en", level: "B1" }],
-    interests: ["hiking"],
-    timezone: "Europe/Madrid",
-    availability: [],
-    bio: "",
-    discoverable: true,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-    ...overrides,
-  };
-}
+const profile = (overrides: Partial<Profile> = {}) =>
+  testProfile({ interests: ["hiking"], ...overrides });
 
 function suggestion(overrides: Partial<Suggestion> = {}): Suggestion {
   const them = profile({ userId: "@ben:other.example", displayName: "Ben", native: ["en"] });

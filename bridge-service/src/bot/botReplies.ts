@@ -8,6 +8,7 @@ import type {
   ReportView,
 } from "../domain/partnerContext.js";
 import type { LearningLanguage, Profile } from "../domain/profiles.js";
+import { escapeHtml } from "../html.js";
 import {
   COMMAND_HELP,
   COMMAND_NAMES,
@@ -28,15 +29,6 @@ interface Rich {
 }
 type Part = string | Rich;
 type Block = { paragraph: Part[] } | { list: Part[][]; numbered: boolean };
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 const textOf = (part: Part) => (typeof part === "string" ? part : part.text);
 const htmlOf = (part: Part) => (typeof part === "string" ? escapeHtml(part) : part.html);

@@ -19,7 +19,7 @@ import { type ClientEvent, isInviteFor } from "../matrix/events.js";
 /**
  * How often a complete pairing is checked again. While a partner's side is incomplete (their bot
  * not in our room, or we not in theirs), rounds come as early as the retry backoff allows: from
- * PAIRING_RETRY_FIRST_MS, doubling per failed attempt.
+ * PAIRING_RETRY_FIRST_MS, growing by PAIRING_RETRY_FACTOR per failed attempt.
  */
 export const DIRECTORY_SYNC_INTERVAL_MS = 30_000;
 /** Every this many intervals, every opted-in learner's entry is checked again. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { NewPartnership, PartnerRequestView } from "../domain/partnerContext.js";
-import type { Profile } from "../domain/profiles.js";
 import { exchangeWidgetState } from "../domain/widgetState.js";
 import {
   type CreateRoomBody,
@@ -10,6 +9,7 @@ import {
 import { createInMemorySynapseAdmin } from "../matrix/inMemorySynapseAdmin.js";
 import { createInMemoryBotStore } from "../store/memory/inMemoryBotStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
+import { testProfile } from "../testing/profiles.js";
 import {
   createPartnerMatrix,
   creatorsHaveImplicitPower,
@@ -18,22 +18,7 @@ import {
 
 const BOT = "@xstream:hs";
 
-function profile(overrides: Partial<Profile> = {}): Profile {
-  return {
-    userId: "@ana:hs",
-    displayName: "Ana",
-    native: ["es"],
-    learning: [{ language: "en", level: "B1" }],
-    interests: [],
-    timezone: "Europe/Madrid",
-    availability: [],
-    bio: "",
-    discoverable: true,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-    ...overrides,
-  };
-}
+const profile = testProfile;
 
 const ben = profile({
   userId: "@ben:other.example",

@@ -278,7 +278,7 @@ describe("pairing latency", () => {
   it("asks a partner's bot that declined again within seconds, then ever more slowly", async () => {
     const { ctx, recorded } = context([B]);
     let clock = 0;
-    const backoff = new PairingBackoff(() => clock, 2_000, 300_000);
+    const backoff = new PairingBackoff(() => clock, 2_000, 300_000, 2);
     await syncDirectory(ctx, { backoff });
     const invitesAt: number[] = [];
     for (clock = 0; clock <= 40_000; clock += 1_000) {

@@ -3,7 +3,12 @@
 // more slowly, so a partner that is down or does not list us is not asked every round.
 
 /** The first retry's delay. */
-export const PAIRING_RETRY_FIRST_MS = 2_000;
+export const PAIRING_RETRY_FIRST_MS = 1_000;
+/**
+ * Each delay is this much longer than the one before: 1, 2.5, 4.75, 8.1… s, a dozen tries in
+ * the first five minutes, then one every PAIRING_RETRY_MAX_MS.
+ */
+export const PAIRING_RETRY_FACTOR = 1.5;
 /** The longest delay between two attempts. */
 export const PAIRING_RETRY_MAX_MS = 5 * 60_000;
 
@@ -14,6 +19,7 @@ export class PairingBackoff {
     private readonly now: () => number = Date.now,
     private readonly firstMs = PAIRING_RETRY_FIRST_MS,
     private readonly maxMs = PAIRING_RETRY_MAX_MS,
+    private readonly factor = PAIRING_RETRY_FACTOR,
   ) {}
 
   /** Whether `key` may be tried now (never tried, or its delay has passed). */
@@ -22,10 +28,10 @@ export class PairingBackoff {
     return scheduled === undefined || scheduled.at <= this.now();
   }
 
-  /** Records an attempt: the next one waits twice as long as the last (first … max). */
+  /** Records an attempt: the next one waits `factor` times as long as the last (first … max). */
   tried(key: string): void {
     const previous = this.next.get(key);
-    const delayMs = previous ? Math.min(previous.delayMs * 2, this.maxMs) : this.firstMs;
+    const delayMs = previous ? Math.min(previous.delayMs * this.factor, this.maxMs) : this.firstMs;
     this.next.set(key, { at: this.now() + delayMs, delayMs });
   }
 

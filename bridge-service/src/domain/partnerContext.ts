@@ -105,6 +105,11 @@ export interface PartnerContext {
   remoteLearners?: RemoteLearners;
   partners: PartnerStore;
   matrix: PartnerMatrix;
+  /**
+   * The learners this organisation banned (domain/policyList.ts): never suggested here either,
+   * as they are not to partner organisations. Absent means no one is banned.
+   */
+  localBans?: () => Promise<ReadonlySet<string>>;
   now: () => Date;
   logger: Logger;
 }

@@ -4,14 +4,8 @@ import { partnerMailComposer } from "../email/partnerMails.js";
 import { createUnsubscribeTokens } from "../email/unsubscribeTokens.js";
 import { createInMemoryEmailOptOutStore } from "../store/memory/inMemoryEmailOptOutStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
-import { createRecordingPartnerMatrix } from "../testing/recordingPartnerMatrix.js";
 import type { PartnerRequestView } from "./partnerContext.js";
-import {
-  alsoTellByEmail,
-  createPartnerMailer,
-  isMailableAddress,
-  type OutgoingMail,
-} from "./partnerMail.js";
+import { createPartnerMailer, isMailableAddress, type OutgoingMail } from "./partnerMail.js";
 
 const request: PartnerRequestView = {
   id: "1",
@@ -106,20 +100,5 @@ describe("the partner mailer", () => {
       }),
     ).resolves.toBeUndefined();
     expect(lines.join("")).toContain("partner mail not queued");
-  });
-
-  it("tells through Matrix as before and does not wait for the mail", async () => {
-    const { matrix, told } = createRecordingPartnerMatrix();
-    const never = {
-      requestReceived: () => new Promise<void>(() => {}),
-      requestAccepted: () => new Promise<void>(() => {}),
-    };
-    const wrapped = alsoTellByEmail(matrix, never);
-    await wrapped.tellRequestReceived(request, {} as never);
-    await wrapped.tellRequestAccepted(request, null);
-    expect(told).toEqual([
-      { kind: "received", requestId: "1" },
-      { kind: "accepted", requestId: "1", roomId: null },
-    ]);
   });
 });

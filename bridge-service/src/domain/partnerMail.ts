@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.js";
 import type { BridgeMailKind, EmailOptOutStore, VerifiedEmails } from "./emailPreferences.js";
-import type { PartnerMatrix, PartnerRequestView } from "./partnerContext.js";
+import type { PartnerRequestView } from "./partnerContext.js";
 
 /** One mail as the bridge composes it; the transport adds From. */
 export interface OutgoingMail {
@@ -118,27 +118,5 @@ export function createPartnerMailer(deps: PartnerMailerDeps): PartnerMailer {
       mail(request.requester.userId, "accepted", (to, links) =>
         deps.compose.requestAccepted(to, request, roomId, links),
       ),
-  };
-}
-
-/**
- * The partner flow tells learners through the bot; with email on it tells them by mail too. The
- * mail is started, not awaited, so a request or an accept never waits on Synapse's admin API or
- * SMTP.
- */
-export function alsoTellByEmail(matrix: PartnerMatrix, mailer: PartnerMailer): PartnerMatrix {
-  return {
-    publishProfile: (profile) => matrix.publishProfile(profile),
-    createPartnerRoom: (partnership) => matrix.createPartnerRoom(partnership),
-    displayNameOf: (userId) => matrix.displayNameOf(userId),
-    endPartnerRoom: (roomId, blocked) => matrix.endPartnerRoom(roomId, blocked),
-    tellRequestReceived(request, requester) {
-      void mailer.requestReceived(request);
-      return matrix.tellRequestReceived(request, requester);
-    },
-    tellRequestAccepted(request, roomId) {
-      void mailer.requestAccepted(request, roomId);
-      return matrix.tellRequestAccepted(request, roomId);
-    },
   };
 }

@@ -25,12 +25,14 @@ export async function findPartners(
   userId: string,
   { limit }: { limit: number },
 ): Promise<Suggestion[]> {
-  const [me, excluded, signals] = await Promise.all([
+  const [me, excludedHere, signals, banned] = await Promise.all([
     requireProfile(ctx, userId),
     ctx.partners.excludedFor(userId),
     ctx.profiles.signalsOf(userId),
+    ctx.localBans?.() ?? new Set<string>(),
   ]);
   requireCompleteProfile(me);
+  const excluded = banned.size > 0 ? new Set([...excludedHere, ...banned]) : excludedHere;
   const [local, remote] = await Promise.all([
     ctx.profiles.findCandidates(
       soughtExchanges(me),

@@ -387,6 +387,14 @@ describe("a partner's rules", () => {
     expect([...stores.entries.keys()].sort()).toEqual([bob, spammer].sort());
   });
 
+  it("let the learner a rule named back when its key now names someone else", async () => {
+    const { ctx, stores } = await paired();
+    await applyRuleEvent(ctx, fromB(rule(bob)));
+    expect([...stores.entries.keys()]).toEqual([spammer]);
+    await applyRuleEvent(ctx, fromB(rule(spammer)));
+    expect([...stores.entries.keys()]).toEqual([bob]);
+  });
+
   it("apply patterns to the partner's own users only", async () => {
     const { ctx, stores } = await paired();
     await applyRuleEvent(ctx, fromB(rule(`@spam*:${B}`), "rule:glob"));
@@ -426,6 +434,36 @@ describe("a partner's rules", () => {
     expect([...stores.entries.keys()]).toEqual([spammer]);
   });
 
+  it("are read from a room of 20,000 heavy or hostile rules within a time bound, yielding to other work", async () => {
+    const { ctx, matrix, stores, ignored } = await paired();
+    const state: DirectoryStateEvent[] = [
+      { type: "m.room.create", stateKey: "", sender: botB, content: { type: POLICY_ROOM_TYPE } },
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const content =
+        i % 4 === 0
+          ? rule(`@${"?*".repeat(40)}x${i}:${B}`)
+          : i % 4 === 1
+            ? { entity: [[[[{ deep: `@u${i}:${B}` }]]]], recommendation: "m.ban" }
+            : i % 4 === 2
+              ? rule(`@u${i}:${A}`)
+              : rule(`@u${i}:${B}`, "r".repeat(10_000));
+      state.push({ type: USER_RULE_TYPE, stateKey: `rule:${i}`, sender: botB, content });
+    }
+    matrix.rooms.set(`!policy:${B}`, state);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    const started = performance.now();
+    await rebuildPartnerRules(ctx, B, `!policy:${B}`);
+    clearInterval(ticker);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(ticks).toBeGreaterThan(0);
+    // The patterns are heavy but valid, and match nobody here; everything else is refused.
+    expect(ignored).toHaveLength(15_000);
+    expect(await stores.policy.rulesOf(B)).toHaveLength(5_000);
+    expect(stores.entries.size).toBe(2);
+  });
+
   it("are not read from a room that is not the partner's policy room", async () => {
     const { ctx, matrix } = await paired();
     matrix.rooms.set("!fake:b.example", [
@@ -445,7 +483,7 @@ describe("pairing of the policy rooms", () => {
   it("creates our room inviting partners' bots, and asks a bot that declined again on a short, growing schedule", async () => {
     const { ctx, matrix } = context();
     let clock = 0;
-    const backoff = new PairingBackoff(() => clock, 2_000, 300_000);
+    const backoff = new PairingBackoff(() => clock, 2_000, 300_000, 2);
     expect(await syncPolicyRooms(ctx, { backoff })).toEqual({ pending: true });
     expect(matrix.calls).toContain(`create policy ${botB}`);
     matrix.members(`!policy:${A}`).set(botB, "leave");

@@ -82,6 +82,8 @@ export class BanRefused extends Error {
   }
 }
 
+/** State events read between two turns of the event loop when a whole room is read. */
+const READ_BATCH = 500;
 /** Pending bans published per round; the rest wait for the next. */
 const PUBLISH_BATCH = 100;
 const DEFAULT_REASON = "Banned by the organisation.";
@@ -226,7 +228,9 @@ export async function rebuildPartnerRules(
   }
   const trust = trustOf(ctx);
   const rules: UserRule[] = [];
-  for (const event of state) {
+  for (const [i, event] of state.entries()) {
+    // A partner's room may hold many rules: let other work in between.
+    if (i % READ_BATCH === READ_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
     if (event.type !== USER_RULE_TYPE) continue;
     const reading = readUserRule({ ...event, roomOwner: serverName }, trust);
     if (reading.kind === "rule") rules.push(reading.rule);
@@ -270,11 +274,16 @@ export async function applyRuleEvent(
     trustOf(ctx),
   );
   switch (reading.kind) {
-    case "rule":
+    case "rule": {
+      const { serverName, stateKey, entity } = reading.rule;
+      const before = (await ctx.store.rulesOf(serverName)).find((r) => r.stateKey === stateKey);
       await ctx.store.putRule(reading.rule);
-      await applyNewRule(ctx, reading.rule);
-      ctx.logger.info({ serverName: reading.rule.serverName }, "partner ban rule applied");
+      // The key banned someone else before: they may be allowed back.
+      if (before && before.entity !== entity) await refresh(ctx, serverName);
+      else await applyNewRule(ctx, reading.rule);
+      ctx.logger.info({ serverName }, "partner ban rule applied");
       return;
+    }
     case "removed":
       if (await ctx.store.removeRule(reading.serverName, reading.stateKey)) {
         await refresh(ctx, reading.serverName);
@@ -307,6 +316,8 @@ export async function isPolicyInvite(
   strippedCreateType: unknown,
 ): Promise<boolean> {
   if (strippedCreateType === POLICY_ROOM_TYPE) return true;
+  // The invite named its room's type, and it is another (a directory room): no need to ask.
+  if (typeof strippedCreateType === "string") return false;
   const serverName = serverNameOf(inviter);
   if (!isMatrixUserId(inviter) || inviter !== botOf(ctx, serverName)) return false;
   return (await ctx.matrix.resolvePolicyRoom(serverName).catch(() => undefined)) === roomId;

@@ -9,29 +9,30 @@ import type { RateLimitStore } from "../store/rateLimitStore.js";
 import type { LiveKitServer } from "./liveKit.js";
 import { LiveKitUnavailable } from "./liveKit.js";
 import { isMatrixRoomId, isMatrixUserId, isServerName } from "./matrixIds.js";
+import {
+  joinedMembersWithin,
+  type OpenIdToken,
+  OpenIdViewerFailure,
+  type RoomMembers,
+  verifyOpenIdViewer,
+} from "./openIdViewer.js";
 import { consumeRateLimit, type RateLimitRule } from "./rateLimits.js";
 import {
   CALL_TOKEN_TTL_SECONDS,
   callGrant,
   type HomeserverAccess,
-  homeserverAccess,
   LEGACY_CALL_SLOT_ID,
   LIVEKIT_ROOM_DEPARTURE_TIMEOUT_SECONDS,
   LIVEKIT_ROOM_EMPTY_TIMEOUT_SECONDS,
   legacyLiveKitIdentity,
   liveKitIdentity,
   liveKitRoomName,
-  vouchedUserMatches,
 } from "./rtcTokens.js";
+
+export type { OpenIdToken, RoomMembers } from "./openIdViewer.js";
 
 /** Bound on each outbound call (homeserver, Synapse admin, LiveKit): a few seconds, never a hang. */
 export const CALL_TOKEN_UPSTREAM_TIMEOUT_MS = 5_000;
-
-/** Who is joined to a room, as our homeserver knows it. */
-export interface RoomMembers {
-  /** Joined members' user ids, or undefined if the homeserver does not know the room. */
-  joinedMembers(roomId: string): Promise<readonly string[] | undefined>;
-}
 
 export interface CallTokenContext {
   ownServerName: string;
@@ -47,12 +48,6 @@ export interface CallTokenContext {
   membershipTimeoutMs: number;
   now: () => Date;
   logger: Logger;
-}
-
-export interface OpenIdToken {
-  accessToken: string;
-  /** The homeserver that issued the token and is asked about it. */
-  serverName: string;
 }
 
 /** POST /get_token (MSC4195): one MatrixRTC member of one slot. */
@@ -115,80 +110,6 @@ export function callTokenRateLimitRule(perIpPerMinute: number): RateLimitRule {
 // nothing about which part was wrong.
 const UNAUTHORIZED = "The request could not be authorised.";
 
-class DeadlinePassed extends Error {}
-
-/** A promise that rejects with DeadlinePassed after `ms`, unless cancelled first. */
-function deadline(ms: number): { passed: Promise<never>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const passed = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new DeadlinePassed(`no answer within ${ms} ms`)), ms);
-  });
-  return { passed, cancel: () => clearTimeout(timer) };
-}
-
-/** Asks the token's homeserver whose it is; resolves with the vouched-for user id. */
-async function authenticate(
-  context: CallTokenContext,
-  token: OpenIdToken,
-  claimedUserId: string | undefined,
-): Promise<string> {
-  const answer = await context.openId.userInfo(token.serverName, token.accessToken);
-  switch (answer.kind) {
-    case "user":
-      if (!vouchedUserMatches(answer.sub, { serverName: token.serverName, claimedUserId })) {
-        context.logger.info(
-          { serverName: token.serverName, sub: answer.sub, claimedUserId },
-          "call token refused: the OpenID token belongs to someone else",
-        );
-        throw new CallTokenFailure("unauthorized", UNAUTHORIZED);
-      }
-      return answer.sub;
-    case "rejected":
-      context.logger.info(
-        { serverName: token.serverName, status: answer.status, errcode: answer.errcode },
-        "call token refused: the homeserver does not know the OpenID token",
-      );
-      throw new CallTokenFailure("unauthorized", UNAUTHORIZED);
-    case "timeout":
-      context.logger.warn({ serverName: token.serverName }, "OpenID userinfo timed out");
-      throw new CallTokenFailure(
-        "homeserver_timeout",
-        "The homeserver did not answer in time to check the OpenID token.",
-      );
-    case "unavailable":
-      context.logger.warn(
-        { serverName: token.serverName, reason: answer.reason },
-        "OpenID userinfo failed",
-      );
-      throw new CallTokenFailure(
-        "homeserver_unavailable",
-        "The homeserver could not be asked to check the OpenID token.",
-      );
-  }
-}
-
-async function assertJoined(context: CallTokenContext, roomId: string, userId: string) {
-  // The admin client's own timeout suits account changes; a caller waiting to join a call gets
-  // an answer within this one (the late reply is dropped).
-  const limit = deadline(context.membershipTimeoutMs);
-  let members: readonly string[] | undefined;
-  try {
-    members = await Promise.race([context.members.joinedMembers(roomId), limit.passed]);
-  } catch (error) {
-    context.logger.warn({ err: error, roomId }, "reading the room's members failed");
-    throw new CallTokenFailure(
-      error instanceof DeadlinePassed ? "homeserver_timeout" : "homeserver_unavailable",
-      "The homeserver could not be asked about the room's members.",
-    );
-  } finally {
-    limit.cancel();
-  }
-  if (!members?.includes(userId)) {
-    context.logger.info({ roomId, userId }, "call token refused: not joined to the room");
-    throw new CallTokenFailure("not_joined", "You are not joined to this room.");
-  }
-}
-
 interface Admission {
   roomId: string;
   slotId: string;
@@ -198,6 +119,49 @@ interface Admission {
   identityOf: (userId: string) => string;
   /** Request field names, for errors. */
   fields: { roomId: string; serverName: string };
+}
+
+/** The shared viewer checks' failure, in this service's words. */
+function callTokenFailureOf(error: unknown): unknown {
+  if (!(error instanceof OpenIdViewerFailure)) return error;
+  switch (error.reason) {
+    case "homeserver_not_allowed":
+      return new CallTokenFailure(
+        "homeserver_not_allowed",
+        "Users of this homeserver cannot use this call service.",
+      );
+    case "unknown_token":
+      return new CallTokenFailure("unauthorized", UNAUTHORIZED);
+    default:
+      return new CallTokenFailure(error.reason, error.message);
+  }
+}
+
+async function authorise(
+  context: CallTokenContext,
+  admission: Admission,
+): Promise<{ userId: string; access: HomeserverAccess }> {
+  try {
+    const viewer = await verifyOpenIdViewer(context, admission.openIdToken, {
+      purpose: "call token",
+      claimedUserId: admission.claimedUserId,
+    });
+    const members = await joinedMembersWithin(
+      context,
+      admission.roomId,
+      context.membershipTimeoutMs,
+    );
+    if (!members?.includes(viewer.userId)) {
+      context.logger.info(
+        { roomId: admission.roomId, userId: viewer.userId },
+        "call token refused: not joined to the room",
+      );
+      throw new CallTokenFailure("not_joined", "You are not joined to this room.");
+    }
+    return viewer;
+  } catch (error) {
+    throw callTokenFailureOf(error);
+  }
 }
 
 async function admit(
@@ -227,23 +191,7 @@ async function admit(
       "Delegation of delayed leave events is not supported by this service.",
     );
   }
-  const access: HomeserverAccess = homeserverAccess(openIdToken.serverName, {
-    ownServerName: context.ownServerName,
-    allowedHomeservers: context.allowedHomeservers,
-  });
-  if (access === "refused") {
-    context.logger.info(
-      { serverName: openIdToken.serverName },
-      "call token refused: homeserver not allowed",
-    );
-    throw new CallTokenFailure(
-      "homeserver_not_allowed",
-      "Users of this homeserver cannot use this call service.",
-    );
-  }
-
-  const userId = await authenticate(context, openIdToken, claimedUserId);
-  await assertJoined(context, roomId, userId);
+  const { userId, access } = await authorise(context, admission);
 
   const room = liveKitRoomName(roomId, admission.slotId);
   const identity = admission.identityOf(userId);

@@ -1,7 +1,7 @@
 // What the exchange panel shows about a room's two learners (POST /api/widget/exchange). The panel
 // may run as a widget inside another client, with no Xstream session: the viewer proves who they
 // are with a Matrix OpenID token, checked at their homeserver under the MatrixRTC token service's
-// rules (rtcTokens.ts), and is answered only about a room they have joined, and only about the one
+// rules (openIdViewer.ts), and is answered only about a room they have joined, and only about the one
 // other learner in it.
 
 import { createHash } from "node:crypto";
@@ -9,10 +9,14 @@ import type { Logger } from "../logger.js";
 import type { OpenIdVerifier } from "../matrix/openIdUserInfo.js";
 import type { RateLimitStore } from "../store/rateLimitStore.js";
 import { isMatrixRoomId, isServerName, serverNameOf } from "./matrixIds.js";
+import {
+  joinedMembersWithin,
+  OpenIdViewerFailure,
+  type RoomMembers,
+  verifyOpenIdViewer,
+} from "./openIdViewer.js";
 import type { LearningLanguage, Profile } from "./profiles.js";
 import { consumeRateLimit, type RateLimitRule } from "./rateLimits.js";
-import { homeserverAccess, vouchedUserMatches } from "./rtcTokens.js";
-import type { RoomMembers } from "./rtcTokensIssuer.js";
 
 /** One of the two learners, as the panel shows them. */
 export interface ExchangePerson {
@@ -116,71 +120,27 @@ export function widgetExchangeRateLimits(limits: {
 const UNKNOWN_TOKEN = "The OpenID token could not be verified.";
 const NOT_JOINED = "You are not joined to this room.";
 
-class DeadlinePassed extends Error {}
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const passed = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new DeadlinePassed(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, passed]);
-  } finally {
-    clearTimeout(timer);
+/** The shared viewer checks' failure, in the panel's words. */
+function widgetFailureOf(error: unknown): unknown {
+  if (!(error instanceof OpenIdViewerFailure)) return error;
+  switch (error.reason) {
+    case "homeserver_not_allowed":
+      return new WidgetExchangeFailure(
+        "homeserver_not_allowed",
+        "Users of this homeserver cannot use this service.",
+      );
+    case "unknown_token":
+      return new WidgetExchangeFailure("unknown_token", UNKNOWN_TOKEN);
+    default:
+      return new WidgetExchangeFailure(error.reason, error.message);
   }
 }
 
-async function authenticate(
-  ctx: WidgetExchangeContext,
-  token: WidgetExchangeRequest["openIdToken"],
-): Promise<string> {
-  const answer = await ctx.openId.userInfo(token.serverName, token.accessToken);
-  switch (answer.kind) {
-    case "user":
-      if (!vouchedUserMatches(answer.sub, { serverName: token.serverName })) {
-        ctx.logger.info(
-          { serverName: token.serverName, sub: answer.sub },
-          "widget exchange refused: the homeserver vouched for another server's user",
-        );
-        throw new WidgetExchangeFailure("unknown_token", UNKNOWN_TOKEN);
-      }
-      return answer.sub;
-    case "rejected":
-      ctx.logger.info(
-        { serverName: token.serverName, status: answer.status, errcode: answer.errcode },
-        "widget exchange refused: the homeserver does not know the OpenID token",
-      );
-      throw new WidgetExchangeFailure("unknown_token", UNKNOWN_TOKEN);
-    case "timeout":
-      ctx.logger.warn({ serverName: token.serverName }, "OpenID userinfo timed out");
-      throw new WidgetExchangeFailure(
-        "homeserver_timeout",
-        "The homeserver did not answer in time to check the OpenID token.",
-      );
-    case "unavailable":
-      ctx.logger.warn(
-        { serverName: token.serverName, reason: answer.reason },
-        "OpenID userinfo failed",
-      );
-      throw new WidgetExchangeFailure(
-        "homeserver_unavailable",
-        "The homeserver could not be asked to check the OpenID token.",
-      );
-  }
-}
-
-async function joinedMembers(
-  ctx: WidgetExchangeContext,
-  roomId: string,
-): Promise<readonly string[] | undefined> {
+async function rethrownAsWidgetFailure<T>(work: Promise<T>): Promise<T> {
   try {
-    return await withDeadline(ctx.members.joinedMembers(roomId), ctx.membershipTimeoutMs);
+    return await work;
   } catch (error) {
-    ctx.logger.warn({ err: error, roomId }, "reading the room's members failed");
-    throw new WidgetExchangeFailure(
-      error instanceof DeadlinePassed ? "homeserver_timeout" : "homeserver_unavailable",
-      "The homeserver could not be asked about the room's members.",
-    );
+    throw widgetFailureOf(error);
   }
 }
 
@@ -258,24 +218,13 @@ export async function describeExchange(
       field: "openid.matrix_server_name",
     });
   }
-  const access = homeserverAccess(openIdToken.serverName, {
-    ownServerName: ctx.ownServerName,
-    allowedHomeservers: ctx.allowedHomeservers,
-  });
-  if (access === "refused") {
-    ctx.logger.info(
-      { serverName: openIdToken.serverName },
-      "widget exchange refused: homeserver not allowed",
-    );
-    throw new WidgetExchangeFailure(
-      "homeserver_not_allowed",
-      "Users of this homeserver cannot use this service.",
-    );
-  }
-
-  const viewerId = await authenticate(ctx, openIdToken);
+  const { userId: viewerId } = await rethrownAsWidgetFailure(
+    verifyOpenIdViewer(ctx, openIdToken, { purpose: "widget exchange" }),
+  );
   await consumeRateLimit(ctx.rateLimits, ctx.perViewer, viewerKey(viewerId), ctx.now());
-  const members = await joinedMembers(ctx, roomId);
+  const members = await rethrownAsWidgetFailure(
+    joinedMembersWithin(ctx, roomId, ctx.membershipTimeoutMs),
+  );
   if (!members?.includes(viewerId)) {
     ctx.logger.info({ roomId, userId: viewerId }, "widget exchange refused: not joined");
     throw new WidgetExchangeFailure("not_joined", NOT_JOINED);

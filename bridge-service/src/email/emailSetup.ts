@@ -1,7 +1,6 @@
 import type pg from "pg";
 import type { BridgeConfig } from "../config.js";
-import type { PartnerMatrix } from "../domain/partnerContext.js";
-import { alsoTellByEmail, createPartnerMailer } from "../domain/partnerMail.js";
+import { createPartnerMailer, type PartnerMailer } from "../domain/partnerMail.js";
 import type { EmailSettings } from "../http/emailRouter.js";
 import type { Logger } from "../logger.js";
 import type { SynapseAdmin } from "../matrix/synapseAdmin.js";
@@ -14,16 +13,8 @@ import { createUnsubscribeTokens } from "./unsubscribeTokens.js";
 export interface BridgeEmail {
   settings: EmailSettings;
   queue: MailQueue;
-  /** The partner flow's Matrix side, also mailing requests and acceptances. */
-  withMail(matrix: PartnerMatrix): PartnerMatrix;
-}
-
-/** With email on, partner requests and acceptances are mailed as well as told by the bot. */
-export function tellByEmailToo(
-  email: BridgeEmail | undefined,
-  matrix: PartnerMatrix,
-): PartnerMatrix {
-  return email ? email.withMail(matrix) : matrix;
+  /** Mails partner requests and acceptances; the partner-notice outbox calls it. */
+  mailer: PartnerMailer;
 }
 
 /** The bridge's mail, if SMTP is configured; the SMTP settings themselves are never logged. */
@@ -56,5 +47,5 @@ export function createBridgeEmail(
     serverName: config.matrix.serverName,
     logger: log,
   });
-  return { settings, queue, withMail: (matrix) => alsoTellByEmail(matrix, mailer) };
+  return { settings, queue, mailer };
 }

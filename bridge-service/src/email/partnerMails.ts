@@ -1,5 +1,6 @@
 import type { PartnerRequestView, PersonView } from "../domain/partnerContext.js";
 import type { OutgoingMail, PartnerMailComposer, PartnerMailLinks } from "../domain/partnerMail.js";
+import { escapeHtml } from "../html.js";
 
 /**
  * The bridge's partner mails: a new request, and a request accepted. Names come from other
@@ -7,15 +8,6 @@ import type { OutgoingMail, PartnerMailComposer, PartnerMailLinks } from "../dom
  * nodemailer encodes the headers.
  */
 const NAME_MAX_CHARACTERS = 80;
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 /** A display name fit for a subject line: no control or bidi-override characters, bounded. */
 export function mailSafeName(person: PersonView): string {

@@ -1,6 +1,5 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { startSession } from "../domain/sessions.js";
 import { createUnsubscribeTokens } from "../email/unsubscribeTokens.js";
 import { createInMemoryEmailOptOutStore } from "../store/memory/inMemoryEmailOptOutStore.js";
 import {
@@ -8,6 +7,7 @@ import {
   createTestAuth,
   SAME_ORIGIN,
   SESSION_SECRET,
+  signedInAccount,
 } from "../testing/authHarness.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import type { EmailSettings } from "./emailRouter.js";
@@ -21,14 +21,7 @@ function setup(enabled = true) {
     now: () => new Date(),
   };
   const app = createAppAround(testAuth, logger, { email: enabled ? email : undefined });
-  const cookieFor = async (username: string) => {
-    const account = await testAuth.accounts.createAccount(
-      { username, displayName: username, passwordHash: "x", role: "user" },
-      async () => {},
-    );
-    const session = await startSession(testAuth.auth, account, "test");
-    return `xs_access=${session.accessToken}`;
-  };
+  const cookieFor = async (username: string) => (await signedInAccount(testAuth, username)).cookie;
   return { app, email, cookieFor };
 }
 

@@ -1,6 +1,5 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { startSession } from "../domain/sessions.js";
 import {
   MAX_SUBSCRIPTIONS_PER_USER,
   type PushMessage,
@@ -9,7 +8,12 @@ import {
   type WebPushSubscription,
 } from "../domain/webPush.js";
 import { createInMemoryPushSubscriptionStore } from "../store/memory/inMemoryPushSubscriptionStore.js";
-import { createAppAround, createTestAuth, SAME_ORIGIN } from "../testing/authHarness.js";
+import {
+  createAppAround,
+  createTestAuth,
+  SAME_ORIGIN,
+  signedInAccount,
+} from "../testing/authHarness.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { PUSH_GATEWAY_PATH, type PushSettings } from "./pushRouter.js";
 
@@ -47,14 +51,7 @@ function setup(options: { pushEnabled?: boolean; allowInsecure?: boolean } = {})
   const app = createAppAround(testAuth, logger, {
     push: options.pushEnabled === false ? undefined : push,
   });
-  const cookieFor = async (username: string) => {
-    const account = await testAuth.accounts.createAccount(
-      { username, displayName: username, passwordHash: "x", role: "user" },
-      async () => {},
-    );
-    const session = await startSession(testAuth.auth, account, "test");
-    return `xs_access=${session.accessToken}`;
-  };
+  const cookieFor = async (username: string) => (await signedInAccount(testAuth, username)).cookie;
   const subscribe = async (cookie: string, endpoint: string) => {
     const res = await request(app)
       .post("/api/push/subscriptions")

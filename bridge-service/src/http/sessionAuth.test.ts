@@ -3,16 +3,20 @@ import express from "express";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { timeClaims } from "../domain/jwt.js";
-import { startSession } from "../domain/sessions.js";
 import type { Role } from "../store/accountStore.js";
-import { createTestAuth, PUBLIC_URL, SESSION_SECRET } from "../testing/authHarness.js";
+import {
+  createTestAuth,
+  PUBLIC_URL,
+  SESSION_SECRET,
+  signedInAccount,
+} from "../testing/authHarness.js";
 import { hs256Maker, tamperedTokens } from "../testing/tamperedTokens.js";
 import { matrixErrorHandler } from "./errors.js";
 import { requireRole, requireSession, sessionOf } from "./sessionAuth.js";
 
 async function setup() {
   const testAuth = createTestAuth();
-  const { auth, accounts } = testAuth;
+  const { auth } = testAuth;
   const app = express();
   app.use(cookieParser());
   app.get("/me", requireSession(auth), (_req, res) => {
@@ -26,14 +30,7 @@ async function setup() {
   });
   app.use(matrixErrorHandler);
 
-  const sessionFor = async (username: string, role: Role) => {
-    const account = await accounts.createAccount(
-      { username, displayName: username, passwordHash: "x", role },
-      async () => {},
-    );
-    const session = await startSession(auth, account, "test");
-    return { account, session, cookie: `xs_access=${session.accessToken}` };
-  };
+  const sessionFor = (username: string, role: Role) => signedInAccount(testAuth, username, role);
   return { ...testAuth, app, sessionFor };
 }
 

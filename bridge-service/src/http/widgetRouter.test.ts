@@ -11,6 +11,7 @@ import {
 import { createInMemoryRateLimitStore } from "../store/memory/inMemoryRateLimitStore.js";
 import { createAppAround, createTestAuth, SAME_ORIGIN } from "../testing/authHarness.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
+import { testProfile } from "../testing/profiles.js";
 import { createFakeOpenId } from "../testing/rtcHarness.js";
 
 const OURS = "localhost";
@@ -22,22 +23,15 @@ const ZOE = "@zoe:partner.example";
 const BOT = "@xstream:localhost";
 const PATH = "/api/widget/exchange";
 
-function profile(userId: string, overrides: Partial<Profile> = {}): Profile {
-  return {
+// What the panel must never show (interests, time zone, bio) is filled in, to be looked for.
+const profile = (userId: string, overrides: Partial<Profile> = {}) =>
+  testProfile({
     userId,
     displayName: userId.slice(1, 4),
-    native: ["es"],
-    learning: [{ language: "en", level: "B1" }],
     interests: ["jazz"],
-    timezone: "Europe/Madrid",
-    availability: [],
     bio: "secret bio",
-    discoverable: true,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
     ...overrides,
-  };
-}
+  });
 
 function setup(options: { perIp?: number; perViewer?: number } = {}) {
   const openId = createFakeOpenId();

@@ -4,6 +4,19 @@ export interface SavedReply {
   formatted_body: string;
 }
 
+/** The partner request a command is about to accept or decline, noted before it acts. */
+export interface CommandTarget {
+  requestId: string;
+  requester: { userId: string; displayName: string };
+  recipient: { userId: string; displayName: string };
+  createdAt: string;
+}
+
+/** A run of this command that started before and saved no answer: its replica died in it. */
+export interface EarlierRun {
+  target: CommandTarget | undefined;
+}
+
 /**
  * What the bot remembers between messages: its DM rooms, the last list `match` showed, and the
  * answers it gave.
@@ -23,6 +36,13 @@ export interface BotStore {
   saveReply(eventId: string, reply: SavedReply): Promise<void>;
   /** The answer saved for the command `eventId`, if it was answered before. */
   savedReply(eventId: string): Promise<SavedReply | undefined>;
-  /** Forgets answers saved before `before`; returns how many. */
+  /**
+   * Notes that the command `eventId` starts running; resolves with the earlier run if one
+   * started before (and, since this is asked only without a saved answer, never finished).
+   */
+  startCommand(eventId: string): Promise<EarlierRun | undefined>;
+  /** Notes which request the running command `eventId` acts on, before it acts. */
+  noteTarget(eventId: string, target: CommandTarget): Promise<void>;
+  /** Forgets answers saved and commands started before `before`; returns how many answers. */
   forgetRepliesBefore(before: Date): Promise<number>;
 }

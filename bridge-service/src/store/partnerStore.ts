@@ -44,7 +44,8 @@ export interface PartnerStore {
   /**
    * Stores a pending request unless the pair is blocked, connected or already has a pending
    * request, or the recipient holds `maxPendingIncoming` pending requests. Concurrent requests
-   * to one recipient are serialised, so the bound holds.
+   * to one recipient are serialised, so the bound holds. In the same transaction it records
+   * the recipient's `request_received` notice (store/partnerNoticeStore.ts).
    */
   createRequest(
     requester: string,
@@ -58,7 +59,8 @@ export interface PartnerStore {
     userId: string,
   ): Promise<{ incoming: PartnerRequestRecord[]; outgoing: PartnerRequestRecord[] }>;
   /**
-   * Accepts a pending request addressed to `recipient` and records the partnership, atomically.
+   * Accepts a pending request addressed to `recipient` and records the partnership and the
+   * requester's `request_accepted` notice, atomically.
    * Undefined if there is no such pending request (unknown, decided, or someone else's).
    */
   acceptRequest(

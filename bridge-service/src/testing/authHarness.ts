@@ -11,6 +11,7 @@ import {
 } from "../domain/authContext.js";
 import { passwordFailurePolicy } from "../domain/passwordFailures.js";
 import { authRateLimitRules } from "../domain/rateLimits.js";
+import { startSession } from "../domain/sessions.js";
 import { createLogger, type Logger } from "../logger.js";
 import { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import {
@@ -18,6 +19,7 @@ import {
   type InMemorySynapseAdmin,
 } from "../matrix/inMemorySynapseAdmin.js";
 import type { RelayedRequest, RelayedResponse } from "../matrix/loginRelay.js";
+import type { Role } from "../store/accountStore.js";
 import {
   createInMemoryAccountStore,
   type InMemoryAccountStore,
@@ -129,6 +131,16 @@ export function createTestAuth(
 }
 
 /** A stand-in for Synapse's /login: records what reached it and answers 200. */
+/** A new account signed in: its record, its session, and the access cookie a browser would send. */
+export async function signedInAccount(testAuth: TestAuth, username: string, role: Role = "user") {
+  const account = await testAuth.accounts.createAccount(
+    { username, displayName: username, passwordHash: "x", role },
+    async () => {},
+  );
+  const session = await startSession(testAuth.auth, account, "test");
+  return { account, session, cookie: `xs_access=${session.accessToken}` };
+}
+
 export function createFakeLoginRelay() {
   const forwarded: RelayedRequest[] = [];
   let answer: RelayedResponse = {

@@ -114,7 +114,7 @@ function SignedInScreen({ screen, path, user }: { screen: Screen; path: string; 
     case "home":
       return <HomeScreen user={user} />;
     case "chats":
-      return <ChatsScreen />;
+      return <ChatsScreen user={user} />;
     case "settings":
       return <SettingsScreen user={user} />;
     case "welcome":
@@ -268,9 +268,9 @@ function ProfileScreen() {
   return <ProfilePage matrixClient={client} />;
 }
 
-function ChatsScreen() {
+function ChatsScreen({ user }: { user: User }) {
   const { client } = useMatrixClient();
-  return <ChatsPage client={client} />;
+  return <ChatsPage client={client} cachedFor={user.matrixUserId} />;
 }
 
 function RoomScreen({ roomId, eventId }: { roomId: string; eventId: string | null }) {

@@ -12,8 +12,10 @@ import {
 } from "./cryptoStore";
 import { discoverHomeserver, loginWithJwt, type MatrixCredentials } from "./homeserver";
 import { OwnPresence, type PageVisibility } from "./ownPresence";
+import { deleteRoomListCaches } from "./roomListCache";
 import { sdkValue } from "./sdkValues";
 import { offersSlidingSync, SlidingRoomSync, type SlidingSyncModule } from "./slidingSync";
+import { markStart } from "./startMarks";
 import {
   CACHED_TIMELINE_LIMIT,
   deleteOtherSyncStores,
@@ -119,7 +121,16 @@ export type MatrixConnectionOptions = {
   syncPreference?: SyncPreference;
   /** Where the SDK gets the recovery (secret storage) key from, when recovery is in use. */
   cryptoCallbacks?: CryptoCallbacks;
+  /**
+   * Fetches and compiles the crypto's WASM while logging in, so starting the crypto later does
+   * not wait for it. By default the real one, unless a fake SDK is given (tests).
+   */
+  preloadCrypto?: (() => Promise<void>) | null;
 };
+
+/** The crypto's WASM, fetched and compiled once; matrix-js-sdk's own `initAsync` then finds it. */
+const preloadCryptoWasm = () =>
+  import("@matrix-org/matrix-sdk-crypto-wasm").then((wasm) => wasm.initAsync());
 
 /**
  * Events per room that a /sync v2 after the first may bring. A start from the cache catches up
@@ -184,6 +195,7 @@ export class MatrixConnection {
   readonly #syncCache: IDBFactory | null;
   readonly #loadSlidingSync: () => Promise<SlidingSyncModule>;
   readonly #syncPreference: SyncPreference;
+  readonly #preloadCrypto: (() => Promise<void>) | null;
   /** The room subscriptions of the current client, when it uses sliding sync. */
   #slidingRooms: SlidingRoomSync | null = null;
   /** Presence of the shown rooms' members, which sliding sync does not bring. */
@@ -229,6 +241,12 @@ export class MatrixConnection {
       options.loadSlidingSync ?? (() => import("matrix-js-sdk/lib/sliding-sync"));
     this.#syncPreference = options.syncPreference ?? storedSyncPreference();
     this.#cryptoCallbacks = options.cryptoCallbacks;
+    this.#preloadCrypto =
+      options.preloadCrypto !== undefined
+        ? options.preloadCrypto
+        : options.loadSdk
+          ? null
+          : preloadCryptoWasm;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -359,11 +377,15 @@ export class MatrixConnection {
     sdkLoading.catch(() => {});
     const slidingLoading = this.#syncPreference === "v2" ? null : this.#loadSlidingSync();
     slidingLoading?.catch(() => {});
+    // A failure here shows again, and is handled, where the crypto starts.
+    this.#preloadCrypto?.().catch(() => {});
 
     const login = await this.#loginToHomeserver(generation);
     if (!login) return;
     const { baseUrl, credentials } = login;
+    markStart("login");
     const sdk = await sdkLoading;
+    markStart("sdk-loaded");
     // Stopped or restarted meanwhile: drop this login (its device is the same one, so nothing leaks
     // beyond an unused token that dies with the device).
     if (generation !== this.#generation) return;
@@ -392,14 +414,22 @@ export class MatrixConnection {
       void this.#onLoggedOut(generation, error);
     });
     this.#client = client;
-    // The cache loads and the sync mode is chosen while the crypto starts.
-    const choosing = this.#chooseSync(cache, baseUrl, credentials.accessToken, slidingLoading);
-    // Encryption comes first: it must be on before the first sync, or the keys that sync brings
-    // would be dropped.
+    // The cache loads, the sync mode is chosen and sliding sync's first request is sent while
+    // the crypto starts.
+    const choosing = this.#chooseSync(cache, baseUrl, credentials.accessToken, slidingLoading).then(
+      (sliding) => {
+        if (!sliding || generation !== this.#generation) return null;
+        const rooms = new SlidingRoomSync(sliding, client);
+        rooms.requestFirstAnswer();
+        return rooms;
+      },
+    );
+    // Encryption comes first: it must be on before the SDK syncs, or the keys that sync brings
+    // would be dropped (the early request above asks for none).
     const encryption = await this.#startEncryption(client, credentials, generation);
-    const sliding = await choosing;
+    markStart("crypto-ready");
+    const rooms = await choosing;
     if (generation !== this.#generation) return;
-    const rooms = sliding ? new SlidingRoomSync(sliding, client) : null;
     this.#slidingRooms = rooms;
     if (rooms) {
       const presence = new ViewedPresence(client, sdk);
@@ -415,6 +445,7 @@ export class MatrixConnection {
       sync: rooms ? "sliding" : "v2",
       fromCache: false,
     });
+    markStart("sync-started");
     if (rooms) {
       await client.startClient({ slidingSync: rooms.sync, pendingEventOrdering: DETACHED });
       if (cache.store) void this.#seedCache(generation, client, cache, rooms);
@@ -430,6 +461,7 @@ export class MatrixConnection {
         () => undefined,
       );
     }
+    deleteRoomListCaches(credentials.userId);
     if (generation !== this.#generation) return;
     if (this.#page) this.#releaseClient.push(new OwnPresence(client, this.#page).start());
   }
@@ -447,6 +479,7 @@ export class MatrixConnection {
     slidingLoading: Promise<SlidingSyncModule> | null,
   ): Promise<SlidingSyncModule | null> {
     const warm = await cache.load();
+    markStart("cache-loaded");
     if (!slidingLoading || (warm && this.#syncPreference === "auto")) return null;
     if (!(await offersSlidingSync(this.#fetch, baseUrl, accessToken))) return null;
     return slidingLoading.catch(() => null);
@@ -517,6 +550,7 @@ export class MatrixConnection {
     if (generation !== this.#generation || !this.#client) return;
     const { Prepared, Syncing, Catchup, Reconnecting, Error: SyncError } = sdk.SyncState;
     if (state === Prepared || state === Syncing || state === Catchup) {
+      if (this.#snapshot.status !== "connected") markStart("first-sync");
       this.#recovering = false;
       this.#set({ ...this.#snapshot, status: "connected", error: null, fromCache });
     } else if (state === Reconnecting || state === SyncError) {
@@ -582,6 +616,7 @@ export class MatrixConnection {
   }
 
   async #forgetSyncCache() {
+    deleteRoomListCaches(null);
     const device = this.#cachedDevice;
     if (!device || !this.#syncCache) return;
     try {

@@ -1,14 +1,16 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { describe, expect, it, vi } from "vitest";
 import {
+  ALL_LIST,
   FIRST_WINDOW,
-  GROW_BY,
+  MAX_GROWTH,
   nextWindow,
   offersSlidingSync,
-  ROOM_LIST,
   SLIDING_SYNC_PATH,
   SlidingRoomSync,
   type SlidingSyncModule,
+  VISIBLE_LIST,
+  VISIBLE_ROOMS,
 } from "./slidingSync";
 
 type Listener = (state: string, response: unknown) => void;
@@ -16,7 +18,9 @@ type Listener = (state: string, response: unknown) => void;
 /** The SDK's SlidingSync as SlidingRoomSync drives it: list windows, subscriptions, lifecycle. */
 class FakeSlidingSync {
   static last: FakeSlidingSync | null = null;
+  /** The windows the list of every room asked for, in order. */
   readonly ranges: number[][][] = [];
+  readonly added: { key: string; timeline_limit?: number }[] = [];
   joinedCount = 0;
   timeoutMS = 30_000;
   subscriptions = new Set<string>();
@@ -25,17 +29,30 @@ class FakeSlidingSync {
 
   constructor(
     _url: string,
-    readonly lists: Map<string, { ranges: number[][] }>,
+    readonly lists: Map<string, { ranges: number[][]; timeline_limit?: number }>,
+    _subscription: unknown,
+    /** What the SDK's SlidingSync sends its requests through. */
+    readonly transport: Pick<MatrixClient, "slidingSync">,
   ) {
     FakeSlidingSync.last = this;
+  }
+  getListParams(key: string) {
+    const list = this.lists.get(key);
+    return list ? JSON.parse(JSON.stringify(list)) : null;
   }
   on(_event: string, listener: Listener) {
     this.#listener = listener;
   }
   getListData(key: string) {
-    return key === ROOM_LIST ? { joinedCount: this.joinedCount } : null;
+    return this.lists.has(key) ? { joinedCount: this.joinedCount } : null;
   }
-  setListRanges(_key: string, ranges: number[][]) {
+  setList(key: string, list: { ranges: number[][]; timeline_limit?: number }) {
+    this.lists.set(key, list);
+    this.added.push({ key, timeline_limit: list.timeline_limit });
+    this.ranges.push(list.ranges);
+  }
+  setListRanges(key: string, ranges: number[][]) {
+    expect(key).toBe(ALL_LIST);
     this.ranges.push(ranges);
   }
   getRoomSubscriptions() {
@@ -57,48 +74,124 @@ const module = {
   SlidingSyncState: { Complete: "COMPLETE" },
 } as unknown as SlidingSyncModule;
 
-const client = {
-  baseUrl: "https://hs.example",
-  on: () => {},
-  getRoom: () => null,
-} as unknown as MatrixClient;
+const ANSWER = { pos: "1", lists: {}, rooms: {}, extensions: {} };
 
-function start() {
-  const rooms = new SlidingRoomSync(module, client);
-  const sync = FakeSlidingSync.last as FakeSlidingSync;
-  return { rooms, sync };
+function fakeClient() {
+  return {
+    baseUrl: "https://hs.example",
+    on: () => {},
+    getRoom: () => null,
+    slidingSync: vi.fn(async (_request: unknown, _url?: string, _signal?: AbortSignal) => ANSWER),
+  };
 }
 
+function start(client = fakeClient()) {
+  const rooms = new SlidingRoomSync(module, client as unknown as MatrixClient);
+  const sync = FakeSlidingSync.last as FakeSlidingSync;
+  return { rooms, sync, client };
+}
+
+/** The SDK's first request as it builds it: its lists, a timeout and every extension. */
+function sdkFirstRequest(sync: FakeSlidingSync, extra: Record<string, unknown> = {}) {
+  return {
+    lists: { [VISIBLE_LIST]: sync.getListParams(VISIBLE_LIST) },
+    timeout: 30_000,
+    extensions: { to_device: { enabled: true }, e2ee: { enabled: true } },
+    ...extra,
+  };
+}
+
+describe("the first request, sent before the SDK starts", () => {
+  it("answers the SDK's first request, which is not sent again", async () => {
+    const { rooms, sync, client } = start();
+    rooms.requestFirstAnswer();
+    expect(client.slidingSync).toHaveBeenCalledTimes(1);
+    const [early] = client.slidingSync.mock.calls[0] ?? [];
+    expect(early).toMatchObject({
+      lists: { [VISIBLE_LIST]: sync.getListParams(VISIBLE_LIST) },
+      // Never waited for forever: the SDK's own request goes instead.
+      clientTimeout: expect.any(Number),
+      extensions: {
+        account_data: { enabled: true },
+        typing: { enabled: true },
+        receipts: { enabled: true },
+      },
+    });
+
+    await expect(sync.transport.slidingSync(sdkFirstRequest(sync))).resolves.toBe(ANSWER);
+    expect(client.slidingSync).toHaveBeenCalledTimes(1);
+    // Only once: the next request goes to the server.
+    await sync.transport.slidingSync({ ...sdkFirstRequest(sync), pos: "1" });
+    expect(client.slidingSync).toHaveBeenCalledTimes(2);
+  });
+
+  it("sends the SDK's own request when it asks for more, or the early one failed", async () => {
+    const subscribing = start();
+    subscribing.rooms.requestFirstAnswer();
+    const withRoom = sdkFirstRequest(subscribing.sync, { room_subscriptions: { "!a:hs": {} } });
+    await subscribing.sync.transport.slidingSync(withRoom);
+    expect(subscribing.client.slidingSync).toHaveBeenCalledTimes(2);
+    expect(subscribing.client.slidingSync.mock.calls[1]?.[0]).toBe(withRoom);
+
+    const failing = fakeClient();
+    failing.slidingSync.mockRejectedValueOnce(new Error("502"));
+    const { rooms, sync } = start(failing);
+    rooms.requestFirstAnswer();
+    await expect(sync.transport.slidingSync(sdkFirstRequest(sync))).resolves.toBe(ANSWER);
+    expect(failing.slidingSync).toHaveBeenCalledTimes(2);
+  });
+
+  it("gives up waiting for the early answer when the SDK aborts to send a changed request", async () => {
+    const client = fakeClient();
+    client.slidingSync.mockReturnValueOnce(new Promise(() => {}));
+    const { rooms, sync } = start(client);
+    rooms.requestFirstAnswer();
+    const abort = new AbortController();
+    const waiting = sync.transport.slidingSync(sdkFirstRequest(sync), undefined, abort.signal);
+    abort.abort();
+    await expect(waiting).rejects.toMatchObject({ name: "AbortError" });
+  });
+});
+
 describe("nextWindow", () => {
-  it("grows by a batch at a time and stops at the last room", () => {
-    expect(nextWindow(FIRST_WINDOW - 1, FIRST_WINDOW)).toBeNull();
-    expect(nextWindow(FIRST_WINDOW - 1, 10)).toBeNull();
-    expect(nextWindow(FIRST_WINDOW - 1, FIRST_WINDOW + 5)).toBe(FIRST_WINDOW + 4);
-    expect(nextWindow(39, 2000)).toBe(39 + GROW_BY);
+  it("starts after the visible rooms, doubles up to a limit and stops at the last room", () => {
+    expect(nextWindow(null, VISIBLE_ROOMS)).toBeNull();
+    expect(nextWindow(null, 5)).toBeNull();
+    expect(nextWindow(null, VISIBLE_ROOMS + 5)).toBe(VISIBLE_ROOMS + 4);
+    expect(nextWindow(null, 2000)).toBe(FIRST_WINDOW - 1);
+    expect(nextWindow(FIRST_WINDOW - 1, 2000)).toBe(2 * FIRST_WINDOW - 1);
+    expect(nextWindow(1599, 100_000)).toBe(1599 + MAX_GROWTH);
+    expect(nextWindow(1599, 2000)).toBe(1999);
     expect(nextWindow(1999, 2000)).toBeNull();
   });
 });
 
 describe("SlidingRoomSync", () => {
-  it("asks for a first window, then widens it after each answer until every room is listed", async () => {
+  it("asks for the visible rooms, then lists every room in widening windows", async () => {
     const { rooms, sync } = start();
-    expect(sync.lists.get(ROOM_LIST)?.ranges).toEqual([[0, FIRST_WINDOW - 1]]);
+    expect([...sync.lists.keys()]).toEqual([VISIBLE_LIST]);
+    expect(sync.lists.get(VISIBLE_LIST)?.ranges).toEqual([[0, VISIBLE_ROOMS - 1]]);
     const done = vi.fn();
     void rooms.listComplete.then(done);
 
-    sync.joinedCount = FIRST_WINDOW + GROW_BY + 10;
+    sync.joinedCount = 3 * FIRST_WINDOW + 10;
     sync.complete();
-    expect(sync.ranges.at(-1)).toEqual([[0, FIRST_WINDOW - 1 + GROW_BY]]);
+    // The rest of the list carries the latest event only; the visible rooms a few.
+    expect(sync.added).toEqual([{ key: ALL_LIST, timeline_limit: 1 }]);
+    expect(sync.lists.get(VISIBLE_LIST)?.timeline_limit).toBeGreaterThan(1);
+    expect(sync.ranges.at(-1)).toEqual([[0, FIRST_WINDOW - 1]]);
     // Synapse holds a request with a position until news arrives: a wider window must not wait.
     expect(sync.timeoutMS).toBe(0);
     sync.complete();
-    expect(sync.ranges.at(-1)).toEqual([[0, FIRST_WINDOW + GROW_BY + 9]]);
+    expect(sync.ranges.at(-1)).toEqual([[0, 2 * FIRST_WINDOW - 1]]);
+    sync.complete();
+    expect(sync.ranges.at(-1)).toEqual([[0, 3 * FIRST_WINDOW + 9]]);
     await Promise.resolve();
     expect(done).not.toHaveBeenCalled();
 
     sync.complete();
     await rooms.listComplete;
-    expect(sync.ranges).toHaveLength(2);
+    expect(sync.ranges).toHaveLength(3);
     expect(sync.timeoutMS).toBe(30_000);
   });
 
@@ -115,12 +208,13 @@ describe("SlidingRoomSync", () => {
     }
   });
 
-  it("a short list is complete after the first answer", async () => {
+  it("a list that fits on screen is complete after the first answer", async () => {
     const { rooms, sync } = start();
-    sync.joinedCount = 3;
+    sync.joinedCount = VISIBLE_ROOMS;
     sync.complete();
     await rooms.listComplete;
     expect(sync.ranges).toEqual([]);
+    expect([...sync.lists.keys()]).toEqual([VISIBLE_LIST]);
   });
 
   it("subscribes to a room while any view shows it", () => {

@@ -9,6 +9,7 @@ import type { MatrixClient, Room, RoomEvent } from "matrix-js-sdk";
 import type {
   MSC3575List,
   MSC3575RoomSubscription,
+  MSC3575SlidingSyncRequest,
   MSC3575SlidingSyncResponse,
   SlidingSync,
 } from "matrix-js-sdk/lib/sliding-sync";
@@ -26,49 +27,66 @@ export type SlidingSyncModule = Pick<
   "SlidingSync" | "SlidingSyncEvent" | "SlidingSyncState"
 >;
 
-export const ROOM_LIST = "rooms";
+/**
+ * The rooms on screen: the most recent ones, kept live with a few events each. Asked for alone
+ * in the first request, so that answer is small and quick.
+ */
+export const VISIBLE_LIST = "visible";
+/**
+ * Every room, for the rest of the list: added after the first answer and widened after each
+ * answer until it covers them all, with the least each room needs to be listed.
+ */
+export const ALL_LIST = "all";
 
 /** MatrixRTC membership (the calls feature's `CALL_MEMBER_EVENT`; this layer sits below it). */
 const CALL_MEMBER_EVENT = "org.matrix.msc3401.call.member";
 
-/** Rooms in the first response: more than a screenful, few enough to answer at once. */
-export const FIRST_WINDOW = 40;
+/** Rooms in the visible list: two screenfuls of the Chats page. */
+export const VISIBLE_ROOMS = 20;
+/** The first window of the list of every room. */
+export const FIRST_WINDOW = 200;
 /**
- * How many more rooms each following request adds, until the list holds them all: small enough
- * for a busy server to answer well within the SDK's 10 s margin for a request that does not wait.
+ * The most rooms one widening adds. Each widening doubles the window up to this, so a few
+ * thousand rooms take a handful of requests, none so big a busy server keeps it for long.
  */
-export const GROW_BY = 100;
+export const MAX_GROWTH = 1000;
 /**
  * A request asked to answer at once that has not come back by then (a busy server, or it failed
  * and the SDK retries) goes back to the long poll, whose margin is long enough for any answer.
  */
 const AT_ONCE_GIVE_UP_MS = 8_000;
+/**
+ * The early first request (see `requestFirstAnswer`) has not come back by then: the SDK's own
+ * first request, which waits for it, is sent instead.
+ */
+const EARLY_GIVE_UP_MS = 15_000;
 /** How long the server may hold a request open when nothing happens. */
 const POLL_TIMEOUT_MS = 30_000;
 
 /**
  * What the room list needs to name, picture and sort a room and to see calls in it: names come
  * from the members in direct rooms (Xstream's rooms are partners and small groups, so all
- * members are cheap), and MatrixRTC membership shows "Join" and rings.
+ * members are cheap), MatrixRTC membership shows "Join" and rings, and the power levels say
+ * whether joining a call needs a change first. Everything else comes when a room is opened.
  */
 const LIST_STATE: string[][] = [
   ["m.room.create", ""],
   ["m.room.name", ""],
   ["m.room.avatar", ""],
-  ["m.room.topic", ""],
   ["m.room.encryption", ""],
-  ["m.room.join_rules", ""],
   ["m.room.power_levels", ""],
-  ["m.room.tombstone", ""],
   ["m.room.member", "*"],
   [CALL_MEMBER_EVENT, "*"],
 ];
 
 /**
- * A few events per listed room: the preview needs the latest message, and a call's ring
- * (`m.rtc.notification`) must not be pushed out by the membership event sent with it.
+ * A few events per room on screen: the preview needs the latest message, unread counts are
+ * counted from what is there, and a call's ring (`m.rtc.notification`) must not be pushed out
+ * by the membership event sent with it. Any room with news moves to the top, into this list.
  */
-const LIST_TIMELINE = 5;
+const VISIBLE_TIMELINE = 5;
+/** The rest of the list needs only the latest event, for the preview and the order. */
+const ALL_TIMELINE = 1;
 
 /** An open room: all of its state and enough timeline to fill the screen. */
 export const OPEN_ROOM: MSC3575RoomSubscription = {
@@ -76,18 +94,27 @@ export const OPEN_ROOM: MSC3575RoomSubscription = {
   timeline_limit: 50,
 };
 
-export function roomListRequest(lastIndex: number): MSC3575List {
+export function visibleListRequest(): MSC3575List {
   return {
-    ranges: [[0, lastIndex]],
+    ranges: [[0, VISIBLE_ROOMS - 1]],
     required_state: LIST_STATE,
-    timeline_limit: LIST_TIMELINE,
+    timeline_limit: VISIBLE_TIMELINE,
   };
 }
 
-/** The window after `lastIndex` that covers more of a list of `count` rooms, or null if done. */
-export function nextWindow(lastIndex: number, count: number): number | null {
-  if (lastIndex + 1 >= count) return null;
-  return Math.min(count - 1, lastIndex + GROW_BY);
+export function allListRequest(lastIndex: number): MSC3575List {
+  return { ranges: [[0, lastIndex]], required_state: LIST_STATE, timeline_limit: ALL_TIMELINE };
+}
+
+/**
+ * The last index of the list of every room's next window, after one ending at `lastIndex`
+ * (null: none yet) in a list of `count` rooms; null when it already covers them all.
+ */
+export function nextWindow(lastIndex: number | null, count: number): number | null {
+  const covered = lastIndex === null ? VISIBLE_ROOMS : lastIndex + 1;
+  if (covered >= count) return null;
+  if (lastIndex === null) return Math.min(count, FIRST_WINDOW) - 1;
+  return Math.min(count - 1, lastIndex + Math.min(covered, MAX_GROWTH));
 }
 
 /**
@@ -118,24 +145,50 @@ export async function offersSlidingSync(
 }
 
 /**
- * One client's sliding sync: the room list window, grown after each answer until it covers
- * every room, and the rooms on screen subscribed to.
+ * One client's sliding sync: the rooms on screen first, then a list of every room, widened after
+ * each answer until it covers them all, and the rooms open subscribed to.
  */
+/** All the SDK's `SlidingSync` uses of the client: the request itself. */
+type SlidingSyncTransport = Pick<MatrixClient, "slidingSync">;
+
+/**
+ * Extensions that need no crypto, as the SDK asks for them. To-device messages and encryption
+ * news stay out of a request sent before the crypto is ready, so none is taken from the server
+ * before the crypto can keep it.
+ */
+const EXTENSIONS_WITHOUT_CRYPTO = {
+  account_data: { enabled: true },
+  typing: { enabled: true },
+  receipts: { enabled: true },
+};
+
+function abortError(): Error {
+  return new DOMException("The request was aborted", "AbortError");
+}
+
 export class SlidingRoomSync {
   readonly sync: SlidingSync;
-  #lastIndex = FIRST_WINDOW - 1;
+  /** The first request, sent early (see `requestFirstAnswer`), until the SDK takes its answer. */
+  #early: { lists: string; answer: Promise<MSC3575SlidingSyncResponse> } | null = null;
+  readonly #client: MatrixClient;
+  /** The last index the list of every room asks for; null until it is added. */
+  #lastIndex: number | null = null;
   #atOnceTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #viewed = new Map<string, number>();
   #listComplete: (() => void) | null = null;
-  /** Resolves once the list window covers every room the server counted. */
+  /** Resolves once the lists cover every room the server counted. */
   readonly listComplete: Promise<void>;
 
   constructor(sdk: SlidingSyncModule, client: MatrixClient) {
+    this.#client = client;
+    const transport: SlidingSyncTransport = {
+      slidingSync: (request, baseUrl, signal) => this.#request(request, baseUrl, signal),
+    };
     this.sync = new sdk.SlidingSync(
       client.baseUrl,
-      new Map([[ROOM_LIST, roomListRequest(this.#lastIndex)]]),
+      new Map([[VISIBLE_LIST, visibleListRequest()]]),
       OPEN_ROOM,
-      client,
+      transport as MatrixClient,
       POLL_TIMEOUT_MS,
     );
     this.listComplete = new Promise((resolve) => {
@@ -152,6 +205,49 @@ export class SlidingRoomSync {
     client.on(RECEIPT, (_event: unknown, room: Room) => recountRoom(client, room));
   }
 
+  /**
+   * Sends the first request now, while the crypto starts (the SDK starts syncing only after it):
+   * the rooms on screen, with the extensions that need no crypto. The SDK's own first request
+   * then takes this answer instead of asking again, if it asks for the same; to-device messages
+   * and encryption news come with its next request, which asks for them from the beginning as
+   * it has seen none. A failed early request only means the SDK asks itself.
+   */
+  requestFirstAnswer(): void {
+    const lists = { [VISIBLE_LIST]: this.sync.getListParams(VISIBLE_LIST) ?? visibleListRequest() };
+    const answer = this.#client.slidingSync(
+      { lists, extensions: EXTENSIONS_WITHOUT_CRYPTO, clientTimeout: EARLY_GIVE_UP_MS },
+      this.#client.baseUrl,
+    );
+    answer.catch(() => undefined);
+    this.#early = { lists: JSON.stringify(lists), answer };
+  }
+
+  /** The SDK's request: the early answer if it is the same first request, else sent now. */
+  #request(
+    request: MSC3575SlidingSyncRequest,
+    baseUrl: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<MSC3575SlidingSyncResponse> {
+    const early = this.#early;
+    this.#early = null;
+    const same =
+      early !== null &&
+      request.pos === undefined &&
+      request.room_subscriptions === undefined &&
+      request.unsubscribe_rooms === undefined &&
+      JSON.stringify(request.lists) === early.lists;
+    if (!early || !same) return this.#client.slidingSync(request, baseUrl, signal);
+    // The SDK aborts a request to send a changed one at once; the early one cannot be changed.
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal?.aborted) reject(abortError());
+      signal?.addEventListener("abort", () => reject(abortError()), { once: true });
+    });
+    return Promise.race([
+      early.answer.catch(() => this.#client.slidingSync(request, baseUrl, signal)),
+      aborted,
+    ]);
+  }
+
   /** The rooms in an answer, counted again: the answer's own counts are placeholders. */
   #recount(client: MatrixClient, response: MSC3575SlidingSyncResponse) {
     for (const roomId of Object.keys(response.rooms ?? {})) {
@@ -161,16 +257,19 @@ export class SlidingRoomSync {
   }
 
   #grow() {
-    const count = this.sync.getListData(ROOM_LIST)?.joinedCount ?? 0;
+    const list = this.#lastIndex === null ? VISIBLE_LIST : ALL_LIST;
+    const count = this.sync.getListData(list)?.joinedCount ?? 0;
     const next = nextWindow(this.#lastIndex, count);
     if (next === null) {
       this.#listComplete?.();
       this.#listComplete = null;
       return;
     }
+    const adding = this.#lastIndex === null;
     this.#lastIndex = next;
     this.#answerAtOnce(true);
-    this.sync.setListRanges(ROOM_LIST, [[0, next]]);
+    if (adding) this.sync.setList(ALL_LIST, allListRequest(next));
+    else this.sync.setListRanges(ALL_LIST, [[0, next]]);
   }
 
   /**

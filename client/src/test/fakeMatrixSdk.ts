@@ -63,6 +63,13 @@ export class FakeMatrixClient {
     return true;
   }
   decryptEventIfNeeded = vi.fn(async (_event: unknown) => {});
+  /** A sliding sync request (MSC4186): an empty answer. */
+  slidingSync = vi.fn(async (_request: unknown, _baseUrl?: string, _signal?: AbortSignal) => ({
+    pos: "1",
+    lists: {},
+    rooms: {},
+    extensions: {},
+  }));
 
   /** Turns on end-to-end encryption; tests make it fail with `mockRejectedValueOnce`. */
   initRustCrypto = vi.fn(

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from "react";
-import { Button } from "./Button";
 import { Dialog } from "./Dialog";
+import { DialogActions } from "./DialogActions";
 
 /**
  * Asks before a destructive action. `onConfirm` resolves to an error message, or null once
@@ -37,17 +37,15 @@ export function ConfirmDialog({
   return (
     <Dialog title={title} onClose={onClose}>
       {children}
-      <p className="notice notice--error live-region" role="alert">
-        {error}
-      </p>
-      <div className="dialog__actions">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button variant="danger" onClick={() => void confirm()} disabled={pending}>
-          {pending ? pendingLabel : confirmLabel}
-        </Button>
-      </div>
+      <DialogActions
+        error={error}
+        onCancel={onClose}
+        actionLabel={confirmLabel}
+        pendingLabel={pendingLabel}
+        pending={pending}
+        danger
+        onAction={() => void confirm()}
+      />
     </Dialog>
   );
 }

@@ -1,20 +1,11 @@
 // Capability negotiation through matrix-widget-api's real host side (ClientWidgetApi, as Element
 // runs it) and widget side, with a driver that approves what a user would leave ticked.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ExchangeCapability } from "../features/exchange";
+import { fakeWidgetHostPerTest } from "../test/widgetHost";
 import { grantedCapabilities, REQUESTED_CAPABILITIES, WIDGET_CAPABILITIES } from "./capabilities";
-import { type FakeHost, fakeWidgetHost, ROOM_ID, VIEWER } from "./fakeWidgetHost";
-import { openWidgetSession } from "./widgetSession";
 
-let host: FakeHost | undefined;
-afterEach(async () => {
-  await host?.stop();
-  vi.restoreAllMocks();
-});
-beforeEach(() => {
-  // matrix-widget-api logs every message it posts.
-  vi.spyOn(console, "log").mockImplementation(() => {});
-});
+const widgetHost = fakeWidgetHostPerTest();
 
 const PORT_CAPABILITIES: ExchangeCapability[] = [
   "read_messages",
@@ -26,18 +17,7 @@ const PORT_CAPABILITIES: ExchangeCapability[] = [
 ];
 
 async function negotiate(approve?: (requested: ReadonlySet<string>) => Iterable<string>) {
-  host = fakeWidgetHost(approve ? { approve } : {});
-  const session = openWidgetSession(
-    {
-      widgetId: "xstream_exchange",
-      parentOrigin: window.location.origin,
-      roomId: ROOM_ID,
-      userId: VIEWER,
-    },
-    { api: host.widget },
-  );
-  host.load();
-  await session.ready;
+  const { host, session } = await widgetHost.connect(approve ? { approve } : {});
   const granted = PORT_CAPABILITIES.filter((capability) => session.port.granted(capability));
   return { session, granted, requested: host.driver.requested };
 }
@@ -88,32 +68,14 @@ describe("the widget's capabilities", () => {
   });
 
   it("negotiates when the host waits for the page to say it is listening, as the bot's widget asks", async () => {
-    host = fakeWidgetHost({ waitForIframeLoad: false });
-    const session = openWidgetSession(
-      {
-        widgetId: "xstream_exchange",
-        parentOrigin: window.location.origin,
-        roomId: ROOM_ID,
-        userId: VIEWER,
-      },
-      { api: host.widget },
-    );
+    const { session } = widgetHost.open({ waitForIframeLoad: false });
     // No load event: the widget's content_loaded alone starts the negotiation.
     await session.ready;
     expect(session.port.granted("send_correction")).toBe(true);
   });
 
   it("grants nothing before the host has answered", () => {
-    host = fakeWidgetHost();
-    const session = openWidgetSession(
-      {
-        widgetId: "xstream_exchange",
-        parentOrigin: window.location.origin,
-        roomId: ROOM_ID,
-        userId: VIEWER,
-      },
-      { api: host.widget },
-    );
+    const { session } = widgetHost.open();
     expect(PORT_CAPABILITIES.filter((capability) => session.port.granted(capability))).toEqual([]);
   });
 });

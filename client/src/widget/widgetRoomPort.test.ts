@@ -1,47 +1,25 @@
 // The port over matrix-widget-api, driven by the library's real host side (ClientWidgetApi) with
 // an in-memory driver: reading, live updates, sending, the timer, OpenID, and hostile events.
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { buildCorrectionContent } from "../features/corrections";
 import { fastestMs, hostileText } from "../test/hostileInput";
+import { fakeWidgetHostPerTest } from "../test/widgetHost";
 import { WIDGET_CAPABILITIES } from "./capabilities";
 import {
-  type FakeHost,
   type FakeHostOptions,
-  fakeWidgetHost,
   membership,
   PARTNER,
-  ROOM_ID,
   roomEvent,
   textMessage,
   VIEWER,
 } from "./fakeWidgetHost";
 import { MAX_EVENTS, OpenIdRefusedError, toExchangeEvent } from "./widgetRoomPort";
-import { openWidgetSession } from "./widgetSession";
 
-let host: FakeHost | undefined;
-beforeEach(() => {
-  // matrix-widget-api logs every message it posts.
-  vi.spyOn(console, "log").mockImplementation(() => {});
-});
-afterEach(async () => {
-  await host?.stop();
-  vi.restoreAllMocks();
-});
+const widgetHost = fakeWidgetHostPerTest();
 
 async function connect(options: FakeHostOptions = {}) {
-  host = fakeWidgetHost(options);
-  const session = openWidgetSession(
-    {
-      widgetId: "xstream_exchange",
-      parentOrigin: window.location.origin,
-      roomId: ROOM_ID,
-      userId: VIEWER,
-    },
-    { api: host.widget },
-  );
-  host.load();
-  await session.ready;
+  const { host, session } = await widgetHost.connect(options);
   return { port: session.port, host };
 }
 

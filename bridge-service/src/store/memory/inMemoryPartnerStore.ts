@@ -6,11 +6,17 @@ import type {
   PartnershipRecord,
   ReportRecord,
 } from "../partnerStore.js";
+import {
+  createInMemoryPartnerNoticeStore,
+  type InMemoryPartnerNoticeStore,
+} from "./inMemoryPartnerNoticeStore.js";
 
 /** Same contract as the PostgreSQL store, in memory: for unit tests of the partner domain. */
 export interface InMemoryPartnerStore extends PartnerStore {
   /** Pending requests addressed to `userId`; the in-memory profile store's ranking signal. */
   pendingIncomingOf(userId: string): number;
+  /** The outbox the requests and acceptances record their notices in. */
+  notices: InMemoryPartnerNoticeStore;
 }
 
 interface StoredPartnership {
@@ -43,7 +49,9 @@ const byCreatedThenId = (a: PartnerRequestRecord, b: PartnerRequestRecord) =>
  * Every method reads and writes in one synchronous step, so concurrent calls cannot interleave:
  * the pending bound and the one-request-per-pair rule hold as they do under PostgreSQL's locks.
  */
-export function createInMemoryPartnerStore(): InMemoryPartnerStore {
+export function createInMemoryPartnerStore(
+  notices: InMemoryPartnerNoticeStore = createInMemoryPartnerNoticeStore(),
+): InMemoryPartnerStore {
   const requests = new Map<string, PartnerRequestRecord>();
   const partnerships = new Map<string, StoredPartnership>();
   const blocks = new Map<string, BlockRecord & { blocker: string }>();
@@ -74,6 +82,7 @@ export function createInMemoryPartnerStore(): InMemoryPartnerStore {
 
   return {
     pendingIncomingOf,
+    notices,
 
     async excludedFor(userId) {
       const excluded = new Set<string>();
@@ -112,6 +121,7 @@ export function createInMemoryPartnerStore(): InMemoryPartnerStore {
         decidedAt: undefined,
       };
       requests.set(request.id, request);
+      notices.record(request.id, "request_received", now);
       return { request: copyRequest(request) };
     },
 
@@ -144,6 +154,7 @@ export function createInMemoryPartnerStore(): InMemoryPartnerStore {
       // The table's primary key would refuse a second partnership of one pair.
       if (partnerships.has(key)) throw new Error("duplicate key value violates partnerships_pkey");
       partnerships.set(key, stored);
+      notices.record(request.id, "request_accepted", now);
       return { request: copyRequest(request), partnership: copyPartnership(stored) };
     },
 

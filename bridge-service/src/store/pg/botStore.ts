@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { BotStore, SavedReply } from "../botStore.js";
+import type { BotStore, CommandTarget, SavedReply } from "../botStore.js";
 
 export function createPgBotStore(pool: pg.Pool): BotStore {
   return {
@@ -53,7 +53,26 @@ export function createPgBotStore(pool: pg.Pool): BotStore {
       );
       return rows[0];
     },
+    async startCommand(eventId) {
+      const inserted = await pool.query(
+        `INSERT INTO bot_command_runs (event_id) VALUES ($1) ON CONFLICT (event_id) DO NOTHING`,
+        [eventId],
+      );
+      if (inserted.rowCount) return undefined;
+      const { rows } = await pool.query<{ target: CommandTarget | null }>(
+        "SELECT target FROM bot_command_runs WHERE event_id = $1",
+        [eventId],
+      );
+      return { target: rows[0]?.target ?? undefined };
+    },
+    async noteTarget(eventId, target) {
+      await pool.query("UPDATE bot_command_runs SET target = $2 WHERE event_id = $1", [
+        eventId,
+        JSON.stringify(target),
+      ]);
+    },
     async forgetRepliesBefore(before) {
+      await pool.query("DELETE FROM bot_command_runs WHERE started_at < $1", [before]);
       const result = await pool.query("DELETE FROM bot_replies WHERE created_at < $1", [before]);
       return result.rowCount ?? 0;
     },

@@ -78,6 +78,36 @@ describe("PostgreSQL directory store", () => {
     expect(await store.countEntries(C)).toBe(1);
   });
 
+  it("finds entries by the keys they offer now: once each, newest first, never by a key they dropped", async () => {
+    const store = createPgDirectoryStore(pool);
+    const D = "d.example";
+    await store.saveRoom({ serverName: D, roomId: `!dir:${D}`, organisationName: "School D" });
+    const at = (minutes: number) => new Date(Date.UTC(2025, 0, 2) + minutes * 60_000);
+    const both = entry(`@both:${D}`, { exchangeKeys: ["fr>de", "it>de"], updatedAt: at(3) });
+    await store.replaceEntries(D, [
+      both,
+      entry(`@french:${D}`, { exchangeKeys: ["fr>de"], updatedAt: at(2) }),
+      entry(`@italian:${D}`, { exchangeKeys: ["it>de"], updatedAt: at(1) }),
+    ]);
+    const ids = async (keys: string[], limit = 10) =>
+      (await store.findCandidates(keys, [D], new Set(), limit)).map((m) => m.entry.userId);
+    expect(await ids(["fr>de", "it>de"])).toEqual([`@both:${D}`, `@french:${D}`, `@italian:${D}`]);
+    expect(await ids(["fr>de", "it>de"], 2)).toEqual([`@both:${D}`, `@french:${D}`]);
+    // A newer version offering other keys: found by those only, and first.
+    await store.upsertEntry({ ...both, exchangeKeys: ["pt>de"], updatedAt: at(10) });
+    expect(await ids(["fr>de", "it>de"])).toEqual([`@french:${D}`, `@italian:${D}`]);
+    expect(await ids(["pt>de", "it>de"])).toEqual([`@both:${D}`, `@italian:${D}`]);
+    await store.removeEntry(`@italian:${D}`);
+    expect(await ids(["it>de"])).toEqual([]);
+    expect(await store.forgetServer(D)).toBe(2);
+    expect(await ids(["fr>de", "pt>de"])).toEqual([]);
+    const { rows } = await pool.query(
+      "SELECT count(*)::int AS n FROM directory_entry_keys WHERE server_name = $1",
+      [D],
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
   it("records every published version and keeps only the clearing one after redaction", async () => {
     const store = createPgDirectoryStore(pool);
     const userId = "@ana:a.example";

@@ -224,23 +224,33 @@ export function createPgDirectoryStore(pool: pg.Pool): DirectoryStore {
     },
 
     async findCandidates(exchangeKeys, servers, excluded, limit) {
-      if (servers.length === 0) return [];
-      // Like local profiles: the exchange-key index finds the reciprocal entries, the most
-      // recently updated `limit` are ranked; open requests are counted for those rows only.
+      if (servers.length === 0 || exchangeKeys.length === 0) return [];
+      // Like local profiles, the most recently updated `limit` reciprocal entries are ranked.
+      // Each sought key's newest entries come index-only from directory_entry_keys (at most
+      // `limit` per key, whatever the key's popularity); only the chosen rows are then read in
+      // full, and open requests counted for those rows only.
       const { rows } = await pool.query<EntryRow & { organisation: string; pending: number }>(
-        `SELECT e.*, r.organisation_name AS organisation,
+        `SELECT ${ENTRY_COLUMNS}, r.organisation_name AS organisation,
            (SELECT count(*) FROM partner_requests q
              WHERE q.recipient = e.user_id AND q.status = 'pending')::int AS pending
          FROM (
-           SELECT ${ENTRY_COLUMNS} FROM directory_entries e
-           WHERE e.exchange_keys && $1::text[] AND e.server_name = ANY ($2::text[])
-             AND e.user_id <> ALL ($3::text[])
-           ORDER BY e.updated_at DESC
+           SELECT k.user_id, max(k.updated_at) AS updated_at
+           FROM unnest($1::text[]) AS sought (exchange_key)
+           CROSS JOIN LATERAL (
+             SELECT k.user_id, k.updated_at FROM directory_entry_keys k
+             WHERE k.exchange_key = sought.exchange_key AND k.server_name = ANY ($2::text[])
+               AND k.user_id <> ALL ($3::text[])
+             ORDER BY k.updated_at DESC
+             LIMIT $4
+           ) k
+           GROUP BY k.user_id
+           ORDER BY updated_at DESC
            LIMIT $4
-         ) e
+         ) chosen
+         JOIN directory_entries e ON e.user_id = chosen.user_id
          JOIN directory_rooms r ON r.server_name = e.server_name
          ORDER BY e.updated_at DESC`,
-        [exchangeKeys, servers, [...excluded], limit],
+        [[...new Set(exchangeKeys)], servers, [...excluded], limit],
       );
       return rows.map((row) => ({
         entry: entryFromRow(row),

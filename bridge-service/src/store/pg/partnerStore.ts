@@ -9,6 +9,7 @@ import type {
   RequestRefusal,
 } from "../partnerStore.js";
 import { withTransaction } from "./database.js";
+import { recordPartnerNotice } from "./partnerNoticeStore.js";
 
 interface RequestRow {
   id: string;
@@ -125,6 +126,8 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         );
         const row = inserted.rows[0];
         if (!row) throw new Error("partner request insert returned no row");
+        // The recipient's notice, in the request's own transaction (the outbox).
+        await recordPartnerNotice(client, row.id, "request_received", now);
         return { request: requestFromRow(row) };
       });
     },
@@ -169,6 +172,8 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         );
         const partnership = inserted.rows[0];
         if (!partnership) throw new Error("partnership insert returned no row");
+        // The requester's notice, in the acceptance's own transaction (the outbox).
+        await recordPartnerNotice(client, row.id, "request_accepted", now);
         return { request: requestFromRow(row), partnership: partnershipFromRow(partnership) };
       });
     },

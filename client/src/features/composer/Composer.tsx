@@ -1,4 +1,3 @@
-import type { MatrixClient } from "matrix-js-sdk";
 import {
   type ClipboardEvent,
   type FormEvent,
@@ -13,24 +12,11 @@ import { Button } from "../../ui/Button";
 import { CorrectionView } from "../corrections";
 import type { RecordingEnvironment } from "../media";
 import { AttachmentButton, UploadRow, useFileDrop, VoiceRecorder } from "../media";
-import type { ComposerMode, CorrectionTarget, EditTarget, ReplyTarget } from "./composeMessage";
-import { useComposer } from "./useComposer";
+import type { ComposerMode } from "./composeMessage";
+import { type ComposerOptions, useComposer } from "./useComposer";
 import "./Composer.css";
 
-export type ComposerProps = {
-  client: MatrixClient;
-  roomId: string;
-  /** Reply mode: the message being replied to. */
-  replyTo?: ReplyTarget | null;
-  /** Edit mode: one of our messages; the box is prefilled with its text. */
-  editing?: EditTarget | null;
-  /** Correction mode: someone's message; the box is prefilled with its text to correct. */
-  correcting?: CorrectionTarget | null;
-  onCancelReply(): void;
-  onCancelEdit(): void;
-  onCancelCorrection(): void;
-  /** Called once a message has been handed to the SDK (it shows as a local echo). */
-  onSent?(): void;
+export type ComposerProps = ComposerOptions & {
   /** Stand-ins for the browser's microphone and recorder (tests). */
   recordingEnvironment?: RecordingEnvironment;
 };
@@ -44,31 +30,10 @@ export type ComposerProps = {
  * progress above the box; "Record voice message" records one. `useComposer` decides; this
  * renders.
  */
-export function Composer({
-  client,
-  roomId,
-  replyTo,
-  editing,
-  correcting,
-  onCancelReply,
-  onCancelEdit,
-  onCancelCorrection,
-  onSent,
-  recordingEnvironment,
-}: ComposerProps) {
+export function Composer({ recordingEnvironment, ...options }: ComposerProps) {
   const id = useId();
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const composer = useComposer({
-    client,
-    roomId,
-    replyTo,
-    editing,
-    correcting,
-    onCancelReply,
-    onCancelEdit,
-    onCancelCorrection,
-    onSent,
-  });
+  const composer = useComposer(options);
   const { mode, text, error, suggestions, uploads, sendFiles } = composer;
   const dropping = useFileDrop(sendFiles);
 

@@ -20,12 +20,16 @@ import { TYPING_TIMEOUT_MS, TypingNotifier } from "./TypingNotifier";
 export type ComposerOptions = {
   client: MatrixClient;
   roomId: string;
+  /** Reply mode: the message being replied to. */
   replyTo?: ReplyTarget | null | undefined;
+  /** Edit mode: one of our messages; the box is prefilled with its text. */
   editing?: EditTarget | null | undefined;
+  /** Correction mode: someone's message; the box is prefilled with its text to correct. */
   correcting?: CorrectionTarget | null | undefined;
   onCancelReply(): void;
   onCancelEdit(): void;
   onCancelCorrection(): void;
+  /** Called once a message has been handed to the SDK (it shows as a local echo). */
   onSent?: (() => void) | undefined;
 };
 

@@ -243,13 +243,17 @@ export class BrowserNotifier {
   }
 
   #countScheduled = false;
+  /**
+   * Once per task, not per microtask: the SDK adds a sync's rooms one by one with awaits in
+   * between, and counting every room again for each made a long list's first sync quadratic.
+   */
   #scheduleCount() {
     if (this.#countScheduled) return;
     this.#countScheduled = true;
-    queueMicrotask(() => {
+    setTimeout(() => {
       this.#countScheduled = false;
       this.#update();
-    });
+    }, 0);
   }
 
   #unread(): number {

@@ -1,11 +1,10 @@
+import { REPORT_REASON_MAX } from "@xstream/contract/limits";
 import { type FormEvent, useState } from "react";
 import type { Partner } from "../../api/partnerTypes";
-import { Button } from "../../ui/Button";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { Dialog } from "../../ui/Dialog";
+import { DialogActions } from "../../ui/DialogActions";
 import { TextAreaField } from "../../ui/TextAreaField";
-
-export const REPORT_REASON_MAX = 1000;
 
 type DialogProps = {
   partner: Partner;
@@ -81,17 +80,13 @@ export function ReportDialog({
             setReasonError(undefined);
           }}
         />
-        <p className="notice notice--error live-region" role="alert">
-          {error}
-        </p>
-        <div className="dialog__actions">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Sending…" : "Send report"}
-          </Button>
-        </div>
+        <DialogActions
+          error={error}
+          onCancel={onClose}
+          actionLabel="Send report"
+          pendingLabel="Sending…"
+          pending={pending}
+        />
       </form>
     </Dialog>
   );

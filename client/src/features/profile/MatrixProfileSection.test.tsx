@@ -63,6 +63,28 @@ describe("MatrixProfileSection", () => {
     expect(screen.getByLabelText("Display name")).toHaveValue("Ana Lima");
   });
 
+  it("refuses a name longer than partner cards show, counting an emoji as one character", async () => {
+    const { client, user } = setup();
+    const field = await screen.findByLabelText("Display name");
+    const save = screen.getByRole("button", { name: "Save name" });
+
+    await user.clear(field);
+    await user.click(field);
+    await user.paste(`${"a".repeat(64)}b`);
+    await user.click(save);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Use at most 64 characters.");
+    expect(client.setDisplayName).not.toHaveBeenCalled();
+
+    // 64 emoji are 128 UTF-16 units but 64 characters, as the bridge counts them.
+    const emoji = "🌻".repeat(64);
+    await user.clear(field);
+    await user.click(field);
+    await user.paste(emoji);
+    await user.click(save);
+    expect(client.setDisplayName).toHaveBeenCalledWith(emoji);
+    expect(await screen.findByRole("status")).toHaveTextContent("Your display name is now");
+  });
+
   it("says why the name could not be changed", async () => {
     const { client, user } = setup();
     client.setDisplayName.mockRejectedValueOnce(new Error("M_FORBIDDEN: Nope"));

@@ -4,7 +4,7 @@ import { Button } from "../../ui/Button";
 import { LoadFailed, Loading } from "../../ui/LoadState";
 import { TextField } from "../../ui/TextField";
 import "./MatrixProfileSection.css";
-import { MAX_DISPLAY_NAME, type ProfileClient, useMatrixProfile } from "./useMatrixProfile";
+import { type ProfileClient, useMatrixProfile } from "./useMatrixProfile";
 
 /**
  * The name and picture everyone on Matrix sees (in rooms, in Element): change the display name,
@@ -103,7 +103,6 @@ function ProfileEditor({
           label="Display name"
           hint={`Shown to everyone in your chats, as ${userId}.`}
           value={name}
-          maxLength={MAX_DISPLAY_NAME}
           autoComplete="nickname"
           onChange={(event) => setName(event.target.value)}
         />

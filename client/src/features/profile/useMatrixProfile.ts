@@ -1,3 +1,4 @@
+import { DISPLAY_NAME_MAX_LENGTH, lengthInCodePoints } from "@xstream/contract/limits";
 import type { MatrixClient } from "matrix-js-sdk";
 import { useCallback, useEffect, useState } from "react";
 import { describeError } from "../../ui/describeError";
@@ -20,9 +21,6 @@ export type MatrixProfile =
   | { status: "ready"; displayName: string; avatarUrl: string | null };
 
 export type ProfileNotice = { kind: "success" | "error"; text: string };
-
-/** Longest display name Synapse accepts. */
-export const MAX_DISPLAY_NAME = 256;
 
 const PICTURE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
@@ -76,8 +74,10 @@ export function useMatrixProfile(client: ProfileClient) {
         setNotice({ kind: "error", text: "Enter a display name." });
         return false;
       }
-      if (name.length > MAX_DISPLAY_NAME) {
-        setNotice({ kind: "error", text: `Use at most ${MAX_DISPLAY_NAME} characters.` });
+      // Synapse would take up to 256, but the bridge ignores a name over its limit (counted in
+      // code points), so partner cards and the bot would never show it.
+      if (lengthInCodePoints(name) > DISPLAY_NAME_MAX_LENGTH) {
+        setNotice({ kind: "error", text: `Use at most ${DISPLAY_NAME_MAX_LENGTH} characters.` });
         return false;
       }
       setBusy("name");

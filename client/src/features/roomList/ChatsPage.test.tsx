@@ -3,13 +3,16 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeRoomListClient, joinedRoom, later, ME } from "../../test/fakeRoomList";
 import { ChatsPage } from "./ChatsPage";
+import { saveCachedRoomList } from "./cachedRoomList";
+import { FLUSH_EVERY_MS } from "./RoomListViewModel";
 
 const BOB = "@bob:example.org";
 const CARLA = "@carla:example.org";
 const NOW = Date.UTC(2025, 0, 7, 12, 0);
 
-/** Lets the list apply what the fake client emitted (it batches per microtask). */
-const settle = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+/** Waits out the room list's spacing between two updates, as a person would see them. */
+const settle = () =>
+  act(() => new Promise<void>((resolve) => setTimeout(resolve, FLUSH_EVERY_MS + 10)));
 
 /** Ana's rooms: Bob (direct, unread), Carla (direct), Book club (group) and an invite. */
 function anasRooms() {
@@ -52,6 +55,33 @@ beforeEach(() => {
 });
 
 describe("ChatsPage", () => {
+  it("shows the rooms this browser kept while Matrix connects, then the live list", async () => {
+    const kept = {
+      roomId: "!old:example.org",
+      name: "Old friends",
+      initials: "OF",
+      avatarUrl: null,
+      direct: false,
+      preview: "Bob Silva: see you",
+      lastActivity: NOW - 60_000,
+      unread: 1,
+      mentions: 0,
+      label: "Old friends, 1 unread",
+    };
+    saveCachedRoomList(ME, { direct: [], groups: [kept], total: 1 });
+    try {
+      const { rerender } = render(<ChatsPage client={null} cachedFor={ME} now={() => NOW} />);
+      expect(roomNames("Groups")).toEqual(["Old friends, 1 unread"]);
+
+      const { client } = anasRooms();
+      rerender(<ChatsPage client={client.asClient()} cachedFor={ME} now={() => NOW} />);
+      await settle();
+      expect(roomNames("Groups")).toEqual(["Book club"]);
+    } finally {
+      localStorage.clear();
+    }
+  });
+
   it("lists invites, direct messages and groups, latest activity first", async () => {
     const { client } = anasRooms();
     await renderChats(client);

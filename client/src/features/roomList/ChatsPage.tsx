@@ -1,5 +1,5 @@
 import type { MatrixClient } from "matrix-js-sdk";
-import { type KeyboardEvent, type ReactNode, useId, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, useCallback, useId, useRef, useState } from "react";
 import { Link } from "../../routing/Link";
 import { PATHS, roomPath } from "../../routing/paths";
 import { navigate } from "../../routing/router";
@@ -16,9 +16,14 @@ import "./ChatsPage.css";
 export type ChatsPageProps = {
   /** The signed-in Matrix client; null while it connects. */
   client: MatrixClient | null;
+  /** Whose room list this browser kept, to show until the client has synced. */
+  cachedFor?: string | null;
   /** The current time, for "14:05" / "Mon" beside each room; tests pin it. */
   now?: () => number;
 };
+
+/** The times beside the rooms show minutes at most. */
+const MINUTE = 60_000;
 
 type OpenDialog =
   | { kind: "newGroup" }
@@ -27,12 +32,15 @@ type OpenDialog =
   | null;
 
 /** The person's chats: invites, direct rooms and groups, a filter, and a new group. */
-export function ChatsPage({ client, now = Date.now }: ChatsPageProps) {
+export function ChatsPage({ client, cachedFor = null, now = Date.now }: ChatsPageProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("chats", headingRef);
-  const list = useRoomList(client);
+  const list = useRoomList(client, cachedFor);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const close = () => setDialog(null);
+  // Both stay the same from one update to the next, so only the rooms that changed re-render.
+  const onLeave = useCallback((room: RoomListEntry) => setDialog({ kind: "leave", room }), []);
+  const minute = Math.floor(now() / MINUTE) * MINUTE;
 
   return (
     <>
@@ -64,7 +72,7 @@ export function ChatsPage({ client, now = Date.now }: ChatsPageProps) {
       {list.status === "connecting" ? (
         <Loading label="Connecting to Matrix…" />
       ) : (
-        <RoomList list={list} now={now()} onLeave={(room) => setDialog({ kind: "leave", room })} />
+        <RoomList list={list} now={minute} onLeave={onLeave} />
       )}
 
       {dialog?.kind === "newGroup" && (

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
-import { Button } from "../../ui/Button";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { Dialog } from "../../ui/Dialog";
+import { DialogActions } from "../../ui/DialogActions";
 import { TextField } from "../../ui/TextField";
 import { type NewGroup, type NewGroupErrors, validateNewGroup } from "./newGroup";
 import type { RoomListEntry } from "./roomSummary";
@@ -105,17 +105,13 @@ export function NewGroupDialog({
             setErrors(({ invites: _fixed, ...rest }) => rest);
           }}
         />
-        <p className="notice notice--error live-region" role="alert">
-          {error}
-        </p>
-        <div className="dialog__actions">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Creating…" : "Create group"}
-          </Button>
-        </div>
+        <DialogActions
+          error={error}
+          onCancel={onClose}
+          actionLabel="Create group"
+          pendingLabel="Creating…"
+          pending={pending}
+        />
       </form>
     </Dialog>
   );

@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { memo, useId } from "react";
 import { Link } from "../../routing/Link";
 import { roomPath } from "../../routing/paths";
 import { PictureOrInitials } from "../../ui/Avatar";
@@ -16,8 +16,12 @@ function RoomAvatar({ initials, mxcUrl }: { initials: string; mxcUrl: string | n
   );
 }
 
-/** One joined room: a link to it (name, latest message, time, unread badges) and "Leave". */
-export function RoomListItem({
+/**
+ * One joined room: a link to it (name, latest message, time, unread badges) and "Leave".
+ * Memoised: the list keeps each room's entry until that room changes, so an update re-renders
+ * only the rooms it touched, not all of a long list.
+ */
+export const RoomListItem = memo(function RoomListItem({
   room,
   now,
   leaving,
@@ -80,7 +84,7 @@ export function RoomListItem({
       </Button>
     </li>
   );
-}
+});
 
 /** One invite: who it is from, and "Accept" / "Decline". */
 export function InviteItem({

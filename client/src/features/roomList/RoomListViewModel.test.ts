@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FakeRoomListClient, joinedRoom, later, ME } from "../../test/fakeRoomList";
 import { RoomListViewModel } from "./RoomListViewModel";
 
@@ -6,12 +6,12 @@ const BOB = "@bob:example.org";
 const CARLA = "@carla:example.org";
 const BOT = "@xstream:example.org";
 
-/** Lets the model apply the changes it collected (it does so once per microtask). */
+/** Lets the model apply the changes it collected (made to do so at once, see setUp). */
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function setUp() {
   const client = new FakeRoomListClient();
-  const model = new RoomListViewModel(client.asClient());
+  const model = new RoomListViewModel(client.asClient(), { flushEveryMs: 0 });
   let notified = 0;
   const unsubscribe = model.subscribe(() => notified++);
   return { client, model, unsubscribe, notifications: () => notified };
@@ -20,6 +20,59 @@ function setUp() {
 const names = (entries: Array<{ name: string }>) => entries.map((entry) => entry.name);
 
 describe("RoomListViewModel", () => {
+  it("keeps the list for the next start a while after it changes, never an empty one", () => {
+    vi.useFakeTimers();
+    try {
+      const client = new FakeRoomListClient();
+      const save = vi.fn();
+      const model = new RoomListViewModel(client.asClient(), { flushEveryMs: 0, save });
+      model.subscribe(() => {});
+      vi.advanceTimersByTime(10_000);
+      expect(save).not.toHaveBeenCalled();
+
+      const bob = joinedRoom("!bob:example.org", [[BOB, "Bob Silva"]]);
+      bob.message(BOB, "Hola!", { ts: later() });
+      client.addRoom(bob);
+      const book = joinedRoom("!book:example.org", [], { explicitName: "Book club" });
+      client.addRoom(book);
+      vi.advanceTimersByTime(10_000);
+      expect(save).toHaveBeenCalledTimes(1);
+      expect(save.mock.calls[0]?.[0]).toMatchObject({
+        direct: [{ name: "Bob Silva", preview: "Bob Silva: Hola!" }],
+        groups: [{ name: "Book club" }],
+        total: 2,
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("applies a burst of arriving rooms in a few updates, not one per room", async () => {
+    const client = new FakeRoomListClient();
+    const model = new RoomListViewModel(client.asClient(), { flushEveryMs: 300 });
+    let notified = 0;
+    model.subscribe(() => notified++);
+    // As the SDK adds a sliding sync answer's rooms: one at a time, with awaits in between.
+    for (let i = 0; i < 200; i++) {
+      const room = joinedRoom(`!g${i}:example.org`, [], { explicitName: `Group ${i}` });
+      room.message(BOB, `Hello ${i}`, { ts: later() });
+      client.addRoom(room);
+      await Promise.resolve();
+    }
+    await settle();
+    expect(model.getSnapshot().groups).toHaveLength(200);
+    expect(model.getSnapshot().groups[0]?.name).toBe("Group 199");
+    expect(notified).toBe(1);
+
+    // What changes right after waits for the spacing, then comes in one update.
+    client.addRoom(joinedRoom("!late:example.org", [], { explicitName: "Late group" }));
+    await settle();
+    expect(model.getSnapshot().groups).toHaveLength(200);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(model.getSnapshot().groups).toHaveLength(201);
+    expect(notified).toBe(2);
+  });
+
   it("splits joined rooms into direct rooms and groups, latest activity first", async () => {
     const { client, model } = setUp();
     const bob = joinedRoom("!bob:example.org", [[BOB, "Bob Silva"]], { name: "Bob Silva" });

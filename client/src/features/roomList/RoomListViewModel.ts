@@ -14,6 +14,7 @@ import { directRoomIds } from "../../matrix/roomNaming";
 import { CALL_MEMBER_EVENT } from "../../matrix/rtcSdk";
 import { MatrixEvents, sdkValue } from "../../matrix/sdkValues";
 import { describeError } from "../../ui/describeError";
+import { type CachedRoomList, saveCachedRoomList } from "./cachedRoomList";
 import type { NewGroup } from "./newGroup";
 import {
   byActivity,
@@ -37,9 +38,27 @@ const DIRECT = sdkValue<EventType.Direct>("m.direct");
 
 export type RoomAction = "accepting" | "declining" | "leaving";
 
+/**
+ * The least time between two updates of the list while changes pour in: a few a second look
+ * live, and each costs a render of the list.
+ */
+export const FLUSH_EVERY_MS = 150;
+
+/** How often the list is kept for the next start while it changes (see `cachedRoomList`). */
+const SAVE_EVERY_MS = 2_000;
+
+export type RoomListViewModelOptions = {
+  flushEveryMs?: number;
+  /** Where the list is kept for the next start; by default this browser's storage. */
+  save?: ((list: CachedRoomList) => void) | null;
+};
+
 export type RoomListSnapshot = {
-  /** "connecting" until there is a client to read rooms from. */
-  status: "connecting" | "ready";
+  /**
+   * "connecting" until there is a client to read rooms from; "cached" while what shows is the
+   * list this browser kept from last time (see `cachedRoomList`).
+   */
+  status: "connecting" | "cached" | "ready";
   filter: string;
   /** Invites matching the filter, newest first. */
   invites: InviteEntry[];
@@ -73,8 +92,10 @@ export function emptyRoomListSnapshot(status: RoomListSnapshot["status"]): RoomL
  * invites, and joined rooms with name, latest message, unread and mention counts, as direct
  * rooms and groups, latest activity first. Also accepts, declines, leaves and creates rooms.
  *
- * A sync brings many events at once (hundreds of rooms after signing in), so changes are
- * collected and applied once per microtask, and only the rooms that changed are summarised again.
+ * A sync brings many events at once (hundreds of rooms after signing in, which the SDK adds one
+ * by one with awaits in between), so changes are collected and applied at most once per
+ * `flushEveryMs` (the first at once), and only the rooms that changed are summarised again:
+ * applying them per room made a list of n rooms render n times while it filled.
  * Listens only while someone is subscribed.
  */
 export class RoomListViewModel {
@@ -85,13 +106,26 @@ export class RoomListViewModel {
   readonly #invites = new Map<string, InviteEntry>();
   readonly #dirty = new Set<string>();
   #allDirty = true;
-  #flushScheduled = false;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When collected changes were last applied (`performance.now()`), to space out the next. */
+  #lastFlush = Number.NEGATIVE_INFINITY;
+  readonly #flushEveryMs: number;
+  readonly #save: ((list: CachedRoomList) => void) | null;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
   #filter = "";
   #pending: Record<string, RoomAction> = {};
   #error: string | null = null;
 
-  constructor(client: MatrixClient) {
+  constructor(client: MatrixClient, options: RoomListViewModelOptions = {}) {
     this.#client = client;
+    this.#flushEveryMs = options.flushEveryMs ?? FLUSH_EVERY_MS;
+    const userId = client.getUserId();
+    this.#save =
+      options.save !== undefined
+        ? options.save
+        : userId
+          ? (list) => saveCachedRoomList(userId, list)
+          : null;
     this.#refresh();
   }
 
@@ -218,16 +252,18 @@ export class RoomListViewModel {
   }
 
   #scheduleFlush() {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    queueMicrotask(() => {
-      this.#flushScheduled = false;
+    if (this.#flushTimer !== undefined) return;
+    const wait = Math.max(0, this.#lastFlush + this.#flushEveryMs - performance.now());
+    this.#flushTimer = setTimeout(() => {
+      this.#lastFlush = performance.now();
       this.#refresh();
-    });
+    }, wait);
   }
 
   /** Summarises the rooms that changed, then publishes. */
   #refresh() {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     const client = this.#client;
     const me = client.getUserId() ?? "";
     const direct = directRoomIds(client.getAccountData(DIRECT)?.getContent());
@@ -272,6 +308,24 @@ export class RoomListViewModel {
       pending: this.#pending,
       error: this.#error,
     };
+    this.#scheduleSave();
     this.#subscribers.notify();
+  }
+
+  /**
+   * Keeps the list for the next start, a while after it changed. Never an empty one: before
+   * the first sync the client has no rooms yet, which is not news.
+   */
+  #scheduleSave() {
+    if (!this.#save || this.#saveTimer !== undefined || this.#rooms.size === 0) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      const joined = [...this.#rooms.values()].sort(byActivity);
+      this.#save?.({
+        direct: joined.filter((room) => room.direct),
+        groups: joined.filter((room) => !room.direct),
+        total: this.#rooms.size + this.#invites.size,
+      });
+    }, SAVE_EVERY_MS);
   }
 }

@@ -1,0 +1,66 @@
+// Renders and sends the partner outbox's notices (domain/partnerNotices.ts claims them).
+import type { PartnerContext } from "../domain/partnerContext.js";
+import type { PartnerMailer } from "../domain/partnerMail.js";
+import type { PendingNotice } from "../domain/partnerNotices.js";
+import { peopleByUserId, requestView } from "../domain/partnerPeople.js";
+import type { HomeserverClient } from "../matrix/homeserver.js";
+import type { BotStore } from "../store/botStore.js";
+import { noticeContent, requestAcceptedNotice, requestReceivedNotice } from "./botReplies.js";
+
+export interface PartnerNoticeSenderDeps {
+  partners: PartnerContext;
+  homeserver: Pick<HomeserverClient, "sendMessage">;
+  botStore: Pick<BotStore, "directRoomOf">;
+  /** Our homeserver's name, for room links. */
+  serverName: string;
+  /**
+   * With email on, the notice is mailed too, once the Matrix side is done (so a retried notice
+   * is mailed once). Started, not awaited: the mailer asks Synapse's admin API for the address,
+   * and a request should not wait on that. The mail queue is in memory, so a crash can still
+   * lose a queued mail (and one in the instant before the notice is marked sent can double it).
+   */
+  mailer?: PartnerMailer;
+}
+
+/** The Matrix transaction id of a notice: the same on every attempt, on every replica. */
+export const noticeTxnId = (notice: Pick<PendingNotice, "id">) => `xstream-notice-${notice.id}`;
+
+/**
+ * Sends one notice in the learner's DM with the bot, rendered from the request as it is now.
+ * Throws when the homeserver did not take it, so the outbox tries again; resolves without
+ * sending when there is nobody to tell (no DM: the web client shows the request instead).
+ */
+export function createPartnerNoticeSender({
+  partners: ctx,
+  homeserver,
+  botStore,
+  serverName,
+  mailer,
+}: PartnerNoticeSenderDeps): (notice: PendingNotice) => Promise<void> {
+  return async (notice) => {
+    const record = await ctx.partners.getRequest(notice.requestId);
+    if (!record) return;
+    const people = await peopleByUserId(ctx, [record.requester, record.recipient]);
+    const request = requestView(record, people);
+    if (notice.kind === "request_received") {
+      const requester = people.get(record.requester);
+      const roomId = await botStore.directRoomOf(record.recipient);
+      if (roomId && requester) {
+        const reply = requestReceivedNotice(request, requester);
+        await homeserver.sendMessage(roomId, noticeContent(reply), noticeTxnId(notice));
+      }
+      void mailer?.requestReceived(request);
+      return;
+    }
+    const partnership = (await ctx.partners.partnershipsOf(record.requester)).find(
+      (candidate) => candidate.requestId === record.id,
+    );
+    const partnerRoom = partnership?.roomId ?? null;
+    const roomId = await botStore.directRoomOf(record.requester);
+    if (roomId) {
+      const reply = requestAcceptedNotice(request, partnerRoom, serverName);
+      await homeserver.sendMessage(roomId, noticeContent(reply), noticeTxnId(notice));
+    }
+    void mailer?.requestAccepted(request, partnerRoom);
+  };
+}
