@@ -530,6 +530,23 @@ describe("requests between two organisations (in memory)", () => {
     expect(a.partnerStore.requests.get(request.id)?.status).toBe("cancelled");
   });
 
+  it("takes in a partner's request room from its next event when the invite was not", async () => {
+    await requestPartner(a.partners, ana, bob);
+    await settle(matrix, [a, b]);
+    // As if reading the room had failed right after joining it: B does not know the room.
+    b.orgStore.rooms.clear();
+    const cy = `@cy:${A}`;
+    a.profiles.set(cy, profile(cy, "es", "en"));
+    b.orgStore.published.set(cy, {
+      entry: { ...profile(cy, "es", "en"), serverName: A, updatedAt: now },
+      organisation: `Org ${A}`,
+    });
+    const { request } = await requestPartner(a.partners, cy, bob);
+    await settle(matrix, [a, b]);
+    expect(b.partnerStore.requests.get(request.id)?.status).toBe("pending");
+    expect(b.ignored).toEqual([]);
+  });
+
   it("withdraws open requests on both sides when a pairing ends", async () => {
     const { request } = await requestPartner(a.partners, ana, bob);
     await settle(matrix, [a, b]);

@@ -311,7 +311,19 @@ export async function handleOrgEvent(
   event: OrgTimelineEvent & { roomId: string },
 ): Promise<void> {
   if (await ctx.store.isSeen(event.eventId)) return;
-  const room = await ctx.store.roomById(event.roomId);
+  let room = await ctx.store.roomById(event.roomId);
+  const sender = serverNameOf(event.sender);
+  if (
+    !room &&
+    event.sender === botOf(ctx, sender) &&
+    ctx.directory.partners.includes(sender) &&
+    (await claimRequestRoom(ctx, sender, event.roomId))
+  ) {
+    // A partner's request room whose invite we could not take in at the time (a failed read
+    // right after joining): taken in now, and read, this event included.
+    if (await ctx.store.isSeen(event.eventId)) return;
+    room = await ctx.store.roomById(event.roomId);
+  }
   const reading = readOrgRequestEvent(
     {
       type: event.type,

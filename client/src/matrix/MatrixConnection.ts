@@ -172,7 +172,9 @@ export const ENCRYPTION_IN_OTHER_TAB =
   "Xstream is open in another tab, which holds this browser's encryption keys. Encrypted chats " +
   "work there; close it and reload this tab to read them here.";
 
-function describeError(error: unknown): string {
+/** The crypto's own words for a failure (ui/describeError sits above this layer, and it would
+ * only return the same message for an error that carries no errcode). */
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -528,7 +530,7 @@ export class MatrixConnection {
     } catch (error) {
       return {
         encryption: "unavailable",
-        encryptionProblem: `Encrypted chats are unavailable: ${describeError(error)}`,
+        encryptionProblem: `Encrypted chats are unavailable: ${messageOf(error)}`,
       };
     }
     // Dropped while the crypto loaded: stopping again closes the store it just opened.
