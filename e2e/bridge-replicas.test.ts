@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { answersOk } from "../scripts/stack/processes.ts";
+import { type Burst, partnerRequestBursts, sendBursts } from "./bot-burst.ts";
 import { BotConversation } from "./bot-conversation.ts";
 import { removeStateDir, type StackInfo, startTestStack, type TestStack } from "./harness.ts";
 import { type Learner, signUpLearner } from "./learners.ts";
@@ -177,33 +178,11 @@ describe("two bridges behind the edge", () => {
       }
     })();
 
-    const bursts: [BotConversation, string[]][] = [
-      [
-        anaBot,
-        [
-          `connect ${ben.userId}`,
-          "profile",
-          `connect ${cai.userId}`,
-          "requests",
-          "help",
-          "partners",
-          "interests jazz, chess",
-          "requests",
-        ],
-      ],
-      [
-        benBot,
-        [
-          `connect ${dua.userId}`,
-          "profile",
-          "requests",
-          "help",
-          "partners",
-          "timezone Europe/Berlin",
-          "profile",
-          "requests",
-        ],
-      ],
+    const bursts: Burst[] = [
+      ...partnerRequestBursts(
+        { ana: anaBot, ben: benBot },
+        { ben: ben.userId, cai: cai.userId, dua: dua.userId },
+      ),
       [caiBot, ["accept 1", "partners", "profile", "requests"]],
     ];
     // A web request cut off with the replica that had it comes back as the edge's 502: the
@@ -223,19 +202,14 @@ describe("two bridges behind the edge", () => {
         webRetries++;
       }
     };
-    const firstSent = new Map<BotConversation, string>();
     const stopPolling = async () => {
       polling = false;
       await poller;
     };
     onTestFinished(stopPolling);
+    const { sending: sendingCommands, firstSent, firstAnswer } = sendBursts(bursts);
     const sending = Promise.all([
-      ...bursts.map(async ([room, commands]) => {
-        for (const command of commands) {
-          const eventId = await room.send(command);
-          if (!firstSent.has(room)) firstSent.set(room, eventId);
-        }
-      }),
+      sendingCommands,
       (async () => {
         for (const to of [cai.userId, wyn.matrix.userId]) await webRequest(wes, to);
       })(),
@@ -245,10 +219,7 @@ describe("two bridges behind the edge", () => {
     ]);
     // As soon as the bot has answered the first command of the burst, kill the replica that is
     // answering commands (holding a room of the inbox), else the second one.
-    await eventually(async () => {
-      const first = firstSent.get(anaBot);
-      return first ? anaBot.replyAfter(first) : undefined;
-    }, "the bot's first answer in the burst");
+    await firstAnswer(anaBot);
     let victim: string | undefined;
     for (let i = 0; i < 20 && !victim; i++) {
       victim = await replicaHoldingARoom(info, db);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answersOk } from "../scripts/stack/processes.ts";
+import { partnerRequestBursts, sendBursts } from "./bot-burst.ts";
 import { BotConversation } from "./bot-conversation.ts";
 import { useChromium } from "./browser.ts";
 import { removeStateDir, type StackInfo, startTestStack, type TestStack } from "./harness.ts";
@@ -123,50 +124,15 @@ describe("npm start as a supervisor", () => {
       }),
     );
 
-    const bursts: [BotConversation, string[]][] = [
-      [
-        anaBot,
-        [
-          `connect ${ben.userId}`,
-          "profile",
-          `connect ${cai.userId}`,
-          "requests",
-          "help",
-          "partners",
-          "interests jazz, chess",
-          "requests",
-        ],
-      ],
-      [
-        benBot,
-        [
-          `connect ${dua.userId}`,
-          "profile",
-          "requests",
-          "help",
-          "partners",
-          "timezone Europe/Berlin",
-          "profile",
-          "requests",
-        ],
-      ],
-    ];
-    const firstSent = new Map<BotConversation, string>();
-    const sending = Promise.all(
-      bursts.map(async ([room, commands]) => {
-        for (const command of commands) {
-          const eventId = await room.send(command);
-          if (!firstSent.has(room)) firstSent.set(room, eventId);
-        }
-      }),
+    const bursts = partnerRequestBursts(
+      { ana: anaBot, ben: benBot },
+      { ben: ben.userId, cai: cai.userId, dua: dua.userId },
     );
+    const { sending, firstSent, firstAnswer } = sendBursts(bursts);
     // Kill the bridge as soon as it has answered the first command of the burst, with the rest
     // queued in the bot or still on its way from Synapse.
     const bridgePid = pidOf(info, "bridge");
-    await eventually(async () => {
-      const first = firstSent.get(anaBot);
-      return first ? anaBot.replyAfter(first) : undefined;
-    }, "the bot's first answer in the burst");
+    await firstAnswer(anaBot);
     process.kill(bridgePid, "SIGKILL");
     const killedAt = Date.now();
     await sending;

@@ -1,7 +1,8 @@
 import type { ICreateClientOpts, IStartClientOpts, MatrixClient } from "matrix-js-sdk";
 import { vi } from "vitest";
-import { FakeEmitter, FakeRtcSession } from "../features/calls/testing/fakeCalls";
+import { FakeRtcSession } from "../features/calls/testing/fakeCalls";
 import type { MatrixSdk } from "../matrix/MatrixConnection";
+import { FakeEmitter } from "./fakeEmitter";
 import { FakeMatrixEvent, FakeRoom } from "./fakeMatrixRoom";
 
 /** What `client.getUser` knows of someone's presence. */
@@ -18,7 +19,7 @@ export class FakeUser {
 }
 
 /** A stand-in for a matrix-js-sdk MatrixClient: records what it was asked and emits on demand. */
-export class FakeMatrixClient {
+export class FakeMatrixClient extends FakeEmitter {
   readonly options: ICreateClientOpts;
   readonly startOptions: IStartClientOpts[] = [];
   stopped = false;
@@ -35,9 +36,8 @@ export class FakeMatrixClient {
       return session;
     },
   });
-  readonly #listeners = new Map<string, Set<(...args: unknown[]) => void>>();
-
   constructor(options: ICreateClientOpts, autoSync: boolean) {
+    super();
     this.options = options;
     if (autoSync) {
       this.startClient = vi.fn(async (opts: IStartClientOpts) => {
@@ -116,34 +116,6 @@ export class FakeMatrixClient {
     this.emit("accountData", event);
     return {};
   });
-
-  on(event: string, listener: (...args: unknown[]) => void) {
-    const set = this.#listeners.get(event) ?? new Set();
-    set.add(listener);
-    this.#listeners.set(event, set);
-    return this;
-  }
-
-  off(event: string, listener: (...args: unknown[]) => void) {
-    this.#listeners.get(event)?.delete(listener);
-    return this;
-  }
-
-  /** How many listeners are registered, all events together (to check they are removed). */
-  listenerCount() {
-    let count = 0;
-    for (const set of this.#listeners.values()) count += set.size;
-    return count;
-  }
-
-  removeAllListeners() {
-    this.#listeners.clear();
-    return this;
-  }
-
-  emit(event: string, ...args: unknown[]) {
-    for (const listener of this.#listeners.get(event) ?? []) listener(...args);
-  }
 
   getUserId() {
     return this.options.userId ?? null;

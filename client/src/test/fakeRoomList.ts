@@ -1,5 +1,6 @@
 import type { ICreateRoomOpts, MatrixClient } from "matrix-js-sdk";
 import { vi } from "vitest";
+import { FakeEmitter } from "./fakeEmitter";
 import { FakeMatrixEvent, FakeRoom, FakeRoomMember } from "./fakeMatrixRoom";
 import { FakeMatrixClient } from "./fakeMatrixSdk";
 
@@ -27,7 +28,8 @@ export class FakeListRoom extends FakeRoom {
   counts = { total: 0, highlight: 0 };
   /** Who invited me with `is_direct` (kept after joining, like the SDK's prev_content). */
   directInviter: string | undefined;
-  readonly #listeners = new Map<string, Set<(...args: unknown[]) => void>>();
+  /** The room's own events (a FakeRoom has none; the list listens to these). */
+  readonly #events = new FakeEmitter();
 
   constructor(
     roomId: string,
@@ -70,19 +72,17 @@ export class FakeListRoom extends FakeRoom {
   }
 
   on(event: string, listener: (...args: unknown[]) => void) {
-    const set = this.#listeners.get(event) ?? new Set();
-    set.add(listener);
-    this.#listeners.set(event, set);
+    this.#events.on(event, listener);
     return this;
   }
 
   off(event: string, listener: (...args: unknown[]) => void) {
-    this.#listeners.get(event)?.delete(listener);
+    this.#events.off(event, listener);
     return this;
   }
 
   emit(event: string, ...args: unknown[]) {
-    for (const listener of this.#listeners.get(event) ?? []) listener(...args);
+    this.#events.emit(event, ...args);
   }
 
   /** New unread counts from a sync (or from reading the room elsewhere). */

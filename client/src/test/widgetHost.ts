@@ -11,9 +11,17 @@ import {
 } from "../widget/fakeWidgetHost";
 import { openWidgetSession, type WidgetSession } from "../widget/widgetSession";
 
+/** How long the session waits for the host to start negotiating (the default is minutes). */
+interface SessionOptions {
+  answerWithinMs?: number;
+}
+
 export interface WidgetHostHarness {
   /** A session on a new host that has not loaded the widget yet: no capabilities, no answers. */
-  open(options?: FakeHostOptions): { host: FakeHost; session: WidgetSession };
+  open(
+    options?: FakeHostOptions,
+    sessionOptions?: SessionOptions,
+  ): { host: FakeHost; session: WidgetSession };
   /** A session whose host has loaded the widget and negotiated capabilities. */
   connect(options?: FakeHostOptions): Promise<{ host: FakeHost; session: WidgetSession }>;
 }
@@ -29,7 +37,7 @@ export function fakeWidgetHostPerTest(): WidgetHostHarness {
     host = undefined;
     vi.restoreAllMocks();
   });
-  const open = (options: FakeHostOptions = {}) => {
+  const open = (options: FakeHostOptions = {}, sessionOptions: SessionOptions = {}) => {
     const opened = fakeWidgetHost(options);
     host = opened;
     const session = openWidgetSession(
@@ -39,7 +47,7 @@ export function fakeWidgetHostPerTest(): WidgetHostHarness {
         roomId: ROOM_ID,
         userId: VIEWER,
       },
-      { api: opened.widget },
+      { ...sessionOptions, api: opened.widget },
     );
     return { host: opened, session };
   };

@@ -1,19 +1,12 @@
 import { render, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type FakeHost, fakeWidgetHost, ROOM_ID, VIEWER } from "./fakeWidgetHost";
+import { describe, expect, it, vi } from "vitest";
+import { fakeWidgetHostPerTest } from "../test/widgetHost";
+import { ROOM_ID, VIEWER } from "./fakeWidgetHost";
 import { WidgetPage } from "./WidgetPage";
-import { acceptMessagesOnlyFrom, openWidgetSession } from "./widgetSession";
+import { acceptMessagesOnlyFrom } from "./widgetSession";
 import { parseWidgetParams } from "./widgetUrl";
 
-let host: FakeHost | undefined;
-beforeEach(() => {
-  vi.spyOn(console, "log").mockImplementation(() => {});
-});
-afterEach(async () => {
-  await host?.stop();
-  host = undefined;
-  vi.restoreAllMocks();
-});
+const widgetHost = fakeWidgetHostPerTest();
 
 const GOOD = `?${new URLSearchParams({
   roomId: ROOM_ID,
@@ -53,10 +46,9 @@ describe("WidgetPage", () => {
   });
 
   it("waits for the host and the user's approval, then shows the panel", async () => {
-    host = fakeWidgetHost();
     const parsed = parseWidgetParams(GOOD);
     if (!parsed.ok) throw new Error("bad test URL");
-    const session = openWidgetSession(parsed.params, { api: host.widget });
+    const { host, session } = widgetHost.open();
     render(<WidgetPage parsed={parsed} framed session={session} renderPanel={panel} />);
     expect(screen.getByRole("status")).toHaveTextContent("Connecting to your Matrix client…");
     host.load();
@@ -64,11 +56,10 @@ describe("WidgetPage", () => {
   });
 
   it("says so when the host never answers", async () => {
-    host = fakeWidgetHost();
     const parsed = parseWidgetParams(GOOD);
     if (!parsed.ok) throw new Error("bad test URL");
     // The fake host is never loaded: nobody starts the negotiation.
-    const session = openWidgetSession(parsed.params, { api: host.widget, answerWithinMs: 50 });
+    const { session } = widgetHost.open({}, { answerWithinMs: 50 });
     render(<WidgetPage parsed={parsed} framed session={session} renderPanel={panel} />);
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "The Matrix client around this page did not answer.",

@@ -3,13 +3,12 @@
 
 import { render, screen } from "@testing-library/react";
 import type { WidgetExchangeResponse } from "@xstream/contract";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { FetchExchangePeople } from "../features/exchange";
+import { fakeWidgetHostPerTest } from "../test/widgetHost";
 import { WIDGET_CAPABILITIES } from "./capabilities";
 import {
-  type FakeHost,
   type FakeHostOptions,
-  fakeWidgetHost,
   membership,
   PARTNER,
   ROOM_ID,
@@ -17,17 +16,8 @@ import {
   VIEWER,
 } from "./fakeWidgetHost";
 import { WidgetPanel } from "./WidgetPanel";
-import { openWidgetSession } from "./widgetSession";
 
-let host: FakeHost | undefined;
-beforeEach(() => {
-  vi.spyOn(console, "log").mockImplementation(() => {});
-});
-afterEach(async () => {
-  await host?.stop();
-  host = undefined;
-  vi.restoreAllMocks();
-});
+const widgetHost = fakeWidgetHostPerTest();
 
 const PEOPLE: WidgetExchangeResponse = {
   viewer: {
@@ -47,25 +37,14 @@ const PEOPLE: WidgetExchangeResponse = {
 };
 
 async function showPanel(options: FakeHostOptions) {
-  host = fakeWidgetHost({
+  const { host, session } = await widgetHost.connect({
     timeline: [textMessage("Eu tenho vinte ano")],
     state: [membership(VIEWER, "join"), membership(PARTNER, "join")],
     ...options,
   });
-  const session = openWidgetSession(
-    {
-      widgetId: "xstream_exchange",
-      parentOrigin: window.location.origin,
-      roomId: ROOM_ID,
-      userId: VIEWER,
-    },
-    { api: host.widget },
-  );
-  host.load();
-  await session.ready;
   const people = vi.fn<FetchExchangePeople>(async () => PEOPLE);
   render(<WidgetPanel port={session.port} people={people} />);
-  return { people };
+  return { host, people };
 }
 
 describe("WidgetPanel", () => {
@@ -92,7 +71,7 @@ describe("WidgetPanel", () => {
   });
 
   it("says the user refused to be identified, and stops asking", async () => {
-    const { people } = await showPanel({ openId: "block" });
+    const { host, people } = await showPanel({ openId: "block" });
     // The host asks the user only when the token is requested; their refusal turns the part off
     // with the reason at once, not as a failure with "Try again" that would ask them again.
     expect(
@@ -102,7 +81,7 @@ describe("WidgetPanel", () => {
     ).toBeInTheDocument();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
-    expect(host?.driver.openIdAsks).toBe(1);
+    expect(host.driver.openIdAsks).toBe(1);
     expect(people).not.toHaveBeenCalled();
   });
 });

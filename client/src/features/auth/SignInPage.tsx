@@ -1,11 +1,10 @@
 import { type FormEvent, useRef } from "react";
 import { usePageArrival } from "../../routing/usePageArrival";
-import { BrandMark } from "../../ui/BrandMark";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
+import { AuthPage, USERNAME_INPUT } from "./AuthPage";
 import { type SignInCredentials, type SignInFieldErrors, validateSignIn } from "./credentials";
 import { useCheckedForm } from "./useCheckedForm";
-import "./SignInPage.css";
 
 export type SignInPageProps = {
   /** Called with the trimmed username and the password once both are filled in. */
@@ -67,66 +66,32 @@ export function SignInPage({
   }
 
   return (
-    <main className="auth-page">
-      <header className="auth-brand">
-        <BrandMark size={48} />
-        <h1 className="auth-brand__name">Xstream</h1>
-        <p className="auth-brand__tagline">
-          Swap languages with native speakers: teach yours, learn theirs.
-        </p>
-      </header>
+    <AuthPage
+      title="Sign in"
+      titleId="sign-in-title"
+      headingRef={headingRef}
+      notice={notice}
+      serverError={serverError}
+      switchPrompt="New to Xstream?"
+      switchLabel="Create an account"
+      onSwitch={onCreateAccount}
+      footer={<p>Built on Matrix: your account also works in Element and other Matrix apps.</p>}
+    >
+      <form className="auth-form" noValidate onSubmit={handleSubmit} aria-busy={pending}>
+        <TextField {...form.field("username")} {...USERNAME_INPUT} />
 
-      <section className="auth-card" aria-labelledby="sign-in-title">
-        <h2 id="sign-in-title" className="auth-card__title" ref={headingRef} tabIndex={-1}>
-          Sign in
-        </h2>
+        <TextField
+          {...form.field("password")}
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
 
-        {notice && (
-          <p className="auth-card__notice notice" role="status">
-            {notice}
-          </p>
-        )}
-
-        {/* Always rendered so screen readers announce text when it appears. */}
-        <div className="auth-card__server-error" role="alert">
-          {serverError}
-        </div>
-
-        <form className="auth-form" noValidate onSubmit={handleSubmit} aria-busy={pending}>
-          <TextField
-            {...form.field("username")}
-            label="Username"
-            autoComplete="username"
-            autoCapitalize="none"
-            autoCorrect="off"
-            spellCheck={false}
-            required
-          />
-
-          <TextField
-            {...form.field("password")}
-            label="Password"
-            type="password"
-            autoComplete="current-password"
-            required
-          />
-
-          <Button type="submit" fullWidth disabled={pending}>
-            {pending ? "Signing in…" : "Sign in"}
-          </Button>
-        </form>
-
-        <p className="auth-card__switch">
-          New to Xstream?{" "}
-          <Button variant="link" onClick={onCreateAccount}>
-            Create an account
-          </Button>
-        </p>
-      </section>
-
-      <footer className="auth-footer">
-        <p>Built on Matrix: your account also works in Element and other Matrix apps.</p>
-      </footer>
-    </main>
+        <Button type="submit" fullWidth disabled={pending}>
+          {pending ? "Signing in…" : "Sign in"}
+        </Button>
+      </form>
+    </AuthPage>
   );
 }

@@ -1,9 +1,9 @@
 import { type FormEvent, useRef } from "react";
 import type { SignUpRequest } from "../../api/types";
 import { usePageArrival } from "../../routing/usePageArrival";
-import { BrandMark } from "../../ui/BrandMark";
 import { Button } from "../../ui/Button";
 import { TextField } from "../../ui/TextField";
+import { AuthPage, USERNAME_INPUT } from "./AuthPage";
 import {
   type SignUpDetails,
   type SignUpFieldErrors,
@@ -18,7 +18,6 @@ import {
 } from "./credentials";
 import { NewPasswordFields } from "./NewPasswordFields";
 import { useCheckedForm } from "./useCheckedForm";
-import "./SignInPage.css";
 
 /** Fields the server may blame in a sign-up refusal. */
 export type SignUpServerField = keyof SignUpRequest;
@@ -108,69 +107,46 @@ export function SignUpPage({
   }
 
   return (
-    <main className="auth-page">
-      <header className="auth-brand">
-        <BrandMark size={48} />
-        <h1 className="auth-brand__name">Xstream</h1>
-        <p className="auth-brand__tagline">
-          Swap languages with native speakers: teach yours, learn theirs.
-        </p>
-      </header>
-
-      <section className="auth-card" aria-labelledby="sign-up-title">
-        <h2 id="sign-up-title" className="auth-card__title" ref={headingRef} tabIndex={-1}>
-          Create your account
-        </h2>
-
-        <div className="auth-card__server-error" role="alert">
-          {serverError}
-        </div>
-
-        <form className="auth-form" noValidate onSubmit={handleSubmit} aria-busy={pending}>
-          <TextField
-            {...form.field("username")}
-            label="Username"
-            autoComplete="username"
-            autoCapitalize="none"
-            autoCorrect="off"
-            spellCheck={false}
-            required
-            hint={`${USERNAME_MIN_LENGTH}–${USERNAME_MAX_LENGTH} lower-case letters, digits or ${USERNAME_SYMBOLS}`}
-          />
-
-          <TextField
-            {...form.field("displayName")}
-            label="Display name"
-            autoComplete="nickname"
-            required
-            hint="What your partners see. You can change it later."
-          />
-
-          <NewPasswordFields
-            label="Password"
-            password={form.field("password")}
-            confirmation={form.field("confirmPassword")}
-          />
-
-          <Button type="submit" fullWidth disabled={pending}>
-            {pending ? "Creating account…" : "Create account"}
-          </Button>
-        </form>
-
-        <p className="auth-card__switch">
-          Already have an account?{" "}
-          <Button variant="link" onClick={onSignIn}>
-            Sign in instead
-          </Button>
-        </p>
-      </section>
-
-      <footer className="auth-footer">
+    <AuthPage
+      title="Create your account"
+      titleId="sign-up-title"
+      headingRef={headingRef}
+      serverError={serverError}
+      switchPrompt="Already have an account?"
+      switchLabel="Sign in instead"
+      onSwitch={onSignIn}
+      footer={
         <p>
           Your account is a Matrix account: use the same username and password in Element and other
           Matrix apps.
         </p>
-      </footer>
-    </main>
+      }
+    >
+      <form className="auth-form" noValidate onSubmit={handleSubmit} aria-busy={pending}>
+        <TextField
+          {...form.field("username")}
+          {...USERNAME_INPUT}
+          hint={`${USERNAME_MIN_LENGTH}–${USERNAME_MAX_LENGTH} lower-case letters, digits or ${USERNAME_SYMBOLS}`}
+        />
+
+        <TextField
+          {...form.field("displayName")}
+          label="Display name"
+          autoComplete="nickname"
+          required
+          hint="What your partners see. You can change it later."
+        />
+
+        <NewPasswordFields
+          label="Password"
+          password={form.field("password")}
+          confirmation={form.field("confirmPassword")}
+        />
+
+        <Button type="submit" fullWidth disabled={pending}>
+          {pending ? "Creating account…" : "Create account"}
+        </Button>
+      </form>
+    </AuthPage>
   );
 }

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { RTC_DECLINE_EVENT, RtcEvents } from "../../matrix/rtcSdk";
 import { MatrixEvents } from "../../matrix/sdkValues";
+import { FakeEmitter } from "../../test/fakeEmitter";
 import { RoomCall, type RoomCallDeps } from "./RoomCall";
 import { RING_TIMEOUT_MS } from "./ringing";
 import {
   type FakeCallMedia,
-  FakeEmitter,
   FakeRtcSession,
   fakeEvent,
   fakeMediaFactory,

@@ -1,5 +1,6 @@
 import type { MatrixClient } from "matrix-js-sdk";
-import { useMemo, useSyncExternalStore } from "react";
+import { useMemo } from "react";
+import { useModelSnapshot } from "../../ui/useModelSnapshot";
 import { type MessageSearchSnapshot, MessageSearchViewModel } from "./MessageSearchViewModel";
 
 export type UseMessageSearch = MessageSearchSnapshot & {
@@ -13,17 +14,12 @@ const IDLE: MessageSearchSnapshot = {
   searchedEncrypted: false,
   error: null,
 };
-const noSubscription = () => () => {};
-const idle = () => IDLE;
 const noop = () => {};
 
 /** Message search over the signed-in client; `client` is null while Matrix connects. */
 export function useMessageSearch(client: MatrixClient | null): UseMessageSearch {
   const model = useMemo(() => (client ? new MessageSearchViewModel(client) : null), [client]);
-  const snapshot = useSyncExternalStore(
-    model?.subscribe ?? noSubscription,
-    model?.getSnapshot ?? idle,
-  );
+  const snapshot = useModelSnapshot(model, IDLE);
   return useMemo(
     () => ({
       ...snapshot,

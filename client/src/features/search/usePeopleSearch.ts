@@ -1,5 +1,6 @@
 import type { MatrixClient } from "matrix-js-sdk";
-import { useMemo, useSyncExternalStore } from "react";
+import { useMemo } from "react";
+import { useModelSnapshot } from "../../ui/useModelSnapshot";
 import { type PeopleSearchSnapshot, PeopleSearchViewModel } from "./PeopleSearchViewModel";
 
 export type UsePeopleSearch = PeopleSearchSnapshot & {
@@ -10,17 +11,12 @@ export type UsePeopleSearch = PeopleSearchSnapshot & {
 };
 
 const IDLE: PeopleSearchSnapshot = { query: "", results: [], searching: false, error: null };
-const noSubscription = () => () => {};
-const idle = () => IDLE;
 const noop = () => {};
 
 /** A people search for one field; `client` is null while Matrix connects. */
 export function usePeopleSearch(client: MatrixClient | null): UsePeopleSearch {
   const model = useMemo(() => (client ? new PeopleSearchViewModel(client) : null), [client]);
-  const snapshot = useSyncExternalStore(
-    model?.subscribe ?? noSubscription,
-    model?.getSnapshot ?? idle,
-  );
+  const snapshot = useModelSnapshot(model, IDLE);
   return useMemo(
     () => ({
       ...snapshot,

@@ -1,5 +1,6 @@
 import { vi } from "vitest";
 import { RtcEvents } from "../../../matrix/rtcSdk";
+import { FakeEmitter } from "../../../test/fakeEmitter";
 import type { MembershipLike } from "../callMembers";
 import {
   type CallMedia,
@@ -12,32 +13,6 @@ import {
 
 // Stand-ins for matrix-js-sdk's MatrixRTC session and client and for the livekit media, with
 // only what the call code uses; tests drive them with the setters and `emit`.
-
-// biome-ignore lint/suspicious/noExplicitAny: listeners of SDK-shaped emitters take any arguments.
-type Listener = (...args: any[]) => void;
-
-export class FakeEmitter {
-  readonly #listeners = new Map<string, Set<Listener>>();
-  on(event: string, listener: Listener) {
-    let set = this.#listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener);
-    return this;
-  }
-  off(event: string, listener: Listener) {
-    this.#listeners.get(event)?.delete(listener);
-    return this;
-  }
-  emit(event: string, ...args: unknown[]) {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) listener(...args);
-  }
-  listenerCount(event: string) {
-    return this.#listeners.get(event)?.size ?? 0;
-  }
-}
 
 export function fakeMembership(fields: {
   userId: string;
