@@ -416,18 +416,15 @@ export class MatrixConnection {
       void this.#onLoggedOut(generation, error);
     });
     this.#client = client;
-    // The cache loads, the sync mode is chosen and sliding sync's first request is sent while
-    // the crypto starts.
+    // The cache loads and the sync mode is chosen while the crypto starts. (Sending sliding
+    // sync's first request early, without the crypto's extensions, left the browser's device
+    // keys never uploaded: recovery.browser's cross-signing waited for them in vain.)
     const choosing = this.#chooseSync(cache, baseUrl, credentials.accessToken, slidingLoading).then(
-      (sliding) => {
-        if (!sliding || generation !== this.#generation) return null;
-        const rooms = new SlidingRoomSync(sliding, client);
-        rooms.requestFirstAnswer();
-        return rooms;
-      },
+      (sliding) =>
+        sliding && generation === this.#generation ? new SlidingRoomSync(sliding, client) : null,
     );
     // Encryption comes first: it must be on before the SDK syncs, or the keys that sync brings
-    // would be dropped (the early request above asks for none).
+    // would be dropped.
     const encryption = await this.#startEncryption(client, credentials, generation);
     markStart("crypto-ready");
     const rooms = await choosing;
