@@ -176,6 +176,7 @@ function context(partners: string[], profiles: Profile[] = []) {
     partners,
     organisationName: "Escuela A",
     onIgnored: () => {},
+    joinRetryDelaysMs: [],
     now: () => now,
     logger: createLogger("silent"),
   };
@@ -293,6 +294,25 @@ describe("pairing latency", () => {
     recorded.members.set(`@xstream:${B}`, "join");
     await ctx.store.saveRoom({ serverName: B, roomId: `!d:${B}`, organisationName: "B" });
     expect(await syncDirectory(ctx, { backoff })).toEqual({ pending: false });
+  });
+
+  it("tries again to join a room whose inviter refused the first join (it had not stored the invite yet)", async () => {
+    const { ctx, recorded } = context([B]);
+    const answers = [false, false, true];
+    const joins: string[] = [];
+    recorded.matrix.join = async (roomId) => {
+      joins.push(roomId);
+      return answers.shift() ?? false;
+    };
+    const claimed: string[] = [];
+    ctx.joinRetryDelaysMs = [1, 1, 1, 1];
+    ctx.claimRoom = async (_serverName, roomId) => {
+      claimed.push(roomId);
+      return true;
+    };
+    await invitedByBot(ctx, `@xstream:${B}`, `!r:${B}`);
+    expect(joins).toEqual([`!r:${B}`, `!r:${B}`, `!r:${B}`]);
+    expect(claimed).toEqual([`!r:${B}`]);
   });
 
   it("invites a partner's bot back as soon as that partner invites ours", async () => {

@@ -91,9 +91,18 @@ export interface DirectoryContext {
    * directory but another room of theirs it handles (their request room, directoryRequests.ts).
    */
   claimRoom?: (serverName: string, roomId: string) => Promise<boolean>;
+  /** Pauses between tries to join a room a partner's bot invited ours to (default below). */
+  joinRetryDelaysMs?: readonly number[];
   now: () => Date;
   logger: Logger;
 }
+
+/**
+ * Our join may reach the inviting server before it has stored the invite it just sent us, which
+ * then refuses the join (403): a request room invited to once, and never again, was left unjoined
+ * for good. So a refused join is tried again a few times, about 15 s in all.
+ */
+const JOIN_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000];
 
 /** Entries read between two turns of the event loop when a whole room is read. */
 const READ_BATCH = 500;
@@ -323,7 +332,13 @@ export async function invitedByBot(
     return;
   }
   backoff?.resetServer(serverName);
-  if (await ctx.matrix.join(roomId, serverName)) {
+  let joined = await ctx.matrix.join(roomId, serverName);
+  for (const delay of ctx.joinRetryDelaysMs ?? JOIN_RETRY_DELAYS_MS) {
+    if (joined) break;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    joined = await ctx.matrix.join(roomId, serverName);
+  }
+  if (joined) {
     if (!(await ctx.claimRoom?.(serverName, roomId))) await rebuildPartner(ctx, serverName, roomId);
   }
   const own = await ctx.store.roomOfServer(ctx.serverName);
