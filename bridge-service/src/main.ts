@@ -289,6 +289,9 @@ function readConfig(): BridgeConfig {
   }
 }
 
+/** How long Caddy's reverse proxy keeps an idle upstream connection (its default, 2 min). */
+const EDGE_KEEPALIVE_MS = 120_000;
+
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -522,6 +525,12 @@ async function main(): Promise<void> {
     metrics,
   });
   const httpServer = createServer(app);
+  // The edge (Caddy) keeps idle connections to us for up to 2 minutes; Node closes its side after
+  // 5 s by default, so the edge could send a request down a socket we had just closed. With two
+  // replicas that reset also marks the healthy one failed (max_fails 1) while the other restarts,
+  // and a learner got a 503. Outlive the edge's idle pool instead.
+  httpServer.keepAliveTimeout = EDGE_KEEPALIVE_MS + 5_000;
+  httpServer.headersTimeout = EDGE_KEEPALIVE_MS + 10_000;
   await listen(httpServer, config.http.host, config.http.port);
   logger.info(`bridge-service listening on http://${config.http.host}:${config.http.port}`);
   // Its own listener: the edge proxies only the main port, so /metrics is never public.
