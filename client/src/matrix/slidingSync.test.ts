@@ -92,66 +92,6 @@ function start(client = fakeClient()) {
 }
 
 /** The SDK's first request as it builds it: its lists, a timeout and every extension. */
-function sdkFirstRequest(sync: FakeSlidingSync, extra: Record<string, unknown> = {}) {
-  return {
-    lists: { [VISIBLE_LIST]: sync.getListParams(VISIBLE_LIST) },
-    timeout: 30_000,
-    extensions: { to_device: { enabled: true }, e2ee: { enabled: true } },
-    ...extra,
-  };
-}
-
-describe("the first request, sent before the SDK starts", () => {
-  it("answers the SDK's first request, which is not sent again", async () => {
-    const { rooms, sync, client } = start();
-    rooms.requestFirstAnswer();
-    expect(client.slidingSync).toHaveBeenCalledTimes(1);
-    const [early] = client.slidingSync.mock.calls[0] ?? [];
-    expect(early).toMatchObject({
-      lists: { [VISIBLE_LIST]: sync.getListParams(VISIBLE_LIST) },
-      // Never waited for forever: the SDK's own request goes instead.
-      clientTimeout: expect.any(Number),
-      extensions: {
-        account_data: { enabled: true },
-        typing: { enabled: true },
-        receipts: { enabled: true },
-      },
-    });
-
-    await expect(sync.transport.slidingSync(sdkFirstRequest(sync))).resolves.toBe(ANSWER);
-    expect(client.slidingSync).toHaveBeenCalledTimes(1);
-    // Only once: the next request goes to the server.
-    await sync.transport.slidingSync({ ...sdkFirstRequest(sync), pos: "1" });
-    expect(client.slidingSync).toHaveBeenCalledTimes(2);
-  });
-
-  it("sends the SDK's own request when it asks for more, or the early one failed", async () => {
-    const subscribing = start();
-    subscribing.rooms.requestFirstAnswer();
-    const withRoom = sdkFirstRequest(subscribing.sync, { room_subscriptions: { "!a:hs": {} } });
-    await subscribing.sync.transport.slidingSync(withRoom);
-    expect(subscribing.client.slidingSync).toHaveBeenCalledTimes(2);
-    expect(subscribing.client.slidingSync.mock.calls[1]?.[0]).toBe(withRoom);
-
-    const failing = fakeClient();
-    failing.slidingSync.mockRejectedValueOnce(new Error("502"));
-    const { rooms, sync } = start(failing);
-    rooms.requestFirstAnswer();
-    await expect(sync.transport.slidingSync(sdkFirstRequest(sync))).resolves.toBe(ANSWER);
-    expect(failing.slidingSync).toHaveBeenCalledTimes(2);
-  });
-
-  it("gives up waiting for the early answer when the SDK aborts to send a changed request", async () => {
-    const client = fakeClient();
-    client.slidingSync.mockReturnValueOnce(new Promise(() => {}));
-    const { rooms, sync } = start(client);
-    rooms.requestFirstAnswer();
-    const abort = new AbortController();
-    const waiting = sync.transport.slidingSync(sdkFirstRequest(sync), undefined, abort.signal);
-    abort.abort();
-    await expect(waiting).rejects.toMatchObject({ name: "AbortError" });
-  });
-});
 
 describe("nextWindow", () => {
   it("starts after the visible rooms, doubles up to a limit and stops at the last room", () => {

@@ -9,7 +9,6 @@ import type { MatrixClient, Room, RoomEvent } from "matrix-js-sdk";
 import type {
   MSC3575List,
   MSC3575RoomSubscription,
-  MSC3575SlidingSyncRequest,
   MSC3575SlidingSyncResponse,
   SlidingSync,
 } from "matrix-js-sdk/lib/sliding-sync";
@@ -55,11 +54,6 @@ export const MAX_GROWTH = 1000;
  * and the SDK retries) goes back to the long poll, whose margin is long enough for any answer.
  */
 const AT_ONCE_GIVE_UP_MS = 8_000;
-/**
- * The early first request (see `requestFirstAnswer`) has not come back by then: the SDK's own
- * first request, which waits for it, is sent instead.
- */
-const EARLY_GIVE_UP_MS = 15_000;
 /** How long the server may hold a request open when nothing happens. */
 const POLL_TIMEOUT_MS = 30_000;
 
@@ -151,26 +145,8 @@ export async function offersSlidingSync(
 /** All the SDK's `SlidingSync` uses of the client: the request itself. */
 type SlidingSyncTransport = Pick<MatrixClient, "slidingSync">;
 
-/**
- * Extensions that need no crypto, as the SDK asks for them. To-device messages and encryption
- * news stay out of a request sent before the crypto is ready, so none is taken from the server
- * before the crypto can keep it.
- */
-const EXTENSIONS_WITHOUT_CRYPTO = {
-  account_data: { enabled: true },
-  typing: { enabled: true },
-  receipts: { enabled: true },
-};
-
-function abortError(): Error {
-  return new DOMException("The request was aborted", "AbortError");
-}
-
 export class SlidingRoomSync {
   readonly sync: SlidingSync;
-  /** The first request, sent early (see `requestFirstAnswer`), until the SDK takes its answer. */
-  #early: { lists: string; answer: Promise<MSC3575SlidingSyncResponse> } | null = null;
-  readonly #client: MatrixClient;
   /** The last index the list of every room asks for; null until it is added. */
   #lastIndex: number | null = null;
   #atOnceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -180,9 +156,8 @@ export class SlidingRoomSync {
   readonly listComplete: Promise<void>;
 
   constructor(sdk: SlidingSyncModule, client: MatrixClient) {
-    this.#client = client;
     const transport: SlidingSyncTransport = {
-      slidingSync: (request, baseUrl, signal) => this.#request(request, baseUrl, signal),
+      slidingSync: (request, baseUrl, signal) => client.slidingSync(request, baseUrl, signal),
     };
     this.sync = new sdk.SlidingSync(
       client.baseUrl,
@@ -203,49 +178,6 @@ export class SlidingRoomSync {
     });
     // My read receipt (from here or another device) changes what is unread.
     client.on(RECEIPT, (_event: unknown, room: Room) => recountRoom(client, room));
-  }
-
-  /**
-   * Sends the first request now, while the crypto starts (the SDK starts syncing only after it):
-   * the rooms on screen, with the extensions that need no crypto. The SDK's own first request
-   * then takes this answer instead of asking again, if it asks for the same; to-device messages
-   * and encryption news come with its next request, which asks for them from the beginning as
-   * it has seen none. A failed early request only means the SDK asks itself.
-   */
-  requestFirstAnswer(): void {
-    const lists = { [VISIBLE_LIST]: this.sync.getListParams(VISIBLE_LIST) ?? visibleListRequest() };
-    const answer = this.#client.slidingSync(
-      { lists, extensions: EXTENSIONS_WITHOUT_CRYPTO, clientTimeout: EARLY_GIVE_UP_MS },
-      this.#client.baseUrl,
-    );
-    answer.catch(() => undefined);
-    this.#early = { lists: JSON.stringify(lists), answer };
-  }
-
-  /** The SDK's request: the early answer if it is the same first request, else sent now. */
-  #request(
-    request: MSC3575SlidingSyncRequest,
-    baseUrl: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<MSC3575SlidingSyncResponse> {
-    const early = this.#early;
-    this.#early = null;
-    const same =
-      early !== null &&
-      request.pos === undefined &&
-      request.room_subscriptions === undefined &&
-      request.unsubscribe_rooms === undefined &&
-      JSON.stringify(request.lists) === early.lists;
-    if (!early || !same) return this.#client.slidingSync(request, baseUrl, signal);
-    // The SDK aborts a request to send a changed one at once; the early one cannot be changed.
-    const aborted = new Promise<never>((_, reject) => {
-      if (signal?.aborted) reject(abortError());
-      signal?.addEventListener("abort", () => reject(abortError()), { once: true });
-    });
-    return Promise.race([
-      early.answer.catch(() => this.#client.slidingSync(request, baseUrl, signal)),
-      aborted,
-    ]);
   }
 
   /** The rooms in an answer, counted again: the answer's own counts are placeholders. */
