@@ -5,7 +5,6 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotConversation } from "./bot-conversation.ts";
 import { startTestOrganisations, type TestOrganisations, type TestStack } from "./harness.ts";
@@ -17,6 +16,7 @@ import {
   registerWithSharedSecret,
   uniqueLocalpart,
 } from "./matrix.ts";
+import { asBot, bot, metric, roomPath, withDatabase } from "./organisation-helpers.ts";
 import { strongPassword } from "./web-session.ts";
 
 type Info = TestStack["info"];
@@ -34,9 +34,6 @@ const SECONDS_MS = 20_000;
 const TEST_MS = 120_000;
 const CLI = fileURLToPath(new URL("../bridge-service/dist/cli.js", import.meta.url));
 
-const bot = (info: Info) => `@xstream:${info.serverName}`;
-const roomPath = (roomId: string) => `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}`;
-
 beforeAll(async () => {
   // The default PARTNER_SYNC_SECONDS (30): pairing must converge by its retries and invites,
   // not by a short round interval.
@@ -51,14 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await organisations?.stop();
 });
-
-/** A call to a homeserver as its @xstream bot (the appservice token). */
-const asBot = <T = Record<string, unknown>>(
-  info: Info,
-  method: string,
-  path: string,
-  body?: unknown,
-) => matrixRequest<T>(info.synapseUrl, method, path, { token: info.asToken, body });
 
 const resolveAlias = async (info: Info, alias: string) =>
   (
@@ -101,16 +90,6 @@ async function operator(info: Info, ...args: string[]) {
   return stdout;
 }
 
-async function withDatabase<T>(info: Info, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: info.databaseUrl });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const entriesOnA = () =>
   withDatabase(a, async (client) => {
     const { rows } = await client.query<{ user_id: string }>(
@@ -129,11 +108,6 @@ const rulesOnA = () =>
     return rows.map((row) => row.entity);
   });
 
-async function metric(info: Info, series: string): Promise<number> {
-  const text = await (await fetch(`${info.metricsUrl}/metrics`)).text();
-  const line = text.split("\n").find((entry) => entry.startsWith(series));
-  return line ? Number(line.split(" ").at(-1)) : 0;
-}
 const ignoredOnA = (reason: string) =>
   metric(a, `xstream_policy_rules_ignored_total{reason="${reason}"}`);
 

@@ -2,7 +2,6 @@
 // other (PARTNER_ORGANISATIONS), C lists B, which does not list C. Learners of A use A's web API,
 // learners of B only a Matrix client and B's bot; each bridge tells the other through its request
 // room (org.xstream.partner_request…).
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotConversation } from "./bot-conversation.ts";
 import { startTestOrganisations, type TestOrganisations, type TestStack } from "./harness.ts";
@@ -15,6 +14,7 @@ import {
   sendEvent,
   uniqueLocalpart,
 } from "./matrix.ts";
+import { asBot, bot, metric, roomPath, withDatabase } from "./organisation-helpers.ts";
 import { strongPassword } from "./web-session.ts";
 
 type Info = TestStack["info"];
@@ -29,9 +29,6 @@ const ORG_B = "School B";
 // Joins, invites and events cross servers over federation on a busy machine.
 const FEDERATION_MS = 90_000;
 const TEST_MS = 240_000;
-
-const bot = (info: Info) => `@xstream:${info.serverName}`;
-const roomPath = (roomId: string) => `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}`;
 
 beforeAll(async () => {
   organisations = await startTestOrganisations(["a", "b", "c"] as const, (key, names) => {
@@ -52,29 +49,6 @@ afterAll(async () => {
   await organisations?.stop();
 });
 
-/** A call to a homeserver as its @xstream bot (the appservice token). */
-const asBot = <T = Record<string, unknown>>(
-  info: Info,
-  method: string,
-  path: string,
-  body?: unknown,
-) => matrixRequest<T>(info.synapseUrl, method, path, { token: info.asToken, body });
-
-async function withDatabase<T>(info: Info, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: info.databaseUrl });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function metric(info: Info, series: string): Promise<number> {
-  const text = await (await fetch(`${info.metricsUrl}/metrics`)).text();
-  const line = text.split("\n").find((entry) => entry.startsWith(series));
-  return line ? Number(line.split(" ").at(-1)) : 0;
-}
 const ignored = (info: Info, reason: string) =>
   metric(info, `xstream_partner_requests_ignored_total{reason="${reason}"}`);
 

@@ -1,7 +1,6 @@
 // The partner directory between three real organisations: A and B list each other
 // (PARTNER_ORGANISATIONS), C lists A but A does not list C. Learners of A use A's web API,
 // learners of B and C only a Matrix client and their own organisation's bot.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotConversation } from "./bot-conversation.ts";
 import { startTestOrganisations, type TestOrganisations, type TestStack } from "./harness.ts";
@@ -13,6 +12,7 @@ import {
   registerWithSharedSecret,
   uniqueLocalpart,
 } from "./matrix.ts";
+import { asBot, bot, metric, roomPath, withDatabase } from "./organisation-helpers.ts";
 import { strongPassword } from "./web-session.ts";
 
 type Info = TestStack["info"];
@@ -29,8 +29,6 @@ const ORG_B = "School B";
 // Joins, invites and state cross servers over federation on a busy machine.
 const FEDERATION_MS = 90_000;
 const TEST_MS = 240_000;
-
-const bot = (info: Info) => `@xstream:${info.serverName}`;
 
 beforeAll(async () => {
   organisations = await startTestOrganisations(["a", "b", "c"] as const, (key, names) => {
@@ -50,16 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await organisations?.stop();
 });
-
-/** A call to a homeserver as its @xstream bot (the appservice token). */
-const asBot = <T = Record<string, unknown>>(
-  info: Info,
-  method: string,
-  path: string,
-  body?: unknown,
-) => matrixRequest<T>(info.synapseUrl, method, path, { token: info.asToken, body });
-
-const roomPath = (roomId: string) => `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}`;
 
 interface StateEvent {
   type: string;
@@ -148,22 +136,6 @@ async function botLearner(info: Info, name: string, optIn: boolean) {
   await chat.say("learn es B1");
   if (optIn) expect((await chat.say("organisations on")).body).toMatch(/partner organisations/);
   return { user, chat };
-}
-
-async function metric(info: Info, series: string): Promise<number> {
-  const text = await (await fetch(`${info.metricsUrl}/metrics`)).text();
-  const line = text.split("\n").find((entry) => entry.startsWith(series));
-  return line ? Number(line.split(" ").at(-1)) : 0;
-}
-
-async function withDatabase<T>(info: Info, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: info.databaseUrl });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 const entriesHeldBy = (info: Info, serverName: string) =>

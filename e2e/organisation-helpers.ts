@@ -1,0 +1,42 @@
+// What the partner-organisation tests (directory, policy, requests) do to each organisation's
+// stack: speak as its @xstream bot, read its bridge's database and metrics.
+import pg from "pg";
+import type { TestStack } from "./harness.ts";
+import { matrixRequest } from "./matrix.ts";
+
+type Info = TestStack["info"];
+
+/** The organisation's bot. */
+export const bot = (info: Info) => `@xstream:${info.serverName}`;
+
+export const roomPath = (roomId: string) =>
+  `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}`;
+
+/** A call to a homeserver as its @xstream bot (the appservice token). */
+export const asBot = <T = Record<string, unknown>>(
+  info: Info,
+  method: string,
+  path: string,
+  body?: unknown,
+) => matrixRequest<T>(info.synapseUrl, method, path, { token: info.asToken, body });
+
+/** Runs `use` on a connection to the organisation's bridge database, closed afterwards. */
+export async function withDatabase<T>(
+  info: Info,
+  use: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: info.databaseUrl });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The value of one series on the bridge's /metrics, 0 when absent. */
+export async function metric(info: Info, series: string): Promise<number> {
+  const text = await (await fetch(`${info.metricsUrl}/metrics`)).text();
+  const line = text.split("\n").find((entry) => entry.startsWith(series));
+  return line ? Number(line.split(" ").at(-1)) : 0;
+}
