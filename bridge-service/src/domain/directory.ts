@@ -20,7 +20,7 @@ import {
 } from "./directoryEntries.js";
 import { type MatchCandidate, offeredExchanges, soughtExchanges } from "./matching.js";
 import { isMatrixUserId, serverNameOf } from "./matrixIds.js";
-import type { PairingBackoff } from "./pairingBackoff.js";
+import { joinPartnerRooms, type PairingBackoff } from "./pairingBackoff.js";
 import type { RemoteLearners } from "./partnerContext.js";
 import type { Profile } from "./profiles.js";
 
@@ -473,30 +473,16 @@ export async function syncDirectory(
     pending = true;
   }
 
-  for (const server of ctx.partners) {
-    const key = `join ${server}`;
-    try {
-      const known = await ctx.store.roomOfServer(server);
-      if (known && !rebuild) continue;
-      // A partner not reached yet is asked on the backoff's schedule, not every round.
-      if (!known && backoff && !backoff.due(key)) {
-        pending = true;
-        continue;
-      }
-      const roomId = known?.roomId ?? (await ctx.matrix.resolveDirectory(server));
-      // Not paired from their side yet (no room, or no invite for us): next round.
-      if (!roomId || !(await ctx.matrix.join(roomId, server))) {
-        pending = true;
-        backoff?.tried(key);
-        continue;
-      }
-      backoff?.reset(key);
-      await rebuildPartner(ctx, server, roomId);
-    } catch (error) {
-      pending = true;
-      backoff?.tried(key);
-      warn(error, "reading a partner's directory failed", { server });
-    }
-  }
+  const joining = await joinPartnerRooms({
+    partners: ctx.partners,
+    rebuild,
+    backoff,
+    knownRoom: async (server) => (await ctx.store.roomOfServer(server))?.roomId,
+    resolveRoom: (server) => ctx.matrix.resolveDirectory(server),
+    join: (roomId, server) => ctx.matrix.join(roomId, server),
+    read: (server, roomId) => rebuildPartner(ctx, server, roomId),
+    onError: (error, server) => warn(error, "reading a partner's directory failed", { server }),
+  });
+  pending ||= joining;
   return { pending };
 }

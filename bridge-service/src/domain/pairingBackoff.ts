@@ -52,3 +52,54 @@ export class PairingBackoff {
     return soonest === undefined ? undefined : Math.max(0, soonest - this.now());
   }
 }
+
+/** What one round needs to join partners' rooms of one kind (directory or policy list). */
+export interface PartnerRoomJoins {
+  partners: readonly string[];
+  /** Read every partner's room again, even one already joined (a restart's rebuild). */
+  rebuild: boolean;
+  backoff: PairingBackoff | undefined;
+  /** The partner's room we already hold, if any. */
+  knownRoom(server: string): Promise<string | undefined>;
+  /** Looks the partner's room up by its alias; undefined when it has none yet. */
+  resolveRoom(server: string): Promise<string | null | undefined>;
+  /** Joins; false when the partner has not invited us (yet). */
+  join(roomId: string, server: string): Promise<boolean>;
+  /** Reads the joined room's state into our store. */
+  read(server: string, roomId: string): Promise<unknown>;
+  onError(error: unknown, server: string): void;
+}
+
+/**
+ * One round of joining and reading each partner's room: a partner not reached yet is asked on
+ * the backoff's schedule, not every round. Resolves true when some partner is still pending.
+ */
+export async function joinPartnerRooms(round: PartnerRoomJoins): Promise<boolean> {
+  const { backoff } = round;
+  let pending = false;
+  for (const server of round.partners) {
+    const key = `join ${server}`;
+    try {
+      const known = await round.knownRoom(server);
+      if (known && !round.rebuild) continue;
+      if (!known && backoff && !backoff.due(key)) {
+        pending = true;
+        continue;
+      }
+      const roomId = known ?? (await round.resolveRoom(server));
+      // Not paired from their side yet (no room, or no invite for us): next round.
+      if (!roomId || !(await round.join(roomId, server))) {
+        pending = true;
+        backoff?.tried(key);
+        continue;
+      }
+      backoff?.reset(key);
+      await round.read(server, roomId);
+    } catch (error) {
+      pending = true;
+      backoff?.tried(key);
+      round.onError(error, server);
+    }
+  }
+  return pending;
+}

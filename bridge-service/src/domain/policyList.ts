@@ -13,7 +13,7 @@ import {
   rebuildPartner,
 } from "./directory.js";
 import { isMatrixUserId, serverNameOf } from "./matrixIds.js";
-import type { PairingBackoff } from "./pairingBackoff.js";
+import { joinPartnerRooms, type PairingBackoff } from "./pairingBackoff.js";
 import {
   banMatcher,
   banRuleContent,
@@ -442,28 +442,17 @@ export async function syncPolicyRooms(
     pending = true;
   }
 
-  for (const server of ctx.partners) {
-    const key = `join ${server}`;
-    try {
-      const known = await ctx.store.roomOfServer(server);
-      if (known && !rebuild) continue;
-      if (!known && backoff && !backoff.due(key)) {
-        pending = true;
-        continue;
-      }
-      const roomId = known?.roomId ?? (await ctx.matrix.resolvePolicyRoom(server));
-      if (!roomId || !(await ctx.matrix.join(roomId, server))) {
-        pending = true;
-        backoff?.tried(key);
-        continue;
-      }
-      backoff?.reset(key);
-      await rebuildPartnerRules(ctx, server, roomId);
-    } catch (error) {
-      pending = true;
-      backoff?.tried(key);
-      ctx.logger.warn({ err: error, server }, "reading a partner's policy list failed; will retry");
-    }
-  }
+  const joining = await joinPartnerRooms({
+    partners: ctx.partners,
+    rebuild,
+    backoff,
+    knownRoom: async (server) => (await ctx.store.roomOfServer(server))?.roomId,
+    resolveRoom: (server) => ctx.matrix.resolvePolicyRoom(server),
+    join: (roomId, server) => ctx.matrix.join(roomId, server),
+    read: (server, roomId) => rebuildPartnerRules(ctx, server, roomId),
+    onError: (error, server) =>
+      ctx.logger.warn({ err: error, server }, "reading a partner's policy list failed; will retry"),
+  });
+  pending ||= joining;
   return { pending };
 }
