@@ -21,7 +21,7 @@
 // messages into e2e/artifacts/send-to-render-trace.json.
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import type { Browser, BrowserContext, Page, Route } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { artifactPath, launchChromium } from "../e2e/browser.ts";
 import { removeStateDir, type StackInfo, startTestStack } from "../e2e/harness.ts";
 import {
@@ -43,6 +43,8 @@ const ROOM_LIST_RUNS = 5;
 /** Two: a /sync v2 start at 2,000 rooms takes about a minute, and the run must fit in ten. */
 const LARGE_ROOM_LIST_RUNS = 2;
 const RELOAD_RUNS = 5;
+/** `BENCH_WATERFALL=1`: each reload's requests and marks on stderr (see `waterfall`). */
+const WATERFALL = process.env.BENCH_WATERFALL === "1";
 const MESSAGES = 100;
 /** Rooms that fill the Chats page of a 1280×860 window: "the room list is visible". */
 const FIRST_SCREEN = 10;
@@ -283,9 +285,10 @@ function median(samples: number[]): number {
   );
 }
 
-const SYNC_ROUTES = [
-  "**/_matrix/client/unstable/org.matrix.simplified_msc3575/sync*",
-  "**/_matrix/client/v3/sync*",
+/** Sliding sync's and /sync v2's URLs, as the DevTools protocol's Fetch domain matches them. */
+const SYNC_URL_PATTERNS = [
+  "*/_matrix/client/unstable/org.matrix.simplified_msc3575/sync*",
+  "*/_matrix/client/v3/sync*",
 ];
 
 /**
@@ -300,22 +303,36 @@ async function roomListAfterReload(
   report: Report,
 ) {
   const { context, page } = await openPage(browser);
-  const held: Route[] = [];
-  const hold = (route: Route) => {
-    held.push(route);
-  };
+  const held: string[] = [];
   try {
     await signIn(page, stack, learner);
     await roomsShown(page, ROOMS);
     await cachedSyncIn(page);
-    for (const route of SYNC_ROUTES) await page.route(route, hold);
+    // Held through the DevTools protocol rather than `page.route`, which turns the browser's HTTP
+    // cache off for the whole page: a reload would then fetch every script again, as no
+    // learner's browser does. Only sync requests pause; nothing answers them.
+    const devtools = await context.newCDPSession(page);
+    devtools.on("Fetch.requestPaused", (paused) => {
+      held.push(paused.requestId);
+    });
+    await devtools.send("Fetch.enable", {
+      patterns: SYNC_URL_PATTERNS.map((urlPattern) => ({
+        urlPattern,
+        requestStage: "Request" as const,
+      })),
+    });
+    await context.addInitScript(WATCH_ROOMS);
     const first: number[] = [];
     const all: number[] = [];
     for (let run = 0; run < RELOAD_RUNS; run++) {
       const started = Date.now();
-      await page.reload();
-      first.push((await roomsShown(page, FIRST_SCREEN)) - started);
-      all.push((await roomsShown(page, ROOMS)) - started);
+      // From the moment the new page is committed, not after its load event, which also waits
+      // for chunks the page loads for later (calls, the Matrix SDK).
+      await page.reload({ waitUntil: "commit" });
+      const firstAt = await roomsShownInPage(page, FIRST_SCREEN);
+      first.push(firstAt - started);
+      all.push((await roomsShownInPage(page, ROOMS)) - started);
+      if (WATERFALL) log(`reload ${run + 1}: ${await waterfall(page, started, firstAt)}`);
     }
     // The client did ask, and was held back: what showed came from the cache alone.
     const deadline = Date.now() + 60_000;
@@ -328,6 +345,72 @@ async function roomListAfterReload(
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Set up in every page before its own scripts: at each animation frame (just before the browser
+ * paints), notes when (wall clock, ms) the first screenful and the whole list were first listed,
+ * in `window.xstreamRoomsShownAt`. The page keeps the time itself, so neither this process's
+ * round trips nor a page too busy to answer them move it.
+ */
+const WATCH_ROOMS = `(() => {
+  const shownAt = {};
+  window.xstreamRoomsShownAt = shownAt;
+  const check = () => {
+    const listed = document.querySelectorAll(".room-items .room-item").length;
+    for (const count of [${FIRST_SCREEN}, ${ROOMS}]) {
+      if (listed >= count && !(count in shownAt)) shownAt[count] = performance.timeOrigin + performance.now();
+    }
+    if (!(${ROOMS} in shownAt)) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})()`;
+
+/** When (wall clock, ms) `count` rooms were first painted, as WATCH_ROOMS saw it. */
+async function roomsShownInPage(page: Page, count: number): Promise<number> {
+  const found = await page.waitForFunction(
+    (n) =>
+      (window as unknown as { xstreamRoomsShownAt?: Record<number, number> }).xstreamRoomsShownAt?.[
+        n
+      ],
+    count,
+    { timeout: 120_000, polling: 100 },
+  );
+  return Number(await found.jsonValue());
+}
+
+/**
+ * Where a reload's time went, for a person profiling it (`BENCH_WATERFALL=1`): the document,
+ * each script, style and API request (from the cache or the network), and the client's User
+ * Timing marks, in ms from the moment the reload was asked for.
+ */
+async function waterfall(page: Page, started: number, shownAt: number): Promise<string> {
+  const entries = (await page.evaluate(`(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const rows = [["document", nav.requestStart, nav.responseEnd, nav.transferSize],
+      ["dom-content-loaded", nav.domContentLoadedEventEnd, nav.domContentLoadedEventEnd, 0],
+      ["load", nav.loadEventEnd, nav.loadEventEnd, 0]];
+    for (const r of performance.getEntriesByType("resource")) {
+      rows.push([r.name.replace(location.origin, "").slice(0, 60), r.startTime, r.responseEnd, r.transferSize]);
+    }
+    for (const m of performance.getEntriesByType("mark")) rows.push([m.name, m.startTime, m.startTime, 0]);
+    return [performance.timeOrigin, rows];
+  })()`)) as [number, [string, number, number, number][]];
+  const [origin, rows] = entries;
+  const at = (ms: number) => Math.round(origin + ms - started);
+  const shown = Math.round(shownAt - started);
+  const lines = rows
+    .filter(([name, start]) => (start > 0 || name === "document") && at(start) <= shown + 200)
+    .sort((a, b) => a[1] - b[1])
+    .map(
+      ([name, start, end, bytes]) =>
+        `${at(start)}–${at(end)} ${name}${bytes ? ` (${bytes} B)` : ""}`,
+    );
+  return [
+    `navigation starts at ${at(0)}`,
+    ...lines,
+    `${FIRST_SCREEN} rooms shown at ${shown}`,
+  ].join("\n  ");
 }
 
 /**
