@@ -1,7 +1,8 @@
 // How the web client syncs, in Chromium against the real Synapse: simplified sliding sync
 // (MSC4186) for a learner in 200 rooms, /sync v2 when the homeserver lacks it, and a reload that
 // shows the rooms it kept before Matrix has logged in, then the cached rooms and the open room
-// while the homeserver's sync is held back.
+// while the homeserver's sync is held back, and the kept rooms before the bridge has confirmed
+// the session (gone when it refuses).
 import type { Page, Request, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useChromium } from "./browser.ts";
@@ -24,6 +25,7 @@ const ROOMS = 200;
 const SLIDING_SYNC = "**/_matrix/client/unstable/org.matrix.simplified_msc3575/sync*";
 const SYNC_V2 = "**/_matrix/client/v3/sync*";
 const MATRIX_LOGIN = "**/_matrix/client/v3/login";
+const SESSION_CHECK = "**/api/auth/refresh";
 
 const isSlidingSync = (request: Request) =>
   request.url().includes("/org.matrix.simplified_msc3575/sync");
@@ -173,6 +175,55 @@ describe("syncing the web client", () => {
       .poll(() => roomItems(page).first().textContent(), { timeout: 30_000 })
       .toContain("Written while you were away");
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("shows the cached rooms before the session check answers, and drops them when it is refused", async () => {
+    const { context, page, errors } = browserPage;
+    const checks: Route[] = [];
+    const holdCheck = (route: Route) => {
+      checks.push(route);
+    };
+    await page.route(SESSION_CHECK, holdCheck);
+    try {
+      // The bridge has not answered whether the session lives: the kept rooms show already.
+      await openChats(page);
+      await page.reload();
+      await expect
+        .poll(() => roomItems(page).count(), { timeout: 20_000, interval: 100 })
+        .toBeGreaterThanOrEqual(10);
+      expect(checks.length).toBe(1);
+      await expect(page.getByRole("button", { name: "Sign out" }).isDisabled()).resolves.toBe(true);
+      await checks[0]?.continue();
+      // Confirmed: the same page goes on, signed in.
+      await expect
+        .poll(() => page.getByRole("button", { name: "Sign out" }).isEnabled(), { timeout: 20_000 })
+        .toBe(true);
+      expect(await roomItems(page).count()).toBeGreaterThanOrEqual(10);
+
+      // The session's cookies are gone (as when it expired): the bridge refuses the check, and
+      // the rooms go with it, from the screen and from the browser.
+      await context.clearCookies();
+      await page.reload();
+      await expect
+        .poll(() => roomItems(page).count(), { timeout: 20_000, interval: 100 })
+        .toBeGreaterThanOrEqual(10);
+      await checks[1]?.continue();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 20_000 });
+      expect(await roomItems(page).count()).toBe(0);
+      const kept = await page.evaluate(() =>
+        Object.keys(localStorage).filter(
+          (key) => key.startsWith("xstream:room-list:") || key === "xstream:signed-in-user",
+        ),
+      );
+      expect(kept).toEqual([]);
+      await page.reload();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 20_000 });
+      expect(checks.length).toBe(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.unroute(SESSION_CHECK, holdCheck);
+      await Promise.all(checks.map((route) => route.continue().catch(() => undefined)));
+    }
   }, 120_000);
 
   it("falls back to /sync v2 when the homeserver does not offer sliding sync", async () => {

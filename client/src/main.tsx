@@ -2,7 +2,7 @@
 import "./ui/theme.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./app/App";
+import { App, preloadRestoredScreen } from "./app/App";
 import { createAppServices } from "./app/services";
 import { pageTheme } from "./features/settings/theme";
 
@@ -14,8 +14,20 @@ pageTheme.start();
 
 const services = createAppServices();
 
-createRoot(container).render(
-  <StrictMode>
-    <App services={services} />
-  </StrictMode>,
-);
+// On a reload, the session check leaves before the first render. For someone this browser
+// remembers, the page that can show from its cache (the Chats page) renders first once its chunk
+// is there (from the browser's cache, at once): rendered before, it would wait behind React's
+// loading fallback, which React keeps up for a few hundred ms.
+void services.session.restore();
+
+const root = createRoot(container);
+function render() {
+  root.render(
+    <StrictMode>
+      <App services={services} />
+    </StrictMode>,
+  );
+}
+
+if (services.restoringAs()) void preloadRestoredScreen(window.location.pathname).then(render);
+else render();

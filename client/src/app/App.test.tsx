@@ -7,6 +7,7 @@ import { FakeRoom, fakeMatrixSdk } from "../test/fakeMatrixSdk";
 import { CARLA, LANGUAGES, partnerRequest, profile, suggestion } from "../test/fakePartners";
 import { FakeRoomListClient, joinedRoom } from "../test/fakeRoomList";
 import { App } from "./App";
+import { memoryRememberedUser } from "./rememberedUser";
 import { createAppServices } from "./services";
 
 /** Renders the whole app against a fake bridge and a fake matrix-js-sdk. */
@@ -19,6 +20,7 @@ function renderApp(bridge: FakeBridge, { signedInBefore = true, path = "/" } = {
     locks: null,
     loadSdk: matrix.loadSdk,
     hint,
+    remembered: memoryRememberedUser(),
     origin: "http://localhost:3000",
   });
   const user = userEvent.setup();
@@ -237,6 +239,7 @@ describe("App", () => {
       locks: null,
       loadSdk: async () => sdk,
       hint: memorySessionHint(true),
+      remembered: memoryRememberedUser(),
       origin: "http://localhost:3000",
     });
     const user = userEvent.setup();

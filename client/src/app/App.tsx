@@ -19,11 +19,12 @@ import { disableBackgroundPush } from "../features/push/backgroundPush";
 import { RecoveryOffer } from "../features/recovery";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { MatrixConnectionProvider, useMatrixClient } from "../matrix/useMatrixClient";
-import { eventIdFromPath, roomIdFromPath } from "../routing/paths";
+import { eventIdFromPath, PATHS, roomIdFromPath } from "../routing/paths";
 import { navigate, usePathname } from "../routing/router";
 import { BrandMark } from "../ui/BrandMark";
 import { Loading } from "../ui/LoadState";
 import { AppShell } from "./AppShell";
+import { LazyPage, LazyPageView } from "./lazyPage";
 import { isPrivatePath, resolveScreen, type Screen } from "./screens";
 import type { AppServices } from "./services";
 import { usePartnerNotifications } from "./signedInNotifications";
@@ -44,8 +45,9 @@ const RequestsPage = lazy(() =>
 const PartnersPage = lazy(() =>
   import("../features/partners/PartnersPage").then((m) => ({ default: m.PartnersPage })),
 );
-const ChatsPage = lazy(() =>
-  import("../features/roomList/ChatsPage").then((m) => ({ default: m.ChatsPage })),
+// Preloaded on a reload of the Chats page (main.tsx), to show the cached rooms at once.
+const chatsPage = new LazyPage(() =>
+  import("../features/roomList/ChatsPage").then((m) => m.ChatsPage),
 );
 const MessageSearchPage = lazy(() =>
   import("../features/search").then((m) => ({ default: m.MessageSearchPage })),
@@ -54,30 +56,53 @@ const RoomPage = lazy(() =>
   import("../features/rooms/RoomPage").then((m) => ({ default: m.RoomPage })),
 );
 
+/**
+ * Starts loading what the first screen needs for someone this browser remembers as signed in,
+ * before the session check has answered (see `restoringAs` in services.ts).
+ */
+export function preloadRestoredScreen(path: string): Promise<void> {
+  if (restoredScreen(path) !== "chats") return Promise.resolve();
+  // A chunk that fails to load is tried again when the page renders.
+  return chatsPage.preload().then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
 /** Top-level: provides the services and shows the screen for the session and the path. */
 export function App({ services }: { services: AppServices }) {
   return (
     <SessionProvider store={services.session}>
       <MatrixConnectionProvider connection={services.matrix}>
         <PartnersApiProvider api={services.partners}>
-          <Screens />
+          <Screens restoringAs={services.restoringAs} />
         </PartnersApiProvider>
       </MatrixConnectionProvider>
     </SessionProvider>
   );
 }
 
-function Screens() {
+function Screens({ restoringAs }: { restoringAs: AppServices["restoringAs"] }) {
   const { state, session } = useSession();
   const path = usePathname();
   // Where a visitor whose session ended was headed, to go back there after signing in.
   const [returnTo, setReturnTo] = useState<string | null>(null);
+  // Read once: who this browser's session belonged to, drawn while it is being checked.
+  const [remembered] = useState(restoringAs);
 
   useEffect(() => {
     void session.restore();
   }, [session]);
 
-  const { screen, redirect } = resolveScreen(state, path, returnTo);
+  // While the session check is in flight, the Chats page shows the rooms this browser kept for
+  // the remembered user, without any request or Matrix client; a refused session replaces it
+  // with the sign-in page (and services.ts deletes what was kept).
+  const restoring =
+    state.status === "loading" && remembered !== null && restoredScreen(path) !== null;
+  const { screen, redirect } = restoring
+    ? { screen: restoredScreen(path) ?? "loading", redirect: null }
+    : resolveScreen(state, path, returnTo);
+  const user = state.status === "signedIn" ? state.user : restoring ? remembered : null;
 
   useEffect(() => {
     if (redirect === null) return;
@@ -97,16 +122,22 @@ function Screens() {
     case "signUp":
       return <SignUpScreen />;
     default:
-      if (state.status !== "signedIn") return null;
-      // One frame for every signed-in screen, so it (and its request polling) stays mounted.
+      if (!user) return null;
+      // One frame for every signed-in screen, so it (and its request polling) stays mounted,
+      // from the cached Chats page through the confirmed session; a different user starts anew.
       return (
-        <SignedInFrame path={path} user={state.user}>
+        <SignedInFrame key={user.matrixUserId} path={path} user={user} restoring={restoring}>
           <Suspense fallback={<Loading label="Loading…" />}>
-            <SignedInScreen screen={screen} path={path} user={state.user} />
+            <SignedInScreen screen={screen} path={path} user={user} />
           </Suspense>
         </SignedInFrame>
       );
   }
+}
+
+/** The signed-in screen a path can show from this browser's cache before the session answers. */
+function restoredScreen(path: string): Screen | null {
+  return path === PATHS.chats ? "chats" : null;
 }
 
 function SignedInScreen({ screen, path, user }: { screen: Screen; path: string; user: User }) {
@@ -193,25 +224,27 @@ const NO_FIELDS = [] as const;
 function SignedInFrame({
   path,
   user,
+  restoring,
   children,
 }: {
   path: string;
   user: User;
+  /** Drawn from this browser's cache while the session check is in flight: nothing is asked. */
+  restoring: boolean;
   children: ReactNode;
 }) {
   const api = usePartnersApi();
   // One per signed-in session: signing out unmounts the frame and drops it.
   const [requests] = useState(() => new PartnerRequestsStore(api));
-  useRequestsPolling(requests);
   const { client } = useMatrixClient();
   const notifier = useBrowserNotifierFor(client);
-  usePartnerNotifications(client, api, requests, notifier);
   return (
     <PartnerRequestsProvider store={requests}>
       <NotifierProvider notifier={notifier}>
-        <SignedInShell path={path} user={user}>
-          <NotificationOffer />
-          <RecoveryOffer />
+        {!restoring && <SessionWork requests={requests} notifier={notifier} />}
+        <SignedInShell path={path} user={user} restoring={restoring}>
+          {!restoring && <NotificationOffer />}
+          {!restoring && <RecoveryOffer />}
           {children}
         </SignedInShell>
       </NotifierProvider>
@@ -219,13 +252,30 @@ function SignedInFrame({
   );
 }
 
+/** What a confirmed session does in the background: request polling and notifications. */
+function SessionWork({
+  requests,
+  notifier,
+}: {
+  requests: PartnerRequestsStore;
+  notifier: ReturnType<typeof useBrowserNotifierFor>;
+}) {
+  const api = usePartnersApi();
+  const { client } = useMatrixClient();
+  useRequestsPolling(requests);
+  usePartnerNotifications(client, api, requests, notifier);
+  return null;
+}
+
 function SignedInShell({
   path,
   user,
+  restoring,
   children,
 }: {
   path: string;
   user: User;
+  restoring: boolean;
   children: ReactNode;
 }) {
   const { session } = useSession();
@@ -245,6 +295,8 @@ function SignedInShell({
       displayName={user.displayName}
       onSignOut={() => void form.submit(undefined)}
       signingOut={form.pending}
+      // Signing out needs the confirmed session, a moment away.
+      canSignOut={!restoring}
       signOutError={form.formError}
       pendingRequests={requests.incoming.length}
     >
@@ -270,7 +322,7 @@ function ProfileScreen() {
 
 function ChatsScreen({ user }: { user: User }) {
   const { client } = useMatrixClient();
-  return <ChatsPage client={client} cachedFor={user.matrixUserId} />;
+  return <LazyPageView page={chatsPage} props={{ client, cachedFor: user.matrixUserId }} />;
 }
 
 function RoomScreen({ roomId, eventId }: { roomId: string; eventId: string | null }) {

@@ -18,6 +18,8 @@ export type AppShellProps = {
   displayName: string;
   onSignOut: () => void;
   signingOut?: boolean;
+  /** False while Sign out cannot work yet (the session is still being checked). */
+  canSignOut?: boolean;
   /** Why signing out failed, if it did. */
   signOutError?: string | null;
   /** Incoming partner requests waiting for an answer, shown as a badge on "Requests". */
@@ -45,6 +47,7 @@ export function AppShell({
   displayName,
   onSignOut,
   signingOut = false,
+  canSignOut = true,
   signOutError = null,
   pendingRequests = 0,
   children,
@@ -95,7 +98,7 @@ export function AppShell({
               </span>
               <span className="shell__user-name">{displayName}</span>
             </span>
-            <Button variant="secondary" onClick={onSignOut} disabled={signingOut}>
+            <Button variant="secondary" onClick={onSignOut} disabled={signingOut || !canSignOut}>
               {signingOut ? "Signing out…" : "Sign out"}
             </Button>
           </div>

@@ -3,18 +3,27 @@ import { createAuthApi } from "../api/authApi";
 import { createEmailApi } from "../api/emailApi";
 import { createPartnersApi, type PartnersApi } from "../api/partnersApi";
 import { createPushApi } from "../api/pushApi";
+import type { User } from "../api/types";
 import { SessionStore } from "../features/auth/SessionStore";
 import { browserSessionHint, type SessionHint } from "../features/auth/sessionHint";
 import { setEmailApi } from "../features/email/emailService";
 import { BackgroundPush, setBackgroundPush } from "../features/push/backgroundPush";
 import { pageSecretStorageKeys } from "../features/recovery";
 import { MatrixConnection, type MatrixSdk } from "../matrix/MatrixConnection";
+import { deleteRoomListCaches } from "../matrix/roomListCache";
+import { type RememberedUser, storageRememberedUser } from "./rememberedUser";
 
 /** The long-lived objects behind the UI: one of each per page load. */
 export type AppServices = {
   session: SessionStore;
   matrix: MatrixConnection;
   partners: PartnersApi;
+  /**
+   * Who this browser's session belonged to when it was last confirmed, while the session hint
+   * says one exists: the page draws them their cached Chats page before the bridge has answered.
+   * Null when nobody is remembered.
+   */
+  restoringAs: () => User | null;
 };
 
 export type AppServicesOptions = {
@@ -22,6 +31,7 @@ export type AppServicesOptions = {
   locks?: LockManagerLike | null;
   loadSdk?: () => Promise<MatrixSdk>;
   hint?: SessionHint;
+  remembered?: RememberedUser;
   origin?: string;
 };
 
@@ -40,11 +50,36 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
     ...(options.origin && { origin: options.origin }),
     cryptoCallbacks: pageSecretStorageKeys.callbacks,
   });
-  const session = new SessionStore({ auth, matrix, hint: options.hint ?? browserSessionHint });
+  const hint = options.hint ?? browserSessionHint;
+  const session = new SessionStore({ auth, matrix, hint });
   api.onSessionEnded(() => session.endSession());
+  const remembered = options.remembered ?? storageRememberedUser();
+  rememberSessionUser(session, remembered);
   wireBackgroundPush(api, matrix);
   setEmailApi(createEmailApi(api));
-  return { session, matrix, partners: createPartnersApi(api) };
+  return {
+    session,
+    matrix,
+    partners: createPartnersApi(api),
+    restoringAs: () => (hint.get() ? remembered.get() : null),
+  };
+}
+
+/**
+ * Remembers each confirmed session's user, and forgets them with what this browser cached for
+ * them once the session has ended: a refused session (expired, revoked from elsewhere) leaves no
+ * room names behind for whoever opens the page next. An unreachable bridge ends nothing.
+ */
+function rememberSessionUser(session: SessionStore, remembered: RememberedUser) {
+  session.subscribe(() => {
+    const state = session.getSnapshot();
+    if (state.status === "signedIn") {
+      remembered.set(state.user);
+    } else if (state.status === "signedOut" && state.reason !== "unreachable") {
+      remembered.clear();
+      deleteRoomListCaches(null);
+    }
+  });
 }
 
 /** Web Push while the browser is closed: the worker gets each new Matrix session's token. */
