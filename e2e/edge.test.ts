@@ -54,6 +54,24 @@ describe("the edge routes", () => {
     expect(missing.text).not.toContain(APP_MARKER);
   });
 
+  it("serves every script the page waits for from the cache on a reload", async () => {
+    // The theme script holds the parser: a name without a hash would cost a round trip each time.
+    const page = await get("/");
+    const scripts = [...page.text.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map(
+      (match) => match[1],
+    );
+    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    for (const script of scripts) {
+      expect(script).toMatch(/^\/assets\//);
+      const file = await get(script ?? "");
+      expect([script, file.status, file.headers.get("cache-control")]).toEqual([
+        script,
+        200,
+        "public, max-age=31536000, immutable",
+      ]);
+    }
+  });
+
   it("refuses to write to the client's files", async () => {
     const post = await get("/index.html", { method: "POST", body: "x" });
     expect(post.status).toBe(405);
