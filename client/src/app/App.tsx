@@ -94,6 +94,12 @@ function Screens({ restoringAs }: { restoringAs: AppServices["restoringAs"] }) {
     void session.restore();
   }, [session]);
 
+  // Signed in, the Chats page is a click away: its chunk loads now, so that click shows it at once.
+  const signedIn = state.status === "signedIn";
+  useEffect(() => {
+    if (signedIn) chatsPage.preload().catch(() => undefined);
+  }, [signedIn]);
+
   // While the session check is in flight, the Chats page shows the rooms this browser kept for
   // the remembered user, without any request or Matrix client; a refused session replaces it
   // with the sign-in page (and services.ts deletes what was kept).
