@@ -444,7 +444,6 @@ async function main(): Promise<void> {
       homeserver,
       botStore,
       serverName: config.matrix.serverName,
-      mailer: email?.mailer,
     }),
     logger,
   });
@@ -544,6 +543,7 @@ async function main(): Promise<void> {
   let stopping = false;
   let stopCatchUp = () => {};
   let stopNoticeSweep = () => {};
+  let stopMailSweep = () => {};
   // Matrix work (naming the bot, profiles and rooms left over from before) waits for Synapse.
   void waitForHomeserver(homeserver, logger).then(() => {
     if (stopping) return;
@@ -557,6 +557,8 @@ async function main(): Promise<void> {
       logger,
     );
     stopNoticeSweep = startPartnerNoticeSweep(notices, logger);
+    // Partner mails wait in PostgreSQL (partner_mails) until one replica's SMTP send succeeds.
+    stopMailSweep = email?.startSending(partners) ?? stopMailSweep;
   });
 
   const shutdown = (signal: NodeJS.Signals) => {
@@ -571,7 +573,7 @@ async function main(): Promise<void> {
     policyService.stop();
     orgRequestService.stop();
     stopEventLoopGuard();
-    email?.queue.stop();
+    stopMailSweep();
     metricsServer?.close();
     const forceClose = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; closing connections");

@@ -9,6 +9,7 @@ import type {
   RequestRefusal,
 } from "../partnerStore.js";
 import { withTransaction } from "./database.js";
+import { recordPartnerMail } from "./partnerMailStore.js";
 import { recordPartnerNotice } from "./partnerNoticeStore.js";
 
 interface RequestRow {
@@ -126,8 +127,9 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         );
         const row = inserted.rows[0];
         if (!row) throw new Error("partner request insert returned no row");
-        // The recipient's notice, in the request's own transaction (the outbox).
+        // The recipient's notice and mail, in the request's own transaction (the outboxes).
         await recordPartnerNotice(client, row.id, "request_received", now);
+        await recordPartnerMail(client, row.id, "request_received", now);
         return { request: requestFromRow(row) };
       });
     },
@@ -172,8 +174,9 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         );
         const partnership = inserted.rows[0];
         if (!partnership) throw new Error("partnership insert returned no row");
-        // The requester's notice, in the acceptance's own transaction (the outbox).
+        // The requester's notice and mail, in the acceptance's own transaction (the outboxes).
         await recordPartnerNotice(client, row.id, "request_accepted", now);
+        await recordPartnerMail(client, row.id, "request_accepted", now);
         return { request: requestFromRow(row), partnership: partnershipFromRow(partnership) };
       });
     },
