@@ -12,6 +12,8 @@ import { withTransaction } from "./database.js";
 import { recordPartnerMail } from "./partnerMailStore.js";
 import { recordPartnerNotice } from "./partnerNoticeStore.js";
 
+const REPORT_COLUMNS = "id, reporter, reported, reason, event_ids, room_id, created_at";
+
 interface RequestRow {
   id: string;
   requester: string;
@@ -274,11 +276,12 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
       return rows.map((row) => ({ blocked: row.blocked, createdAt: row.created_at }));
     },
 
-    async createReport(report, now) {
+    async createReport(report, now, key) {
       const { rows } = await pool.query<ReportRow>(
-        `INSERT INTO reports (id, reporter, reported, reason, event_ids, room_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, reporter, reported, reason, event_ids, room_id, created_at`,
+        `INSERT INTO reports (id, reporter, reported, reason, event_ids, room_id, created_at, source_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (source_key) DO NOTHING
+         RETURNING ${REPORT_COLUMNS}`,
         [
           randomUUID(),
           report.reporter,
@@ -287,17 +290,26 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
           report.eventIds,
           report.roomId ?? null,
           now,
+          key ?? null,
         ],
       );
-      const row = rows[0];
+      // Filed before under this key: a second statement sees the first report even when its
+      // transaction committed while this one waited on the key.
+      const row =
+        rows[0] ??
+        (
+          await pool.query<ReportRow>(
+            `SELECT ${REPORT_COLUMNS} FROM reports WHERE source_key = $1`,
+            [key],
+          )
+        ).rows[0];
       if (!row) throw new Error("report insert returned no row");
       return reportFromRow(row);
     },
 
     async listReports(limit) {
       const { rows } = await pool.query<ReportRow>(
-        `SELECT id, reporter, reported, reason, event_ids, room_id, created_at
-         FROM reports ORDER BY created_at DESC LIMIT $1`,
+        `SELECT ${REPORT_COLUMNS} FROM reports ORDER BY created_at DESC LIMIT $1`,
         [limit],
       );
       return rows.map(reportFromRow);
