@@ -137,6 +137,29 @@ describe("the partner mail outbox", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("does not count waiting for the partner room as attempts", async () => {
+    let roomReady = false;
+    const { store, outbox, sent, smtp, at } = setup(async (pending) =>
+      roomReady ? { send: mailFor(pending) } : { postpone: "partner room not made yet" },
+    );
+    store.record("r1", "request_accepted", "@tom:localhost", START);
+    for (let i = 0; i < 10; i++) {
+      at(i * 2_000);
+      expect(await outbox.sweep()).toBe(1);
+    }
+    expect(store.all()[0]).toMatchObject({ attempts: 0, outcome: undefined });
+    roomReady = true;
+    smtp.down = true;
+    at(20_000);
+    await outbox.sweep();
+    // The first real failure still has every retry ahead of it.
+    expect(store.all()[0]).toMatchObject({ attempts: 1, outcome: undefined });
+    smtp.down = false;
+    at(20_000 + FIRST);
+    await outbox.sweep();
+    expect(sent).toHaveLength(1);
+  });
+
   it("gives up an attempt on a stalled SMTP server before its lease runs out", async () => {
     const { store, outbox, smtp } = setup();
     store.record("r1", "request_received", "@ana:localhost", START);

@@ -87,7 +87,8 @@ export function createPartnerMailOutbox({
         return;
       }
       if ("postpone" in prepared) {
-        await store.retryAt(pending.id, new Date(now().getTime() + postponeMs), prepared.postpone);
+        // Not an attempt: waiting for the room must not use up the retries SMTP may need.
+        await store.postpone(pending.id, new Date(now().getTime() + postponeMs));
         return;
       }
       const messageId = `<partner-mail-${pending.id}@${messageIdDomain}>`;

@@ -33,6 +33,8 @@ export interface PartnerMailStore {
   claimDue(now: Date, options: { limit: number; leaseMs: number }): Promise<PendingMail[]>;
   /** Releases a claim after a failed attempt; the mail is due again at `at`. */
   retryAt(id: string, at: Date, error: string): Promise<void>;
+  /** Releases a claim without counting it as an attempt: the mail was not ready to go. */
+  postpone(id: string, at: Date): Promise<void>;
   /** Ends a claimed mail for good; `reason` says why it was skipped or given up. */
   settle(id: string, now: Date, outcome: MailOutcome, reason?: string): Promise<void>;
 }

@@ -73,6 +73,12 @@ export function createInMemoryPartnerMailStore(): InMemoryPartnerMailStore {
       mail.nextAttemptAt = at;
       mail.lastError = error;
     },
+    async postpone(id, at) {
+      const mail = mails.get(id);
+      if (!mail || mail.settledAt) return;
+      mail.nextAttemptAt = at;
+      mail.attempts = Math.max(mail.attempts - 1, 0);
+    },
     async settle(id, now, outcome, reason) {
       const mail = mails.get(id);
       if (!mail || mail.settledAt) return;

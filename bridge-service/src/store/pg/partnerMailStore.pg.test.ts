@@ -149,6 +149,12 @@ describe("PostgreSQL partner-mail outbox", () => {
     expect(await store.claimDue(new Date(retryAt.getTime() + LEASE_MS - 1), due)).toEqual([]);
     const [third] = await store.claimDue(new Date(retryAt.getTime() + LEASE_MS), due);
     expect(third?.attempts).toBe(3);
+    // Postponed (its partner room is still being made): not an attempt, due again at the time.
+    const again = new Date(retryAt.getTime() + LEASE_MS + 2_000);
+    await store.postpone(third?.id ?? "", again);
+    expect(await store.claimDue(new Date(again.getTime() - 1), due)).toEqual([]);
+    const [fourth] = await store.claimDue(again, due);
+    expect(fourth?.attempts).toBe(3);
   });
 
   it("never claims a mail again once it was sent, skipped or given up, and keeps why", async () => {

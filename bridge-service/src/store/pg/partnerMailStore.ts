@@ -70,6 +70,13 @@ export function createPgPartnerMailStore(pool: pg.Pool): PartnerMailStore {
         [id, at, error.slice(0, ERROR_MAX_CHARS)],
       );
     },
+    async postpone(id, at) {
+      await pool.query(
+        `UPDATE partner_mails SET next_attempt_at = $2, attempts = greatest(attempts - 1, 0)
+          WHERE id = $1 AND settled_at IS NULL`,
+        [id, at],
+      );
+    },
     async settle(id, now, outcome, reason) {
       await pool.query(
         `UPDATE partner_mails SET settled_at = $2, outcome = $3, reason = $4
