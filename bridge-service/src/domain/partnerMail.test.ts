@@ -4,7 +4,12 @@ import { createUnsubscribeTokens } from "../email/unsubscribeTokens.js";
 import { createInMemoryEmailOptOutStore } from "../store/memory/inMemoryEmailOptOutStore.js";
 import type { PendingMail } from "../store/partnerMailStore.js";
 import { createInMemoryPartnerContext } from "../testing/memoryPartnerContext.js";
-import { createPartnerMailWriter, isMailableAddress, ROOM_WAIT_MS } from "./partnerMail.js";
+import {
+  createPartnerMailWriter,
+  isMailableAddress,
+  MAIL_MAX_AGE_MS,
+  ROOM_WAIT_MS,
+} from "./partnerMail.js";
 
 const NOW = new Date("2026-03-02T10:00:00Z");
 const TOM = "@tom:localhost";
@@ -73,7 +78,7 @@ describe("the partner mail writer", () => {
     expect(await write(mail)).toEqual({ skip: "opted out" });
   });
 
-  it("skips learners without a verified address, of another server, or a request answered since", async () => {
+  it("skips learners without a verified address, of another server, old news, or a request answered since", async () => {
     const { write, pending, partners, requestId } = await setup({});
     expect(await write(pending("request_received", ANA))).toEqual({ skip: "no verified address" });
     expect(await write(pending("request_received", "@ana:elsewhere.org"))).toEqual({
@@ -82,6 +87,15 @@ describe("the partner mail writer", () => {
     expect(await write({ ...pending("request_received", ANA), requestId: "gone" })).toEqual({
       skip: "request gone",
     });
+    const {
+      write: writeLater,
+      pending: pendingLater,
+      later,
+    } = await setup({
+      [ANA]: "ana@example.org",
+    });
+    later(MAIL_MAX_AGE_MS + 1);
+    expect(await writeLater(pendingLater("request_received", ANA))).toEqual({ skip: "too old" });
     await partners.declineRequest(requestId, ANA, NOW);
     expect(await write(pending("request_received", ANA))).toEqual({
       skip: "request already declined",

@@ -73,6 +73,9 @@ export interface PartnerMailerDeps {
   now: () => Date;
 }
 
+/** Mails older than this are not sent: longer than every retry (domain/partnerMailOutbox.ts). */
+export const MAIL_MAX_AGE_MS = 24 * 3_600_000;
+
 /** How long an acceptance mail waits for its partner room before it goes without the link. */
 export const ROOM_WAIT_MS = 60_000;
 
@@ -102,6 +105,10 @@ export function createPartnerMailWriter(
   return async (pending) => {
     const { userId } = pending;
     if (!userId.endsWith(`:${deps.serverName}`)) return { skip: "learner of another server" };
+    // News no more: recorded while email was off, say, and the learner has seen it in the app.
+    if (deps.now().getTime() - pending.createdAt.getTime() > MAIL_MAX_AGE_MS) {
+      return { skip: "too old" };
+    }
     if (await deps.optOuts.isOptedOut(userId, "partner")) return { skip: "opted out" };
     const record = await deps.partners.partners.getRequest(pending.requestId);
     if (!record) return { skip: "request gone" };

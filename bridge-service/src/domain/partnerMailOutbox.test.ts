@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createInMemoryPartnerMailStore } from "../store/memory/inMemoryPartnerMailStore.js";
 import type { PendingMail } from "../store/partnerMailStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
-import type { OutgoingMail, PreparedMail } from "./partnerMail.js";
-import { createPartnerMailOutbox } from "./partnerMailOutbox.js";
+import { MAIL_MAX_AGE_MS, type OutgoingMail, type PreparedMail } from "./partnerMail.js";
+import { createPartnerMailOutbox, DEFAULT_MAIL_RETRY_DELAYS_MS } from "./partnerMailOutbox.js";
 
 const START = new Date("2026-03-02T10:00:00Z");
 const [FIRST, SECOND] = [1_000, 5_000];
@@ -169,6 +169,12 @@ describe("the partner mail outbox", () => {
     // Half the 200 ms lease, with room for a busy machine.
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(store.all()[0]).toMatchObject({ lastError: "SMTP took too long", outcome: undefined });
+  });
+
+  it("retries for less time than a mail stays worth sending", () => {
+    const retrying = DEFAULT_MAIL_RETRY_DELAYS_MS.reduce((sum, delay) => sum + delay, 0);
+    expect(retrying).toBeGreaterThan(8 * 3_600_000);
+    expect(retrying).toBeLessThan(MAIL_MAX_AGE_MS);
   });
 
   it("sends a backlog in one sweep, two at a time", async () => {
