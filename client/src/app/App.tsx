@@ -19,13 +19,13 @@ import { disableBackgroundPush } from "../features/push/backgroundPush";
 import { RecoveryOffer } from "../features/recovery";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { MatrixConnectionProvider, useMatrixClient } from "../matrix/useMatrixClient";
-import { eventIdFromPath, PATHS, roomIdFromPath } from "../routing/paths";
+import { eventIdFromPath, roomIdFromPath } from "../routing/paths";
 import { navigate, usePathname } from "../routing/router";
 import { BrandMark } from "../ui/BrandMark";
 import { Loading } from "../ui/LoadState";
 import { AppShell } from "./AppShell";
 import { LazyPage, LazyPageView } from "./lazyPage";
-import { isPrivatePath, resolveScreen, type Screen } from "./screens";
+import { isPrivatePath, resolveScreen, restoredScreen, type Screen } from "./screens";
 import type { AppServices } from "./services";
 import { usePartnerNotifications } from "./signedInNotifications";
 
@@ -103,10 +103,10 @@ function Screens({ restoringAs }: { restoringAs: AppServices["restoringAs"] }) {
   // While the session check is in flight, the Chats page shows the rooms this browser kept for
   // the remembered user, without any request or Matrix client; a refused session replaces it
   // with the sign-in page (and services.ts deletes what was kept).
-  const restoring =
-    state.status === "loading" && remembered !== null && restoredScreen(path) !== null;
-  const { screen, redirect } = restoring
-    ? { screen: restoredScreen(path) ?? "loading", redirect: null }
+  const restored = state.status === "loading" && remembered ? restoredScreen(path) : null;
+  const restoring = restored !== null;
+  const { screen, redirect } = restored
+    ? { screen: restored, redirect: null }
     : resolveScreen(state, path, returnTo);
   const user = state.status === "signedIn" ? state.user : restoring ? remembered : null;
 
@@ -139,11 +139,6 @@ function Screens({ restoringAs }: { restoringAs: AppServices["restoringAs"] }) {
         </SignedInFrame>
       );
   }
-}
-
-/** The signed-in screen a path can show from this browser's cache before the session answers. */
-function restoredScreen(path: string): Screen | null {
-  return path === PATHS.chats ? "chats" : null;
 }
 
 function SignedInScreen({ screen, path, user }: { screen: Screen; path: string; user: User }) {

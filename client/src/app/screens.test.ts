@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ANA } from "../test/fakeBridge";
-import { isPrivatePath, resolveScreen } from "./screens";
+import { isPrivatePath, resolveScreen, restoredScreen } from "./screens";
 
 const signedIn = { status: "signedIn", user: ANA } as const;
 const signedOut = { status: "signedOut", reason: null } as const;
@@ -74,5 +74,14 @@ describe("resolveScreen", () => {
       expect(resolveScreen(signedOut, path, null).redirect).toBe("/signin");
     }
     expect(isPrivatePath("/signin")).toBe(false);
+  });
+});
+
+describe("restoredScreen", () => {
+  it("draws only the Chats page from the cache before the session check answers", () => {
+    expect(restoredScreen("/chats")).toBe("chats");
+    for (const path of ["/", "/settings", "/rooms/!a%3Ab", "/signin", "/chats/", "/CHATS"]) {
+      expect([path, restoredScreen(path)]).toEqual([path, null]);
+    }
   });
 });

@@ -66,3 +66,11 @@ export function resolveScreen(
     }
   }
 }
+
+/**
+ * The screen a path can show from this browser's cache while the session check is in flight
+ * (only the Chats page keeps what it showed), or null: that path waits for the check.
+ */
+export function restoredScreen(path: string): "chats" | null {
+  return path === PATHS.chats ? "chats" : null;
+}
