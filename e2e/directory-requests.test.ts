@@ -14,7 +14,7 @@ import {
   sendEvent,
   uniqueLocalpart,
 } from "./matrix.ts";
-import { asBot, bot, metric, roomPath, withDatabase } from "./organisation-helpers.ts";
+import { asBot, bot, metric, roomPath, roomWithBot, withDatabase } from "./organisation-helpers.ts";
 import { strongPassword } from "./web-session.ts";
 
 type Info = TestStack["info"];
@@ -171,38 +171,8 @@ async function messagesIn(info: Info, user: MatrixUser, roomId: string): Promise
     .map((event) => String(event.content.body));
 }
 
-/**
- * A room of a user of `info` with B's bot in it (B's bot made to join, as a federation race
- * could otherwise refuse its own join): where a forger speaks to B's bot.
- */
-async function roomWithB(info: Info, token: string, userId: string): Promise<string> {
-  const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
-    info.publicUrl,
-    "POST",
-    "/_matrix/client/v3/createRoom",
-    { token, body: { preset: "private_chat", invite: [bot(b)] } },
-  );
-  await eventually(
-    async () => {
-      await asBot(
-        b,
-        "POST",
-        `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?server_name=${encodeURIComponent(info.serverName)}`,
-        {},
-      );
-      const { joined } = await matrixRequest<{ joined: Record<string, unknown> }>(
-        info.publicUrl,
-        "GET",
-        `${roomPath(roomId)}/joined_members`,
-        { token },
-      );
-      return bot(b) in joined ? true : undefined;
-    },
-    `B's bot to join ${userId}'s room`,
-    FEDERATION_MS,
-  );
-  return roomId;
-}
+/** A room of a user of `info` with B's bot in it: where a forger speaks to B's bot. */
+const roomWithB = (info: Info, token: string) => roomWithBot(info, token, b, FEDERATION_MS);
 
 /** A's request room for B, where A's bot writes. */
 async function roomOfAForB(): Promise<string> {
@@ -460,7 +430,7 @@ describe("forged request events", () => {
         uniqueLocalpart("eve"),
         strongPassword(),
       );
-      const eveRoom = await roomWithB(a, eve.accessToken, eve.userId);
+      const eveRoom = await roomWithB(a, eve.accessToken);
       await sendEvent(
         a.publicUrl,
         eve.accessToken,
@@ -476,7 +446,7 @@ describe("forged request events", () => {
         uniqueLocalpart("mallory"),
         strongPassword(),
       );
-      const cRoom = await roomWithB(c, mallory.accessToken, mallory.userId);
+      const cRoom = await roomWithB(c, mallory.accessToken);
       await matrixRequest(c.publicUrl, "POST", `${roomPath(cRoom)}/invite`, {
         token: mallory.accessToken,
         body: { user_id: bot(c) },
@@ -611,7 +581,7 @@ describe("unblocking across organisations", () => {
         uniqueLocalpart("eve"),
         strongPassword(),
       );
-      const eveRoom = await roomWithB(a, eve.accessToken, eve.userId);
+      const eveRoom = await roomWithB(a, eve.accessToken);
       await sendEvent(
         a.publicUrl,
         eve.accessToken,

@@ -25,6 +25,7 @@ import {
   requestContent,
   UNAVAILABLE_EVENT,
 } from "./orgRequestEvents.js";
+import { inviteUnlessPresent } from "./pairingBackoff.js";
 import type { OrgRequests, PartnerContext, RemoteProfile } from "./partnerContext.js";
 import { peopleByUserId, requestView } from "./partnerPeople.js";
 
@@ -536,10 +537,7 @@ export async function syncOrgRequests(ctx: OrgRequestContext): Promise<void> {
     try {
       if (!(await isLive(ctx, server))) continue;
       const own = await ownRoomFor(ctx, server);
-      const membership = (await ctx.matrix.memberships(own)).get(botOf(ctx, server));
-      if (membership !== "join" && membership !== "invite") {
-        await ctx.matrix.invite(own, botOf(ctx, server));
-      }
+      await inviteUnlessPresent(ctx.matrix, own, botOf(ctx, server));
       const theirs = await ctx.store.roomOf(server, "in");
       if (theirs) await catchUp(ctx, theirs);
     } catch (error) {
