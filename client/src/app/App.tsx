@@ -166,6 +166,7 @@ function SignInScreen({ reason }: { reason: SignedOutReason | null }) {
       onFieldChange={form.clearFieldError}
       pending={form.pending}
       notice={reason && !form.formError ? NOTICES[reason] : null}
+      onSigningIn={session.prepareSignIn}
     />
   );
 }
