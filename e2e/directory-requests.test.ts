@@ -14,7 +14,7 @@ import {
   sendEvent,
   uniqueLocalpart,
 } from "./matrix.ts";
-import { asBot, bot, metric, roomPath, withDatabase } from "./organisation-helpers.ts";
+import { asBot, bot, metric, roomPath, roomWithBot, withDatabase } from "./organisation-helpers.ts";
 import { strongPassword } from "./web-session.ts";
 
 type Info = TestStack["info"];
@@ -78,8 +78,18 @@ interface BotLearner {
   name: string;
 }
 
-/** A learner of B on any Matrix client: native English, learning Spanish, through B's bot. */
-async function botLearner(name: string): Promise<BotLearner> {
+/**
+ * A learner of B on any Matrix client, through B's bot: native English, learning Spanish, shown
+ * to partner organisations, unless `languages` says otherwise.
+ */
+async function botLearner(
+  name: string,
+  languages: { native: string; learns: string; partners: boolean } = {
+    native: "en",
+    learns: "es",
+    partners: true,
+  },
+): Promise<BotLearner> {
   const user = await registerWithSharedSecret(
     b.synapseUrl,
     b.registrationSharedSecret,
@@ -93,9 +103,11 @@ async function botLearner(name: string): Promise<BotLearner> {
     { token: user.accessToken, body: { displayname: name } },
   );
   const chat = await BotConversation.open(b.publicUrl, user, bot(b), 30_000);
-  await chat.say("native en");
-  await chat.say("learn es B1");
-  expect((await chat.say("organisations on")).body).toMatch(/partner organisations/);
+  await chat.say(`native ${languages.native}`);
+  await chat.say(`learn ${languages.learns} B1`);
+  if (languages.partners) {
+    expect((await chat.say("organisations on")).body).toMatch(/partner organisations/);
+  }
   return { user, chat, name };
 }
 
@@ -157,6 +169,20 @@ async function messagesIn(info: Info, user: MatrixUser, roomId: string): Promise
   return chunk
     .filter((event) => event.type === "m.room.message")
     .map((event) => String(event.content.body));
+}
+
+/** A room of a user of `info` with B's bot in it: where a forger speaks to B's bot. */
+const roomWithB = (info: Info, token: string) => roomWithBot(info, token, b, FEDERATION_MS);
+
+/** A's request room for B, where A's bot writes. */
+async function roomOfAForB(): Promise<string> {
+  const { rows } = await withDatabase(a, (client) =>
+    client.query<{ room_id: string }>(
+      "SELECT room_id FROM partner_request_rooms WHERE server_name = $1 AND direction = 'out'",
+      [b.serverName],
+    ),
+  );
+  return rows[0]?.room_id ?? "";
 }
 
 let ana: Learner;
@@ -319,13 +345,7 @@ describe("blocks across organisations", () => {
 
       // A's bot relays a request as if it had not heard: B's bridge checks the block itself.
       const requestId = crypto.randomUUID();
-      const { room_id: roomAB } = await withDatabase(a, async (client) => {
-        const { rows } = await client.query<{ room_id: string }>(
-          "SELECT room_id FROM partner_request_rooms WHERE server_name = $1 AND direction = 'out'",
-          [b.serverName],
-        );
-        return rows[0] ?? { room_id: "" };
-      });
+      const roomAB = await roomOfAForB();
       await asBot(a, "PUT", `${roomPath(roomAB)}/send/org.xstream.partner_request/${requestId}`, {
         request_id: requestId,
         requester: dana.matrix.userId,
@@ -404,43 +424,13 @@ describe("forged request events", () => {
         requester_profile: profile,
         ...extra,
       });
-      // A room of their own with B's bot in it (B's bot made to join, as a federation race
-      // could otherwise refuse its own join).
-      const roomWithB = async (info: Info, token: string, userId: string) => {
-        const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
-          info.publicUrl,
-          "POST",
-          "/_matrix/client/v3/createRoom",
-          { token, body: { preset: "private_chat", invite: [bot(b)] } },
-        );
-        await eventually(
-          async () => {
-            await asBot(
-              b,
-              "POST",
-              `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?server_name=${encodeURIComponent(info.serverName)}`,
-              {},
-            );
-            const { joined } = await matrixRequest<{ joined: Record<string, unknown> }>(
-              info.publicUrl,
-              "GET",
-              `${roomPath(roomId)}/joined_members`,
-              { token },
-            );
-            return bot(b) in joined ? true : undefined;
-          },
-          `B's bot to join ${userId}'s room`,
-          FEDERATION_MS,
-        );
-        return roomId;
-      };
       const eve = await registerWithSharedSecret(
         a.synapseUrl,
         a.registrationSharedSecret,
         uniqueLocalpart("eve"),
         strongPassword(),
       );
-      const eveRoom = await roomWithB(a, eve.accessToken, eve.userId);
+      const eveRoom = await roomWithB(a, eve.accessToken);
       await sendEvent(
         a.publicUrl,
         eve.accessToken,
@@ -456,7 +446,7 @@ describe("forged request events", () => {
         uniqueLocalpart("mallory"),
         strongPassword(),
       );
-      const cRoom = await roomWithB(c, mallory.accessToken, mallory.userId);
+      const cRoom = await roomWithB(c, mallory.accessToken);
       await matrixRequest(c.publicUrl, "POST", `${roomPath(cRoom)}/invite`, {
         token: mallory.accessToken,
         body: { user_id: bot(c) },
@@ -473,13 +463,7 @@ describe("forged request events", () => {
         { token: c.asToken, body: request(`@mallory:${c.serverName}`) },
       );
       // A's own bot, in its real room for B: a learner of C, then content beyond the limits.
-      const { rows } = await withDatabase(a, (client) =>
-        client.query<{ room_id: string }>(
-          "SELECT room_id FROM partner_request_rooms WHERE server_name = $1 AND direction = 'out'",
-          [b.serverName],
-        ),
-      );
-      const roomAB = rows[0]?.room_id ?? "";
+      const roomAB = await roomOfAForB();
       const fromA = (content: unknown) =>
         asBot(
           a,
@@ -522,6 +506,194 @@ describe("forged request events", () => {
       // Nothing reached the learner, and B's bot kept answering.
       expect((await target.chat.say("requests")).body).toMatch(/no pending requests/);
       expect(Date.now() - started).toBeLessThan(FEDERATION_MS);
+    },
+    TEST_MS,
+  );
+});
+
+/** Whether `learner` of B sees `name` in their `match` reply right now. */
+const botSuggests = async (learner: BotLearner, name: string) =>
+  (await learner.chat.say("match")).body.includes(name);
+
+/** B's record that A said `ours` of A is not available to `theirs` of B, if any. */
+async function unavailableOnB(theirs: string, ours: string) {
+  const { rows } = await withDatabase(b, (client) =>
+    client.query<{ expires_at: Date | null }>(
+      "SELECT expires_at FROM partner_unavailable WHERE user_id = $1 AND other_user_id = $2",
+      [theirs, ours],
+    ),
+  );
+  return rows[0];
+}
+
+const AVAILABLE = "org.xstream.partner_available";
+
+describe("unblocking across organisations", () => {
+  it(
+    "an unblock on B brings the two back into each other's suggestions on both sides",
+    async () => {
+      const kim = await webLearner("Kim Requests");
+      const lou = await botLearner("Lou");
+      await untilSuggested(kim, lou);
+      await untilBotSays(lou, "match", (body) => body.includes("Kim Requests"));
+
+      expect((await lou.chat.say(`block ${kim.matrix.userId}`)).body).toMatch(/unblock/);
+      expect(await botSuggests(lou, "Kim Requests")).toBe(false);
+      await eventually(
+        async () => ((await suggestedTo(kim)).includes(lou.user.userId) ? undefined : true),
+        "Lou to leave Kim's suggestions",
+        FEDERATION_MS,
+      );
+
+      expect((await lou.chat.say(`unblock ${kim.matrix.userId}`)).body).toMatch(/Unblocked/);
+      await untilSuggested(kim, lou);
+      expect(await botSuggests(lou, "Kim Requests")).toBe(true);
+      // And they can connect again.
+      const asked = await ask(kim, lou.user.userId);
+      expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+      await untilBotSays(lou, "requests", (body) => body.includes("Kim Requests"));
+    },
+    TEST_MS,
+  );
+
+  it(
+    "an unblock on A lifts B's 'not available'; forged and replayed 'available' events lift nothing",
+    async () => {
+      const mia = await webLearner("Mia Requests");
+      const ned = await botLearner("Ned");
+      await untilSuggested(mia, ned);
+      await untilBotSays(ned, "match", (body) => body.includes("Mia Requests"));
+      const blocked = await mia.session.request("POST", "/api/blocks", {
+        user_id: ned.user.userId,
+      });
+      expect(blocked.status, JSON.stringify(blocked.body)).toBeLessThan(300);
+      await untilBotSays(ned, "match", (body) => !body.includes("Mia Requests"));
+      expect(await suggestedTo(mia)).not.toContain(ned.user.userId);
+      expect(await unavailableOnB(ned.user.userId, mia.matrix.userId)).toEqual({
+        expires_at: null,
+      });
+
+      // Forged: a user of A who is not its bot, and A's bot speaking for a learner of C.
+      const forgedBefore = await ignored(b, "forged_sender");
+      const eve = await registerWithSharedSecret(
+        a.synapseUrl,
+        a.registrationSharedSecret,
+        uniqueLocalpart("eve"),
+        strongPassword(),
+      );
+      const eveRoom = await roomWithB(a, eve.accessToken);
+      await sendEvent(
+        a.publicUrl,
+        eve.accessToken,
+        eveRoom,
+        { user: mia.matrix.userId, other: ned.user.userId },
+        AVAILABLE,
+      );
+      await asBot(
+        a,
+        "PUT",
+        `${roomPath(await roomOfAForB())}/send/${AVAILABLE}/${crypto.randomUUID()}`,
+        {
+          user: `@mallory:${c.serverName}`,
+          other: ned.user.userId,
+        },
+      );
+      await eventually(
+        async () => ((await ignored(b, "forged_sender")) >= forgedBefore + 2 ? true : undefined),
+        "B to count the forged 'available' events",
+        FEDERATION_MS,
+      );
+      expect(await unavailableOnB(ned.user.userId, mia.matrix.userId)).toBeDefined();
+      expect(await botSuggests(ned, "Mia Requests")).toBe(false);
+
+      // The real unblock: both see each other again.
+      const unblocked = await mia.session.request(
+        "DELETE",
+        `/api/blocks/${encodeURIComponent(ned.user.userId)}`,
+      );
+      expect(unblocked.status, JSON.stringify(unblocked.body)).toBe(200);
+      await untilBotSays(ned, "match", (body) => body.includes("Mia Requests"));
+      await untilSuggested(mia, ned);
+
+      // Blocked again: B reads A's room again every round (PARTNER_SYNC_SECONDS 3), the earlier
+      // "available" included, and must not apply it a second time.
+      const again = await mia.session.request("POST", "/api/blocks", {
+        user_id: ned.user.userId,
+      });
+      expect(again.status).toBeLessThan(300);
+      await untilBotSays(ned, "match", (body) => !body.includes("Mia Requests"));
+      const watchUntil = Date.now() + 12_000;
+      while (Date.now() < watchUntil) {
+        expect(await unavailableOnB(ned.user.userId, mia.matrix.userId)).toBeDefined();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      expect(await botSuggests(ned, "Mia Requests")).toBe(false);
+    },
+    TEST_MS,
+  );
+});
+
+describe("a full inbox across organisations", () => {
+  it(
+    "B's 'not available' for a full inbox lasts only until the inbox has room",
+    async () => {
+      const max = await botLearner("Max");
+      // Nine of A's learners and one of B's fill Max's inbox (MAX_PENDING_INCOMING, 10), while
+      // A counts only nine and still offers Max to its learners.
+      const askers: Learner[] = [];
+      // One at a time: a burst of sign-ups is not what this test is about.
+      for (let i = 0; i < 9; i++) askers.push(await webLearner(`Filler ${i} Requests`));
+      const nia = await webLearner("Nia Requests");
+      const oli = await botLearner("Oli", { native: "es", learns: "en", partners: false });
+      expect((await oli.chat.say(`connect ${max.user.userId}`)).body).toMatch(/asked/);
+      await untilSuggested(nia, max);
+      for (const asker of askers) {
+        const asked = await ask(asker, max.user.userId);
+        expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+      }
+      await eventually(
+        async () => {
+          const { rows } = await withDatabase(b, (client) =>
+            client.query<{ count: string }>(
+              "SELECT count(*) FROM partner_requests WHERE recipient = $1 AND status = 'pending'",
+              [max.user.userId],
+            ),
+          );
+          return rows[0]?.count === "10" ? true : undefined;
+        },
+        "Max's inbox on B to fill",
+        FEDERATION_MS,
+      );
+      expect(await suggestedTo(nia)).toContain(max.user.userId);
+
+      // Nia asks; B answers "not available", and A tells her what it tells a local requester.
+      const first = await ask(nia, max.user.userId);
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      // Her request stays open on A until B's answer closes it.
+      await eventually(
+        async () => ((await requestsOf(nia)).outgoing.length === 0 ? true : undefined),
+        "B's answer to close Nia's request",
+        FEDERATION_MS,
+      );
+      expect(await suggestedTo(nia)).not.toContain(max.user.userId);
+      const refused = await ask(nia, max.user.userId);
+      expect(refused.status).toBe(409);
+      expect(JSON.stringify(refused.body)).toMatch(/not taking new requests right now/);
+      // Held with an expiry on A, not for good like a block.
+      const { rows } = await withDatabase(a, (client) =>
+        client.query<{ expires_at: Date | null }>(
+          "SELECT expires_at FROM partner_unavailable WHERE user_id = $1 AND other_user_id = $2",
+          [nia.matrix.userId, max.user.userId],
+        ),
+      );
+      expect(rows[0]?.expires_at).toBeInstanceOf(Date);
+
+      // Max declines one: the inbox has room, and Nia sees Max again and may ask.
+      expect((await max.chat.say("decline 1")).body).toBeTruthy();
+      await untilSuggested(nia, max);
+      const again = await ask(nia, max.user.userId);
+      expect(again.status, JSON.stringify(again.body)).toBe(201);
+      await untilBotSays(max, "requests", (body) => body.includes("Nia Requests"));
     },
     TEST_MS,
   );

@@ -12,7 +12,7 @@ import {
   registerWithSharedSecret,
   uniqueLocalpart,
 } from "./matrix.ts";
-import { asBot, bot, metric, roomPath, withDatabase } from "./organisation-helpers.ts";
+import { asBot, bot, metric, roomPath, roomWithBot, withDatabase } from "./organisation-helpers.ts";
 import { strongPassword } from "./web-session.ts";
 
 type Info = TestStack["info"];
@@ -254,36 +254,9 @@ describe("learners of paired organisations", () => {
         availability: [],
         updated_at: Date.now(),
       };
-      // A room of their own with B's bot in it. The bot joins ordinary invites by itself, but
-      // gives up on a refusal; a join right after the invite can race it over federation, so
-      // here B's bot is made to join until it is in.
       const forger = async (info: Info, name: string) => {
         const user = await matrixLearner(info, name);
-        const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
-          info.publicUrl,
-          "POST",
-          "/_matrix/client/v3/createRoom",
-          { token: user.accessToken, body: { preset: "private_chat", invite: [bot(b)] } },
-        );
-        await eventually(
-          async () => {
-            await asBot(
-              b,
-              "POST",
-              `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?server_name=${encodeURIComponent(info.serverName)}`,
-              {},
-            );
-            const { joined } = await matrixRequest<{ joined: Record<string, unknown> }>(
-              info.publicUrl,
-              "GET",
-              `${roomPath(roomId)}/joined_members`,
-              { token: user.accessToken },
-            );
-            return bot(b) in joined ? true : undefined;
-          },
-          "B's bot to join the forger's room",
-          FEDERATION_MS,
-        );
+        const roomId = await roomWithBot(info, user.accessToken, b, FEDERATION_MS);
         return { user, roomId };
       };
       const mallory = await forger(c, "Mallory");

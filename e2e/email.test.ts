@@ -6,6 +6,7 @@
 // bridge mails a partner request to the verified address only. Both unsubscribe links work
 // through the edge. The shared stack, which has no SMTP, shows email as off.
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { useChromium } from "./browser.ts";
 import { removeStateDir, type StackInfo, startTestStack, type TestStack } from "./harness.ts";
@@ -16,7 +17,7 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
-import { MatrixError, matrixRequest, sendEvent } from "./matrix.ts";
+import { eventually, MatrixError, matrixRequest, sendEvent } from "./matrix.ts";
 import { type ReceivedMail, type SmtpServer, startSmtpServer } from "./smtp.ts";
 
 /** Synapse's notif_delay_before_mail here: how long a message must stay unread. */
@@ -294,6 +295,65 @@ describe("email through a real SMTP server", () => {
     expect((await smtp.all()).filter(mailTo(tomEmail))).toHaveLength(before);
     expect(performance.now() - started).toBeLessThan(120_000);
   });
+
+  it("keeps a partner mail through an SMTP outage and a bridge restart, and sends it once", async () => {
+    const omar = await signUpLearner(stack, "Omar Offline");
+    const omarEmail = address("omar");
+    await addVerifiedEmail(omar, omarEmail);
+    const rosa = await signUpLearner(stack, "Rosa Queued");
+    await setProfile(omar, "en", "es");
+    await setProfile(rosa, "es", "en");
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      await smtp.stop();
+      const sent = await rosa.session.request<{ request: { id: string } }>(
+        "POST",
+        "/api/partners/requests",
+        { user_id: omar.matrix.userId },
+      );
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      const requestId = sent.body.request.id;
+      const mailRow = async () =>
+        (
+          await db.query<{ attempts: number; last_error: string | null; outcome: string | null }>(
+            "SELECT attempts, last_error, outcome FROM partner_mails WHERE request_id = $1",
+            [requestId],
+          )
+        ).rows[0];
+      // The bridge tried, SMTP refused, and the mail waits in PostgreSQL for its retry.
+      const waiting = await eventually(
+        async () => {
+          const row = await mailRow();
+          return row && row.attempts >= 1 && row.last_error ? row : undefined;
+        },
+        "a failed first attempt",
+        30_000,
+      );
+      expect(waiting.outcome).toBeNull();
+      // A bridge restarted meanwhile has no memory of it: only the table remembers.
+      await testStack.restartBridge();
+      await smtp.start();
+      // Retries come 10 s, then 60 s after a failure: a retry that fell while SMTP was still
+      // down waits for the next one.
+      const mail = await smtp.waitFor(
+        (m) => m.to.includes(omarEmail) && /language partner/.test(m.subject),
+        120_000,
+      );
+      expect(mail.subject).toBe("Rosa Queued would like to be your language partner");
+      expect(mail.header("message-id")).toMatch(/^<partner-mail-\d+@/);
+      await eventually(
+        async () => ((await mailRow())?.outcome === "sent" ? true : undefined),
+        "the mail settled as sent",
+        10_000,
+      );
+      // Settled: nothing can send it again, and nothing did.
+      expect((await smtp.all()).filter(mailTo(omarEmail))).toHaveLength(2);
+    } finally {
+      await smtp.start();
+      await db.end();
+    }
+  }, 240_000);
 
   it("escapes hostile display names and keeps them out of the headers", async () => {
     const evil = await signUpLearner(

@@ -2,7 +2,7 @@
 // stack: speak as its @xstream bot, read its bridge's database and metrics.
 import pg from "pg";
 import type { TestStack } from "./harness.ts";
-import { matrixRequest } from "./matrix.ts";
+import { eventually, matrixRequest } from "./matrix.ts";
 
 type Info = TestStack["info"];
 
@@ -39,4 +39,43 @@ export async function metric(info: Info, series: string): Promise<number> {
   const text = await (await fetch(`${info.metricsUrl}/metrics`)).text();
   const line = text.split("\n").find((entry) => entry.startsWith(series));
   return line ? Number(line.split(" ").at(-1)) : 0;
+}
+
+/**
+ * A room a user of `owner` creates with `target`'s bot in it: where a forger speaks to that bot.
+ * The bot joins ordinary invites by itself but gives up on a refusal, and a join right after the
+ * invite can race it over federation, so here it is made to join until it is in.
+ */
+export async function roomWithBot(
+  owner: Info,
+  token: string,
+  target: Info,
+  timeoutMs: number,
+): Promise<string> {
+  const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
+    owner.publicUrl,
+    "POST",
+    "/_matrix/client/v3/createRoom",
+    { token, body: { preset: "private_chat", invite: [bot(target)] } },
+  );
+  await eventually(
+    async () => {
+      await asBot(
+        target,
+        "POST",
+        `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?server_name=${encodeURIComponent(owner.serverName)}`,
+        {},
+      );
+      const { joined } = await matrixRequest<{ joined: Record<string, unknown> }>(
+        owner.publicUrl,
+        "GET",
+        `${roomPath(roomId)}/joined_members`,
+        { token },
+      );
+      return bot(target) in joined ? true : undefined;
+    },
+    `${bot(target)} to join a room of ${owner.serverName}`,
+    timeoutMs,
+  );
+  return roomId;
 }

@@ -32,6 +32,10 @@ export interface SmtpServer {
   all(): Promise<ReceivedMail[]>;
   /** Polls until a message matching `match` arrives (or one already has); rejects after timeoutMs. */
   waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs: number): Promise<ReceivedMail>;
+  /** Stops listening (connections are then refused), keeping what arrived. */
+  stop(): Promise<void>;
+  /** Listens again on the same port, into the same Maildir. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,26 +64,39 @@ export async function startSmtpServer(): Promise<SmtpServer> {
   const maildir = join(dir, "maildir");
   const port = await freeTcpPort();
   let output = "";
-  const child = spawn(
-    python,
-    [
-      "-m",
-      "aiosmtpd",
-      "--nosetuid",
-      "--listen",
-      `127.0.0.1:${port}`,
-      "--class",
-      "aiosmtpd.handlers.Mailbox",
-      maildir,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4_000);
   };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  await waitForPort(port, child, () => output);
+  const listen = async () => {
+    const started = spawn(
+      python,
+      [
+        "-m",
+        "aiosmtpd",
+        "--nosetuid",
+        "--listen",
+        `127.0.0.1:${port}`,
+        "--class",
+        "aiosmtpd.handlers.Mailbox",
+        maildir,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    started.stdout?.on("data", collect);
+    started.stderr?.on("data", collect);
+    await waitForPort(port, started, () => output);
+    return started;
+  };
+  let child: ChildProcess | undefined = await listen();
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (running && running.exitCode === null) {
+      const exited = new Promise((resolve) => running.once("exit", resolve));
+      running.kill("SIGTERM");
+      await exited;
+    }
+  };
 
   const cache = new Map<string, ReceivedMail>();
   const read = async (file: string): Promise<ReceivedMail> => {
@@ -138,12 +155,12 @@ export async function startSmtpServer(): Promise<SmtpServer> {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
+    stop,
+    async start() {
+      child ??= await listen();
+    },
     async close() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -34,6 +34,7 @@ import { createPartnerNoticeOutbox, startPartnerNoticeSweep } from "./domain/par
 import { createMissingPartnerRooms, publishPendingProfiles } from "./domain/partners.js";
 import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordFailures.js";
 import { bannedUsersOf } from "./domain/policyList.js";
+import { startPruningHandledIds } from "./domain/pruning.js";
 import { authRateLimitRules } from "./domain/rateLimits.js";
 import {
   CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
@@ -55,7 +56,6 @@ import { createBridgeMetrics } from "./metrics/bridgeMetrics.js";
 import { startEventLoopGuard } from "./metrics/eventLoopGuard.js";
 import { createMetricsServer } from "./metrics/metricsServer.js";
 import { createWebPushSender } from "./push/webPushSender.js";
-import type { BotStore } from "./store/botStore.js";
 import { createPgAccountStore } from "./store/pg/accountStore.js";
 import { createPgBotStore } from "./store/pg/botStore.js";
 import { checkDatabase, createPool, waitForDatabase } from "./store/pg/database.js";
@@ -68,6 +68,7 @@ import { createPgPartnerStore } from "./store/pg/partnerStore.js";
 import { createPgPasswordFailureStore } from "./store/pg/passwordFailureStore.js";
 import { createPgPolicyStore } from "./store/pg/policyStore.js";
 import { createPgProfileStore } from "./store/pg/profileStore.js";
+import { createPgPruningStore } from "./store/pg/pruningStore.js";
 import { createPgPushSubscriptionStore } from "./store/pg/pushSubscriptionStore.js";
 import { createPgRateLimitStore } from "./store/pg/rateLimitStore.js";
 import { createPgSessionStore } from "./store/pg/sessionStore.js";
@@ -85,8 +86,6 @@ const MATRIX_CATCH_UP_INTERVAL_MS = 30_000;
  * restart, or another) accepted and died before answering.
  */
 const INBOX_SWEEP_INTERVAL_MS = 2_000;
-/** How long the bot's answers are kept for commands handled again. */
-const SAVED_REPLY_TTL_MS = DAY_MS;
 const BOT_DISPLAY_NAME = "Xstream";
 
 function authSettingsFrom(config: BridgeConfig): AuthSettings {
@@ -161,17 +160,18 @@ function createCallTokenContext(
   };
 }
 
-/** Periodic clean-up of expired auth state; a failed round is logged and retried next time. */
-function startPruning(auth: AuthContext, botStore: BotStore, logger: Logger): () => void {
+/**
+ * Periodic clean-up of expired auth state; a failed round is logged and retried next time.
+ * Handled ids (the bot's answers, transaction ids…) go in domain/pruning.ts, one replica a turn.
+ */
+function startPruning(auth: AuthContext, logger: Logger): () => void {
   const prune = () =>
     Promise.all([
       pruneExpiredAuthState(auth),
       prunePasswordFailures(passwordAttemptsOf(auth)),
-      // A command is answered within seconds; its saved answer only matters until then.
-      botStore.forgetRepliesBefore(new Date(Date.now() - SAVED_REPLY_TTL_MS)),
     ]).then(
-      ([pruned, passwordFailures, replies]) =>
-        logger.debug({ pruned, passwordFailures, replies }, "pruned expired auth state"),
+      ([pruned, passwordFailures]) =>
+        logger.debug({ pruned, passwordFailures }, "pruned expired auth state"),
       (error: unknown) => logger.warn({ err: error }, "pruning expired auth state failed"),
     );
   void prune();
@@ -444,7 +444,6 @@ async function main(): Promise<void> {
       homeserver,
       botStore,
       serverName: config.matrix.serverName,
-      mailer: email?.mailer,
     }),
     logger,
   });
@@ -501,7 +500,8 @@ async function main(): Promise<void> {
   } else if (bootstrap !== "not_set") {
     logger.info({ username: config.auth.bootstrapAdmin }, "BOOTSTRAP_ADMIN is an admin");
   }
-  const stopPruning = startPruning(auth, botStore, logger);
+  const stopPruning = startPruning(auth, logger);
+  const stopPruningHandledIds = startPruningHandledIds(createPgPruningStore(pool), logger);
 
   const rtc = createCallTokenContext(config, auth, logger);
   const app = createApp({
@@ -544,6 +544,7 @@ async function main(): Promise<void> {
   let stopping = false;
   let stopCatchUp = () => {};
   let stopNoticeSweep = () => {};
+  let stopMailSweep = () => {};
   // Matrix work (naming the bot, profiles and rooms left over from before) waits for Synapse.
   void waitForHomeserver(homeserver, logger).then(() => {
     if (stopping) return;
@@ -557,6 +558,8 @@ async function main(): Promise<void> {
       logger,
     );
     stopNoticeSweep = startPartnerNoticeSweep(notices, logger);
+    // Partner mails wait in PostgreSQL (partner_mails) until one replica's SMTP send succeeds.
+    stopMailSweep = email?.startSending(partners) ?? stopMailSweep;
   });
 
   const shutdown = (signal: NodeJS.Signals) => {
@@ -564,6 +567,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     stopPruning();
+    stopPruningHandledIds();
     stopInboxSweep();
     stopCatchUp();
     stopNoticeSweep();
@@ -571,7 +575,7 @@ async function main(): Promise<void> {
     policyService.stop();
     orgRequestService.stop();
     stopEventLoopGuard();
-    email?.queue.stop();
+    stopMailSweep();
     metricsServer?.close();
     const forceClose = setTimeout(() => {
       logger.warn("in-flight requests did not finish in time; closing connections");

@@ -409,6 +409,9 @@ export function startBot({
             reason: command.reason,
             eventIds: command.eventIds,
             roomId: command.roomId,
+            // Run again after a replica died between the report and its saved answer: the
+            // report already filed, not a second one.
+            key: `bot-command:${eventId}`,
           }),
         );
     }

@@ -180,4 +180,20 @@ describe("a command cut off between its effect and its saved answer", () => {
     expect(answers(t.timeline)[0]).toMatch(/You and Ben .*are partners now/);
     expect(t.rooms).toHaveLength(1);
   });
+
+  it("`report` files one report for the moderators and answers once", async () => {
+    const t = await setup();
+    // The first replica files the report and dies before saving its answer.
+    failNextCall(t.botStore, "saveReply", new Error("connection terminated"));
+    const report = command(`report ${BEN} sent me spam`);
+    t.first.emit("event", report);
+    await until(() => expect(t.crashes).toHaveLength(1));
+    expect(await t.partners.listReports(10)).toHaveLength(1);
+    t.second.emit("event", report);
+    await until(() => expect(answers(t.timeline)).toHaveLength(1));
+    expect(answers(t.timeline)[0]).toMatch(/went to the moderators/);
+    expect(await t.partners.listReports(10)).toEqual([
+      expect.objectContaining({ reporter: ANA, reported: BEN, reason: "sent me spam" }),
+    ]);
+  });
 });

@@ -5,95 +5,36 @@ import {
   DIRECTORY_ROOM_TYPE,
   directoryAlias,
 } from "../domain/directoryEntries.js";
-import type { HomeserverClient } from "../matrix/homeserver.js";
-import { createSynapseRequest, HomeserverError } from "../matrix/synapseRequest.js";
-import { creatorsHaveImplicitPower } from "./partnerMatrix.js";
+import { HomeserverError } from "../matrix/synapseRequest.js";
+import {
+  type BotRoomsMatrixDeps,
+  createBotRoomsMatrix,
+  isRefusal,
+  roomPath as room,
+} from "./botRoomsMatrix.js";
 
-export interface DirectoryMatrixDeps {
-  homeserverUrl: string;
-  asToken: string;
-  botUserId: string;
-  /** Only for the default room version. */
-  homeserver: Pick<HomeserverClient, "defaultRoomVersion">;
-  timeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
-}
-
-const room = (roomId: string) => `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}`;
-
-// Refusals that mean "not invited / not allowed / no such room", as opposed to a server that is
-// down: the caller tries again next round either way, but these are not worth a warning.
-const isRefusal = (error: unknown) =>
-  error instanceof HomeserverError && [403, 404].includes(error.status);
+export type DirectoryMatrixDeps = BotRoomsMatrixDeps;
 
 /** The directory's Matrix calls, as the bot with the appservice token. */
-export function createDirectoryMatrix({
-  homeserverUrl,
-  asToken,
-  botUserId,
-  homeserver,
-  timeoutMs = 30_000,
-  fetch = globalThis.fetch,
-}: DirectoryMatrixDeps): DirectoryMatrix {
-  const request = createSynapseRequest({ homeserverUrl, timeoutMs, fetch });
-  const call = (method: string, path: string, body?: unknown) =>
-    request(method, path, { body: body ?? (method === "GET" ? undefined : {}), token: asToken });
+export function createDirectoryMatrix(deps: DirectoryMatrixDeps): DirectoryMatrix {
+  const rooms = createBotRoomsMatrix(deps);
+  const { call } = rooms;
 
   return {
-    async createDirectoryRoom({ name, allowServers, invite }) {
+    createDirectoryRoom: ({ name, allowServers, invite }) =>
       // Only the bot may change anything or send anything; the partners' bots only read.
-      const powerLevels: Record<string, unknown> = {
-        users_default: 0,
-        events_default: 100,
-        state_default: 100,
-        invite: 100,
-        kick: 100,
-        ban: 100,
-        redact: 100,
-        events: {},
-      };
-      if (!creatorsHaveImplicitPower(await homeserver.defaultRoomVersion())) {
-        powerLevels.users = { [botUserId]: 100 };
-      }
-      const json = await call("POST", "/_matrix/client/v3/createRoom", {
-        preset: "private_chat",
+      rooms.createBotOnlyRoom({
         name,
         topic:
           "Xstream partner directory: learners who chose to be shown to partner organisations.",
-        room_alias_name: DIRECTORY_ALIAS_LOCALPART,
-        creation_content: { type: DIRECTORY_ROOM_TYPE },
+        roomType: DIRECTORY_ROOM_TYPE,
+        aliasLocalpart: DIRECTORY_ALIAS_LOCALPART,
         invite,
-        power_level_content_override: powerLevels,
-        initial_state: [
-          {
-            type: "m.room.history_visibility",
-            state_key: "",
-            content: { history_visibility: "joined" },
-          },
-          { type: "m.room.guest_access", state_key: "", content: { guest_access: "forbidden" } },
-          {
-            type: "m.room.server_acl",
-            state_key: "",
-            content: { allow: allowServers, deny: [], allow_ip_literals: false },
-          },
-        ],
-      });
-      if (typeof json.room_id !== "string") throw new Error("homeserver returned no room_id");
-      return json.room_id;
-    },
+        serverAcl: allowServers,
+        historyVisibility: "joined",
+      }),
 
-    async resolveDirectory(serverName) {
-      try {
-        const json = await call(
-          "GET",
-          `/_matrix/client/v3/directory/room/${encodeURIComponent(directoryAlias(serverName))}`,
-        );
-        return typeof json.room_id === "string" ? json.room_id : undefined;
-      } catch (error) {
-        if (isRefusal(error)) return undefined;
-        throw error;
-      }
-    },
+    resolveDirectory: (serverName) => rooms.resolveAlias(directoryAlias(serverName)),
 
     async serverAcl(roomId) {
       try {
@@ -113,26 +54,9 @@ export function createDirectoryMatrix({
       });
     },
 
-    async memberships(roomId) {
-      const json = await call("GET", `${room(roomId)}/members`);
-      const members = new Map<string, string>();
-      for (const event of Array.isArray(json.chunk) ? json.chunk : []) {
-        const { state_key: userId, content } = event as { state_key?: unknown; content?: unknown };
-        const membership = (content as { membership?: unknown } | undefined)?.membership;
-        if (typeof userId === "string" && typeof membership === "string") {
-          members.set(userId, membership);
-        }
-      }
-      return members;
-    },
-
-    async invite(roomId, userId) {
-      await call("POST", `${room(roomId)}/invite`, { user_id: userId });
-    },
-
-    async kick(roomId, userId, reason) {
-      await call("POST", `${room(roomId)}/kick`, { user_id: userId, reason });
-    },
+    memberships: rooms.memberships,
+    invite: rooms.invite,
+    kick: rooms.kick,
 
     async join(roomId, viaServer) {
       try {
@@ -147,9 +71,7 @@ export function createDirectoryMatrix({
       }
     },
 
-    async leave(roomId) {
-      await call("POST", `${room(roomId)}/leave`);
-    },
+    leave: rooms.leave,
 
     async roomState(roomId) {
       const json: unknown = await call("GET", `${room(roomId)}/state`);

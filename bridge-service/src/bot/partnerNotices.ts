@@ -1,6 +1,5 @@
 // Renders and sends the partner outbox's notices (domain/partnerNotices.ts claims them).
 import type { PartnerContext } from "../domain/partnerContext.js";
-import type { PartnerMailer } from "../domain/partnerMail.js";
 import type { PendingNotice } from "../domain/partnerNotices.js";
 import { peopleByUserId, requestView } from "../domain/partnerPeople.js";
 import type { HomeserverClient } from "../matrix/homeserver.js";
@@ -13,13 +12,6 @@ export interface PartnerNoticeSenderDeps {
   botStore: Pick<BotStore, "directRoomOf">;
   /** Our homeserver's name, for room links. */
   serverName: string;
-  /**
-   * With email on, the notice is mailed too, once the Matrix side is done (so a retried notice
-   * is mailed once). Started, not awaited: the mailer asks Synapse's admin API for the address,
-   * and a request should not wait on that. The mail queue is in memory, so a crash can still
-   * lose a queued mail (and one in the instant before the notice is marked sent can double it).
-   */
-  mailer?: PartnerMailer;
 }
 
 /** The Matrix transaction id of a notice: the same on every attempt, on every replica. */
@@ -35,7 +27,6 @@ export function createPartnerNoticeSender({
   homeserver,
   botStore,
   serverName,
-  mailer,
 }: PartnerNoticeSenderDeps): (notice: PendingNotice) => Promise<void> {
   return async (notice) => {
     const record = await ctx.partners.getRequest(notice.requestId);
@@ -49,7 +40,6 @@ export function createPartnerNoticeSender({
         const reply = requestReceivedNotice(request, requester);
         await homeserver.sendMessage(roomId, noticeContent(reply), noticeTxnId(notice));
       }
-      void mailer?.requestReceived(request);
       return;
     }
     const partnership = (await ctx.partners.partnershipsOf(record.requester)).find(
@@ -61,6 +51,5 @@ export function createPartnerNoticeSender({
       const reply = requestAcceptedNotice(request, partnerRoom, serverName);
       await homeserver.sendMessage(roomId, noticeContent(reply), noticeTxnId(notice));
     }
-    void mailer?.requestAccepted(request, partnerRoom);
   };
 }

@@ -20,7 +20,7 @@ import {
 } from "./directoryEntries.js";
 import { type MatchCandidate, offeredExchanges, soughtExchanges } from "./matching.js";
 import { isMatrixUserId, serverNameOf } from "./matrixIds.js";
-import { joinPartnerRooms, type PairingBackoff } from "./pairingBackoff.js";
+import { inviteUnlessPresent, joinPartnerRooms, type PairingBackoff } from "./pairingBackoff.js";
 import type { RemoteLearners } from "./partnerContext.js";
 import type { Profile } from "./profiles.js";
 
@@ -343,12 +343,9 @@ export async function invitedByBot(
   }
   const own = await ctx.store.roomOfServer(ctx.serverName);
   if (!own) return;
-  const membership = (await ctx.matrix.memberships(own.roomId)).get(inviter);
-  if (membership !== "join" && membership !== "invite") {
-    await ctx.matrix.invite(own.roomId, inviter).catch((error: unknown) => {
-      ctx.logger.warn({ err: error, serverName }, "inviting a partner's bot failed; will retry");
-    });
-  }
+  await inviteUnlessPresent(ctx.matrix, own.roomId, inviter).catch((error: unknown) => {
+    ctx.logger.warn({ err: error, serverName }, "inviting a partner's bot failed; will retry");
+  });
 }
 
 /** Our bot left or was removed from a partner's room: they ended the pairing. */

@@ -22,8 +22,14 @@ import {
   orgRequests,
   requestRoomLeft,
   syncOrgRequests,
+  TEMPORARY_UNAVAILABLE_MS,
 } from "./directoryRequests.js";
-import { REQUEST_EVENT, REQUEST_ROOM_TYPE } from "./orgRequestEvents.js";
+import {
+  AVAILABLE_EVENT,
+  REQUEST_EVENT,
+  REQUEST_ROOM_TYPE,
+  UNAVAILABLE_EVENT,
+} from "./orgRequestEvents.js";
 import type { PartnerContext, PartnerMatrix } from "./partnerContext.js";
 import {
   acceptRequest,
@@ -32,6 +38,7 @@ import {
   listPartners,
   listRequests,
   requestPartner,
+  unblockUser,
 } from "./partners.js";
 import type { Profile } from "./profiles.js";
 
@@ -45,12 +52,13 @@ function memoryPartnerStore() {
   const requests = new Map<string, PartnerRequestRecord>();
   const partnerships = new Map<string, PartnershipRecord>();
   const blocks = new Set<string>();
-  const unavailable = new Set<string>();
+  /** "user other" → when a temporary answer lapses; undefined for a lasting one. */
+  const unavailable = new Map<string, Date | undefined>();
   const pending = () => [...requests.values()].filter((r) => r.status === "pending");
   const store = {
     async excludedFor(userId: string) {
       return new Set(
-        [...unavailable]
+        [...unavailable.keys()]
           .map((key) => key.split(" "))
           .filter(([user]) => user === userId)
           .map(([, other]) => other ?? ""),
@@ -138,6 +146,9 @@ function memoryPartnerStore() {
       }
       partnerships.delete(pair(blocker, blocked));
     },
+    async unblock(blocker: string, blocked: string) {
+      blocks.delete(`${blocker} ${blocked}`);
+    },
   };
   return { store: store as unknown as PartnerStore, requests, partnerships, unavailable };
 }
@@ -148,6 +159,8 @@ function memoryOrgStore(partnerStore: ReturnType<typeof memoryPartnerStore>) {
   const messages = new Map<string, OutgoingMessage & { sent: boolean }>();
   const seen = new Set<string>();
   const learners = new Map<string, RemoteLearner>();
+  const fullInbox = new Set<string>();
+  const { unavailable } = partnerStore;
   const published = new Map<string, RemoteLearner>();
   const serverOf = (userId: string) => userId.slice(userId.indexOf(":") + 1);
   const cancel = (request: PartnerRequestRecord) => {
@@ -214,8 +227,10 @@ function memoryOrgStore(partnerStore: ReturnType<typeof memoryPartnerStore>) {
       cancel(request);
       return true;
     },
-    async markUnavailable(user, other) {
-      partnerStore.unavailable.add(`${user} ${other}`);
+    async markUnavailable(user, other, _at, expiresAt) {
+      const key = `${user} ${other}`;
+      const lasting = unavailable.has(key) && unavailable.get(key) === undefined;
+      unavailable.set(key, lasting ? undefined : expiresAt);
       for (const request of partnerStore.requests.values()) {
         if (
           request.status === "pending" &&
@@ -224,9 +239,44 @@ function memoryOrgStore(partnerStore: ReturnType<typeof memoryPartnerStore>) {
           cancel(request);
         }
       }
+      if (expiresAt) return { endedRoomId: undefined };
       const ended = partnerStore.partnerships.get(pair(user, other));
       partnerStore.partnerships.delete(pair(user, other));
       return { endedRoomId: ended ? ended.roomId : undefined };
+    },
+    async markAvailable(user, other, temporaryOnly) {
+      const key = `${user} ${other}`;
+      if (!unavailable.has(key) || (temporaryOnly && unavailable.get(key) === undefined)) {
+        return false;
+      }
+      unavailable.delete(key);
+      return true;
+    },
+    async dropLapsedUnavailable(at) {
+      let count = 0;
+      for (const [key, expiresAt] of unavailable) {
+        if (expiresAt && expiresAt <= at) {
+          unavailable.delete(key);
+          count++;
+        }
+      }
+      return count;
+    },
+    async rememberFullInboxAnswer(user, other) {
+      fullInbox.add(`${user} ${other}`);
+    },
+    async fullInboxAnswers(limit) {
+      return [...fullInbox].slice(0, limit).map((key) => {
+        const [user = "", other = ""] = key.split(" ");
+        return { user, other };
+      });
+    },
+    async forgetFullInboxAnswer(user, other) {
+      fullInbox.delete(`${user} ${other}`);
+    },
+    async forgetFullInboxAnswersOf(serverName) {
+      for (const key of fullInbox)
+        if (serverOf(key.split(" ")[1] ?? "") === serverName) fullInbox.delete(key);
     },
     async withdrawServer(serverName) {
       let count = 0;
@@ -242,7 +292,7 @@ function memoryOrgStore(partnerStore: ReturnType<typeof memoryPartnerStore>) {
       return count;
     },
   };
-  return { store, rooms, messages, published };
+  return { store, rooms, messages, published, fullInbox };
 }
 
 interface FakeRoom {
@@ -517,17 +567,148 @@ describe("requests between two organisations (in memory)", () => {
     expect(JSON.stringify(sent)).not.toMatch(/block/i);
   });
 
-  it("keeps the attention bound for requests from partners", async () => {
+  it("keeps the attention bound for requests from partners, for as long as the inbox is full", async () => {
+    const filling: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const created = await b.partnerStore.store.createRequest(`@local${i}:${B}`, bob, {
+        maxPendingIncoming: 10,
+        now,
+      });
+      if ("request" in created) filling.push(created.request.id);
+    }
+    const { request } = await requestPartner(a.partners, ana, bob);
+    await settle(matrix, [a, b]);
+    expect(b.partnerStore.requests.has(request.id)).toBe(false);
+    expect(a.partnerStore.requests.get(request.id)?.status).toBe("cancelled");
+    // Held for a while only, as a local requester would find it.
+    expect(a.partnerStore.unavailable.get(`${ana} ${bob}`)).toEqual(
+      new Date(now.getTime() + TEMPORARY_UNAVAILABLE_MS),
+    );
+    await expect(requestPartner(a.partners, ana, bob)).rejects.toMatchObject({
+      reason: "partner_unavailable",
+    });
+    // Still full: nothing is said.
+    await syncOrgRequests(b.ctx);
+    await settle(matrix, [a, b]);
+    expect(await a.partnerStore.store.excludedFor(ana)).toContain(bob);
+    // Room again: Ana's side hears it and Bob is hers to ask again.
+    await declineRequest(b.partners, bob, filling[0] ?? "");
+    await syncOrgRequests(b.ctx);
+    await settle(matrix, [a, b]);
+    expect(await a.partnerStore.store.excludedFor(ana)).not.toContain(bob);
+    expect(b.orgStore.fullInbox.size).toBe(0);
+    const again = await requestPartner(a.partners, ana, bob);
+    await settle(matrix, [a, b]);
+    expect(b.partnerStore.requests.get(again.request.id)?.status).toBe("pending");
+  });
+
+  it("does not let a full inbox's 'available' lift a block made since", async () => {
     for (let i = 0; i < 10; i++) {
       await b.partnerStore.store.createRequest(`@local${i}:${B}`, bob, {
         maxPendingIncoming: 10,
         now,
       });
     }
+    await requestPartner(a.partners, ana, bob);
+    await settle(matrix, [a, b]);
+    await blockUser(b.partners, bob, ana);
+    for (const request of b.partnerStore.requests.values()) request.status = "cancelled";
+    await syncOrgRequests(b.ctx);
+    await settle(matrix, [a, b]);
+    const room = [...matrix.rooms.values()].find((r) => r.creator === `@xstream:${B}`);
+    expect(room?.events.map((event) => [event.type, event.content.temporary])).toEqual([
+      [UNAVAILABLE_EVENT, true],
+      [UNAVAILABLE_EVENT, undefined],
+      [AVAILABLE_EVENT, true],
+    ]);
+    expect(a.partnerStore.unavailable.has(`${ana} ${bob}`)).toBe(true);
+    expect(a.partnerStore.unavailable.get(`${ana} ${bob}`)).toBeUndefined();
+  });
+
+  it("lets a temporary 'not available' lapse, and a learner not shown is one", async () => {
+    b.optedIn.delete(bob);
+    await requestPartner(a.partners, ana, bob);
+    await settle(matrix, [a, b]);
+    expect(await a.partnerStore.store.excludedFor(ana)).toContain(bob);
+    b.optedIn.add(bob);
+    a.ctx.now = () => new Date(now.getTime() + TEMPORARY_UNAVAILABLE_MS - 1);
+    await syncOrgRequests(a.ctx);
+    expect(await a.partnerStore.store.excludedFor(ana)).toContain(bob);
+    a.ctx.now = () => new Date(now.getTime() + TEMPORARY_UNAVAILABLE_MS);
+    await syncOrgRequests(a.ctx);
+    expect(await a.partnerStore.store.excludedFor(ana)).not.toContain(bob);
+  });
+
+  it("lifts a block's 'not available' on the other side when the learner unblocks", async () => {
+    await blockUser(b.partners, bob, ana);
+    await settle(matrix, [a, b]);
+    expect(await a.partnerStore.store.excludedFor(ana)).toContain(bob);
+    await unblockUser(b.partners, bob, ana);
+    await settle(matrix, [a, b]);
+    expect(await a.partnerStore.store.excludedFor(ana)).not.toContain(bob);
     const { request } = await requestPartner(a.partners, ana, bob);
     await settle(matrix, [a, b]);
-    expect(b.partnerStore.requests.has(request.id)).toBe(false);
-    expect(a.partnerStore.requests.get(request.id)?.status).toBe("cancelled");
+    expect(b.partnerStore.requests.get(request.id)?.status).toBe("pending");
+  });
+
+  it("does not replay an old 'available' over a later block", async () => {
+    await blockUser(b.partners, bob, ana);
+    await settle(matrix, [a, b]);
+    await unblockUser(b.partners, bob, ana);
+    await settle(matrix, [a, b]);
+    await blockUser(b.partners, bob, ana);
+    await settle(matrix, [a, b]);
+    const [roomId, room] = [...matrix.rooms].find(([, r]) => r.creator === `@xstream:${B}`) ?? [];
+    const available = room?.events.find((event) => event.type === AVAILABLE_EVENT);
+    if (!roomId || !available) throw new Error("no 'available' was sent");
+    // Delivered again (a transaction retried, the room read again): already handled.
+    await handleOrgEvent(a.ctx, { ...available, roomId });
+    expect(await a.partnerStore.store.excludedFor(ana)).toContain(bob);
+  });
+
+  it("believes 'available' only from the partner's bot, for its own learner", async () => {
+    await blockUser(b.partners, bob, ana);
+    await settle(matrix, [a, b]);
+    const [roomId] = [...matrix.rooms].find(([, r]) => r.creator === `@xstream:${B}`) ?? [];
+    const forged = (eventId: string, sender: string, user: string) =>
+      handleOrgEvent(a.ctx, {
+        roomId: roomId ?? "",
+        eventId,
+        type: AVAILABLE_EVENT,
+        sender,
+        content: { user, other: ana },
+      });
+    await forged("$eve", `@eve:${B}`, bob);
+    await forged("$third", `@xstream:${B}`, `@mallory:c.example`);
+    await forged("$ours", `@xstream:${A}`, bob);
+    expect(a.ignored).toEqual(["forged_sender", "forged_sender", "forged_sender"]);
+    expect(await a.partnerStore.store.excludedFor(ana)).toContain(bob);
+  });
+
+  it("clears its side's earlier answer for a pair when their learner asks after all", async () => {
+    // Ana's inbox is full when Bob asks: B holds her unavailable to him for a while.
+    for (let i = 0; i < 10; i++) {
+      await a.partnerStore.store.createRequest(`@local${i}:${A}`, ana, {
+        maxPendingIncoming: 10,
+        now,
+      });
+    }
+    b.orgStore.published.set(ana, {
+      entry: { ...profile(ana, "es", "en"), serverName: A, updatedAt: now },
+      organisation: `Org ${A}`,
+    });
+    a.orgStore.published.set(bob, {
+      entry: { ...profile(bob, "en", "es"), serverName: B, updatedAt: now },
+      organisation: `Org ${B}`,
+    });
+    await requestPartner(b.partners, bob, ana);
+    await settle(matrix, [a, b]);
+    expect(b.partnerStore.unavailable.has(`${bob} ${ana}`)).toBe(true);
+    // Ana asks Bob herself: B takes her request rather than answering with its own refusal.
+    const { request } = await requestPartner(a.partners, ana, bob);
+    await settle(matrix, [a, b]);
+    expect(b.partnerStore.requests.get(request.id)?.status).toBe("pending");
+    expect(b.partnerStore.unavailable.has(`${bob} ${ana}`)).toBe(false);
   });
 
   it("takes in a partner's request room from its next event when the invite was not", async () => {

@@ -14,6 +14,7 @@ import { isReciprocal, MAX_PENDING_INCOMING } from "./matching.js";
 import { serverNameOf } from "./matrixIds.js";
 import {
   ACCEPTED_EVENT,
+  AVAILABLE_EVENT,
   DECLINED_EVENT,
   isOrgRequestEventType,
   type OrgRequestReading,
@@ -24,6 +25,7 @@ import {
   requestContent,
   UNAVAILABLE_EVENT,
 } from "./orgRequestEvents.js";
+import { inviteUnlessPresent } from "./pairingBackoff.js";
 import type { OrgRequests, PartnerContext, RemoteProfile } from "./partnerContext.js";
 import { peopleByUserId, requestView } from "./partnerPeople.js";
 
@@ -80,6 +82,14 @@ export interface OrgRequestContext {
 const CATCH_UP_EVENTS = 50;
 /** Messages sent per flush; the rest go next round. */
 const FLUSH_BATCH = 100;
+/**
+ * How long a partner's temporary "not available" holds at most. Their bridge says "available"
+ * when a full inbox has room again; this is for when it never does (a learner who opted in
+ * again, a partner that lost track): the requester may then ask once more.
+ */
+export const TEMPORARY_UNAVAILABLE_MS = 60 * 60 * 1_000;
+/** Full-inbox answers looked at per round. */
+const FULL_INBOX_BATCH = 100;
 
 const botOf = (ctx: OrgRequestContext, serverName: string) =>
   `@${ctx.directory.botLocalpart}:${serverName}`;
@@ -215,26 +225,42 @@ export function orgRequests(ctx: OrgRequestContext): OrgRequests {
       const server = remoteServer(blocked);
       if (!server) return;
       // Only "not available": the block itself stays ours.
+      await answerUnavailable(ctx, server, blocker, blocked, false);
+    },
+
+    async unblocked(blocker, blocked) {
+      const server = remoteServer(blocked);
+      if (!server) return;
       await tell(
         ctx,
         server,
-        UNAVAILABLE_EVENT,
+        AVAILABLE_EVENT,
         { user: blocker, other: blocked },
-        `unavailable-${randomUUID()}`,
+        `available-${randomUUID()}`,
       );
     },
   };
 }
 
-/** Tells the requester's bridge our learner is not available to theirs. */
-const answerUnavailable = (ctx: OrgRequestContext, server: string, ours: string, theirs: string) =>
-  tell(
+/**
+ * Tells the requester's bridge our learner is not available to theirs: for good (until we say
+ * otherwise) or, when `temporary`, for a while.
+ */
+function answerUnavailable(
+  ctx: OrgRequestContext,
+  server: string,
+  ours: string,
+  theirs: string,
+  temporary: boolean,
+): Promise<void> {
+  return tell(
     ctx,
     server,
     UNAVAILABLE_EVENT,
-    { user: ours, other: theirs },
+    temporary ? { user: ours, other: theirs, temporary: true } : { user: ours, other: theirs },
     `unavailable-${randomUUID()}`,
   );
+}
 
 /** A partner's learner asks one of ours: the same checks as a local request. */
 async function receiveRequest(
@@ -251,6 +277,9 @@ async function receiveRequest(
     }
     return;
   }
+  // Their bridge relays the request, so it no longer holds their learner unavailable to ours:
+  // an earlier answer of theirs about the pair must not turn into a refusal of ours.
+  await ctx.store.markAvailable(recipient, requester.userId, false);
   const organisation = await organisationOf(ctx, server);
   await ctx.store.saveLearner({ entry: requester, organisation });
   const asker = asProfile({ entry: requester, organisation });
@@ -260,7 +289,8 @@ async function receiveRequest(
     (await ctx.directory.store.isOptedIn(recipient)) &&
     isReciprocal(them, asker);
   if (!shown) {
-    await answerUnavailable(ctx, server, recipient, requester.userId);
+    // Not shown to partners, or no longer a match: that can change without a word to them.
+    await answerUnavailable(ctx, server, recipient, requester.userId, true);
     return;
   }
   const result = await ctx.partners.partners.createRequest(requester.userId, recipient, {
@@ -269,8 +299,12 @@ async function receiveRequest(
     id: requestId,
   });
   if ("refused" in result) {
-    if (result.refused === "blocked" || result.refused === "recipient_full") {
-      await answerUnavailable(ctx, server, recipient, requester.userId);
+    if (result.refused === "blocked") {
+      await answerUnavailable(ctx, server, recipient, requester.userId, false);
+    } else if (result.refused === "recipient_full") {
+      // As locally: gone from their suggestions until the inbox has room (syncFullInboxes).
+      await ctx.store.rememberFullInboxAnswer(recipient, requester.userId, ctx.now());
+      await answerUnavailable(ctx, server, recipient, requester.userId, true);
     } else {
       // Already partners, or a request the other way is open: that one decides.
       await tell(ctx, server, DECLINED_EVENT, { request_id: requestId }, `declined-${requestId}`);
@@ -374,13 +408,24 @@ export async function handleOrgEvent(
       await ctx.store.withdraw(reading.requestId, server, now);
       break;
     case "unavailable": {
-      const { endedRoomId } = await ctx.store.markUnavailable(reading.other, reading.user, now);
+      const expiresAt = reading.temporary
+        ? new Date(now.getTime() + TEMPORARY_UNAVAILABLE_MS)
+        : undefined;
+      const { endedRoomId } = await ctx.store.markUnavailable(
+        reading.other,
+        reading.user,
+        now,
+        expiresAt,
+      );
       if (endedRoomId) {
         // Our learner leaves the room if our bot made it; otherwise their bot removes them.
         await ctx.partners.matrix.endPartnerRoom(endedRoomId, reading.other).catch(() => {});
       }
       break;
     }
+    case "available":
+      await ctx.store.markAvailable(reading.other, reading.user, reading.temporary);
+      break;
   }
   await ctx.store.markSeen(event.eventId, now);
 }
@@ -419,6 +464,7 @@ export async function claimRequestRoom(
 async function endPairing(ctx: OrgRequestContext, serverName: string): Promise<void> {
   const withdrawn = await ctx.store.withdrawServer(serverName, ctx.now());
   await ctx.store.dropUnsent(serverName);
+  await ctx.store.forgetFullInboxAnswersOf(serverName);
   const own = await ctx.store.roomOf(serverName, "out");
   const theirs = await ctx.store.roomOf(serverName, "in");
   if (own) {
@@ -454,8 +500,34 @@ export async function requestRoomLeft(
 }
 
 /**
+ * Partners' learners we turned away for a full inbox hear "available" once it has room, as a
+ * local requester would see that learner return to their suggestions.
+ */
+async function syncFullInboxes(ctx: OrgRequestContext): Promise<void> {
+  for (const { user, other } of await ctx.store.fullInboxAnswers(FULL_INBOX_BATCH)) {
+    const server = serverNameOf(other);
+    if (!ctx.directory.partners.includes(server)) {
+      await ctx.store.forgetFullInboxAnswer(user, other);
+      continue;
+    }
+    const { incoming } = await ctx.partners.partners.pendingRequestsOf(user);
+    if (incoming.length >= MAX_PENDING_INCOMING) continue;
+    // Lifts only a temporary answer: a block made since stays in force on their side.
+    await tell(
+      ctx,
+      server,
+      AVAILABLE_EVENT,
+      { user, other, temporary: true },
+      `available-${randomUUID()}`,
+    );
+    await ctx.store.forgetFullInboxAnswer(user, other);
+  }
+}
+
+/**
  * One round: pairings that ended are wound up, live partners' bots are invited to our request
- * rooms, their rooms are read again, and what we owe them is sent.
+ * rooms, their rooms are read again, temporary answers lapse or are lifted, and what we owe
+ * them is sent.
  */
 export async function syncOrgRequests(ctx: OrgRequestContext): Promise<void> {
   for (const server of await ctx.store.roomServers()) {
@@ -465,15 +537,18 @@ export async function syncOrgRequests(ctx: OrgRequestContext): Promise<void> {
     try {
       if (!(await isLive(ctx, server))) continue;
       const own = await ownRoomFor(ctx, server);
-      const membership = (await ctx.matrix.memberships(own)).get(botOf(ctx, server));
-      if (membership !== "join" && membership !== "invite") {
-        await ctx.matrix.invite(own, botOf(ctx, server));
-      }
+      await inviteUnlessPresent(ctx.matrix, own, botOf(ctx, server));
       const theirs = await ctx.store.roomOf(server, "in");
       if (theirs) await catchUp(ctx, theirs);
     } catch (error) {
       ctx.logger.warn({ err: error, server }, "request room round failed; will retry");
     }
+  }
+  try {
+    await ctx.store.dropLapsedUnavailable(ctx.now());
+    await syncFullInboxes(ctx);
+  } catch (error) {
+    ctx.logger.warn({ err: error }, "temporary answers round failed; will retry");
   }
   await flushMessages(ctx);
 }

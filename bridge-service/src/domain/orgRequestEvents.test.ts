@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ACCEPTED_EVENT,
+  AVAILABLE_EVENT,
   DECLINED_EVENT,
   type OrgRequestEvent,
   type OrgRequestRule,
@@ -80,7 +81,20 @@ describe("reading a partner's request events", () => {
       kind: "unavailable",
       user: `@ana:${A}`,
       other: `@bob:${B}`,
+      temporary: false,
     });
+    expect(
+      answer(UNAVAILABLE_EVENT, { user: `@ana:${A}`, other: `@bob:${B}`, temporary: true }),
+    ).toMatchObject({ kind: "unavailable", temporary: true });
+    expect(answer(AVAILABLE_EVENT, { user: `@ana:${A}`, other: `@bob:${B}` })).toEqual({
+      kind: "available",
+      user: `@ana:${A}`,
+      other: `@bob:${B}`,
+      temporary: false,
+    });
+    expect(
+      answer(AVAILABLE_EVENT, { user: `@ana:${A}`, other: `@bob:${B}`, temporary: { no: 1 } }),
+    ).toEqual({ kind: "ignored", reason: "malformed" });
     expect(reason({ ...request(), type: ACCEPTED_EVENT, content: { request_id: ID } })).toBe(
       "malformed",
     );
@@ -106,6 +120,23 @@ describe("reading a partner's request events", () => {
         content: { user: `@x:${C}`, other: `@bob:${B}` },
       }),
     ).toBe("forged_sender");
+    // "Available" follows the same rule: their learner, ours, from their bot in their room.
+    const available = (overrides: Partial<OrgRequestEvent>, content: Record<string, unknown>) =>
+      reason({
+        type: AVAILABLE_EVENT,
+        sender: `@xstream:${A}`,
+        roomPartner: A,
+        content: { user: `@ana:${A}`, other: `@bob:${B}`, ...content },
+        ...overrides,
+      });
+    expect(available({}, { user: `@x:${C}` })).toBe("forged_sender");
+    expect(available({ sender: `@ana:${A}` }, {})).toBe("forged_sender");
+    expect(available({}, { other: `@x:${C}` })).toBe("wrong_recipient");
+    expect(available({ roomPartner: undefined }, {})).toBe("wrong_room");
+    expect(available({ sender: `@xstream:${C}`, roomPartner: C }, { user: `@x:${C}` })).toBe(
+      "not_paired",
+    );
+    expect(available({}, { user: `@${"a".repeat(100_000)}:${A}` })).toBe("too_large");
   });
 
   it("refuses malformed and oversized content, each read in bounded time", () => {

@@ -23,8 +23,17 @@ export const REQUEST_EVENT = "org.xstream.partner_request";
 export const ACCEPTED_EVENT = "org.xstream.partner_request_accepted";
 export const DECLINED_EVENT = "org.xstream.partner_request_declined";
 export const WITHDRAWN_EVENT = "org.xstream.partner_request_withdrawn";
-/** "This learner of ours is not available to that one of yours": a block, a full inbox… */
+/**
+ * "This learner of ours is not available to that one of yours". With `temporary: true` (a full
+ * inbox, a learner not shown to partners) it lapses by itself; without, it holds until the same
+ * side says otherwise. Why is never said: the requesting learner hears what a local one would.
+ */
 export const UNAVAILABLE_EVENT = "org.xstream.partner_unavailable";
+/**
+ * "This learner of ours is available to that one of yours again": an unblock (any unavailability
+ * lifted), or with `temporary: true` a full inbox with room again (only a temporary one lifted).
+ */
+export const AVAILABLE_EVENT = "org.xstream.partner_available";
 
 export const ORG_REQUEST_EVENT_TYPES: ReadonlySet<string> = new Set([
   REQUEST_EVENT,
@@ -32,6 +41,7 @@ export const ORG_REQUEST_EVENT_TYPES: ReadonlySet<string> = new Set([
   DECLINED_EVENT,
   WITHDRAWN_EVENT,
   UNAVAILABLE_EVENT,
+  AVAILABLE_EVENT,
 ]);
 
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -67,7 +77,7 @@ export type OrgRequestReading =
     }
   | { kind: "accepted"; requestId: string; roomId: string }
   | { kind: "declined" | "withdrawn"; requestId: string }
-  | { kind: "unavailable"; user: string; other: string }
+  | { kind: "unavailable" | "available"; user: string; other: string; temporary: boolean }
   | { kind: "ignored"; reason: RequestIgnoredReason };
 
 export interface OrgRequestEvent {
@@ -128,10 +138,18 @@ export function readOrgRequestEvent(
     if (!isUserId(value)) return typeof value === "string" ? "too_large" : "malformed";
     return serverNameOf(value) === rule.ownServer ? undefined : "wrong_recipient";
   };
-  if (event.type === UNAVAILABLE_EVENT) {
+  if (event.type === UNAVAILABLE_EVENT || event.type === AVAILABLE_EVENT) {
     const problem = theirs(content.user) ?? ours(content.other);
     if (problem) return ignored(problem);
-    return { kind: "unavailable", user: content.user as string, other: content.other as string };
+    if (content.temporary !== undefined && typeof content.temporary !== "boolean") {
+      return ignored("malformed");
+    }
+    return {
+      kind: event.type === UNAVAILABLE_EVENT ? "unavailable" : "available",
+      user: content.user as string,
+      other: content.other as string,
+      temporary: content.temporary === true,
+    };
   }
   if (!isRequestId(content.request_id)) {
     return typeof content.request_id === "string" && content.request_id.length > 36

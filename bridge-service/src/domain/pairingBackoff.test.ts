@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAIRING_RETRY_MAX_MS, PairingBackoff } from "./pairingBackoff.js";
+import { inviteUnlessPresent, PAIRING_RETRY_MAX_MS, PairingBackoff } from "./pairingBackoff.js";
 
 describe("PairingBackoff", () => {
   it("retries within a second, then ever more slowly, never less often than every 5 minutes", () => {
@@ -35,5 +35,26 @@ describe("PairingBackoff", () => {
     expect(backoff.due("invite c.example")).toBe(false);
     backoff.reset("invite c.example");
     expect(backoff.nextDueInMs()).toBeUndefined();
+  });
+});
+
+describe("inviteUnlessPresent", () => {
+  it("invites only someone neither in the room nor invited already", async () => {
+    const invited: string[] = [];
+    const matrix = {
+      memberships: async () =>
+        new Map([
+          ["@in:b", "join"],
+          ["@asked:b", "invite"],
+          ["@gone:b", "leave"],
+        ]),
+      invite: async (_roomId: string, userId: string) => {
+        invited.push(userId);
+      },
+    };
+    for (const userId of ["@in:b", "@asked:b", "@gone:b", "@new:b"]) {
+      await inviteUnlessPresent(matrix, "!room:a", userId);
+    }
+    expect(invited).toEqual(["@gone:b", "@new:b"]);
   });
 });

@@ -103,3 +103,24 @@ export async function joinPartnerRooms(round: PartnerRoomJoins): Promise<boolean
   }
   return pending;
 }
+
+/** What inviting a partner's bot to one of our rooms needs from Matrix. */
+export interface RoomInvites {
+  memberships(roomId: string): Promise<Map<string, string>>;
+  invite(roomId: string, userId: string): Promise<void>;
+}
+
+/**
+ * Invites `userId` to our room `roomId` unless they are in it or invited already (a second
+ * invite would be refused, or be noise in the room). Resolves true when it invited them now.
+ */
+export async function inviteUnlessPresent(
+  matrix: RoomInvites,
+  roomId: string,
+  userId: string,
+): Promise<boolean> {
+  const membership = (await matrix.memberships(roomId)).get(userId);
+  if (membership === "join" || membership === "invite") return false;
+  await matrix.invite(roomId, userId);
+  return true;
+}

@@ -33,6 +33,7 @@ export async function unblockUser(
 ): Promise<void> {
   requireUserId(otherUserId, "user");
   await ctx.partners.unblock(userId, otherUserId);
+  await ctx.orgRequests?.unblocked(userId, otherUserId);
 }
 
 export async function listBlocks(ctx: PartnerContext, userId: string) {

@@ -95,6 +95,8 @@ export interface OrgRequests {
   roomReady(requestId: string, requesterId: string, roomId: string): Promise<void>;
   /** Our learner blocked someone: if theirs, their bridge stops both ways. */
   blocked(blocker: string, blocked: string): Promise<void>;
+  /** Our learner unblocked someone: if theirs, their bridge lifts what the block made it hide. */
+  unblocked(blocker: string, blocked: string): Promise<void>;
 }
 
 export interface PartnerContext {

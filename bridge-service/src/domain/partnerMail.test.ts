@@ -1,71 +1,123 @@
 import { describe, expect, it } from "vitest";
-import { createMailQueue } from "../email/mailQueue.js";
 import { partnerMailComposer } from "../email/partnerMails.js";
 import { createUnsubscribeTokens } from "../email/unsubscribeTokens.js";
 import { createInMemoryEmailOptOutStore } from "../store/memory/inMemoryEmailOptOutStore.js";
-import { createCapturedLogger } from "../testing/capturedLogger.js";
-import type { PartnerRequestView } from "./partnerContext.js";
-import { createPartnerMailer, isMailableAddress, type OutgoingMail } from "./partnerMail.js";
+import type { PendingMail } from "../store/partnerMailStore.js";
+import { createInMemoryPartnerContext } from "../testing/memoryPartnerContext.js";
+import {
+  createPartnerMailWriter,
+  isMailableAddress,
+  MAIL_MAX_AGE_MS,
+  ROOM_WAIT_MS,
+} from "./partnerMail.js";
 
-const request: PartnerRequestView = {
-  id: "1",
-  requester: { userId: "@tom:localhost", displayName: "Tom" },
-  recipient: { userId: "@ana:localhost", displayName: "Ana" },
-  status: "pending",
-  createdAt: new Date(),
-  decidedAt: undefined,
-};
+const NOW = new Date("2026-03-02T10:00:00Z");
+const TOM = "@tom:localhost";
+const ANA = "@ana:localhost";
 
-function setup(addresses: Record<string, string>) {
-  const { logger, lines } = createCapturedLogger();
-  const sent: OutgoingMail[] = [];
-  const queue = createMailQueue({ logger, transport: { send: async (m) => void sent.push(m) } });
+async function setup(addresses: Record<string, string>) {
+  const { ctx, partners } = createInMemoryPartnerContext({ now: () => NOW });
   const optOuts = createInMemoryEmailOptOutStore();
   const tokens = createUnsubscribeTokens("session-secret-0123456789abcdef0123456789");
-  let lookups = 0;
-  const mailer = createPartnerMailer({
-    outbox: queue,
+  let now = NOW;
+  const write = createPartnerMailWriter({
+    partners: ctx,
     compose: partnerMailComposer,
     optOuts,
     signUnsubscribeToken: (userId, kind) => tokens.sign(userId, kind),
     addresses: {
       async verifiedEmailOf(userId) {
-        lookups++;
         if (userId === "@broken:localhost") throw new Error("Synapse is down");
         return addresses[userId];
       },
     },
     publicUrl: "http://localhost:8080",
     serverName: "localhost",
-    logger,
+    now: () => now,
   });
-  return { mailer, sent, queue, optOuts, tokens, lines, lookups: () => lookups };
+  const created = await partners.createRequest(TOM, ANA, { maxPendingIncoming: 10, now: NOW });
+  if (!("request" in created)) throw new Error("request refused");
+  const requestId = created.request.id;
+  const pending = (kind: PendingMail["kind"], userId: string): PendingMail => ({
+    id: "7",
+    kind,
+    requestId,
+    userId,
+    attempts: 1,
+    createdAt: NOW,
+  });
+  return {
+    write,
+    partners,
+    optOuts,
+    tokens,
+    requestId,
+    pending,
+    later: (ms: number) => {
+      now = new Date(NOW.getTime() + ms);
+    },
+  };
 }
 
-describe("the partner mailer", () => {
+describe("the partner mail writer", () => {
   it("mails the recipient's verified address with a working unsubscribe token", async () => {
-    const { mailer, sent, queue, tokens } = setup({ "@ana:localhost": "ana@example.org" });
-    await mailer.requestReceived(request);
-    await queue.idle();
-    expect(sent.map((m) => m.to)).toEqual(["ana@example.org"]);
-    const token = new URL(sent[0]?.unsubscribeUrl ?? "").searchParams.get("token") ?? "";
-    expect(tokens.verify(token)).toEqual({ userId: "@ana:localhost", kind: "partner" });
+    const { write, pending, tokens } = await setup({ [ANA]: "ana@example.org" });
+    const prepared = await write(pending("request_received", ANA));
+    if (!("send" in prepared)) throw new Error(JSON.stringify(prepared));
+    expect(prepared.send.to).toBe("ana@example.org");
+    expect(prepared.send.subject).toBe("tom would like to be your language partner");
+    const token = new URL(prepared.send.unsubscribeUrl).searchParams.get("token") ?? "";
+    expect(tokens.verify(token)).toEqual({ userId: ANA, kind: "partner" });
   });
 
-  it("mails nobody without a verified address, after an opt-out, or on another server", async () => {
-    const { mailer, sent, queue, optOuts, lookups } = setup({
-      "@tom:localhost": "tom@example.org",
+  it("reads the opt-out when the mail is sent, not when it was recorded", async () => {
+    const { write, pending, optOuts } = await setup({ [ANA]: "ana@example.org" });
+    const mail = pending("request_received", ANA);
+    expect(await write(mail)).toHaveProperty("send");
+    await optOuts.setOptedOut(ANA, "partner", true, NOW);
+    expect(await write(mail)).toEqual({ skip: "opted out" });
+  });
+
+  it("skips learners without a verified address, of another server, old news, or a request answered since", async () => {
+    const { write, pending, partners, requestId } = await setup({});
+    expect(await write(pending("request_received", ANA))).toEqual({ skip: "no verified address" });
+    expect(await write(pending("request_received", "@ana:elsewhere.org"))).toEqual({
+      skip: "learner of another server",
     });
-    await mailer.requestReceived(request);
-    await optOuts.setOptedOut("@tom:localhost", "partner", true, new Date());
-    await mailer.requestAccepted(request, "!room:localhost");
-    await mailer.requestReceived({
-      ...request,
-      recipient: { userId: "@ana:elsewhere.org", displayName: "Ana" },
+    expect(await write({ ...pending("request_received", ANA), requestId: "gone" })).toEqual({
+      skip: "request gone",
     });
-    await queue.idle();
-    expect(sent).toEqual([]);
-    expect(lookups()).toBe(1);
+    const {
+      write: writeLater,
+      pending: pendingLater,
+      later,
+    } = await setup({
+      [ANA]: "ana@example.org",
+    });
+    later(MAIL_MAX_AGE_MS + 1);
+    expect(await writeLater(pendingLater("request_received", ANA))).toEqual({ skip: "too old" });
+    await partners.declineRequest(requestId, ANA, NOW);
+    expect(await write(pending("request_received", ANA))).toEqual({
+      skip: "request already declined",
+    });
+  });
+
+  it("waits a little for the partner room, then mails the acceptance without it", async () => {
+    const { write, pending, partners, requestId, later } = await setup({
+      [TOM]: "tom@example.org",
+    });
+    const accepted = await partners.acceptRequest(requestId, ANA, NOW);
+    const mail = pending("request_accepted", TOM);
+    expect(await write(mail)).toEqual({ postpone: "partner room not made yet" });
+    later(ROOM_WAIT_MS + 1);
+    const without = await write(mail);
+    if (!("send" in without)) throw new Error(JSON.stringify(without));
+    expect(without.send.text).toContain("http://localhost:8080/partners");
+    await partners.setPartnershipRoom(accepted?.partnership.users ?? [TOM, ANA], "!room:localhost");
+    const withRoom = await write(mail);
+    if (!("send" in withRoom)) throw new Error(JSON.stringify(withRoom));
+    expect(withRoom.send.to).toBe("tom@example.org");
+    expect(withRoom.send.text).toContain("/rooms/!room%3Alocalhost");
   });
 
   it("mails only plain one-line addresses, however Synapse let them through", async () => {
@@ -85,20 +137,16 @@ describe("the partner mailer", () => {
     for (const good of ["ana@example.org", "ana.m+xs@mail.example.co.uk", "josé@example.org"]) {
       expect(isMailableAddress(good), good).toBe(true);
     }
-    const { mailer, sent, queue } = setup({ "@ana:localhost": "ana\r\nBcc: spy@example.org" });
-    await mailer.requestReceived(request);
-    await queue.idle();
-    expect(sent).toEqual([]);
+    const { write, pending } = await setup({ [ANA]: "ana\r\nBcc: spy@example.org" });
+    expect(await write(pending("request_received", ANA))).toEqual({
+      skip: "verified address is not mailable",
+    });
   });
 
-  it("never fails the partner flow: a lookup error is logged without addresses", async () => {
-    const { mailer, lines } = setup({});
-    await expect(
-      mailer.requestReceived({
-        ...request,
-        recipient: { userId: "@broken:localhost", displayName: "B" },
-      }),
-    ).resolves.toBeUndefined();
-    expect(lines.join("")).toContain("partner mail not queued");
+  it("throws when the address cannot be looked up, so the outbox tries again", async () => {
+    const { write, pending } = await setup({});
+    await expect(write({ ...pending("request_received", "@broken:localhost") })).rejects.toThrow(
+      "Synapse is down",
+    );
   });
 });

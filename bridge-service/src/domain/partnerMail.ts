@@ -1,6 +1,7 @@
-import type { Logger } from "../logger.js";
+import type { PendingMail } from "../store/partnerMailStore.js";
 import type { BridgeMailKind, EmailOptOutStore, VerifiedEmails } from "./emailPreferences.js";
-import type { PartnerRequestView } from "./partnerContext.js";
+import type { PartnerContext, PartnerRequestView } from "./partnerContext.js";
+import { peopleByUserId, requestView } from "./partnerPeople.js";
 
 /** One mail as the bridge composes it; the transport adds From. */
 export interface OutgoingMail {
@@ -10,12 +11,16 @@ export interface OutgoingMail {
   html: string;
   /** RFC 8058 one-click unsubscribe URL (List-Unsubscribe + List-Unsubscribe-Post). */
   unsubscribeUrl: string;
+  /**
+   * The Message-ID, the same on every attempt: a mail resent after a crash (SMTP took it, the
+   * bridge died before noting so) is recognisably the same message to the mail client.
+   */
+  messageId?: string;
 }
 
-/** Where mails go out: hands over at once, never waits for SMTP (email/mailQueue.ts). */
-export interface MailOutbox {
-  /** False when the mail was dropped (outbox full). */
-  enqueue(mail: OutgoingMail): boolean;
+/** Where mails go out: SMTP (email/smtpTransport.ts). Throws when the mail was not taken. */
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<void>;
 }
 
 /** The links every partner mail carries. */
@@ -56,7 +61,8 @@ export function isMailableAddress(address: string): boolean {
 }
 
 export interface PartnerMailerDeps {
-  outbox: MailOutbox;
+  /** Where the request, the partnership and the people's names are read. */
+  partners: PartnerContext;
   compose: PartnerMailComposer;
   addresses: VerifiedEmails;
   optOuts: EmailOptOutStore;
@@ -64,59 +70,75 @@ export interface PartnerMailerDeps {
   publicUrl: string;
   /** Only this homeserver's learners have addresses here. */
   serverName: string;
-  logger: Logger;
+  now: () => Date;
 }
 
-export interface PartnerMailer {
-  /** Resolve once the mail is queued or skipped; never reject, never wait for SMTP. */
-  requestReceived(request: PartnerRequestView): Promise<void>;
-  requestAccepted(request: PartnerRequestView, roomId: string | null): Promise<void>;
-}
+/** Mails older than this are not sent: longer than every retry (domain/partnerMailOutbox.ts). */
+export const MAIL_MAX_AGE_MS = 24 * 3_600_000;
+
+/** How long an acceptance mail waits for its partner room before it goes without the link. */
+export const ROOM_WAIT_MS = 60_000;
+
+/** What to do with a mail of the outbox now. */
+export type PreparedMail =
+  | { send: OutgoingMail }
+  /** Never to be sent; the reason is kept with the row. */
+  | { skip: string }
+  /** Not yet: what the mail links to is still being made (the partner room). */
+  | { postpone: string };
 
 /**
- * Mails a learner about partner requests at the address they verified with Synapse, unless they
- * turned partner mails off. Unverified addresses are never mailed: Synapse's admin API only lists
- * 3PIDs that passed validation. Logs name the learner, never the address.
+ * Turns a mail of the outbox into the mail to send, when it is sent: the learner's opt-out and
+ * verified address are read then, not when the request was made, so turning mails off stops
+ * mails already waiting. Unverified addresses are never mailed: Synapse's admin API only lists
+ * 3PIDs that passed validation. Throws when a lookup failed (the outbox tries again).
  */
-export function createPartnerMailer(deps: PartnerMailerDeps): PartnerMailer {
-  const isLocal = (userId: string) => userId.endsWith(`:${deps.serverName}`);
-
+export function createPartnerMailWriter(
+  deps: PartnerMailerDeps,
+): (pending: PendingMail) => Promise<PreparedMail> {
   const linksFor = (userId: string, kind: BridgeMailKind): PartnerMailLinks => ({
     publicUrl: deps.publicUrl,
     unsubscribeUrl: `${deps.publicUrl}${UNSUBSCRIBE_PATH}?token=${deps.signUnsubscribeToken(userId, kind)}`,
     settingsUrl: `${deps.publicUrl}/settings`,
   });
 
-  async function mail(
-    userId: string,
-    what: string,
-    compose: (to: string, links: PartnerMailLinks) => OutgoingMail,
-  ): Promise<void> {
-    if (!isLocal(userId)) return;
-    try {
-      if (await deps.optOuts.isOptedOut(userId, "partner")) return;
-      const address = await deps.addresses.verifiedEmailOf(userId);
-      if (!address) return;
-      if (!isMailableAddress(address)) {
-        deps.logger.warn({ userId, what }, "verified address is not mailable; skipped");
-        return;
-      }
-      if (deps.outbox.enqueue(compose(address, linksFor(userId, "partner")))) {
-        deps.logger.debug({ userId, what }, "partner mail queued");
-      }
-    } catch (error) {
-      deps.logger.warn({ err: error, userId, what }, "partner mail not queued");
+  return async (pending) => {
+    const { userId } = pending;
+    if (!userId.endsWith(`:${deps.serverName}`)) return { skip: "learner of another server" };
+    // News no more: recorded while email was off, say, and the learner has seen it in the app.
+    if (deps.now().getTime() - pending.createdAt.getTime() > MAIL_MAX_AGE_MS) {
+      return { skip: "too old" };
     }
-  }
-
-  return {
-    requestReceived: (request) =>
-      mail(request.recipient.userId, "request", (to, links) =>
-        deps.compose.requestReceived(to, request, links),
-      ),
-    requestAccepted: (request, roomId) =>
-      mail(request.requester.userId, "accepted", (to, links) =>
-        deps.compose.requestAccepted(to, request, roomId, links),
-      ),
+    if (await deps.optOuts.isOptedOut(userId, "partner")) return { skip: "opted out" };
+    const record = await deps.partners.partners.getRequest(pending.requestId);
+    if (!record) return { skip: "request gone" };
+    // A request answered (or withdrawn) before its mail went out needs no mail any more.
+    if (pending.kind === "request_received" && record.status !== "pending") {
+      return { skip: `request already ${record.status}` };
+    }
+    let roomId: string | null = null;
+    if (pending.kind === "request_accepted") {
+      const partnership = (await deps.partners.partners.partnershipsOf(record.requester)).find(
+        (candidate) => candidate.requestId === record.id,
+      );
+      if (!partnership) return { skip: "partnership ended" };
+      roomId = partnership.roomId ?? null;
+      // The room is made right after the acceptance; if Synapse keeps failing, the mail goes
+      // without it (its link opens the partner list) rather than not at all.
+      const age = deps.now().getTime() - pending.createdAt.getTime();
+      if (!roomId && age < ROOM_WAIT_MS) return { postpone: "partner room not made yet" };
+    }
+    const address = await deps.addresses.verifiedEmailOf(userId);
+    if (!address) return { skip: "no verified address" };
+    if (!isMailableAddress(address)) return { skip: "verified address is not mailable" };
+    const people = await peopleByUserId(deps.partners, [record.requester, record.recipient]);
+    const request = requestView(record, people);
+    const links = linksFor(userId, "partner");
+    return {
+      send:
+        pending.kind === "request_received"
+          ? deps.compose.requestReceived(address, request, links)
+          : deps.compose.requestAccepted(address, request, roomId, links),
+    };
   };
 }

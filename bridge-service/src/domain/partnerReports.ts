@@ -20,6 +20,11 @@ export async function reportUser(
     reason: string;
     eventIds?: readonly string[];
     roomId?: string | undefined;
+    /**
+     * What files it, when it may be filed again (a bot command's event id, handled again after
+     * a replica died): the same key gives back the first report, so moderators see one.
+     */
+    key?: string;
   },
 ): Promise<ReportView> {
   requireUserId(report.userId, "user_id");
@@ -56,6 +61,7 @@ export async function reportUser(
   const record = await ctx.partners.createReport(
     { reporter: reporterId, reported: report.userId, reason, eventIds, roomId: report.roomId },
     ctx.now(),
+    report.key,
   );
   ctx.logger.info({ reportId: record.id }, "report filed");
   return record;

@@ -13,7 +13,7 @@ import {
   rebuildPartner,
 } from "./directory.js";
 import { isMatrixUserId, serverNameOf } from "./matrixIds.js";
-import { joinPartnerRooms, type PairingBackoff } from "./pairingBackoff.js";
+import { inviteUnlessPresent, joinPartnerRooms, type PairingBackoff } from "./pairingBackoff.js";
 import {
   banMatcher,
   banRuleContent,
@@ -347,12 +347,9 @@ export async function invitedToPolicyRoom(
   }
   const own = await ctx.store.roomOfServer(ctx.serverName);
   if (!own) return;
-  const membership = (await ctx.matrix.memberships(own.roomId)).get(inviter);
-  if (membership !== "join" && membership !== "invite") {
-    await ctx.matrix.invite(own.roomId, inviter).catch((error: unknown) => {
-      ctx.logger.warn({ err: error, serverName }, "inviting a partner's bot failed; will retry");
-    });
-  }
+  await inviteUnlessPresent(ctx.matrix, own.roomId, inviter).catch((error: unknown) => {
+    ctx.logger.warn({ err: error, serverName }, "inviting a partner's bot failed; will retry");
+  });
 }
 
 /** Our bot left or was removed from a partner's policy room: its rules no longer count. */

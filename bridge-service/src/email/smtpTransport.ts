@@ -1,8 +1,8 @@
 import nodemailer from "nodemailer";
+import type { MailTransport } from "../domain/partnerMail.js";
 import type { EmailConfig } from "./emailConfig.js";
-import type { MailTransport } from "./mailQueue.js";
 
-/** How long one SMTP step may take; the queue retries later rather than hang a worker. */
+/** How long one SMTP step may take; the outbox retries later rather than hang a sender. */
 const SMTP_TIMEOUT_MS = 15_000;
 
 /** Sends through the configured SMTP server with nodemailer (pooled connections). */
@@ -19,7 +19,7 @@ export function createSmtpTransport(config: EmailConfig): MailTransport {
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,
-    // nodemailer's own logger would print recipients; the queue logs outcomes without them.
+    // nodemailer's own logger would print recipients; the outbox logs outcomes without them.
     logger: false,
   });
   return {
@@ -30,6 +30,7 @@ export function createSmtpTransport(config: EmailConfig): MailTransport {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        ...(mail.messageId ? { messageId: mail.messageId } : {}),
         // RFC 8058: mail clients offer "Unsubscribe" and POST List-Unsubscribe=One-Click to it.
         list: { unsubscribe: { url: mail.unsubscribeUrl, comment: "Unsubscribe" } },
         headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },

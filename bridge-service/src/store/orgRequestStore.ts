@@ -63,14 +63,34 @@ export interface OrgRequestStore {
   /** Cancels a pending request from `requesterServer`'s learner; false if there was none. */
   withdraw(requestId: string, requesterServer: string, now: Date): Promise<boolean>;
   /**
-   * `other` (a partner's learner) is not available to `user` (ours): remembered, pending
-   * requests between them cancelled, a partnership ended. Returns the ended partnership's room.
+   * `other` (a partner's learner) is not available to `user` (ours), as `other`'s server said:
+   * remembered, pending requests between them cancelled. Until `expiresAt` when given (a lapse
+   * that never ends a partnership); otherwise until that server says otherwise, and a
+   * partnership between them ends. A lasting answer outranks a temporary one. Returns the ended
+   * partnership's room.
    */
   markUnavailable(
     user: string,
     other: string,
     now: Date,
+    expiresAt?: Date,
   ): Promise<{ endedRoomId: string | null | undefined }>;
+  /**
+   * `other`'s server says they are available to `user` again: its answer for the pair lifted,
+   * only a temporary one when `temporaryOnly`. False if there was none.
+   */
+  markAvailable(user: string, other: string, temporaryOnly: boolean): Promise<boolean>;
+  /** Temporary answers whose time is up go; returns how many. */
+  dropLapsedUnavailable(now: Date): Promise<number>;
+
+  /** We answered `other` (theirs) that `user` (ours) is not available as their inbox is full. */
+  rememberFullInboxAnswer(user: string, other: string, now: Date): Promise<void>;
+  /** Full-inbox answers still owed an "available", oldest first. */
+  fullInboxAnswers(limit: number): Promise<{ user: string; other: string }[]>;
+  forgetFullInboxAnswer(user: string, other: string): Promise<void>;
+  /** A former partner's full-inbox answers go with the pairing. */
+  forgetFullInboxAnswersOf(serverName: string): Promise<void>;
+
   /** Cancels every pending request between our learners and `serverName`'s; returns how many. */
   withdrawServer(serverName: string, now: Date): Promise<number>;
 }

@@ -45,7 +45,8 @@ export interface PartnerStore {
    * Stores a pending request unless the pair is blocked, connected or already has a pending
    * request, or the recipient holds `maxPendingIncoming` pending requests. Concurrent requests
    * to one recipient are serialised, so the bound holds. In the same transaction it records
-   * the recipient's `request_received` notice (store/partnerNoticeStore.ts).
+   * the recipient's `request_received` notice and mail (store/pg/partnerNoticeStore.ts,
+   * store/pg/partnerMailStore.ts).
    */
   createRequest(
     requester: string,
@@ -60,7 +61,7 @@ export interface PartnerStore {
   ): Promise<{ incoming: PartnerRequestRecord[]; outgoing: PartnerRequestRecord[] }>;
   /**
    * Accepts a pending request addressed to `recipient` and records the partnership and the
-   * requester's `request_accepted` notice, atomically.
+   * requester's `request_accepted` notice and mail, atomically.
    * Undefined if there is no such pending request (unknown, decided, or someone else's).
    */
   acceptRequest(
@@ -89,6 +90,14 @@ export interface PartnerStore {
   block(blocker: string, blocked: string, now: Date): Promise<void>;
   unblock(blocker: string, blocked: string): Promise<void>;
   blocksOf(blocker: string): Promise<BlockRecord[]>;
-  createReport(report: Omit<ReportRecord, "id" | "createdAt">, now: Date): Promise<ReportRecord>;
+  /**
+   * Stores a report. With `key` (what filed it, e.g. a bot command's event id), filing it again
+   * under the same key returns the report stored the first time instead of a second one.
+   */
+  createReport(
+    report: Omit<ReportRecord, "id" | "createdAt">,
+    now: Date,
+    key?: string,
+  ): Promise<ReportRecord>;
   listReports(limit: number): Promise<ReportRecord[]>;
 }

@@ -1,6 +1,7 @@
 // One set of expectations for the profile and partner stores, run against PostgreSQL
 // (store/pg/partnerStores.pg.test.ts) and the in-memory stores the bot's tests use
 // (store/memory/partnerStores.test.ts), so those tests check what production does.
+import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { emptyProfileInput, type ProfileInput } from "../domain/profiles.js";
 import type { PartnerStore } from "../store/partnerStore.js";
@@ -314,6 +315,24 @@ export function describePartnerStores(
         });
         expect(await partners.listReports(10)).toEqual([second, first]);
         expect(await partners.listReports(1)).toEqual([second]);
+      });
+
+      it("keeps one report for one key, however often it is filed", async () => {
+        const report = {
+          reporter: ANA,
+          reported: BEN,
+          reason: "spam",
+          eventIds: [],
+          roomId: undefined,
+        };
+        const key = `bot-command:$${randomUUID()}`;
+        const first = await partners.createReport(report, at(1), key);
+        const again = await partners.createReport({ ...report, reason: "spam!" }, at(2), key);
+        const unkeyed = await partners.createReport(report, at(3));
+        expect(again).toEqual(first);
+        expect(unkeyed.id).not.toBe(first.id);
+        const mine = (await partners.listReports(1_000)).filter((r) => r.id === first.id);
+        expect(mine).toHaveLength(1);
       });
     });
   });

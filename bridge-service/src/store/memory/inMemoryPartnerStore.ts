@@ -56,6 +56,7 @@ export function createInMemoryPartnerStore(
   const partnerships = new Map<string, StoredPartnership>();
   const blocks = new Map<string, BlockRecord & { blocker: string }>();
   const reports: ReportRecord[] = [];
+  const reportKeys = new Map<string, ReportRecord>();
 
   const pending = () => [...requests.values()].filter((request) => request.status === "pending");
   const pendingBetween = (one: string, other: string) =>
@@ -218,7 +219,9 @@ export function createInMemoryPartnerStore(
         .map(({ blocked, createdAt }) => ({ blocked, createdAt }));
     },
 
-    async createReport(report, now) {
+    async createReport(report, now, key) {
+      const filed = key === undefined ? undefined : reportKeys.get(key);
+      if (filed) return copyReport(filed);
       const stored: ReportRecord = {
         id: randomUUID(),
         reporter: report.reporter,
@@ -229,6 +232,7 @@ export function createInMemoryPartnerStore(
         createdAt: now,
       };
       reports.push(stored);
+      if (key !== undefined) reportKeys.set(key, stored);
       return copyReport(stored);
     },
 

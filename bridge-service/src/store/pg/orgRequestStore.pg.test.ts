@@ -22,7 +22,8 @@ describe("PostgreSQL store of requests between organisations", () => {
   beforeEach(async () => {
     await pool.query(
       `TRUNCATE partner_request_rooms, partner_request_messages, partner_request_events_seen,
-         remote_learners, partner_unavailable, partnerships, partner_requests, blocks`,
+         remote_learners, partner_unavailable, partner_full_inbox_answers, partnerships,
+         partner_requests, blocks`,
     );
   });
 
@@ -73,6 +74,60 @@ describe("PostgreSQL store of requests between organisations", () => {
         await partners.createRequest(from, to, { maxPendingIncoming: 10, now, id: undefined }),
       ).toEqual({ refused: "blocked" });
     }
+  });
+
+  it("lets a temporary answer lapse and end no partnership, and a lasting one outrank it", async () => {
+    const partners = createPgPartnerStore(pool);
+    const store = createPgOrgRequestStore(pool);
+    const later = new Date(now.getTime() + 60_000);
+    const accepted = await partners.createRequest(ana, bob, { maxPendingIncoming: 10, now });
+    if (!("request" in accepted)) throw new Error("not created");
+    await partners.acceptRequest(accepted.request.id, bob, now);
+    expect(await store.markUnavailable(ana, bob, now, later)).toEqual({ endedRoomId: undefined });
+    expect(await partners.partnershipsOf(ana)).toHaveLength(1);
+    expect(await partners.excludedFor(ana)).toContain(bob);
+
+    await store.markUnavailable(ana, cid, now, later);
+    expect(await store.dropLapsedUnavailable(new Date(later.getTime() - 1))).toBe(0);
+    expect(await store.dropLapsedUnavailable(later)).toBe(2);
+    expect(
+      await partners.createRequest(ana, cid, { maxPendingIncoming: 10, now, id: undefined }),
+    ).toMatchObject({ request: { status: "pending" } });
+
+    // A lasting answer is not shortened by a temporary one, nor lifted by "room again".
+    const dee = `@dee:${B}`;
+    await store.markUnavailable(ana, dee, now);
+    await store.markUnavailable(ana, dee, now, later);
+    expect(await store.dropLapsedUnavailable(later)).toBe(0);
+    expect(await store.markAvailable(ana, dee, true)).toBe(false);
+    expect(await partners.excludedFor(ana)).toContain(dee);
+    expect(await store.markAvailable(ana, dee, false)).toBe(true);
+    expect(await partners.excludedFor(ana)).not.toContain(dee);
+  });
+
+  it("lets only the side that said 'not available' lift it", async () => {
+    const store = createPgOrgRequestStore(pool);
+    await store.markUnavailable(ana, bob, now);
+    // As if another server's answer sat under the same pair (older rows, a bug elsewhere).
+    await pool.query("UPDATE partner_unavailable SET set_by = 'elsewhere.example'");
+    expect(await store.markAvailable(ana, bob, false)).toBe(false);
+    await pool.query("UPDATE partner_unavailable SET set_by = $1", [B]);
+    expect(await store.markAvailable(ana, bob, false)).toBe(true);
+  });
+
+  it("remembers full-inbox answers until told, and forgets a former partner's", async () => {
+    const store = createPgOrgRequestStore(pool);
+    await store.rememberFullInboxAnswer(ana, bob, now);
+    await store.rememberFullInboxAnswer(ana, bob, now);
+    await store.rememberFullInboxAnswer(ana, `@eve:${A}0`, new Date(now.getTime() + 1));
+    expect(await store.fullInboxAnswers(10)).toEqual([
+      { user: ana, other: bob },
+      { user: ana, other: `@eve:${A}0` },
+    ]);
+    await store.forgetFullInboxAnswersOf(B);
+    expect(await store.fullInboxAnswers(10)).toEqual([{ user: ana, other: `@eve:${A}0` }]);
+    await store.forgetFullInboxAnswer(ana, `@eve:${A}0`);
+    expect(await store.fullInboxAnswers(10)).toEqual([]);
   });
 
   it("withdraws only the requests with the named server's learners", async () => {

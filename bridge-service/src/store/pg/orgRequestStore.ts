@@ -222,13 +222,17 @@ export function createPgOrgRequestStore(pool: pg.Pool): OrgRequestStore {
       return (rowCount ?? 0) > 0;
     },
 
-    markUnavailable(user, other, now) {
+    markUnavailable(user, other, now, expiresAt) {
       return withTransaction(pool, async (client) => {
         const [userA, userB] = user < other ? [user, other] : [other, user];
+        // A lasting answer (no expiry) outranks a temporary one; two temporary ones, the later.
         await client.query(
-          `INSERT INTO partner_unavailable (user_id, other_user_id, created_at) VALUES ($1, $2, $3)
-           ON CONFLICT DO NOTHING`,
-          [user, other, now],
+          `INSERT INTO partner_unavailable (user_id, other_user_id, created_at, expires_at, set_by)
+           VALUES ($1, $2, $3, $4, ${serverOf("$2::text")})
+           ON CONFLICT (user_id, other_user_id) DO UPDATE SET expires_at = CASE
+             WHEN partner_unavailable.expires_at IS NULL OR EXCLUDED.expires_at IS NULL THEN NULL
+             ELSE greatest(partner_unavailable.expires_at, EXCLUDED.expires_at) END`,
+          [user, other, now, expiresAt ?? null],
         );
         await client.query(
           `UPDATE partner_requests SET status = 'cancelled', decided_at = $3
@@ -236,12 +240,61 @@ export function createPgOrgRequestStore(pool: pg.Pool): OrgRequestStore {
              AND greatest(requester, recipient) = $2`,
           [userA, userB, now],
         );
+        if (expiresAt) return { endedRoomId: undefined };
         const { rows } = await client.query<{ room_id: string | null }>(
           "DELETE FROM partnerships WHERE user_a = $1 AND user_b = $2 RETURNING room_id",
           [userA, userB],
         );
         return { endedRoomId: rows[0] ? rows[0].room_id : undefined };
       });
+    },
+
+    async markAvailable(user, other, temporaryOnly) {
+      // Only the side that said it lifts it: `other`'s server, the one that speaks for `other`.
+      const { rowCount } = await pool.query(
+        `DELETE FROM partner_unavailable WHERE user_id = $1 AND other_user_id = $2
+           AND set_by = ${serverOf("$2::text")} AND ($3::boolean = false OR expires_at IS NOT NULL)`,
+        [user, other, temporaryOnly],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+
+    async dropLapsedUnavailable(now) {
+      const { rowCount } = await pool.query(
+        "DELETE FROM partner_unavailable WHERE expires_at IS NOT NULL AND expires_at <= $1",
+        [now],
+      );
+      return rowCount ?? 0;
+    },
+
+    async rememberFullInboxAnswer(user, other, now) {
+      await pool.query(
+        `INSERT INTO partner_full_inbox_answers (user_id, other_user_id, server_name, created_at)
+         VALUES ($1, $2, ${serverOf("$2::text")}, $3) ON CONFLICT DO NOTHING`,
+        [user, other, now],
+      );
+    },
+
+    async fullInboxAnswers(limit) {
+      const { rows } = await pool.query<{ user_id: string; other_user_id: string }>(
+        `SELECT user_id, other_user_id FROM partner_full_inbox_answers
+         ORDER BY created_at, user_id, other_user_id LIMIT $1`,
+        [limit],
+      );
+      return rows.map((row) => ({ user: row.user_id, other: row.other_user_id }));
+    },
+
+    async forgetFullInboxAnswer(user, other) {
+      await pool.query(
+        "DELETE FROM partner_full_inbox_answers WHERE user_id = $1 AND other_user_id = $2",
+        [user, other],
+      );
+    },
+
+    async forgetFullInboxAnswersOf(serverName) {
+      await pool.query("DELETE FROM partner_full_inbox_answers WHERE server_name = $1", [
+        serverName,
+      ]);
     },
 
     async withdrawServer(serverName, now) {

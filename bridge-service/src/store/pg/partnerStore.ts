@@ -9,7 +9,10 @@ import type {
   RequestRefusal,
 } from "../partnerStore.js";
 import { withTransaction } from "./database.js";
+import { recordPartnerMail } from "./partnerMailStore.js";
 import { recordPartnerNotice } from "./partnerNoticeStore.js";
+
+const REPORT_COLUMNS = "id, reporter, reported, reason, event_ids, room_id, created_at";
 
 interface RequestRow {
   id: string;
@@ -126,8 +129,9 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         );
         const row = inserted.rows[0];
         if (!row) throw new Error("partner request insert returned no row");
-        // The recipient's notice, in the request's own transaction (the outbox).
+        // The recipient's notice and mail, in the request's own transaction (the outboxes).
         await recordPartnerNotice(client, row.id, "request_received", now);
+        await recordPartnerMail(client, row.id, "request_received", now);
         return { request: requestFromRow(row) };
       });
     },
@@ -172,8 +176,9 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
         );
         const partnership = inserted.rows[0];
         if (!partnership) throw new Error("partnership insert returned no row");
-        // The requester's notice, in the acceptance's own transaction (the outbox).
+        // The requester's notice and mail, in the acceptance's own transaction (the outboxes).
         await recordPartnerNotice(client, row.id, "request_accepted", now);
+        await recordPartnerMail(client, row.id, "request_accepted", now);
         return { request: requestFromRow(row), partnership: partnershipFromRow(partnership) };
       });
     },
@@ -271,11 +276,12 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
       return rows.map((row) => ({ blocked: row.blocked, createdAt: row.created_at }));
     },
 
-    async createReport(report, now) {
+    async createReport(report, now, key) {
       const { rows } = await pool.query<ReportRow>(
-        `INSERT INTO reports (id, reporter, reported, reason, event_ids, room_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, reporter, reported, reason, event_ids, room_id, created_at`,
+        `INSERT INTO reports (id, reporter, reported, reason, event_ids, room_id, created_at, source_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (source_key) DO NOTHING
+         RETURNING ${REPORT_COLUMNS}`,
         [
           randomUUID(),
           report.reporter,
@@ -284,17 +290,26 @@ export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
           report.eventIds,
           report.roomId ?? null,
           now,
+          key ?? null,
         ],
       );
-      const row = rows[0];
+      // Filed before under this key: a second statement sees the first report even when its
+      // transaction committed while this one waited on the key.
+      const row =
+        rows[0] ??
+        (
+          await pool.query<ReportRow>(
+            `SELECT ${REPORT_COLUMNS} FROM reports WHERE source_key = $1`,
+            [key],
+          )
+        ).rows[0];
       if (!row) throw new Error("report insert returned no row");
       return reportFromRow(row);
     },
 
     async listReports(limit) {
       const { rows } = await pool.query<ReportRow>(
-        `SELECT id, reporter, reported, reason, event_ids, room_id, created_at
-         FROM reports ORDER BY created_at DESC LIMIT $1`,
+        `SELECT ${REPORT_COLUMNS} FROM reports ORDER BY created_at DESC LIMIT $1`,
         [limit],
       );
       return rows.map(reportFromRow);
