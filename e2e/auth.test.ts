@@ -365,6 +365,25 @@ describe("login", () => {
     expect(unknownUser.body).toEqual(wrongPassword.body);
   });
 
+  it("answers with a Matrix login token for the session's device that works once", async () => {
+    const { username, password } = await signedUp();
+    const session = new WebSession(stack.publicUrl);
+    const signedIn = await session.login(username, password);
+    expect(signedIn.status).toBe(200);
+    const grant = signedIn.body.matrix;
+    expect(grant?.user_id).toBe(`@${username}:localhost`);
+
+    const login = await jwtLogin(stack.publicUrl, grant?.token ?? "", grant?.device_id ?? "");
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    const me = await whoami(login.body.access_token ?? "");
+    expect(me).toMatchObject({ user_id: `@${username}:localhost`, device_id: grant?.device_id });
+    // The same device as the session's later tokens (a reload), and the token is spent.
+    const minted = await session.matrixToken();
+    expect(minted.body.device_id).toBe(grant?.device_id);
+    const replay = await jwtLogin(stack.publicUrl, grant?.token ?? "", grant?.device_id ?? "");
+    expect([replay.status, replay.body.errcode]).toEqual([403, "M_FORBIDDEN"]);
+  });
+
   it("rate-limits repeated attempts on one account with Retry-After", async () => {
     const { username } = await signedUp();
     const session = new WebSession(stack.publicUrl);

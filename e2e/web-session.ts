@@ -85,7 +85,13 @@ export class WebSession {
   }
 
   login(username: string, password: string) {
-    return this.request<{ user: WebUser } & Partial<ApiErrorBody>>("POST", "/api/auth/login", {
+    return this.request<
+      {
+        user: WebUser;
+        /** The session's first Matrix login token. */
+        matrix?: { token: string; device_id: string; user_id: string; homeserver_url?: string };
+      } & Partial<ApiErrorBody>
+    >("POST", "/api/auth/login", {
       username,
       password,
     });

@@ -82,6 +82,16 @@ export const matrixTokenResponseSchema = z
   })
   .meta({ title: "MatrixTokenResponse" });
 
+export const loginResponseSchema = z
+  .object({
+    user: userSchema,
+    matrix: matrixTokenResponseSchema.meta({
+      description:
+        "The session's first Matrix login token, as `/api/auth/matrix-token` would give it, so signing in to Matrix takes no extra round trip.",
+    }),
+  })
+  .meta({ title: "LoginResponse" });
+
 export const errorResponseSchema = z
   .object({
     errcode: z.string().meta({ examples: ["M_FORBIDDEN"] }),
@@ -98,3 +108,4 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export type PasswordChangeRequest = z.infer<typeof passwordChangeRequestSchema>;
 export type UserResponse = z.infer<typeof userResponseSchema>;
 export type MatrixTokenResponse = z.infer<typeof matrixTokenResponseSchema>;
+export type LoginResponse = z.infer<typeof loginResponseSchema>;

@@ -264,6 +264,40 @@ describe("POST /api/auth/login", () => {
     for (const device of devices) expect(device).toMatch(/^XS[A-Z]{10}$/);
   });
 
+  it("answers with a first Matrix login token for the new session's own device", async () => {
+    const t = createTestApp();
+    await signUp(t.app);
+    const before = new Set([...t.sessions.tokens.values()].map((row) => row.deviceId));
+    const res = await logIn(t.app, "ana");
+    expect(res.status).toBe(200);
+    const device = [...t.sessions.tokens.values()]
+      .map((row) => row.deviceId)
+      .find((id) => !before.has(id));
+    expect(res.body.matrix).toMatchObject({
+      device_id: device,
+      user_id: "@ana:localhost",
+      homeserver_url: PUBLIC_URL,
+    });
+    const claims = jwt.verify(res.body.matrix.token, SYNAPSE_JWT_SECRET, {
+      algorithms: ["HS256"],
+      issuer: SYNAPSE_JWT_ISSUER,
+      audience: SYNAPSE_JWT_AUDIENCE,
+    }) as jwt.JwtPayload;
+    expect(claims.sub).toBe("ana");
+    expect(Number(claims.exp) - Number(claims.iat)).toBeLessThanOrEqual(60);
+    expect(claims.jti).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(res.headers["cache-control"]).toBe("no-store");
+  });
+
+  it("gives no Matrix login token for a wrong password", async () => {
+    const t = createTestApp();
+    await signUp(t.app);
+    const res = await logIn(t.app, "ana", "not-the-password-1");
+    expect(res.status).toBe(403);
+    expect(res.body.matrix).toBeUndefined();
+    expect(JSON.stringify(res.body)).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+  });
+
   it("gives unknown users and wrong passwords the same answer", async () => {
     const t = createTestApp();
     await signUp(t.app);
@@ -684,6 +718,8 @@ describe("logging", () => {
     const minted = await agent.post("/api/auth/matrix-token").set(SAME_ORIGIN);
     await agent.post("/api/auth/refresh").set(SAME_ORIGIN);
     await logIn(t.app, "ana", "wrong-password-typed");
+    const signedIn = await logIn(t.app, "ana", "a-brand-new-passphrase");
+    expect(signedIn.body.matrix?.token).toEqual(expect.any(String));
     const output = t.logs.join("");
     expect(output).toContain("/api/auth/signup");
     for (const secret of [
@@ -693,6 +729,7 @@ describe("logging", () => {
       String(cookies.xs_access?.value),
       String(cookies.xs_refresh?.value),
       String(minted.body.token),
+      String(signedIn.body.matrix?.token),
     ]) {
       expect(output).not.toContain(secret);
     }

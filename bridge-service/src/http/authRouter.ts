@@ -1,4 +1,5 @@
 import {
+  type LoginResponse,
   loginRequestSchema,
   type MatrixTokenResponse,
   passwordChangeRequestSchema,
@@ -31,6 +32,8 @@ export interface AuthRouterDeps {
   secureCookies: boolean;
 }
 
+type Account = Parameters<typeof describeUser>[0];
+
 const clientOf = (req: Request) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" });
 const userAgentOf = (req: Request) => req.get("user-agent");
 
@@ -38,8 +41,16 @@ const userAgentOf = (req: Request) => req.get("user-agent");
 export function authRouter({ auth, publicUrl, secureCookies }: AuthRouterDeps): Router {
   const router = Router();
   const { serverName } = auth.settings;
-  const userResponse = (account: Parameters<typeof describeUser>[0]): UserResponse => ({
+  const userResponse = (account: Account): UserResponse => ({
     user: describeUser(account, serverName),
+  });
+  /** A fresh single-use JWT for Synapse's `org.matrix.login.jwt`, for the session's device. */
+  const matrixToken = (account: Account, deviceId: string): MatrixTokenResponse => ({
+    token: issueSynapseLoginToken(auth.settings.synapseLoginToken, account.username, auth.now())
+      .token,
+    device_id: deviceId,
+    user_id: describeUser(account, serverName).matrixUserId,
+    homeserver_url: publicUrl,
   });
 
   router.use((_req, res, next) => {
@@ -59,8 +70,14 @@ export function authRouter({ auth, publicUrl, secureCookies }: AuthRouterDeps): 
   router.post("/login", async (req, res) => {
     const input = parseBody(loginRequestSchema, req.body);
     const account = await logIn(auth, input, clientOf(req));
-    setSessionCookies(res, await startSession(auth, account, userAgentOf(req)), secureCookies);
-    res.json(userResponse(account));
+    const session = await startSession(auth, account, userAgentOf(req));
+    setSessionCookies(res, session, secureCookies);
+    // The client logs in to Matrix next: its first JWT comes with this answer, saving a round trip.
+    const body: LoginResponse = {
+      ...userResponse(account),
+      matrix: matrixToken(account, session.family.deviceId),
+    };
+    res.json(body);
   });
 
   router.post("/refresh", async (req, res) => {
@@ -100,18 +117,7 @@ export function authRouter({ auth, publicUrl, secureCookies }: AuthRouterDeps): 
 
   router.post("/matrix-token", requireSession(auth), (_req, res) => {
     const { account, family } = sessionOf(res);
-    const { token } = issueSynapseLoginToken(
-      auth.settings.synapseLoginToken,
-      account.username,
-      auth.now(),
-    );
-    const body: MatrixTokenResponse = {
-      token,
-      device_id: family.deviceId,
-      user_id: describeUser(account, serverName).matrixUserId,
-      homeserver_url: publicUrl,
-    };
-    res.json(body);
+    res.json(matrixToken(account, family.deviceId));
   });
 
   return router;

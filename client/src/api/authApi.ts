@@ -1,5 +1,6 @@
 import type { ApiClient } from "./ApiClient";
 import type {
+  LoginResponse,
   MatrixLoginToken,
   PasswordChangeRequest,
   SignInRequest,
@@ -10,7 +11,8 @@ import type {
 /** The bridge's account and session endpoints, typed. Every method rejects with an ApiError. */
 export type AuthApi = {
   signUp(request: SignUpRequest): Promise<User>;
-  signIn(request: SignInRequest): Promise<User>;
+  /** The session's user, and its first Matrix login token. */
+  signIn(request: SignInRequest): Promise<LoginResponse>;
   /** Restores or extends the session from the refresh cookie. */
   refresh(): Promise<User>;
   signOut(): Promise<void>;
@@ -30,14 +32,12 @@ export function createAuthApi(api: ApiClient): AuthApi {
       });
       return user;
     },
-    async signIn(request) {
-      const { user } = await api.request<UserBody>("POST", "/auth/login", {
+    signIn: (request) =>
+      api.request<LoginResponse>("POST", "/auth/login", {
         body: request,
         refreshOn401: false,
-        response: (contract) => contract.userResponseSchema,
-      });
-      return user;
-    },
+        response: (contract) => contract.loginResponseSchema,
+      }),
     refresh: () => api.refresh(),
     async signOut() {
       await api.request<unknown>("POST", "/auth/logout", {

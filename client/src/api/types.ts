@@ -1,6 +1,7 @@
 // The bridge's `/api/auth/*` wire types, from the shared contract (contract/src/auth.ts).
 import type {
   LoginRequest,
+  LoginResponse,
   MatrixTokenResponse,
   PasswordChangeRequest,
   SignupRequest,
@@ -8,7 +9,7 @@ import type {
 } from "@xstream/contract";
 
 export type { Role } from "@xstream/contract/limits";
-export type { PasswordChangeRequest, User };
+export type { LoginResponse, PasswordChangeRequest, User };
 export type SignUpRequest = SignupRequest;
 export type SignInRequest = LoginRequest;
 /** A short-lived, single-use JWT for Synapse's `org.matrix.login.jwt` login. */

@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { memorySessionHint } from "../features/auth/sessionHint";
-import { ANA, FakeBridge, json } from "../test/fakeBridge";
+import { ANA, FakeBridge, json, signInAnswer } from "../test/fakeBridge";
 import { FakeRoom, fakeMatrixSdk } from "../test/fakeMatrixSdk";
 import { CARLA, LANGUAGES, partnerRequest, profile, suggestion } from "../test/fakePartners";
 import { FakeRoomListClient, joinedRoom } from "../test/fakeRoomList";
@@ -92,7 +92,7 @@ describe("App", () => {
       "POST",
       "/api/auth/login",
       () => json(403, { errcode: "M_FORBIDDEN", error: "Invalid username or password" }),
-      () => json(200, { user: ANA }),
+      signInAnswer,
     );
     const { user, hint } = renderApp(bridge, { signedInBefore: false });
 
@@ -113,6 +113,11 @@ describe("App", () => {
     });
     expect(await screen.findByText(CONNECTED)).toBeInTheDocument();
     expect(hint.get()).toBe(true);
+    // Matrix logged in with the token the sign-in brought: no extra round trip for one.
+    expect(bridge.calls("POST", "/api/auth/matrix-token")).toEqual([]);
+    expect(bridge.calls("POST", "/_matrix/client/v3/login")[0]?.body).toMatchObject({
+      token: "jwt-signin",
+    });
   });
 
   it("goes from sign-in to sign-up and places the server's refusals on the right fields", async () => {
@@ -361,7 +366,7 @@ describe("App", () => {
   it("brings a person whose session ended back to the page they were on", async () => {
     const bridge = FakeBridge.signedIn()
       .on("POST", "/api/auth/refresh", unknownToken)
-      .on("POST", "/api/auth/login", () => json(200, { user: ANA }));
+      .on("POST", "/api/auth/login", signInAnswer);
     const { user } = renderApp(bridge, { path: "/settings" });
 
     await user.type(await screen.findByLabelText("Username"), "ana");

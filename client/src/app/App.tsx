@@ -198,6 +198,7 @@ function SignInScreen({ reason }: { reason: SignedOutReason | null }) {
       onFieldChange={form.clearFieldError}
       pending={form.pending}
       notice={reason && !form.formError ? NOTICES[reason] : null}
+      onSigningIn={session.prepareSignIn}
     />
   );
 }

@@ -126,10 +126,11 @@ describe("MatrixConnection", () => {
     expect(clients).toHaveLength(1);
     expect(clients[0]?.options).toEqual({
       baseUrl: "https://matrix.example.org",
-      accessToken: "syt_jwt-1",
       userId: "@ana:example.org",
       deviceId: "WEBDEVICE",
+      fetchFn: expect.any(Function),
     });
+    expect(clients[0]?.getAccessToken()).toBe("syt_jwt-1");
     expect(clients[0]?.startOptions).toMatchObject([
       { initialSyncLimit: 20, pendingEventOrdering: "detached" },
     ]);
@@ -172,10 +173,13 @@ describe("MatrixConnection", () => {
       status: "error",
       error: "Couldn't connect to Matrix: login token already used",
     });
+    // The client made for the crypto meanwhile is closed, and its keys' lock let go.
+    expect(clients[0]?.stopped).toBe(true);
 
     await connection.retry();
-    expect(clients).toHaveLength(1);
-    expect(connection.getSnapshot().status).toBe("connecting");
+    expect(clients).toHaveLength(2);
+    expect(clients[1]?.initRustCrypto).toHaveBeenCalled();
+    expect(connection.getSnapshot()).toMatchObject({ status: "connecting", encryption: "ready" });
   });
 
   it("waits out the homeserver's login rate limit with a fresh token, then connects", async () => {
@@ -214,7 +218,7 @@ describe("MatrixConnection", () => {
 
     await connection.start();
     expect(wait).not.toHaveBeenCalled();
-    expect(clients).toHaveLength(0);
+    expect(clients[0]?.stopped).toBe(true);
     expect(connection.getSnapshot()).toMatchObject({
       status: "error",
       error: "Couldn't connect to Matrix: Too Many Requests",
@@ -231,7 +235,7 @@ describe("MatrixConnection", () => {
 
     expect(clients[0]?.stopped).toBe(true);
     expect(requestLoginToken).toHaveBeenCalledTimes(2);
-    expect(clients[1]?.options.accessToken).toBe("syt_jwt-2");
+    expect(clients[1]?.getAccessToken()).toBe("syt_jwt-2");
     expect(clients[1]?.options.deviceId).toBe("WEBDEVICE");
     expect(onSessionLost).not.toHaveBeenCalled();
   });
@@ -282,7 +286,116 @@ describe("MatrixConnection", () => {
 
     expect(clients).toHaveLength(2);
     expect(clients[0]?.stopped).toBe(true);
-    expect(clients[1]?.options.accessToken).toBe("syt_jwt-2");
+    expect(clients[1]?.getAccessToken()).toBe("syt_jwt-2");
+  });
+
+  it("uses the login token the sign-in brought instead of asking the bridge for one", async () => {
+    const { connection, clients, requestLoginToken, bridge } = setUp();
+
+    await connection.start({
+      token: "jwt-signin",
+      device_id: "WEBDEVICE",
+      user_id: "@ana:example.org",
+    });
+
+    expect(requestLoginToken).not.toHaveBeenCalled();
+    expect(bridge.calls("POST", "/_matrix/client/v3/login")[0]?.body).toMatchObject({
+      token: "jwt-signin",
+      device_id: "WEBDEVICE",
+    });
+    expect(clients[0]?.getAccessToken()).toBe("syt_jwt-signin");
+  });
+
+  it("prepare() loads the SDK and discovers the homeserver before there is a login", async () => {
+    const { connection, loadSdk, bridge, requestLoginToken } = setUp();
+
+    connection.prepare();
+    connection.prepare();
+
+    expect(loadSdk).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() =>
+      expect(bridge.calls("GET", "/.well-known/matrix/client")).toHaveLength(1),
+    );
+    expect(requestLoginToken).not.toHaveBeenCalled();
+    expect(bridge.calls("POST", "/_matrix/client/v3/login")).toEqual([]);
+
+    await connection.start();
+    expect(loadSdk).toHaveBeenCalledTimes(1);
+    expect(bridge.calls("GET", "/.well-known/matrix/client")).toHaveLength(1);
+  });
+
+  it("starts the crypto while the homeserver answers the login; the client's requests wait for the token", async () => {
+    let answer: (response: Response) => void = () => {};
+    const bridge = FakeBridge.signedIn()
+      .on(
+        "POST",
+        "/_matrix/client/v3/login",
+        () =>
+          new Promise<Response>((resolve) => {
+            answer = resolve;
+          }),
+      )
+      .on("GET", "/_matrix/client/v3/room_keys/version", () =>
+        json(404, { errcode: "M_NOT_FOUND", error: "No backup" }),
+      );
+    const { connection, clients } = setUp(bridge);
+
+    const starting = connection.start();
+    await vi.waitFor(() => expect(clients[0]?.initRustCrypto).toHaveBeenCalled());
+    expect(clients[0]?.initRustCrypto).toHaveBeenCalledWith({
+      useIndexedDB: true,
+      cryptoDatabasePrefix: STORE,
+    });
+    // A request the crypto makes now (its key backup check) is held, not sent without a token.
+    const fetchFn = clients[0]?.options.fetchFn ?? fetch;
+    const held = fetchFn("http://localhost:3000/_matrix/client/v3/room_keys/version", {
+      headers: {},
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(bridge.calls("GET", "/_matrix/client/v3/room_keys/version")).toEqual([]);
+    expect(clients[0]?.startClient).not.toHaveBeenCalled();
+
+    answer(
+      json(200, { user_id: "@ana:example.org", device_id: "WEBDEVICE", access_token: "syt_late" }),
+    );
+    await starting;
+
+    expect((await held).status).toBe(404);
+    const [sent] = bridge.calls("GET", "/_matrix/client/v3/room_keys/version");
+    expect(new Headers(sent?.init?.headers).get("authorization")).toBe("Bearer syt_late");
+    expect(clients[0]?.getAccessToken()).toBe("syt_late");
+    expect(clients[0]?.startClient).toHaveBeenCalledTimes(1);
+  });
+
+  it("refuses a login that gives another device than the bridge named", async () => {
+    const bridge = FakeBridge.signedIn().on("POST", "/_matrix/client/v3/login", () =>
+      json(200, { user_id: "@ana:example.org", device_id: "OTHER", access_token: "t" }),
+    );
+    const { connection, clients } = setUp(bridge);
+
+    await connection.start();
+
+    expect(connection.getSnapshot().status).toBe("error");
+    expect(clients[0]?.stopped).toBe(true);
+    expect(clients[0]?.startClient).not.toHaveBeenCalled();
+  });
+
+  it("asks the server's versions and push rules while the crypto starts, not after", async () => {
+    const { connection, clients } = setUp();
+
+    await connection.start();
+
+    const client = clients[0];
+    const asked = client?.getVersions.mock.invocationCallOrder[0] ?? Infinity;
+    const cryptoDone = client?.initRustCrypto.mock.invocationCallOrder[0] ?? -Infinity;
+    expect(client?.pushRulesAsked).toBe(1);
+    expect(asked).toBeLessThan(client?.startClient.mock.invocationCallOrder[0] ?? -Infinity);
+    expect(cryptoDone).toBeLessThan(client?.startClient.mock.invocationCallOrder[0] ?? -Infinity);
+    // The sync loop's own call gets that early answer; a later call asks again.
+    await client?.getPushRules();
+    expect(client?.pushRulesAsked).toBe(1);
+    await client?.getPushRules();
+    expect(client?.pushRulesAsked).toBe(2);
   });
 
   it("turns encryption on with this device's own store before the first sync", async () => {

@@ -2,6 +2,7 @@ import type { MatrixClient, PendingEventOrdering, SyncState } from "matrix-js-sd
 import type { CryptoCallbacks } from "matrix-js-sdk/lib/crypto-api";
 import { ApiError } from "../api/ApiError";
 import type { MatrixLoginToken } from "../api/types";
+import { AccessTokenGate } from "./accessTokenGate";
 import {
   type CryptoDatabases,
   type CryptoStoreLocks,
@@ -10,7 +11,12 @@ import {
   deleteOtherCryptoStores,
   holdCryptoStoreLock,
 } from "./cryptoStore";
-import { discoverHomeserver, loginWithJwt, type MatrixCredentials } from "./homeserver";
+import {
+  discoverHomeserver,
+  loginWithJwt,
+  type MatrixCredentials,
+  withoutTrailingSlash,
+} from "./homeserver";
 import { OwnPresence, type PageVisibility } from "./ownPresence";
 import { deleteRoomListCaches } from "./roomListCache";
 import { sdkValue } from "./sdkValues";
@@ -128,9 +134,38 @@ export type MatrixConnectionOptions = {
   preloadCrypto?: (() => Promise<void>) | null;
 };
 
-/** The crypto's WASM, fetched and compiled once; matrix-js-sdk's own `initAsync` then finds it. */
+/**
+ * The crypto's WASM, fetched and compiled once (matrix-js-sdk's own `initAsync` then finds it),
+ * and the SDK's Rust crypto module, which `initRustCrypto` would otherwise fetch only then.
+ */
 const preloadCryptoWasm = () =>
-  import("@matrix-org/matrix-sdk-crypto-wasm").then((wasm) => wasm.initAsync());
+  Promise.all([
+    import("@matrix-org/matrix-sdk-crypto-wasm").then((wasm) => wasm.initAsync()),
+    import("matrix-js-sdk/lib/rust-crypto/index"),
+  ]).then(() => undefined);
+
+/** A promise whose failure is handled where it is awaited, not reported as unhandled before. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/**
+ * Asks now, while the crypto is still starting, what `startClient` would otherwise ask one after
+ * the other before its first sync request: the server's versions (the SDK keeps the answer) and
+ * the push rules (its sync loop fetches them first). The first call of `getPushRules` gets the
+ * early answer; later ones ask again as usual.
+ */
+function askEarly(client: MatrixClient) {
+  client.getVersions().catch(() => undefined);
+  const fetchRules = client.getPushRules.bind(client);
+  let early: ReturnType<typeof fetchRules> | null = settledLater(fetchRules());
+  client.getPushRules = () => {
+    const answer = early ?? fetchRules();
+    early = null;
+    return answer;
+  };
+}
 
 /**
  * Events per room that a /sync v2 after the first may bring. A start from the cache catches up
@@ -213,7 +248,14 @@ export class MatrixConnection {
   #generation = 0;
   /** True between a re-login after a logout and the next good sync: one retry, not a loop. */
   #recovering = false;
-  #homeserver: Promise<string> | null = null;
+  /** What `/.well-known/matrix/client` says, asked once per page. */
+  #homeserver: Promise<string | null> | null = null;
+  /** The code a start needs, loading since `prepare()`; taken by the next start. */
+  #prepared: {
+    sdk: Promise<MatrixSdk>;
+    sliding: Promise<SlidingSyncModule> | null;
+  } | null = null;
+  #cryptoPreloaded = false;
   /** The crypto store of the last device logged in, kept after stop() for forgetDevice(). */
   #cryptoStore: string | null = null;
   /** Lets go of the current client's crypto store lock and stops reporting its presence. */
@@ -258,10 +300,34 @@ export class MatrixConnection {
 
   getSnapshot = (): MatrixSnapshot => this.#snapshot;
 
-  /** Logs in and starts syncing, unless that is already done or under way. Never rejects. */
-  async start(): Promise<void> {
+  /**
+   * Starts fetching what a start needs (the SDK, sliding sync's module, the crypto's WASM) and the
+   * homeserver's discovery, so that signing in does not wait for them: the sign-in page calls it
+   * as soon as someone is signing in. Any number of calls; `start()` makes it too.
+   */
+  prepare(): void {
+    this.#homeserver ??= discoverHomeserver(this.#fetch, this.#origin);
+    if (!this.#cryptoPreloaded && this.#preloadCrypto) {
+      this.#cryptoPreloaded = true;
+      // A failure here shows again, and is handled, where the crypto starts.
+      this.#preloadCrypto().catch(() => {
+        this.#cryptoPreloaded = false;
+      });
+    }
+    this.#prepared ??= {
+      sdk: settledLater(this.#loadSdk()),
+      sliding: this.#syncPreference === "v2" ? null : settledLater(this.#loadSlidingSync()),
+    };
+  }
+
+  /**
+   * Logs in and starts syncing, unless that is already done or under way. Never rejects.
+   * `grant` is a login JWT the bridge has just handed over (with the sign-in), used instead of
+   * asking for one.
+   */
+  async start(grant?: MatrixLoginToken): Promise<void> {
     if (this.#client) return;
-    await (this.#connecting ?? this.#connect());
+    await (this.#connecting ?? this.#connect(grant));
   }
 
   /**
@@ -317,10 +383,10 @@ export class MatrixConnection {
     await Promise.all([this.#forgetCryptoStore(), this.#forgetSyncCache()]);
   }
 
-  #connect(): Promise<ApiError | null> {
+  #connect(grant?: MatrixLoginToken): Promise<ApiError | null> {
     const generation = ++this.#generation;
     this.#set({ ...STOPPED, status: "connecting" });
-    const attempt = this.#login(generation)
+    const attempt = this.#login(generation, grant)
       .then(() => null)
       .catch((cause: unknown) => {
         const error =
@@ -344,24 +410,20 @@ export class MatrixConnection {
   }
 
   /**
-   * A Matrix session from a fresh bridge JWT. A homeserver that says "too many logins" (429) is
-   * waited out as it asks, a few times within a minute, before giving up; null when stopped or
-   * restarted meanwhile.
+   * A Matrix session from the bridge's JWT. A homeserver that says "too many logins" (429) is
+   * waited out as it asks, a few times within a minute, each time with a fresh JWT, before giving
+   * up; null when stopped or restarted meanwhile.
    */
   async #loginToHomeserver(
     generation: number,
-  ): Promise<{ baseUrl: string; credentials: MatrixCredentials } | null> {
+    baseUrl: string,
+    first: MatrixLoginToken,
+  ): Promise<MatrixCredentials | null> {
     let waited = 0;
+    let grant = first;
     for (;;) {
-      const grant = await this.#requestLoginToken();
-      this.#homeserver ??= discoverHomeserver(
-        this.#fetch,
-        this.#origin,
-        grant.homeserver_url ?? this.#origin,
-      );
-      const baseUrl = await this.#homeserver;
       try {
-        return { baseUrl, credentials: await loginWithJwt(this.#fetch, baseUrl, grant) };
+        return await loginWithJwt(this.#fetch, baseUrl, grant);
       } catch (error) {
         const limited = error instanceof ApiError && error.status === 429;
         const delay = limited ? (error.retryAfterMs ?? 1000) : undefined;
@@ -369,41 +431,45 @@ export class MatrixConnection {
         waited += delay;
         await this.#wait(delay);
         if (generation !== this.#generation) return null;
+        grant = await this.#requestLoginToken();
       }
     }
   }
 
-  async #login(generation: number): Promise<void> {
-    // Fetch the SDK while the login round-trips are in flight.
-    const sdkLoading = this.#loadSdk();
-    sdkLoading.catch(() => {});
-    const slidingLoading = this.#syncPreference === "v2" ? null : this.#loadSlidingSync();
-    slidingLoading?.catch(() => {});
-    // A failure here shows again, and is handled, where the crypto starts.
-    this.#preloadCrypto?.().catch(() => {});
-
-    const login = await this.#loginToHomeserver(generation);
-    if (!login) return;
-    const { baseUrl, credentials } = login;
-    markStart("login");
-    const sdk = await sdkLoading;
+  async #login(generation: number, given: MatrixLoginToken | undefined): Promise<void> {
+    this.prepare();
+    const prepared = this.#prepared;
+    this.#prepared = null;
+    if (!prepared || !this.#homeserver) return;
+    const grant = given ?? (await this.#requestLoginToken());
+    const discovered = await this.#homeserver;
+    if (generation !== this.#generation) return;
+    const baseUrl = discovered ?? withoutTrailingSlash(grant.homeserver_url ?? this.#origin);
+    const loggingIn = this.#loginToHomeserver(generation, baseUrl, grant);
+    loggingIn.catch(() => undefined);
+    const sdk = await prepared.sdk;
     markStart("sdk-loaded");
     // Stopped or restarted meanwhile: drop this login (its device is the same one, so nothing leaks
     // beyond an unused token that dies with the device).
     if (generation !== this.#generation) return;
 
-    const cache = openSyncStore(sdk, this.#syncCache, credentials.userId, credentials.deviceId);
+    // The client exists before the homeserver has answered the login: the crypto starts now,
+    // with the user and device the bridge's grant names (the login must confirm both), and the
+    // client's requests wait for the access token (see AccessTokenGate).
+    const { user_id: userId, device_id: deviceId } = grant;
+    const gate = new AccessTokenGate(baseUrl, this.#fetch);
+    const cache = openSyncStore(sdk, this.#syncCache, userId, deviceId);
     if (cache.store) {
-      this.#cachedDevice = { userId: credentials.userId, deviceId: credentials.deviceId };
+      this.#cachedDevice = { userId, deviceId };
       const store = cache.store;
       // Closed with the client, so deleting it on sign-out is not held up by this page.
       this.#releaseClient.push(() => void store.destroy().catch(() => undefined));
     }
     const client = sdk.createClient({
       baseUrl,
-      accessToken: credentials.accessToken,
-      userId: credentials.userId,
-      deviceId: credentials.deviceId,
+      userId,
+      deviceId,
+      fetchFn: gate.fetch,
       ...(cache.store && { store: cache.store }),
       ...(this.#cryptoCallbacks && { cryptoCallbacks: this.#cryptoCallbacks }),
     });
@@ -416,16 +482,44 @@ export class MatrixConnection {
       void this.#onLoggedOut(generation, error);
     });
     this.#client = client;
+    // Encryption comes first: it must be on before the SDK syncs, or the keys that sync brings
+    // would be dropped.
+    const encrypting = this.#startEncryption(client, { userId, deviceId }, generation);
+
+    let credentials: MatrixCredentials | null;
+    try {
+      credentials = await loggingIn;
+      if (credentials && (credentials.userId !== userId || credentials.deviceId !== deviceId)) {
+        throw new ApiError({
+          status: 0,
+          errcode: "M_UNKNOWN",
+          message: "The homeserver logged in another user or device than the bridge named.",
+        });
+      }
+    } catch (error) {
+      gate.fail(error);
+      // Let the crypto finish opening its store, so closing the client closes that too.
+      await encrypting;
+      if (generation === this.#generation) this.#releaseCurrentClient();
+      throw error;
+    }
+    if (!credentials) return;
+    markStart("login");
+    client.setAccessToken(credentials.accessToken);
+    gate.open(credentials.accessToken);
+    askEarly(client);
     // The cache loads and the sync mode is chosen while the crypto starts. (Sending sliding
     // sync's first request early, without the crypto's extensions, left the browser's device
     // keys never uploaded: recovery.browser's cross-signing waited for them in vain.)
-    const choosing = this.#chooseSync(cache, baseUrl, credentials.accessToken, slidingLoading).then(
-      (sliding) =>
-        sliding && generation === this.#generation ? new SlidingRoomSync(sliding, client) : null,
+    const choosing = this.#chooseSync(
+      cache,
+      baseUrl,
+      credentials.accessToken,
+      prepared.sliding,
+    ).then((sliding) =>
+      sliding && generation === this.#generation ? new SlidingRoomSync(sliding, client) : null,
     );
-    // Encryption comes first: it must be on before the SDK syncs, or the keys that sync brings
-    // would be dropped.
-    const encryption = await this.#startEncryption(client, credentials, generation);
+    const encryption = await encrypting;
     markStart("crypto-ready");
     const rooms = await choosing;
     if (generation !== this.#generation) return;
@@ -438,7 +532,7 @@ export class MatrixConnection {
     this.#set({
       status: "connecting",
       client,
-      userId: credentials.userId,
+      userId,
       error: null,
       ...encryption,
       sync: rooms ? "sliding" : "v2",
@@ -451,16 +545,14 @@ export class MatrixConnection {
     } else {
       await client.startClient({
         initialSyncLimit: CACHED_TIMELINE_LIMIT,
-        filter: catchUpFilter(sdk, credentials.userId),
+        filter: catchUpFilter(sdk, userId),
         pendingEventOrdering: DETACHED,
       });
     }
     if (this.#databases && cache.store) {
-      deleteOtherSyncStores(this.#databases, credentials.userId, credentials.deviceId).catch(
-        () => undefined,
-      );
+      deleteOtherSyncStores(this.#databases, userId, deviceId).catch(() => undefined);
     }
-    deleteRoomListCaches(credentials.userId);
+    deleteRoomListCaches(userId);
     if (generation !== this.#generation) return;
     if (this.#page) this.#releaseClient.push(new OwnPresence(client, this.#page).start());
   }
@@ -507,10 +599,10 @@ export class MatrixConnection {
    */
   async #startEncryption(
     client: MatrixClient,
-    credentials: MatrixCredentials,
+    device: { userId: string; deviceId: string },
     generation: number,
   ): Promise<Pick<MatrixSnapshot, "encryption" | "encryptionProblem">> {
-    const prefix = cryptoStorePrefix(credentials.userId, credentials.deviceId);
+    const prefix = cryptoStorePrefix(device.userId, device.deviceId);
     this.#cryptoStore = prefix;
     const release = await holdCryptoStoreLock(this.#locks, prefix);
     if (!release) return { encryption: "unavailable", encryptionProblem: ENCRYPTION_IN_OTHER_TAB };
@@ -592,6 +684,11 @@ export class MatrixConnection {
   #dropClient() {
     this.#generation++;
     this.#connecting = null;
+    this.#releaseCurrentClient();
+  }
+
+  /** Stops the current client and lets go of what it held. */
+  #releaseCurrentClient() {
     const client = this.#client;
     this.#client = null;
     this.#slidingRooms = null;

@@ -8,28 +8,27 @@ export type MatrixCredentials = {
 };
 
 /**
- * The homeserver's client-server API base URL, from `/.well-known/matrix/client` on `origin`
- * (Matrix server discovery), else `fallback`. Discovery failing is normal in development, so it
- * never throws.
+ * The homeserver's client-server API base URL from `/.well-known/matrix/client` on `origin`
+ * (Matrix server discovery), or null when there is none. Discovery failing is normal in
+ * development, so it never throws.
  */
 export async function discoverHomeserver(
   fetchImpl: typeof fetch,
   origin: string,
-  fallback: string = origin,
-): Promise<string> {
+): Promise<string | null> {
   try {
     const response = await fetchImpl(`${origin}/.well-known/matrix/client`, {
       headers: { Accept: "application/json" },
     });
-    if (!response.ok) return withoutTrailingSlash(fallback);
+    if (!response.ok) return null;
     const body: unknown = await response.json();
     const baseUrl = (body as { "m.homeserver"?: { base_url?: unknown } })?.["m.homeserver"]
       ?.base_url;
     if (typeof baseUrl === "string" && URL.canParse(baseUrl)) return withoutTrailingSlash(baseUrl);
   } catch {
-    // Unreachable or not JSON: use the fallback.
+    // Unreachable or not JSON: no answer.
   }
-  return withoutTrailingSlash(fallback);
+  return null;
 }
 
 /**
@@ -77,6 +76,6 @@ export async function loginWithJwt(
   return { userId: body.user_id, deviceId: body.device_id, accessToken: body.access_token };
 }
 
-function withoutTrailingSlash(url: string): string {
+export function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }

@@ -28,6 +28,13 @@ export const ANA = {
   matrixUserId: "@ana:example.org",
 } as const;
 
+/** The bridge's answer to a good sign-in: the user and the session's first Matrix login token. */
+export const signInAnswer = () =>
+  json(200, {
+    user: ANA,
+    matrix: { token: "jwt-signin", device_id: "WEBDEVICE", user_id: ANA.matrixUserId },
+  });
+
 export class FakeBridge {
   readonly requests: RecordedRequest[] = [];
   readonly #routes = new Map<string, Handler[]>();

@@ -56,8 +56,24 @@ export class FakeMatrixClient extends FakeEmitter {
     this.stopped = true;
   });
 
+  /** The access token, once the login has answered (`setAccessToken`). */
+  accessToken: string | null = null;
+  setAccessToken = vi.fn((token: string) => {
+    this.accessToken = token;
+  });
+  getAccessToken() {
+    return this.accessToken ?? this.options.accessToken ?? null;
+  }
+  getVersions = vi.fn(async () => ({ versions: ["v1.11"] }));
+
   /** No push rules match unless a test says so: nothing becomes a browser notification. */
   pushRules: unknown = undefined;
+  /** How often the push rules were asked of the homeserver. */
+  pushRulesAsked = 0;
+  getPushRules = async () => {
+    this.pushRulesAsked++;
+    return { global: {} };
+  };
   getPushActionsForEvent = vi.fn((_event: unknown, _force?: boolean) => null as unknown);
   isInitialSyncComplete() {
     return true;

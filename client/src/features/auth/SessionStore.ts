@@ -1,6 +1,12 @@
 import { ApiError } from "../../api/ApiError";
 import type { AuthApi } from "../../api/authApi";
-import type { PasswordChangeRequest, SignInRequest, SignUpRequest, User } from "../../api/types";
+import type {
+  MatrixLoginToken,
+  PasswordChangeRequest,
+  SignInRequest,
+  SignUpRequest,
+  User,
+} from "../../api/types";
 import type { MatrixConnection } from "../../matrix/MatrixConnection";
 import type { SessionHint } from "./sessionHint";
 
@@ -25,7 +31,7 @@ export type SessionState =
 
 export type SessionStoreOptions = {
   auth: AuthApi;
-  matrix: Pick<MatrixConnection, "start" | "stop" | "restart">;
+  matrix: Pick<MatrixConnection, "prepare" | "start" | "stop" | "restart">;
   hint: SessionHint;
 };
 
@@ -77,9 +83,19 @@ export class SessionStore {
     }
   }
 
-  /** Rejects with an ApiError when the bridge refuses. */
+  /** Someone is about to sign in: what Matrix needs starts loading now. */
+  prepareSignIn = (): void => {
+    this.#matrix.prepare();
+  };
+
+  /**
+   * Rejects with an ApiError when the bridge refuses. What Matrix needs loads while the bridge
+   * checks the password, and its answer carries the first Matrix login token.
+   */
   async signIn(request: SignInRequest): Promise<void> {
-    this.#signedIn(await this.#auth.signIn(request));
+    this.#matrix.prepare();
+    const { user, matrix } = await this.#auth.signIn(request);
+    this.#signedIn(user, { grant: matrix });
   }
 
   /** Rejects with an ApiError when the bridge refuses. */
@@ -126,10 +142,15 @@ export class SessionStore {
     this.#set({ status: "signedOut", reason: "sessionEnded" });
   }
 
-  #signedIn(user: User, { newAccount = false } = {}) {
+  #signedIn(
+    user: User,
+    { newAccount = false, grant }: { newAccount?: boolean; grant?: MatrixLoginToken } = {},
+  ) {
     this.#hint.set(true);
+    // Matrix first: its login is the longest part of a start, and rendering the signed-in app
+    // (this state change) takes a while.
+    void this.#matrix.start(grant);
     this.#set({ status: "signedIn", user, newAccount });
-    void this.#matrix.start();
   }
 
   #set(state: SessionState) {

@@ -27,6 +27,17 @@ describe("SignInPage", () => {
     expect(screen.getByRole("button", { name: "Create an account" })).toBeInTheDocument();
   });
 
+  it("says someone is signing in once they type a password, not for a username", async () => {
+    const onSigningIn = vi.fn();
+    const { user } = renderPage({ onSigningIn });
+
+    await user.type(screen.getByLabelText("Username"), "ana");
+    expect(onSigningIn).not.toHaveBeenCalled();
+
+    await user.type(screen.getByLabelText("Password"), "s");
+    expect(onSigningIn).toHaveBeenCalled();
+  });
+
   it("has an empty alert region for server errors", () => {
     renderPage();
 

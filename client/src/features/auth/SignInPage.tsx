@@ -21,6 +21,11 @@ export type SignInPageProps = {
   pending?: boolean;
   /** Why the person is here (e.g. their session ended); not an error. */
   notice?: string | null;
+  /**
+   * Called when the person starts typing a password: they are about to sign in, so what the
+   * signed-in app needs can start loading (after the page is interactive, never before).
+   */
+  onSigningIn?: () => void;
 };
 
 const NO_ERRORS: SignInFieldErrors = {};
@@ -42,6 +47,7 @@ export function SignInPage({
   onFieldChange = doNothing,
   pending = false,
   notice = null,
+  onSigningIn = doNothing,
 }: SignInPageProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("sign in", headingRef);
@@ -77,7 +83,15 @@ export function SignInPage({
       onSwitch={onCreateAccount}
       footer={<p>Built on Matrix: your account also works in Element and other Matrix apps.</p>}
     >
-      <form className="auth-form" noValidate onSubmit={handleSubmit} aria-busy={pending}>
+      <form
+        className="auth-form"
+        noValidate
+        onSubmit={handleSubmit}
+        onInput={(event) => {
+          if ((event.target as HTMLInputElement).type === "password") onSigningIn();
+        }}
+        aria-busy={pending}
+      >
         <TextField {...form.field("username")} {...USERNAME_INPUT} />
 
         <TextField
