@@ -2,10 +2,12 @@ import { createServer, type Server } from "node:http";
 import type pg from "pg";
 import { createApp } from "./app.js";
 import { botActsOn, startBot } from "./bot/bot.js";
+import { createBotRoomsMatrix, roomPath } from "./bot/botRoomsMatrix.js";
 import { createDirectoryMatrix } from "./bot/directoryMatrix.js";
 import { createOrgRequestMatrix } from "./bot/directoryRequestsMatrix.js";
 import { createOrgRequestService } from "./bot/directoryRequestsService.js";
 import { createDirectoryService, isDirectoryInvite } from "./bot/directoryService.js";
+import { answerPartnerBotJoins } from "./bot/partnerBotJoins.js";
 import { createPartnerMatrix } from "./bot/partnerMatrix.js";
 import { createPartnerNoticeSender } from "./bot/partnerNotices.js";
 import { createPolicyMatrix } from "./bot/policyMatrix.js";
@@ -475,6 +477,20 @@ async function main(): Promise<void> {
     intervalMs: config.directory.syncIntervalMs,
     claimsInvite: (event) => policyService.claimsInvite(event),
   });
+  const botRooms = createBotRoomsMatrix(matrixDeps);
+  const stopAnsweringJoins = answerPartnerBotJoins({
+    events,
+    botUserId: config.matrix.botUserId,
+    partners: config.directory.partners,
+    send: async (roomId, type, content, txnId) => {
+      await botRooms.call(
+        "PUT",
+        `${roomPath(roomId)}/send/${encodeURIComponent(type)}/${encodeURIComponent(txnId)}`,
+        content,
+      );
+    },
+    logger,
+  });
   startBot({
     events,
     homeserver,
@@ -572,6 +588,7 @@ async function main(): Promise<void> {
     stopCatchUp();
     stopNoticeSweep();
     directoryService.stop();
+    stopAnsweringJoins();
     policyService.stop();
     orgRequestService.stop();
     stopEventLoopGuard();

@@ -7,6 +7,7 @@ import {
   invitedByBot,
   leftPartnerRoom,
   reconcileDirectory,
+  rereadPartners,
   syncDirectory,
 } from "../domain/directory.js";
 import { LEARNER_EVENT_TYPE } from "../domain/directoryEntries.js";
@@ -15,6 +16,7 @@ import { PAIRING_RETRY_FIRST_MS, PairingBackoff } from "../domain/pairingBackoff
 import type { Logger } from "../logger.js";
 import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import { type ClientEvent, isInviteFor } from "../matrix/events.js";
+import { roomOrder } from "./roomOrder.js";
 
 /**
  * How often a complete pairing is checked again. While a partner's side is incomplete (their bot
@@ -66,31 +68,26 @@ export function createDirectoryService({
   const log = logger.child({ component: "directory" });
   const directoryInvite = isDirectoryInvite(botUserId);
 
-  // A room's events apply in the order they came: an entry set and then cleared stays cleared.
-  const roomQueues = new Map<string, Promise<void>>();
-  const inRoomOrder = (roomId: string, task: () => Promise<void>) => {
-    const next = (roomQueues.get(roomId) ?? Promise.resolve()).then(task);
-    const settled = next.catch((error: unknown) => {
+  // A room's events apply in the order they came (an entry set and then cleared stays cleared),
+  // and a round's fresh read of a partner's room waits its turn among them.
+  const inRoomOrder = roomOrder();
+  const roundCtx: DirectoryContext = { ...ctx, inRoomOrder };
+  const handled = (roomId: string, task: () => Promise<void>) =>
+    inRoomOrder(roomId, task).catch((error: unknown) => {
       log.warn({ err: error, roomId }, "handling a directory event failed");
     });
-    roomQueues.set(roomId, settled);
-    void settled.then(() => {
-      if (roomQueues.get(roomId) === settled) roomQueues.delete(roomId);
-    });
-    return settled;
-  };
 
   const unsubscribe = events.on("event", (event) => {
     if (event.sender === botUserId) return;
     if (directoryInvite(event)) {
-      return inRoomOrder(event.room_id, async () => {
+      return handled(event.room_id, async () => {
         if (await claimsInvite?.(event)) return;
         await invitedByBot(ctx, event.sender, event.room_id, backoff);
       });
     }
     if (event.type === LEARNER_EVENT_TYPE && event.state_key !== undefined) {
       const stateKey = event.state_key;
-      return inRoomOrder(event.room_id, () =>
+      return handled(event.room_id, () =>
         applyLearnerEvent(ctx, {
           roomId: event.room_id,
           sender: event.sender,
@@ -104,7 +101,7 @@ export function createDirectoryService({
       event.state_key === botUserId &&
       (event.content.membership === "leave" || event.content.membership === "ban")
     ) {
-      return inRoomOrder(event.room_id, () => leftPartnerRoom(ctx, event.room_id));
+      return handled(event.room_id, () => leftPartnerRoom(ctx, event.room_id));
     }
   });
 
@@ -112,6 +109,7 @@ export function createDirectoryService({
   let stopped = false;
   let round = 0;
   let reconciledAt = Number.NEGATIVE_INFINITY;
+  let rereadAt = Date.now();
   const schedule = (delayMs: number) => {
     if (stopped) return;
     clearTimeout(timer);
@@ -123,7 +121,13 @@ export function createDirectoryService({
     try {
       // The first round reads every partner's room afresh: whatever happened while we were
       // stopped, room state is the truth.
-      ({ pending } = await syncDirectory(ctx, { rebuild: round === 0, backoff }));
+      ({ pending } = await syncDirectory(roundCtx, { rebuild: round === 0, backoff }));
+      // So does one round in RECONCILE_EVERY_ROUNDS: an entry event that never reached us (seen
+      // right after a join, on a busy machine) is found again.
+      if (round > 0 && Date.now() - rereadAt >= intervalMs * RECONCILE_EVERY_ROUNDS) {
+        rereadAt = Date.now();
+        await rereadPartners(roundCtx);
+      }
       if (Date.now() - reconciledAt >= intervalMs * RECONCILE_EVERY_ROUNDS) {
         reconciledAt = Date.now();
         const changed = await reconcileDirectory(ctx);

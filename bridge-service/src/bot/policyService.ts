@@ -18,6 +18,7 @@ import { USER_RULE_TYPE } from "../domain/policyRules.js";
 import type { Logger } from "../logger.js";
 import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import type { ClientEvent } from "../matrix/events.js";
+import { roomOrder } from "./roomOrder.js";
 
 /** How often our bans are compared with what our policy room says (a cheap query). */
 export const POLICY_PUBLISH_INTERVAL_MS = 2_000;
@@ -92,24 +93,17 @@ export function createPolicyService({
   ctx.refreshEntries = coalesced((serverName) => refreshEntriesNow(ctx, serverName));
 
   // A room's rules apply in the order they came: a ban lifted right after it was set stays lifted.
-  const roomQueues = new Map<string, Promise<void>>();
-  const inRoomOrder = (roomId: string, task: () => Promise<void>) => {
-    const next = (roomQueues.get(roomId) ?? Promise.resolve()).then(task);
-    const settled = next.catch((error: unknown) => {
+  const inRoomOrder = roomOrder();
+  const handled = (roomId: string, task: () => Promise<void>) =>
+    inRoomOrder(roomId, task).catch((error: unknown) => {
       log.warn({ err: error, roomId }, "handling a policy event failed");
     });
-    roomQueues.set(roomId, settled);
-    void settled.then(() => {
-      if (roomQueues.get(roomId) === settled) roomQueues.delete(roomId);
-    });
-    return settled;
-  };
 
   const unsubscribe = events.on("event", (event) => {
     if (event.sender === botUserId) return;
     if (event.type === USER_RULE_TYPE && event.state_key !== undefined) {
       const stateKey = event.state_key;
-      return inRoomOrder(event.room_id, () =>
+      return handled(event.room_id, () =>
         applyRuleEvent(ctx, {
           roomId: event.room_id,
           sender: event.sender,
@@ -123,7 +117,7 @@ export function createPolicyService({
       event.state_key === botUserId &&
       (event.content.membership === "leave" || event.content.membership === "ban")
     ) {
-      return inRoomOrder(event.room_id, () => leftPolicyRoom(ctx, event.room_id));
+      return handled(event.room_id, () => leftPolicyRoom(ctx, event.room_id));
     }
   });
 
@@ -165,7 +159,7 @@ export function createPolicyService({
       if (!(await isPolicyInvite(ctx, event.sender, event.room_id, strippedCreateType(event)))) {
         return false;
       }
-      await inRoomOrder(event.room_id, () =>
+      await handled(event.room_id, () =>
         invitedToPolicyRoom(ctx, event.sender, event.room_id, backoff),
       );
       return true;

@@ -14,9 +14,16 @@ import {
   type DirectoryStateEvent,
   invitedByBot,
   publishLearner,
+  rereadPartners,
   setPartnerVisibility,
   syncDirectory,
 } from "./directory.js";
+import {
+  DIRECTORY_ROOM_TYPE,
+  LEARNER_EVENT_TYPE,
+  learnerEntryContent,
+  learnerStateKey,
+} from "./directoryEntries.js";
 import { PairingBackoff } from "./pairingBackoff.js";
 import type { Profile } from "./profiles.js";
 
@@ -322,5 +329,52 @@ describe("pairing latency", () => {
     recorded.calls.length = 0;
     await invitedByBot(ctx, `@xstream:${B}`, `!d:${B}`);
     expect(recorded.calls).toEqual([`invite @xstream:${B}`]);
+  });
+});
+
+describe("rereadPartners", () => {
+  const partnerRoom = `!d:${B}`;
+  const bot = `@xstream:${B}`;
+  const entryOf = (userId: string): DirectoryStateEvent => ({
+    type: LEARNER_EVENT_TYPE,
+    stateKey: learnerStateKey(userId),
+    sender: bot,
+    content: { ...learnerEntryContent(profile(userId)) },
+  });
+
+  it("finds an entry whose event never reached us, from the partner's room state", async () => {
+    const { ctx, memory, recorded } = context([B]);
+    await ctx.store.saveRoom({ serverName: B, roomId: partnerRoom, organisationName: "B" });
+    const state: DirectoryStateEvent[] = [
+      { type: "m.room.create", stateKey: "", sender: bot, content: { type: DIRECTORY_ROOM_TYPE } },
+      entryOf(`@lucy:${B}`),
+    ];
+    recorded.matrix.roomState = async () => state;
+    await rereadPartners(ctx);
+    expect([...memory.entries.keys()]).toEqual([`@lucy:${B}`]);
+    // A room of a server we no longer list is not read.
+    ctx.partners = [];
+    state.push(entryOf(`@max:${B}`));
+    await rereadPartners(ctx);
+    expect([...memory.entries.keys()]).toEqual([`@lucy:${B}`]);
+  });
+
+  it("reads a room in its turn among the room's queued events", async () => {
+    const { ctx, recorded } = context([B]);
+    await ctx.store.saveRoom({ serverName: B, roomId: partnerRoom, organisationName: "B" });
+    const order: string[] = [];
+    recorded.matrix.roomState = async () => {
+      order.push("read");
+      return [];
+    };
+    let queue = Promise.resolve();
+    ctx.inRoomOrder = <T>(roomId: string, task: () => Promise<T>) => {
+      order.push(`queued ${roomId}`);
+      const result = queue.then(task);
+      queue = result.then(() => undefined);
+      return result;
+    };
+    await rereadPartners(ctx);
+    expect(order).toEqual([`queued ${partnerRoom}`, "read"]);
   });
 });

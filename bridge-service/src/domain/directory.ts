@@ -91,6 +91,12 @@ export interface DirectoryContext {
    * directory but another room of theirs it handles (their request room, directoryRequests.ts).
    */
   claimRoom?: (serverName: string, roomId: string) => Promise<boolean>;
+  /**
+   * Runs a task on a room after the room's events already queued (the service's queue), so that
+   * reading a partner's room afresh and applying one of its events never interleave. Absent: at
+   * once.
+   */
+  inRoomOrder?: <T>(roomId: string, task: () => Promise<T>) => Promise<T>;
   /** Pauses between tries to join a room a partner's bot invited ours to (default below). */
   joinRetryDelaysMs?: readonly number[];
   now: () => Date;
@@ -273,6 +279,26 @@ export async function rebuildPartner(
   await ctx.store.replaceEntries(serverName, entries);
   ctx.logger.info({ serverName, roomId, entries: entries.length }, "partner directory read");
   return entries.length;
+}
+
+/**
+ * Reads every joined partner's room afresh, each in its turn among the room's events: room state
+ * is the truth, so an entry event that never reached us is found again. A room that fails is
+ * logged and left to the next time.
+ */
+export async function rereadPartners(ctx: DirectoryContext): Promise<void> {
+  for (const room of await ctx.store.rooms()) {
+    if (room.serverName === ctx.serverName || !ctx.partners.includes(room.serverName)) continue;
+    const read = () => rebuildPartner(ctx, room.serverName, room.roomId);
+    await (ctx.inRoomOrder ? ctx.inRoomOrder(room.roomId, read) : read()).catch(
+      (error: unknown) => {
+        ctx.logger.warn(
+          { err: error, serverName: room.serverName },
+          "reading a partner's directory again failed; will retry",
+        );
+      },
+    );
+  }
 }
 
 /** One `org.xstream.learner` event from a transaction, under the trust rule. */
@@ -477,7 +503,10 @@ export async function syncDirectory(
     knownRoom: async (server) => (await ctx.store.roomOfServer(server))?.roomId,
     resolveRoom: (server) => ctx.matrix.resolveDirectory(server),
     join: (roomId, server) => ctx.matrix.join(roomId, server),
-    read: (server, roomId) => rebuildPartner(ctx, server, roomId),
+    read: (server, roomId) =>
+      ctx.inRoomOrder
+        ? ctx.inRoomOrder(roomId, () => rebuildPartner(ctx, server, roomId))
+        : rebuildPartner(ctx, server, roomId),
     onError: (error, server) => warn(error, "reading a partner's directory failed", { server }),
   });
   pending ||= joining;
