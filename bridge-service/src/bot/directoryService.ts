@@ -122,8 +122,9 @@ export function createDirectoryService({
       // The first round reads every partner's room afresh: whatever happened while we were
       // stopped, room state is the truth.
       ({ pending } = await syncDirectory(roundCtx, { rebuild: round === 0, backoff }));
-      // So does one round in RECONCILE_EVERY_ROUNDS: an entry event that never reached us (seen
-      // right after a join, on a busy machine) is found again.
+      // So does one round in RECONCILE_EVERY_ROUNDS: whatever an event handled wrongly or not at
+      // all left behind is put right from the state our homeserver holds. (An event it never got
+      // is another matter: see bot/partnerBotJoins.ts.)
       if (round > 0 && Date.now() - rereadAt >= intervalMs * RECONCILE_EVERY_ROUNDS) {
         rereadAt = Date.now();
         await rereadPartners(roundCtx);

@@ -283,8 +283,8 @@ export async function rebuildPartner(
 
 /**
  * Reads every joined partner's room afresh, each in its turn among the room's events: room state
- * is the truth, so an entry event that never reached us is found again. A room that fails is
- * logged and left to the next time.
+ * is the truth, so an entry event that reached our homeserver but was never applied is found
+ * again. A room that fails is logged and left to the next time.
  */
 export async function rereadPartners(ctx: DirectoryContext): Promise<void> {
   for (const room of await ctx.store.rooms()) {
