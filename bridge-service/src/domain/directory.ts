@@ -20,7 +20,12 @@ import {
 } from "./directoryEntries.js";
 import { type MatchCandidate, offeredExchanges, soughtExchanges } from "./matching.js";
 import { isMatrixUserId, serverNameOf } from "./matrixIds.js";
-import { inviteUnlessPresent, joinPartnerRooms, type PairingBackoff } from "./pairingBackoff.js";
+import {
+  inviteUnlessPresent,
+  joinPartnerRooms,
+  joinUnlessJoined,
+  type PairingBackoff,
+} from "./pairingBackoff.js";
 import type { RemoteLearners } from "./partnerContext.js";
 import type { Profile } from "./profiles.js";
 
@@ -358,11 +363,12 @@ export async function invitedByBot(
     return;
   }
   backoff?.resetServer(serverName);
-  let joined = await ctx.matrix.join(roomId, serverName);
+  const ourBot = botOf(ctx, ctx.serverName);
+  let joined = await joinUnlessJoined(ctx.matrix, roomId, serverName, ourBot);
   for (const delay of ctx.joinRetryDelaysMs ?? JOIN_RETRY_DELAYS_MS) {
     if (joined) break;
     await new Promise((resolve) => setTimeout(resolve, delay));
-    joined = await ctx.matrix.join(roomId, serverName);
+    joined = await joinUnlessJoined(ctx.matrix, roomId, serverName, ourBot);
   }
   if (joined) {
     if (!(await ctx.claimRoom?.(serverName, roomId))) await rebuildPartner(ctx, serverName, roomId);
@@ -502,7 +508,11 @@ export async function syncDirectory(
     backoff,
     knownRoom: async (server) => (await ctx.store.roomOfServer(server))?.roomId,
     resolveRoom: (server) => ctx.matrix.resolveDirectory(server),
-    join: (roomId, server) => ctx.matrix.join(roomId, server),
+    // In turn with the room's events: an invite being handled joins first, and this finds it in.
+    join: (roomId, server) => {
+      const join = () => joinUnlessJoined(ctx.matrix, roomId, server, botOf(ctx, ctx.serverName));
+      return ctx.inRoomOrder ? ctx.inRoomOrder(roomId, join) : join();
+    },
     read: (server, roomId) =>
       ctx.inRoomOrder
         ? ctx.inRoomOrder(roomId, () => rebuildPartner(ctx, server, roomId))

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { inviteUnlessPresent, PAIRING_RETRY_MAX_MS, PairingBackoff } from "./pairingBackoff.js";
+import {
+  inviteUnlessPresent,
+  joinUnlessJoined,
+  PAIRING_RETRY_MAX_MS,
+  PairingBackoff,
+} from "./pairingBackoff.js";
 
 describe("PairingBackoff", () => {
   it("retries within a second, then ever more slowly, never less often than every 5 minutes", () => {
@@ -56,5 +61,37 @@ describe("inviteUnlessPresent", () => {
       await inviteUnlessPresent(matrix, "!room:a", userId);
     }
     expect(invited).toEqual(["@gone:b", "@new:b"]);
+  });
+});
+
+describe("joinUnlessJoined", () => {
+  const BOT = "@xstream:a.example";
+  const joins = (membership: string | undefined | Error) => {
+    const joined: string[] = [];
+    const matrix = {
+      async memberships() {
+        if (membership instanceof Error) throw membership;
+        return new Map(membership ? [[BOT, membership]] : []);
+      },
+      async join(roomId: string) {
+        joined.push(roomId);
+        return true;
+      },
+    };
+    return { matrix, joined };
+  };
+
+  it("does not join a room our bot is in already", async () => {
+    const { matrix, joined } = joins("join");
+    expect(await joinUnlessJoined(matrix, "!r:b.example", "b.example", BOT)).toBe(true);
+    expect(joined).toEqual([]);
+  });
+
+  it("joins when invited, when gone, or when the member list is refused", async () => {
+    for (const membership of ["invite", "leave", undefined, new Error("403")]) {
+      const { matrix, joined } = joins(membership);
+      expect(await joinUnlessJoined(matrix, "!r:b.example", "b.example", BOT)).toBe(true);
+      expect(joined).toEqual(["!r:b.example"]);
+    }
   });
 });

@@ -124,3 +124,29 @@ export async function inviteUnlessPresent(
   await matrix.invite(roomId, userId);
   return true;
 }
+
+/** What joining a partner's room once needs from Matrix. */
+export interface RoomJoins {
+  memberships(roomId: string): Promise<Map<string, string>>;
+  join(roomId: string, viaServer: string): Promise<boolean>;
+}
+
+/**
+ * Joins `roomId` as `userId` (our bot) unless it is joined already; resolves whether it is in.
+ * Joining again is not harmless: our homeserver re-joins a room it is still catching up on (a
+ * partial-state join) through the partner's server, and an event the partner sent meanwhile was
+ * seen missing for minutes, until a later event named it.
+ */
+export async function joinUnlessJoined(
+  matrix: RoomJoins,
+  roomId: string,
+  viaServer: string,
+  userId: string,
+): Promise<boolean> {
+  const membership = await matrix.memberships(roomId).then(
+    (members) => members.get(userId),
+    // Not in the room (403) or not reachable: the join says which.
+    () => undefined,
+  );
+  return membership === "join" ? true : matrix.join(roomId, viaServer);
+}

@@ -13,7 +13,12 @@ import {
   rebuildPartner,
 } from "./directory.js";
 import { isMatrixUserId, serverNameOf } from "./matrixIds.js";
-import { inviteUnlessPresent, joinPartnerRooms, type PairingBackoff } from "./pairingBackoff.js";
+import {
+  inviteUnlessPresent,
+  joinPartnerRooms,
+  joinUnlessJoined,
+  type PairingBackoff,
+} from "./pairingBackoff.js";
 import {
   banMatcher,
   banRuleContent,
@@ -342,7 +347,7 @@ export async function invitedToPolicyRoom(
     return;
   }
   backoff?.resetServer(serverName);
-  if (await ctx.matrix.join(roomId, serverName)) {
+  if (await joinUnlessJoined(ctx.matrix, roomId, serverName, botOf(ctx, ctx.serverName))) {
     await rebuildPartnerRules(ctx, serverName, roomId);
   }
   const own = await ctx.store.roomOfServer(ctx.serverName);
@@ -445,7 +450,8 @@ export async function syncPolicyRooms(
     backoff,
     knownRoom: async (server) => (await ctx.store.roomOfServer(server))?.roomId,
     resolveRoom: (server) => ctx.matrix.resolvePolicyRoom(server),
-    join: (roomId, server) => ctx.matrix.join(roomId, server),
+    join: (roomId, server) =>
+      joinUnlessJoined(ctx.matrix, roomId, server, botOf(ctx, ctx.serverName)),
     read: (server, roomId) => rebuildPartnerRules(ctx, server, roomId),
     onError: (error, server) =>
       ctx.logger.warn({ err: error, server }, "reading a partner's policy list failed; will retry"),
