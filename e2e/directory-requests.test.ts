@@ -174,6 +174,20 @@ async function messagesIn(info: Info, user: MatrixUser, roomId: string): Promise
 /** A room of a user of `info` with B's bot in it: where a forger speaks to B's bot. */
 const roomWithB = (info: Info, token: string) => roomWithBot(info, token, b, FEDERATION_MS);
 
+/** A plain user of `info` (not its bot) in a room with B's bot: where a forger speaks to B's bot. */
+async function forgerWithB(
+  info: Info,
+  name: string,
+): Promise<{ user: MatrixUser; roomId: string }> {
+  const user = await registerWithSharedSecret(
+    info.synapseUrl,
+    info.registrationSharedSecret,
+    uniqueLocalpart(name),
+    strongPassword(),
+  );
+  return { user, roomId: await roomWithB(info, user.accessToken) };
+}
+
 /** A's request room for B, where A's bot writes. */
 async function roomOfAForB(): Promise<string> {
   const { rows } = await withDatabase(a, (client) =>
@@ -424,13 +438,7 @@ describe("forged request events", () => {
         requester_profile: profile,
         ...extra,
       });
-      const eve = await registerWithSharedSecret(
-        a.synapseUrl,
-        a.registrationSharedSecret,
-        uniqueLocalpart("eve"),
-        strongPassword(),
-      );
-      const eveRoom = await roomWithB(a, eve.accessToken);
+      const { user: eve, roomId: eveRoom } = await forgerWithB(a, "eve");
       await sendEvent(
         a.publicUrl,
         eve.accessToken,
@@ -440,13 +448,7 @@ describe("forged request events", () => {
       );
       // C's bot speaks in a room of a user of C that B's bot joined (B's bot declines invites
       // from bots of servers B does not list).
-      const mallory = await registerWithSharedSecret(
-        c.synapseUrl,
-        c.registrationSharedSecret,
-        uniqueLocalpart("mallory"),
-        strongPassword(),
-      );
-      const cRoom = await roomWithB(c, mallory.accessToken);
+      const { user: mallory, roomId: cRoom } = await forgerWithB(c, "mallory");
       await matrixRequest(c.publicUrl, "POST", `${roomPath(cRoom)}/invite`, {
         token: mallory.accessToken,
         body: { user_id: bot(c) },
@@ -575,13 +577,7 @@ describe("unblocking across organisations", () => {
 
       // Forged: a user of A who is not its bot, and A's bot speaking for a learner of C.
       const forgedBefore = await ignored(b, "forged_sender");
-      const eve = await registerWithSharedSecret(
-        a.synapseUrl,
-        a.registrationSharedSecret,
-        uniqueLocalpart("eve"),
-        strongPassword(),
-      );
-      const eveRoom = await roomWithB(a, eve.accessToken);
+      const { user: eve, roomId: eveRoom } = await forgerWithB(a, "eve");
       await sendEvent(
         a.publicUrl,
         eve.accessToken,
