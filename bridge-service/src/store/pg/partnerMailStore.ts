@@ -47,17 +47,20 @@ export function createPgPartnerMailStore(pool: pg.Pool): PartnerMailStore {
   return {
     async claimDue(now, { limit, leaseMs }) {
       // SKIP LOCKED: replicas claiming at the same moment each get different rows instead of
-      // queueing behind one another; the lease then keeps the others away while SMTP works.
+      // queueing behind one another; the lease then keeps the others away while SMTP works. The
+      // rows are picked once, in a materialised CTE (see partnerNoticeStore.ts for why).
       const { rows } = await pool.query<MailRow>(
-        `UPDATE partner_mails
+        `WITH picked AS MATERIALIZED (
+           SELECT id AS picked_id FROM partner_mails
+            WHERE settled_at IS NULL AND coalesce(next_attempt_at, created_at) <= $1
+            ORDER BY coalesce(next_attempt_at, created_at)
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED)
+         UPDATE partner_mails
             SET attempts = attempts + 1,
                 next_attempt_at = $1::timestamptz + make_interval(secs => $2 / 1000.0)
-          WHERE id IN (
-            SELECT id FROM partner_mails
-             WHERE settled_at IS NULL AND coalesce(next_attempt_at, created_at) <= $1
-             ORDER BY coalesce(next_attempt_at, created_at)
-             LIMIT $3
-             FOR UPDATE SKIP LOCKED)
+           FROM picked
+          WHERE id = picked.picked_id
           RETURNING id::text AS id, kind, request_id, user_id, attempts, created_at`,
         [now, leaseMs, limit],
       );

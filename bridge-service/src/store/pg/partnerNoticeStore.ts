@@ -42,17 +42,21 @@ export function createPgPartnerNoticeStore(pool: pg.Pool): PartnerNoticeStore {
   return {
     async claimDue(now, { limit, leaseMs, untriedBefore }) {
       // SKIP LOCKED: replicas claiming at the same moment each get different rows instead of
-      // queueing behind one another.
+      // queueing behind one another. The rows are picked once, in a materialised CTE: with
+      // `WHERE id IN (… LIMIT … SKIP LOCKED)` PostgreSQL may run the subquery again for a row
+      // another claimer touched, and one claim came back with more rows than its limit.
       const { rows } = await pool.query<NoticeRow>(
-        `UPDATE partner_notices
+        `WITH picked AS MATERIALIZED (
+           SELECT id AS picked_id FROM partner_notices
+            WHERE ${OPEN}
+              AND (next_attempt_at <= $1 OR (next_attempt_at IS NULL AND created_at < $3))
+            ORDER BY coalesce(next_attempt_at, created_at)
+            LIMIT $4
+            FOR UPDATE SKIP LOCKED)
+         UPDATE partner_notices
             SET attempts = attempts + 1, next_attempt_at = $1::timestamptz + make_interval(secs => $2 / 1000.0)
-          WHERE id IN (
-            SELECT id FROM partner_notices
-             WHERE ${OPEN}
-               AND (next_attempt_at <= $1 OR (next_attempt_at IS NULL AND created_at < $3))
-             ORDER BY coalesce(next_attempt_at, created_at)
-             LIMIT $4
-             FOR UPDATE SKIP LOCKED)
+           FROM picked
+          WHERE id = picked.picked_id
           ${RETURNED}`,
         [now, leaseMs, untriedBefore, limit],
       );
