@@ -2,7 +2,6 @@ import { createServer, type Server } from "node:http";
 import type pg from "pg";
 import { createApp } from "./app.js";
 import { botActsOn, startBot } from "./bot/bot.js";
-import { createBotRoomsMatrix, roomPath } from "./bot/botRoomsMatrix.js";
 import { createDirectoryMatrix } from "./bot/directoryMatrix.js";
 import { createOrgRequestMatrix } from "./bot/directoryRequestsMatrix.js";
 import { createOrgRequestService } from "./bot/directoryRequestsService.js";
@@ -477,18 +476,11 @@ async function main(): Promise<void> {
     intervalMs: config.directory.syncIntervalMs,
     claimsInvite: (event) => policyService.claimsInvite(event),
   });
-  const botRooms = createBotRoomsMatrix(matrixDeps);
   const stopAnsweringJoins = answerPartnerBotJoins({
     events,
     botUserId: config.matrix.botUserId,
     partners: config.directory.partners,
-    send: async (roomId, type, content, txnId) => {
-      await botRooms.call(
-        "PUT",
-        `${roomPath(roomId)}/send/${encodeURIComponent(type)}/${encodeURIComponent(txnId)}`,
-        content,
-      );
-    },
+    send: orgRequestContext.matrix.send,
     logger,
   });
   startBot({

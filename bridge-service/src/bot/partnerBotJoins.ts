@@ -4,6 +4,7 @@
 // server: it learns of such an event only from the `prev_events` of a later one. In a room that
 // then stays quiet (a directory after its first entry) that may take minutes or never come; this
 // event is that later event, so the partner's homeserver fetches what it missed at once.
+import type { OrgRequestMatrix } from "../domain/directoryRequests.js";
 import { serverNameOf } from "../domain/matrixIds.js";
 import type { Logger } from "../logger.js";
 import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
@@ -16,13 +17,8 @@ export interface PartnerBotJoinsDeps {
   botUserId: string;
   /** PARTNER_ORGANISATIONS: only their bots are answered. */
   partners: readonly string[];
-  /** Sends a timeline event as our bot; the transaction id makes a replay one event. */
-  send(
-    roomId: string,
-    type: string,
-    content: Record<string, unknown>,
-    txnId: string,
-  ): Promise<void>;
+  /** Sends a timeline event as our bot (the request rooms' sender will do). */
+  send: OrgRequestMatrix["send"];
   logger: Logger;
 }
 
