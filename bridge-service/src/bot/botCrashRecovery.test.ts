@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { requestPartner, saveProfile } from "../domain/partners.js";
-import { emptyProfileInput, type ProfileInput } from "../domain/profiles.js";
 import { AppserviceEvents } from "../matrix/appserviceEvents.js";
 import type { ClientEvent } from "../matrix/events.js";
 import type { HomeserverClient } from "../matrix/homeserver.js";
 import { createInMemoryBotStore } from "../store/memory/inMemoryBotStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { createInMemoryPartnerContext, failNextCall } from "../testing/memoryPartnerContext.js";
+import { ENGLISH_SPEAKER_INPUT, SPANISH_SPEAKER_INPUT } from "../testing/profiles.js";
 import { startBot } from "./bot.js";
 
 // Two replicas of the bot on shared stores (standing in for PostgreSQL). The first is cut off
@@ -18,19 +18,6 @@ const ANA = "@ana:localhost";
 const BEN = "@ben:localhost";
 const CAI = "@cai:localhost";
 const DM = "!dm:localhost";
-
-const SPANISH_SPEAKER: ProfileInput = {
-  ...emptyProfileInput(),
-  native: ["es"],
-  learning: [{ language: "en", level: "B1" }],
-  discoverable: true,
-};
-const ENGLISH_SPEAKER: ProfileInput = {
-  ...emptyProfileInput(),
-  native: ["en"],
-  learning: [{ language: "es", level: "A2" }],
-  discoverable: true,
-};
 
 const until = (check: () => void) => vi.waitFor(check, { interval: 2 });
 
@@ -67,9 +54,9 @@ async function setup() {
     startBot({ events, homeserver, botUserId: BOT, logger, partners: domain.ctx, botStore });
     return events;
   };
-  await saveProfile(domain.ctx, ANA, SPANISH_SPEAKER, { displayName: "Ana" });
-  await saveProfile(domain.ctx, BEN, ENGLISH_SPEAKER, { displayName: "Ben" });
-  await saveProfile(domain.ctx, CAI, ENGLISH_SPEAKER, { displayName: "Cai" });
+  await saveProfile(domain.ctx, ANA, SPANISH_SPEAKER_INPUT, { displayName: "Ana" });
+  await saveProfile(domain.ctx, BEN, ENGLISH_SPEAKER_INPUT, { displayName: "Ben" });
+  await saveProfile(domain.ctx, CAI, ENGLISH_SPEAKER_INPUT, { displayName: "Cai" });
   return { ...domain, botStore, timeline, crashes, first: replica(), second: replica() };
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createPartnerNoticeOutbox, type PartnerNoticeOutbox } from "../domain/partnerNotices.js";
 import { acceptRequest, requestPartner, saveProfile } from "../domain/partners.js";
-import { emptyProfileInput, type ProfileInput } from "../domain/profiles.js";
 import { HomeserverError } from "../matrix/homeserver.js";
 import { createInMemoryBotStore } from "../store/memory/inMemoryBotStore.js";
 import { createCapturedLogger } from "../testing/capturedLogger.js";
 import { createInMemoryPartnerContext, failNextCall } from "../testing/memoryPartnerContext.js";
+import { ENGLISH_SPEAKER_INPUT, SPANISH_SPEAKER_INPUT } from "../testing/profiles.js";
 import { createPartnerNoticeSender } from "./partnerNotices.js";
 
 // Two "replicas" share one set of in-memory stores (standing in for PostgreSQL) and one
@@ -18,19 +18,6 @@ const ANA_DM = "!ana-dm:localhost";
 const BEN_DM = "!ben-dm:localhost";
 const GRACE_MS = 15_000;
 const LEASE_MS = 60_000;
-
-const SPANISH_SPEAKER: ProfileInput = {
-  ...emptyProfileInput(),
-  native: ["es"],
-  learning: [{ language: "en", level: "B1" }],
-  discoverable: true,
-};
-const ENGLISH_SPEAKER: ProfileInput = {
-  ...emptyProfileInput(),
-  native: ["en"],
-  learning: [{ language: "es", level: "A2" }],
-  discoverable: true,
-};
 
 async function setup(options: { failSends?: number } = {}) {
   let clock = Date.parse("2026-01-01T00:00:00Z");
@@ -77,8 +64,8 @@ async function setup(options: { failSends?: number } = {}) {
     first.deliverNow(request.id, "request_received");
   domain.ctx.matrix.tellRequestAccepted = (request) =>
     first.deliverNow(request.id, "request_accepted");
-  await saveProfile(domain.ctx, ANA, SPANISH_SPEAKER, { displayName: "Ana" });
-  await saveProfile(domain.ctx, BEN, ENGLISH_SPEAKER, { displayName: "Ben" });
+  await saveProfile(domain.ctx, ANA, SPANISH_SPEAKER_INPUT, { displayName: "Ana" });
+  await saveProfile(domain.ctx, BEN, ENGLISH_SPEAKER_INPUT, { displayName: "Ben" });
   return {
     ...domain,
     first,
