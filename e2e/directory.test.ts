@@ -3,7 +3,7 @@
 // learners of B and C only a Matrix client and their own organisation's bot.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotConversation } from "./bot-conversation.ts";
-import { startTestOrganisations, type TestOrganisations, type TestStack } from "./harness.ts";
+import type { TestOrganisations, TestStack } from "./harness.ts";
 import { type Learner, signUpLearner } from "./learners.ts";
 import {
   eventually,
@@ -12,7 +12,17 @@ import {
   registerWithSharedSecret,
   uniqueLocalpart,
 } from "./matrix.ts";
-import { asBot, bot, metric, roomPath, roomWithBot, withDatabase } from "./organisation-helpers.ts";
+import {
+  asBot,
+  bot,
+  metric,
+  ORG_A,
+  ORG_B,
+  roomPath,
+  roomWithBot,
+  startPairedOrganisations,
+  withDatabase,
+} from "./organisation-helpers.ts";
 import { strongPassword } from "./web-session.ts";
 
 type Info = TestStack["info"];
@@ -24,22 +34,13 @@ let b: Info;
 let c: Info;
 /** A's directory room, as A's homeserver knows it. */
 let roomA: string;
-const ORG_A = "Escuela A";
-const ORG_B = "School B";
 // Joins, invites and state cross servers over federation on a busy machine.
 const FEDERATION_MS = 90_000;
 const TEST_MS = 240_000;
 
 beforeAll(async () => {
-  organisations = await startTestOrganisations(["a", "b", "c"] as const, (key, names) => {
-    const settings: Record<Key, Record<string, string>> = {
-      a: { PARTNER_ORGANISATIONS: names.b, ORGANISATION_NAME: ORG_A },
-      b: { PARTNER_ORGANISATIONS: names.a, ORGANISATION_NAME: ORG_B },
-      // C asks for A, which never lists C.
-      c: { PARTNER_ORGANISATIONS: names.a },
-    };
-    return { ...settings[key], PARTNER_SYNC_SECONDS: "3" };
-  });
+  // C asks for A, which never lists C.
+  organisations = await startPairedOrganisations("a");
   a = organisations.stacks.a.info;
   b = organisations.stacks.b.info;
   c = organisations.stacks.c.info;

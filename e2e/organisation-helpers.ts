@@ -1,10 +1,30 @@
 // What the partner-organisation tests (directory, policy, requests) do to each organisation's
 // stack: speak as its @xstream bot, read its bridge's database and metrics.
 import pg from "pg";
-import type { TestStack } from "./harness.ts";
+import { startTestOrganisations, type TestOrganisations, type TestStack } from "./harness.ts";
 import { eventually, matrixRequest } from "./matrix.ts";
 
 type Info = TestStack["info"];
+
+export const ORG_A = "Escuela A";
+export const ORG_B = "School B";
+
+/**
+ * Three organisations: A (named ORG_A) and B (ORG_B) list each other; C lists `cLists`, which
+ * never lists C. Partner rounds every 3 s.
+ */
+export function startPairedOrganisations(
+  cLists: "a" | "b",
+): Promise<TestOrganisations<"a" | "b" | "c">> {
+  return startTestOrganisations(["a", "b", "c"] as const, (key, names) => {
+    const settings = {
+      a: { PARTNER_ORGANISATIONS: names.b, ORGANISATION_NAME: ORG_A },
+      b: { PARTNER_ORGANISATIONS: names.a, ORGANISATION_NAME: ORG_B },
+      c: { PARTNER_ORGANISATIONS: names[cLists] },
+    };
+    return { ...settings[key], PARTNER_SYNC_SECONDS: "3" };
+  });
+}
 
 /** The organisation's bot. */
 export const bot = (info: Info) => `@xstream:${info.serverName}`;
