@@ -37,6 +37,7 @@ import { passwordFailurePolicy, prunePasswordFailures } from "./domain/passwordF
 import { bannedUsersOf } from "./domain/policyList.js";
 import { startPruningHandledIds } from "./domain/pruning.js";
 import { authRateLimitRules } from "./domain/rateLimits.js";
+import { repeatEvery } from "./domain/repeatEvery.js";
 import {
   CALL_TOKEN_UPSTREAM_TIMEOUT_MS,
   type CallTokenContext,
@@ -186,26 +187,14 @@ function startPruning(auth: AuthContext, logger: Logger): () => void {
  * another that died): at start-up, then every few seconds. Replicas share the work room by room.
  */
 function startInboxSweep(inbox: Inbox, logger: Logger): () => void {
-  let sweeping = false;
-  const sweep = () => {
-    if (sweeping) return;
-    sweeping = true;
-    inbox
-      .sweep()
-      .then(
-        (handled) => {
-          if (handled) logger.info({ handled }, "handled commands left unanswered");
-        },
-        (error: unknown) => logger.warn({ err: error }, "sweeping the bot's inbox failed"),
-      )
-      .finally(() => {
-        sweeping = false;
-      });
-  };
-  sweep();
-  const timer = setInterval(sweep, INBOX_SWEEP_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeatEvery(
+    INBOX_SWEEP_INTERVAL_MS,
+    async () => {
+      const handled = await inbox.sweep();
+      if (handled) logger.info({ handled }, "handled commands left unanswered");
+    },
+    (error) => logger.warn({ err: error }, "sweeping the bot's inbox failed"),
+  );
 }
 
 /**
@@ -217,12 +206,10 @@ function startMatrixCatchUp(
   bot: { homeserver: HomeserverClient; userId: string },
   logger: Logger,
 ): () => void {
-  let running = false;
   let botNamed = false;
-  const catchUp = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return repeatEvery(
+    MATRIX_CATCH_UP_INTERVAL_MS,
+    async () => {
       // Clients show "Xstream" instead of the bare @xstream:server id.
       if (!botNamed) {
         botNamed = await bot.homeserver.setBotDisplayName(bot.userId, BOT_DISPLAY_NAME).then(
@@ -236,16 +223,9 @@ function startMatrixCatchUp(
       const published = await publishPendingProfiles(partners);
       const rooms = await createMissingPartnerRooms(partners);
       if (published || rooms) logger.info({ published, rooms }, "caught up with Matrix");
-    } catch (error) {
-      logger.warn({ err: error }, "catching up with Matrix failed; retrying later");
-    } finally {
-      running = false;
-    }
-  };
-  void catchUp();
-  const timer = setInterval(catchUp, MATRIX_CATCH_UP_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+    (error) => logger.warn({ err: error }, "catching up with Matrix failed; retrying later"),
+  );
 }
 
 /** Web Push, if VAPID keys are configured; the keys themselves are never logged. */

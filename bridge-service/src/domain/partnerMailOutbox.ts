@@ -3,6 +3,7 @@
 import type { Logger } from "../logger.js";
 import type { PartnerMailStore, PendingMail } from "../store/partnerMailStore.js";
 import type { MailTransport, OutgoingMail, PreparedMail } from "./partnerMail.js";
+import { repeatEvery } from "./repeatEvery.js";
 
 export interface PartnerMailOutboxDeps {
   store: PartnerMailStore;
@@ -142,20 +143,11 @@ export function startPartnerMailSweep(
   logger: Logger,
   { intervalMs = 2_000 } = {},
 ): () => void {
-  let sweeping = false;
-  const sweep = async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
+  return repeatEvery(
+    intervalMs,
+    async () => {
       await outbox.sweep();
-    } catch (error) {
-      logger.warn({ err: error }, "sweeping partner mails failed; retrying later");
-    } finally {
-      sweeping = false;
-    }
-  };
-  void sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+    (error) => logger.warn({ err: error }, "sweeping partner mails failed; retrying later"),
+  );
 }

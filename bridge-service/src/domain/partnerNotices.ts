@@ -6,6 +6,7 @@ import type {
   PartnerNoticeStore,
   PendingNotice,
 } from "../store/partnerNoticeStore.js";
+import { repeatEvery } from "./repeatEvery.js";
 
 export type { PartnerNoticeKind, PendingNotice };
 
@@ -111,26 +112,17 @@ export function startPartnerNoticeSweep(
   logger: Logger,
   { intervalMs = 2_000, keepSettledMs = 24 * 3_600_000, now = () => new Date() } = {},
 ): () => void {
-  let sweeping = false;
   let lastForgotten = 0;
-  const sweep = async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
+  return repeatEvery(
+    intervalMs,
+    async () => {
       const tried = await outbox.sweep();
       if (tried) logger.info({ tried }, "partner notices swept");
       if (now().getTime() - lastForgotten > keepSettledMs / 24) {
         lastForgotten = now().getTime();
         await outbox.forgetSettledBefore(new Date(lastForgotten - keepSettledMs));
       }
-    } catch (error) {
-      logger.warn({ err: error }, "sweeping partner notices failed; retrying later");
-    } finally {
-      sweeping = false;
-    }
-  };
-  void sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+    (error) => logger.warn({ err: error }, "sweeping partner notices failed; retrying later"),
+  );
 }

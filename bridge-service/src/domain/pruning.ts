@@ -3,6 +3,7 @@
 import type { Logger } from "../logger.js";
 import type { PrunableTable, PruningStore } from "../store/pruningStore.js";
 import { DAY_MS } from "./authContext.js";
+import { repeatEvery } from "./repeatEvery.js";
 
 /**
  * How long each table keeps a row, and why that is long enough.
@@ -71,25 +72,16 @@ export function startPruningHandledIds(
   logger: Logger,
   { intervalMs = 10 * 60_000, now = () => new Date() } = {},
 ): () => void {
-  let running = false;
-  const prune = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return repeatEvery(
+    intervalMs,
+    async () => {
       // A little under the interval: this replica's own next tick must find the turn due.
       if (!(await store.takeTurn(PRUNE_JOB, now(), Math.max(intervalMs - 1_000, intervalMs / 2)))) {
         return;
       }
       const pruned = await pruneHandledIds(store, { now: now() });
       logger.info({ pruned }, "pruned handled ids");
-    } catch (error) {
-      logger.warn({ err: error }, "pruning handled ids failed; retrying next turn");
-    } finally {
-      running = false;
-    }
-  };
-  void prune();
-  const timer = setInterval(prune, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+    (error) => logger.warn({ err: error }, "pruning handled ids failed; retrying next turn"),
+  );
 }
