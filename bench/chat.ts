@@ -54,7 +54,15 @@ const PARTS = new Set(
   (process.env.BENCH_CHAT_PARTS ?? "js,rooms,reload,large,latency").split(",").map((p) => p.trim()),
 );
 /** The client's User Timing marks for the steps of a start (client/src/matrix/startMarks.ts). */
-const START_STEPS = ["sdk-loaded", "login", "crypto-ready", "sync-started", "first-sync"] as const;
+const START_STEPS = [
+  "sdk-loaded",
+  "login",
+  "list-preview",
+  "cache-loaded",
+  "crypto-ready",
+  "sync-started",
+  "first-sync",
+] as const;
 
 type Report = (figure: Figure) => void;
 type SyncMode = "sliding" | "v2";

@@ -323,8 +323,10 @@ function ProfileScreen() {
 }
 
 function ChatsScreen({ user }: { user: User }) {
-  const { client } = useMatrixClient();
-  return <LazyPageView page={chatsPage} props={{ client, cachedFor: user.matrixUserId }} />;
+  const { client, preview } = useMatrixClient();
+  return (
+    <LazyPageView page={chatsPage} props={{ client, cachedFor: user.matrixUserId, preview }} />
+  );
 }
 
 function RoomScreen({ roomId, eventId }: { roomId: string; eventId: string | null }) {

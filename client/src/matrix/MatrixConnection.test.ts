@@ -10,7 +10,25 @@ import {
   MatrixConnection,
   type MatrixConnectionOptions,
 } from "./MatrixConnection";
+import { PREVIEW_CONN_ID, PREVIEW_LIST } from "./slidingPreview";
 import type { SlidingSyncModule } from "./slidingSync";
+
+/** A sliding sync answer listing one group, as Synapse shapes it. */
+const PREVIEW_ANSWER = {
+  pos: "1",
+  lists: {
+    preview: { count: 1, ops: [{ op: "SYNC", range: [0, 0], room_ids: ["!book:example.org"] }] },
+  },
+  rooms: {
+    "!book:example.org": {
+      name: "Book club",
+      required_state: [],
+      timeline: [],
+      notification_count: 0,
+      highlight_count: 0,
+    },
+  },
+};
 
 const STORE = "xstream-crypto/@ana:example.org/WEBDEVICE";
 
@@ -587,13 +605,71 @@ describe("MatrixConnection", () => {
       expect(sliding.made).toHaveLength(1);
       expect(clients[0]?.startOptions[0]?.slidingSync).toBe(sliding.made[0]);
       expect(connection.getSnapshot().sync).toBe("sliding");
-      // The probe carried the new access token and asked for nothing.
-      const [probe] = bridge.calls("POST", SLIDING);
-      expect(new Headers(probe?.init?.headers).get("authorization")).toBe("Bearer syt_jwt-1");
-      expect(probe?.body).toEqual({ lists: {} });
-      // No list request goes out before the SDK's own, which carries the crypto's extensions:
-      // one sent early without them left the device keys never uploaded.
+      // One request asked whether the homeserver serves it: the list preview, with the new access
+      // token, on a connection of its own and without extensions.
+      const asked = bridge.calls("POST", SLIDING);
+      expect(asked).toHaveLength(1);
+      expect(new Headers(asked[0]?.init?.headers).get("authorization")).toBe("Bearer syt_jwt-1");
+      expect(asked[0]?.body).toMatchObject({
+        conn_id: PREVIEW_CONN_ID,
+        lists: { [PREVIEW_LIST]: { ranges: [[0, 19]] } },
+      });
+      expect(asked[0]?.body).not.toHaveProperty("extensions");
+      // No list request of the SDK's goes out before its own, which carries the crypto's
+      // extensions: one sent early without them left the device keys never uploaded.
       expect(clients[0]?.slidingSync).not.toHaveBeenCalled();
+    });
+
+    it("shows the preview's rooms while the crypto is still starting", async () => {
+      const bridge = FakeBridge.signedIn().on("POST", SLIDING, () => json(200, PREVIEW_ANSWER));
+      let unlock = () => {};
+      const unlocked = new Promise<void>((resolve) => {
+        unlock = resolve;
+      });
+      const locks = new FakeLocks();
+      const request = locks.request.bind(locks);
+      locks.request = async (name, options, callback) => {
+        await unlocked;
+        return request(name, options, callback);
+      };
+      const { connection, clients } = setUp(
+        bridge,
+        { databases: new FakeDatabases(), locks },
+        { syncPreference: "auto", loadSlidingSync: async () => fakeSlidingSyncModule().module },
+      );
+      const starting = connection.start();
+
+      await vi.waitFor(() => expect(connection.getSnapshot().preview).not.toBeNull());
+      expect(connection.getSnapshot()).toMatchObject({ status: "connecting", client: null });
+      expect(connection.getSnapshot().preview?.rooms.map((room) => room.name)).toEqual([
+        "Book club",
+      ]);
+      expect(clients[0]?.initRustCrypto).not.toHaveBeenCalled();
+
+      unlock();
+      await starting;
+      // Kept beside the client until the room list has its own synced rooms.
+      expect(connection.getSnapshot().client).not.toBeNull();
+      expect(connection.getSnapshot().preview?.count).toBe(1);
+      connection.stop();
+      expect(connection.getSnapshot().preview).toBeNull();
+    });
+
+    it("sends no preview when this browser kept a room list, only the empty check", async () => {
+      const bridge = FakeBridge.signedIn().on("POST", SLIDING, () => json(200, PREVIEW_ANSWER));
+      localStorage.setItem("xstream:room-list:@ana:example.org", '{"direct":[],"groups":[]}');
+      try {
+        const { connection } = setUp(bridge, undefined, {
+          syncPreference: "auto",
+          loadSlidingSync: async () => fakeSlidingSyncModule().module,
+        });
+        await connection.start();
+
+        expect(bridge.calls("POST", SLIDING).map((call) => call.body)).toEqual([{ lists: {} }]);
+        expect(connection.getSnapshot()).toMatchObject({ sync: "sliding", preview: null });
+      } finally {
+        localStorage.clear();
+      }
     });
 
     it("falls back to /sync v2 when the homeserver answers 404 M_UNRECOGNIZED", async () => {
@@ -611,6 +687,9 @@ describe("MatrixConnection", () => {
       expect(clients[0]?.startOptions[0]?.slidingSync).toBeUndefined();
       expect(clients[0]?.startOptions[0]?.initialSyncLimit).toBe(20);
       expect(connection.getSnapshot().sync).toBe("v2");
+      // The preview was the one request that asked, and nothing of it shows.
+      expect(bridge.calls("POST", SLIDING)).toHaveLength(1);
+      expect(connection.getSnapshot().preview).toBeNull();
     });
 
     it("never asks for sliding sync when pinned to /sync v2", async () => {

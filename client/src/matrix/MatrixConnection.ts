@@ -18,8 +18,9 @@ import {
   withoutTrailingSlash,
 } from "./homeserver";
 import { OwnPresence, type PageVisibility } from "./ownPresence";
-import { deleteRoomListCaches } from "./roomListCache";
+import { deleteRoomListCaches, hasRoomListCache } from "./roomListCache";
 import { sdkValue } from "./sdkValues";
+import { fetchListPreview, type ListPreview } from "./slidingPreview";
 import { offersSlidingSync, SlidingRoomSync, type SlidingSyncModule } from "./slidingSync";
 import { markStart } from "./startMarks";
 import {
@@ -98,6 +99,12 @@ export type MatrixSnapshot = {
   sync: "sliding" | "v2" | null;
   /** True while what shows came from this browser's cache and the homeserver has not answered. */
   fromCache: boolean;
+  /**
+   * The first rooms of the list from one sliding sync request sent right after the login, while
+   * the crypto starts (see slidingPreview.ts): for the room list to show until the client has
+   * synced. Null when there is none (a cached list shows instead, or /sync v2).
+   */
+  preview: ListPreview | null;
 };
 
 export type MatrixConnectionOptions = {
@@ -197,6 +204,7 @@ const STOPPED: MatrixSnapshot = {
   encryptionProblem: null,
   sync: null,
   fromCache: false,
+  preview: null,
 };
 
 // Local echoes live in each room's pending list, not in its timeline: a message that failed to
@@ -507,15 +515,21 @@ export class MatrixConnection {
     markStart("login");
     client.setAccessToken(credentials.accessToken);
     gate.open(credentials.accessToken);
+    const previewing =
+      prepared.sliding && !hasRoomListCache(userId)
+        ? this.#preview(generation, baseUrl, credentials.accessToken, userId)
+        : null;
     askEarly(client);
     // The cache loads and the sync mode is chosen while the crypto starts. (Sending sliding
     // sync's first request early, without the crypto's extensions, left the browser's device
-    // keys never uploaded: recovery.browser's cross-signing waited for them in vain.)
+    // keys never uploaded: recovery.browser's cross-signing waited for them in vain. The
+    // preview has a connection of its own, so the SDK's first request still carries them.)
     const choosing = this.#chooseSync(
       cache,
       baseUrl,
       credentials.accessToken,
       prepared.sliding,
+      previewing,
     ).then((sliding) =>
       sliding && generation === this.#generation ? new SlidingRoomSync(sliding, client) : null,
     );
@@ -537,6 +551,7 @@ export class MatrixConnection {
       ...encryption,
       sync: rooms ? "sliding" : "v2",
       fromCache: false,
+      preview: this.#snapshot.preview,
     });
     markStart("sync-started");
     if (rooms) {
@@ -568,12 +583,38 @@ export class MatrixConnection {
     baseUrl: string,
     accessToken: string,
     slidingLoading: Promise<SlidingSyncModule> | null,
+    previewOffered: Promise<boolean> | null,
   ): Promise<SlidingSyncModule | null> {
     const warm = await cache.load();
     markStart("cache-loaded");
     if (!slidingLoading || (warm && this.#syncPreference === "auto")) return null;
-    if (!(await offersSlidingSync(this.#fetch, baseUrl, accessToken))) return null;
+    // The preview's answer says as much as the empty request would, and it is already on its way.
+    const offered = previewOffered ?? offersSlidingSync(this.#fetch, baseUrl, accessToken);
+    if (!(await offered)) return null;
     return slidingLoading.catch(() => null);
+  }
+
+  /**
+   * Sends the sliding sync preview and puts its rooms in the snapshot when they come, unless the
+   * client has synced by then (or was dropped). Resolves to whether the homeserver offers sliding
+   * sync at all; never rejects.
+   */
+  #preview(
+    generation: number,
+    baseUrl: string,
+    accessToken: string,
+    userId: string,
+  ): Promise<boolean> {
+    return fetchListPreview(this.#fetch, baseUrl, accessToken, userId).then(
+      ({ offered, preview }) => {
+        const current = generation === this.#generation && this.#snapshot.status === "connecting";
+        if (preview && current) {
+          markStart("list-preview");
+          this.#set({ ...this.#snapshot, preview });
+        }
+        return offered;
+      },
+    );
   }
 
   /**

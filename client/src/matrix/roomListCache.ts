@@ -35,6 +35,18 @@ export function readRoomListCache(
   }
 }
 
+/** Whether this browser keeps a room list for `userId` (the page shows that, not a preview). */
+export function hasRoomListCache(
+  userId: string,
+  storage: RoomListCacheStorage | null = pageStorage(),
+): boolean {
+  try {
+    return Boolean(storage?.getItem(KEY_PREFIX + userId));
+  } catch {
+    return false;
+  }
+}
+
 /** Keeps `value` for `userId`; a full or refused storage only means nothing is cached. */
 export function writeRoomListCache(
   userId: string,

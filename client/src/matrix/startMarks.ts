@@ -5,6 +5,7 @@
  */
 export type StartStep =
   | "login"
+  | "list-preview"
   | "sdk-loaded"
   | "cache-loaded"
   | "crypto-ready"

@@ -1,6 +1,7 @@
 import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
+import type { ListPreview } from "../../matrix/slidingPreview";
 import { FakeRoomListClient, joinedRoom, later, ME } from "../../test/fakeRoomList";
 import { ChatsPage } from "./ChatsPage";
 import { saveCachedRoomList } from "./cachedRoomList";
@@ -80,6 +81,47 @@ describe("ChatsPage", () => {
     } finally {
       localStorage.clear();
     }
+  });
+
+  it("shows the sliding sync preview while Matrix connects, then the live list once it has synced", async () => {
+    const preview: ListPreview = {
+      userId: ME,
+      count: 3,
+      rooms: [
+        {
+          roomId: "!book:example.org",
+          membership: "join",
+          name: "Book club",
+          avatarUrl: null,
+          isDm: false,
+          creator: ME,
+          heroes: [],
+          members: [],
+          timeline: [],
+          notificationCount: 0,
+          highlightCount: 0,
+          joinedCount: 3,
+          invitedCount: 0,
+        },
+      ],
+    };
+    const { rerender } = render(<ChatsPage client={null} preview={preview} now={() => NOW} />);
+    expect(roomNames("Groups")).toEqual(["Book club"]);
+
+    // The client exists but has not synced: its (still partial) rooms do not replace the preview.
+    const { client } = anasRooms();
+    let synced = false;
+    client.isInitialSyncComplete = () => synced;
+    rerender(<ChatsPage client={client.asClient()} preview={preview} now={() => NOW} />);
+    await settle();
+    expect(roomNames("Groups")).toEqual(["Book club"]);
+    expect(screen.queryByRole("region", { name: "Invites" })).toBeNull();
+
+    synced = true;
+    act(() => client.emit("sync", "PREPARED"));
+    await settle();
+    expect(roomNames("Direct messages")).toEqual(["Carla Ruiz", "Bob Silva, 2 unread, 1 mention"]);
+    expect(within(section("Invites")).getByText("Grammar nerds")).toBeInTheDocument();
   });
 
   it("lists invites, direct messages and groups, latest activity first", async () => {

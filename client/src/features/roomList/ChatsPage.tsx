@@ -1,5 +1,6 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { type KeyboardEvent, type ReactNode, useCallback, useId, useRef, useState } from "react";
+import type { ListPreview } from "../../matrix/slidingPreview";
 import { Link } from "../../routing/Link";
 import { PATHS, roomPath } from "../../routing/paths";
 import { navigate } from "../../routing/router";
@@ -18,6 +19,8 @@ export type ChatsPageProps = {
   client: MatrixClient | null;
   /** Whose room list this browser kept, to show until the client has synced. */
   cachedFor?: string | null;
+  /** The first rooms from the sliding sync preview, to show until the client has synced. */
+  preview?: ListPreview | null;
   /** The current time, for "14:05" / "Mon" beside each room; tests pin it. */
   now?: () => number;
 };
@@ -32,10 +35,15 @@ type OpenDialog =
   | null;
 
 /** The person's chats: invites, direct rooms and groups, a filter, and a new group. */
-export function ChatsPage({ client, cachedFor = null, now = Date.now }: ChatsPageProps) {
+export function ChatsPage({
+  client,
+  cachedFor = null,
+  preview = null,
+  now = Date.now,
+}: ChatsPageProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   usePageArrival("chats", headingRef);
-  const list = useRoomList(client, cachedFor);
+  const list = useRoomList(client, cachedFor, preview);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const close = () => setDialog(null);
   // Both stay the same from one update to the next, so only the rooms that changed re-render.

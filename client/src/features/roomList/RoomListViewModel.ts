@@ -31,6 +31,7 @@ const ListEvents = {
   UnreadNotifications: sdkValue<RoomEvent.UnreadNotifications>("Room.UnreadNotifications"),
   AccountData: sdkValue<ClientEvent.AccountData>("accountData"),
   DeleteRoom: sdkValue<ClientEvent.DeleteRoom>("deleteRoom"),
+  Sync: sdkValue<ClientEvent.Sync>("sync"),
 } as const;
 
 const PRIVATE_CHAT = sdkValue<Preset.PrivateChat>("private_chat");
@@ -72,6 +73,12 @@ export type RoomListSnapshot = {
   pending: Readonly<Record<string, RoomAction>>;
   /** Why the last accept or decline failed, for people. */
   error: string | null;
+  /**
+   * The client had finished its first sync when this list was made: it lists everything that
+   * sync brought, so it may replace a list shown meanwhile (cached, or the sliding sync preview)
+   * without showing fewer rooms for a moment.
+   */
+  synced: boolean;
 };
 
 export function emptyRoomListSnapshot(status: RoomListSnapshot["status"]): RoomListSnapshot {
@@ -84,6 +91,7 @@ export function emptyRoomListSnapshot(status: RoomListSnapshot["status"]): RoomL
     total: 0,
     pending: {},
     error: null,
+    synced: false,
   };
 }
 
@@ -216,6 +224,11 @@ export class RoomListViewModel {
       if (event.getType() === DIRECT) this.#markAllDirty();
     };
     const onDeleteRoom = (roomId: string) => this.#markDirty(roomId);
+    // The first sync is complete: say so with the rooms it brought (the last may still wait to
+    // be applied).
+    const onSync = () => {
+      if (!this.#snapshot.synced && client.isInitialSyncComplete()) this.#scheduleFlush();
+    };
 
     for (const room of client.getRooms()) watchCounts(room);
     const stop = listenTo(client, [
@@ -230,6 +243,7 @@ export class RoomListViewModel {
       [ListEvents.Receipt, onRoomEvent],
       [ListEvents.AccountData, onAccountData],
       [ListEvents.DeleteRoom, onDeleteRoom],
+      [ListEvents.Sync, onSync],
     ]);
     // Things may have changed while nobody listened.
     this.#markAllDirty();
@@ -307,6 +321,7 @@ export class RoomListViewModel {
       total: this.#rooms.size + this.#invites.size,
       pending: this.#pending,
       error: this.#error,
+      synced: this.#client.isInitialSyncComplete(),
     };
     this.#scheduleSave();
     this.#subscribers.notify();

@@ -84,28 +84,54 @@ function senderName(event: MatrixEvent, room: Room, myUserId: string): string {
   return event.sender?.name || room.getMember(senderId)?.name || senderId;
 }
 
+/** What a preview line needs of an event, from the SDK or from a sliding sync answer. */
+export type PreviewableEvent = {
+  type: string;
+  redacted: boolean;
+  msgtype: string | null;
+  body: string | null;
+  /** An edit of an earlier message (`m.replace`). */
+  edit: boolean;
+  voice: boolean;
+};
+
+/**
+ * The preview line for an event, or null if the event is not one a preview shows. `sender`
+ * names who sent it, asked only when the line needs it.
+ */
+export function previewLine(event: PreviewableEvent, sender: () => string): string | null {
+  if (event.type === "m.room.encrypted") return "Encrypted message";
+  if (event.type !== "m.room.message" && event.type !== "m.sticker") return null;
+  if (event.redacted) return "Message deleted";
+  // An edit changes an earlier message (which the SDK already shows edited); not news.
+  if (event.edit) return null;
+  if (event.type === "m.sticker") return `${sender()} sent a sticker`;
+  const msgtype = event.msgtype ?? "";
+  if (msgtype === "m.audio" && event.voice) return `${sender()} sent a voice message`;
+  // Own keys only: a msgtype of "constructor" is someone's message, not Object's.
+  const media = Object.hasOwn(MEDIA_PREVIEWS, msgtype) ? MEDIA_PREVIEWS[msgtype] : undefined;
+  if (media) return `${sender()} ${media}`;
+  if (event.body === null) return null;
+  // One line: the list shows the start of the message only.
+  const body = event.body.replace(/\s+/g, " ").trim();
+  if (msgtype === "m.emote") return `* ${sender()} ${body}`;
+  return `${sender()}: ${body}`;
+}
+
 /** The preview line for an event, or null if the event is not one a preview shows. */
 export function previewOf(event: MatrixEvent, room: Room, myUserId: string): string | null {
-  const type = event.getType();
-  if (type === "m.room.encrypted") return "Encrypted message";
-  if (type !== "m.room.message" && type !== "m.sticker") return null;
-  if (event.isRedacted()) return "Message deleted";
   const content = event.getContent();
-  // An edit changes an earlier message (which the SDK already shows edited); not news.
-  if (content["m.relates_to"]?.rel_type === "m.replace") return null;
-  const sender = senderName(event, room, myUserId);
-  if (type === "m.sticker") return `${sender} sent a sticker`;
-  const msgtype = typeof content.msgtype === "string" ? content.msgtype : "";
-  if (msgtype === "m.audio" && content["org.matrix.msc3245.voice"] !== undefined) {
-    return `${sender} sent a voice message`;
-  }
-  const media = MEDIA_PREVIEWS[msgtype];
-  if (media) return `${sender} ${media}`;
-  if (typeof content.body !== "string") return null;
-  // One line: the list shows the start of the message only.
-  const body = content.body.replace(/\s+/g, " ").trim();
-  if (msgtype === "m.emote") return `* ${sender} ${body}`;
-  return `${sender}: ${body}`;
+  return previewLine(
+    {
+      type: event.getType(),
+      redacted: event.isRedacted(),
+      msgtype: typeof content.msgtype === "string" ? content.msgtype : null,
+      body: typeof content.body === "string" ? content.body : null,
+      edit: content["m.relates_to"]?.rel_type === "m.replace",
+      voice: content["org.matrix.msc3245.voice"] !== undefined,
+    },
+    () => senderName(event, room, myUserId),
+  );
 }
 
 /** The latest event a preview shows, with its preview. */
