@@ -43,7 +43,7 @@ const ROOM_LIST_RUNS = 5;
 /** Two: a /sync v2 start at 2,000 rooms takes about a minute, and the run must fit in ten. */
 const LARGE_ROOM_LIST_RUNS = 2;
 const RELOAD_RUNS = 5;
-/** `BENCH_WATERFALL=1`: each reload's requests and marks on stderr (see `waterfall`). */
+/** `BENCH_WATERFALL=1`: each sign-in's and reload's requests and marks on stderr (`waterfall`). */
 const WATERFALL = process.env.BENCH_WATERFALL === "1";
 const MESSAGES = 100;
 /** Between two keys of the password: quicker than most people type (a fast typist: 10 a second). */
@@ -274,6 +274,9 @@ async function roomListAfterSignIn(
         for (const [step, at] of await startSteps(page)) {
           sample.steps.set(step, [...(sample.steps.get(step) ?? []), at - started]);
         }
+        if (WATERFALL) {
+          log(`sign-in ${mode} ${run + 1}: ${await waterfall(page, started, first, all, rooms)}`);
+        }
       } finally {
         await context.close();
       }
@@ -395,15 +398,16 @@ async function roomsShownInPage(page: Page, count: number): Promise<number> {
 }
 
 /**
- * Where a reload's time went, for a person profiling it (`BENCH_WATERFALL=1`): the document,
- * each script, style and API request (from the cache or the network), and the client's User
- * Timing marks, in ms from the moment the reload was asked for.
+ * Where a reload's or a sign-in's time went, for a person profiling it (`BENCH_WATERFALL=1`):
+ * the document, each script, style and API request (from the cache or the network), and the
+ * client's User Timing marks, in ms from the moment the reload (or "Sign in") was asked for.
  */
 async function waterfall(
   page: Page,
   started: number,
   shownAt: number,
   allShownAt: number,
+  rooms = ROOMS,
 ): Promise<string> {
   const entries = (await page.evaluate(`(() => {
     const nav = performance.getEntriesByType("navigation")[0];
@@ -421,7 +425,11 @@ async function waterfall(
   const shown = Math.round(shownAt - started);
   const allShown = Math.round(allShownAt - started);
   const lines = rows
-    .filter(([name, start]) => (start > 0 || name === "document") && at(start) <= allShown)
+    // What ended before the click (the sign-in page loading) is not part of a sign-in.
+    .filter(
+      ([name, start, end]) =>
+        (start > 0 || name === "document") && at(end) >= 0 && at(start) <= allShown,
+    )
     .sort((a, b) => a[1] - b[1])
     .map(
       ([name, start, end, bytes]) =>
@@ -430,7 +438,7 @@ async function waterfall(
   return [
     `navigation starts at ${at(0)}`,
     ...lines,
-    `${FIRST_SCREEN} rooms shown at ${shown}, all ${ROOMS} at ${allShown}`,
+    `${FIRST_SCREEN} rooms shown at ${shown}, all ${rooms} at ${allShown}`,
   ].join("\n  ");
 }
 

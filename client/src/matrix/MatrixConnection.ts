@@ -20,7 +20,7 @@ import {
 import { OwnPresence, type PageVisibility } from "./ownPresence";
 import { deleteRoomListCaches, hasRoomListCache } from "./roomListCache";
 import { sdkValue } from "./sdkValues";
-import { fetchListPreview, type ListPreview } from "./slidingPreview";
+import type { ListPreview } from "./slidingPreview";
 import { offersSlidingSync, SlidingRoomSync, type SlidingSyncModule } from "./slidingSync";
 import { markStart } from "./startMarks";
 import {
@@ -262,6 +262,8 @@ export class MatrixConnection {
   #prepared: {
     sdk: Promise<MatrixSdk>;
     sliding: Promise<SlidingSyncModule> | null;
+    /** The list preview's module (slidingPreview.ts), loaded with the rest, off the sign-in page. */
+    preview: Promise<typeof import("./slidingPreview")> | null;
   } | null = null;
   #cryptoPreloaded = false;
   /** The crypto store of the last device logged in, kept after stop() for forgetDevice(). */
@@ -325,6 +327,7 @@ export class MatrixConnection {
     this.#prepared ??= {
       sdk: settledLater(this.#loadSdk()),
       sliding: this.#syncPreference === "v2" ? null : settledLater(this.#loadSlidingSync()),
+      preview: this.#syncPreference === "v2" ? null : settledLater(import("./slidingPreview")),
     };
   }
 
@@ -515,10 +518,17 @@ export class MatrixConnection {
     markStart("login");
     client.setAccessToken(credentials.accessToken);
     gate.open(credentials.accessToken);
-    const previewing =
+    // Nothing kept to show (a first sign-in here): whether the homeserver serves sliding sync is
+    // asked now, beside the cache loading, and once it says so the list preview is sent. The
+    // SDK's start waits for that small answer only, never for the preview.
+    const offered =
       prepared.sliding && !hasRoomListCache(userId)
-        ? this.#preview(generation, baseUrl, credentials.accessToken, userId)
+        ? settledLater(offersSlidingSync(this.#fetch, baseUrl, credentials.accessToken))
         : null;
+    if (offered && prepared.preview) {
+      const token = credentials.accessToken;
+      void this.#preview(prepared.preview, offered, generation, baseUrl, token, userId);
+    }
     askEarly(client);
     // The cache loads and the sync mode is chosen while the crypto starts. (Sending sliding
     // sync's first request early, without the crypto's extensions, left the browser's device
@@ -529,7 +539,7 @@ export class MatrixConnection {
       baseUrl,
       credentials.accessToken,
       prepared.sliding,
-      previewing,
+      offered,
     ).then((sliding) =>
       sliding && generation === this.#generation ? new SlidingRoomSync(sliding, client) : null,
     );
@@ -583,38 +593,40 @@ export class MatrixConnection {
     baseUrl: string,
     accessToken: string,
     slidingLoading: Promise<SlidingSyncModule> | null,
-    previewOffered: Promise<boolean> | null,
+    offeredEarly: Promise<boolean> | null,
   ): Promise<SlidingSyncModule | null> {
     const warm = await cache.load();
     markStart("cache-loaded");
     if (!slidingLoading || (warm && this.#syncPreference === "auto")) return null;
-    // The preview's answer says as much as the empty request would, and it is already on its way.
-    const offered = previewOffered ?? offersSlidingSync(this.#fetch, baseUrl, accessToken);
+    const offered = offeredEarly ?? offersSlidingSync(this.#fetch, baseUrl, accessToken);
     if (!(await offered)) return null;
     return slidingLoading.catch(() => null);
   }
 
   /**
-   * Sends the sliding sync preview and puts its rooms in the snapshot when they come, unless the
-   * client has synced by then (or was dropped). Resolves to whether the homeserver offers sliding
-   * sync at all; never rejects.
+   * Sends the sliding sync preview once the homeserver said it serves sliding sync, and puts its
+   * rooms in the snapshot when they come, unless the client has synced by then (or was dropped).
+   * Never rejects: without a preview the list waits for the SDK, as it did before.
    */
-  #preview(
+  async #preview(
+    module: Promise<typeof import("./slidingPreview")>,
+    offered: Promise<boolean>,
     generation: number,
     baseUrl: string,
     accessToken: string,
     userId: string,
-  ): Promise<boolean> {
-    return fetchListPreview(this.#fetch, baseUrl, accessToken, userId).then(
-      ({ offered, preview }) => {
-        const current = generation === this.#generation && this.#snapshot.status === "connecting";
-        if (preview && current) {
-          markStart("list-preview");
-          this.#set({ ...this.#snapshot, preview });
-        }
-        return offered;
-      },
-    );
+  ): Promise<void> {
+    try {
+      if (!(await offered) || generation !== this.#generation) return;
+      const { fetchListPreview } = await module;
+      const { preview } = await fetchListPreview(this.#fetch, baseUrl, accessToken, userId);
+      if (preview && generation === this.#generation && this.#snapshot.status === "connecting") {
+        markStart("list-preview");
+        this.#set({ ...this.#snapshot, preview });
+      }
+    } catch {
+      // The module did not load (a new deployment, say): no preview.
+    }
   }
 
   /**
