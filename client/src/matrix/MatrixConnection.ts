@@ -458,6 +458,22 @@ export class MatrixConnection {
     const baseUrl = discovered ?? withoutTrailingSlash(grant.homeserver_url ?? this.#origin);
     const loggingIn = this.#loginToHomeserver(generation, baseUrl, grant);
     loggingIn.catch(() => undefined);
+    // Nothing kept to show (a first sign-in here): as soon as the login has answered (the SDK may
+    // still be loading), ask whether the homeserver serves sliding sync, and once it says so send
+    // the list preview. The SDK's start waits for that small answer only, never for the preview.
+    const offered =
+      prepared.sliding && !hasRoomListCache(grant.user_id)
+        ? settledLater(
+            loggingIn.then((credentials) =>
+              credentials?.userId === grant.user_id && credentials.deviceId === grant.device_id
+                ? offersSlidingSync(this.#fetch, baseUrl, credentials.accessToken)
+                : false,
+            ),
+          )
+        : null;
+    if (offered && prepared.preview) {
+      void this.#preview(prepared.preview, offered, loggingIn, generation, baseUrl, grant.user_id);
+    }
     const sdk = await prepared.sdk;
     markStart("sdk-loaded");
     // Stopped or restarted meanwhile: drop this login (its device is the same one, so nothing leaks
@@ -518,17 +534,6 @@ export class MatrixConnection {
     markStart("login");
     client.setAccessToken(credentials.accessToken);
     gate.open(credentials.accessToken);
-    // Nothing kept to show (a first sign-in here): whether the homeserver serves sliding sync is
-    // asked now, beside the cache loading, and once it says so the list preview is sent. The
-    // SDK's start waits for that small answer only, never for the preview.
-    const offered =
-      prepared.sliding && !hasRoomListCache(userId)
-        ? settledLater(offersSlidingSync(this.#fetch, baseUrl, credentials.accessToken))
-        : null;
-    if (offered && prepared.preview) {
-      const token = credentials.accessToken;
-      void this.#preview(prepared.preview, offered, generation, baseUrl, token, userId);
-    }
     askEarly(client);
     // The cache loads and the sync mode is chosen while the crypto starts. (Sending sliding
     // sync's first request early, without the crypto's extensions, left the browser's device
@@ -611,21 +616,24 @@ export class MatrixConnection {
   async #preview(
     module: Promise<typeof import("./slidingPreview")>,
     offered: Promise<boolean>,
+    loggingIn: Promise<MatrixCredentials | null>,
     generation: number,
     baseUrl: string,
-    accessToken: string,
     userId: string,
   ): Promise<void> {
     try {
       if (!(await offered) || generation !== this.#generation) return;
+      const credentials = await loggingIn;
+      if (!credentials) return;
       const { fetchListPreview } = await module;
-      const { preview } = await fetchListPreview(this.#fetch, baseUrl, accessToken, userId);
+      const token = credentials.accessToken;
+      const { preview } = await fetchListPreview(this.#fetch, baseUrl, token, userId);
       if (preview && generation === this.#generation && this.#snapshot.status === "connecting") {
         markStart("list-preview");
         this.#set({ ...this.#snapshot, preview });
       }
     } catch {
-      // The module did not load (a new deployment, say): no preview.
+      // The login failed (said where it is awaited), or the module did not load: no preview.
     }
   }
 
