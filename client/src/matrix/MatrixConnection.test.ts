@@ -614,7 +614,7 @@ describe("MatrixConnection", () => {
       expect(new Headers(preview?.init?.headers).get("authorization")).toBe("Bearer syt_jwt-1");
       expect(preview?.body).toMatchObject({
         conn_id: PREVIEW_CONN_ID,
-        lists: { [PREVIEW_LIST]: { ranges: [[0, 19]] } },
+        lists: { [PREVIEW_LIST]: { ranges: [[0, 11]] } },
       });
       expect(preview?.body).not.toHaveProperty("extensions");
       // No list request of the SDK's goes out before its own, which carries the crypto's

@@ -4,6 +4,7 @@ import {
   MAX_PREVIEW_BYTES,
   PREVIEW_CONN_ID,
   PREVIEW_LIST,
+  PREVIEW_ROOMS,
   parseListPreview,
 } from "./slidingPreview";
 import { SLIDING_SYNC_PATH, VISIBLE_ROOMS } from "./slidingSync";
@@ -218,7 +219,10 @@ describe("fetchListPreview", () => {
     const body = JSON.parse(String(init?.body));
     expect(body.conn_id).toBe(PREVIEW_CONN_ID);
     expect(body.extensions).toBeUndefined();
-    expect(body.lists[PREVIEW_LIST].ranges).toEqual([[0, VISIBLE_ROOMS - 1]]);
+    // The start of the SDK's first window, with what that window asks for each room.
+    expect(PREVIEW_ROOMS).toBeLessThanOrEqual(VISIBLE_ROOMS);
+    expect(body.lists[PREVIEW_LIST].ranges).toEqual([[0, PREVIEW_ROOMS - 1]]);
+    expect(body.lists[PREVIEW_LIST].timeline_limit).toBe(5);
   });
 
   it("says sliding sync is not offered for a 404 and for a network failure", async () => {
