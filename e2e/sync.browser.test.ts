@@ -216,6 +216,18 @@ describe("syncing the web client", () => {
         ),
       );
       expect(kept).toEqual([]);
+      // So do the synced rooms and the keys in IndexedDB (deleted in the background).
+      await expect
+        .poll(
+          () =>
+            page.evaluate(async () =>
+              (await indexedDB.databases())
+                .map((database) => database.name ?? "")
+                .filter((name) => /^(matrix-js-sdk:xstream-sync|xstream-crypto)\//.test(name)),
+            ),
+          { timeout: 10_000 },
+        )
+        .toEqual([]);
       await page.reload();
       await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 20_000 });
       expect(checks.length).toBe(2);

@@ -35,6 +35,9 @@ export interface EdgeOptions {
 
 const hostPort = (url: string) => new URL(url).host;
 
+/** The bridge's limit for an appservice transaction (TRANSACTION_BODY_LIMIT, 20mb). */
+const TRANSACTION_BUFFER = "20MiB";
+
 /** Whether this machine has an IPv6 loopback to bind (containers often have none). */
 function hasIpv6Loopback(): Promise<boolean> {
   return new Promise((resolve) => {
@@ -70,7 +73,10 @@ export function edgeConfig(options: EdgeOptions, ipv6: boolean): string {
       "",
       // Synapse's side of the bridges (appservice transactions, the push gateway), never public.
       // A transaction is a PUT that the bridge de-duplicates by its id, so one cut off by a
-      // replica's death is safe to resend to another.
+      // replica's death is safe to resend to another. Its body is buffered (up to the bridge's
+      // limit for a transaction) so the resend carries it. Unbuffered, the resend went out with
+      // an empty body, broke on the surviving replica's connection and counted as its failure
+      // too: for 5 s both replicas were out of the pool the public site shares (a 503).
       `http://:${options.bridgeBalancerPort} {`,
       "\tbind 127.0.0.1",
       `\treverse_proxy ${options.bridgeUrls.map(hostPort).join(" ")} {`,
@@ -79,6 +85,7 @@ export function edgeConfig(options: EdgeOptions, ipv6: boolean): string {
       "\t\tlb_try_interval 100ms",
       "\t\tfail_duration 2s",
       "\t\tmax_fails 1",
+      `\t\trequest_buffers ${TRANSACTION_BUFFER}`,
       "\t\tlb_retry_match {",
       "\t\t\tmethod GET PUT",
       "\t\t}",

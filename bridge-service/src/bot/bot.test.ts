@@ -186,6 +186,21 @@ describe("startBot: invites", () => {
     expect(sleeps).toEqual([]);
   });
 
+  it("asks again when another server refuses: its invite may not be stored there yet", async () => {
+    let calls = 0;
+    const { events, join, sleeps, sent } = setup({
+      joinRoom: async (roomId) => {
+        calls++;
+        if (calls < 3) throw new HomeserverError(403, "M_FORBIDDEN", "not invited");
+        return { roomId };
+      },
+    });
+    events.emit("event", { ...inviteForBot, sender: "@bob:b.example" });
+    await until(() => expect(sent).toHaveLength(1));
+    expect(join).toHaveBeenCalledTimes(3);
+    expect(sleeps).toEqual([10, 40]);
+  });
+
   it("remembers a direct invite as the inviter's DM and greets them", async () => {
     const { events, sent, botStore } = setup();
     events.emit("event", inviteForBot);

@@ -59,6 +59,8 @@ function isWorthRetrying(error: unknown): boolean {
   return !(error instanceof HomeserverError) || error.status === 429 || error.status >= 500;
 }
 
+const isRefusal = (error: unknown) => error instanceof HomeserverError && error.status === 403;
+
 /** One run of a command: its event, and the run before it that was cut off, if any. */
 interface CommandRun {
   eventId: string;
@@ -114,7 +116,7 @@ export function startBot({
   ignoresInvite,
   suggestionLimit = 5,
   onMessageRead,
-  joinRetryDelaysMs = [1_000, 4_000],
+  joinRetryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000],
   replyRetryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000],
   sleep = defaultSleep,
 }: BotDeps): () => void {
@@ -122,6 +124,10 @@ export function startBot({
   const serverName = serverNameOf(botUserId);
 
   async function joinAfterInvite(roomId: string, inviter: string): Promise<boolean> {
+    // Over federation the inviting server has ours countersign its invite before it stores the
+    // invite itself, so our join can reach it first and be refused as "not invited" (seen under
+    // load). From another server, that refusal is asked again, on the same schedule.
+    const remote = serverNameOf(inviter) !== serverName;
     for (let attempt = 0; ; attempt++) {
       try {
         await homeserver.joinRoom(roomId);
@@ -129,7 +135,8 @@ export function startBot({
         return true;
       } catch (error) {
         const delay = joinRetryDelaysMs[attempt];
-        if (delay === undefined || !isWorthRetrying(error)) {
+        const notYetInvited = remote && isRefusal(error);
+        if (delay === undefined || !(isWorthRetrying(error) || notYetInvited)) {
           log.warn({ err: error, roomId, inviter, attempts: attempt + 1 }, "could not join room");
           return false;
         }

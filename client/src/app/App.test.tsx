@@ -73,6 +73,20 @@ describe("App", () => {
     expect(hint.get()).toBe(false);
   });
 
+  it("keeps the session for the next reload when the bridge is restarting during the check", async () => {
+    const bridge = new FakeBridge().on("POST", "/api/auth/refresh", () =>
+      json(502, {
+        errcode: "M_UNAVAILABLE",
+        error: "the service is not reachable; try again shortly",
+      }),
+    );
+    const { hint } = renderApp(bridge);
+
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("Couldn't reach Xstream");
+    expect(hint.get()).toBe(true);
+  });
+
   it("returns to sign-in with an explanation when a request gets 401 and the refresh fails", async () => {
     const bridge = FakeBridge.signedIn()
       .on("POST", "/api/auth/refresh", () => json(200, { user: ANA }), unknownToken)

@@ -54,7 +54,7 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
   const session = new SessionStore({ auth, matrix, hint });
   api.onSessionEnded(() => session.endSession());
   const remembered = options.remembered ?? storageRememberedUser();
-  rememberSessionUser(session, remembered);
+  rememberSessionUser(session, remembered, matrix);
   wireBackgroundPush(api, matrix);
   setEmailApi(createEmailApi(api));
   return {
@@ -68,9 +68,14 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
 /**
  * Remembers each confirmed session's user, and forgets them with what this browser cached for
  * them once the session has ended: a refused session (expired, revoked from elsewhere) leaves no
- * room names behind for whoever opens the page next. An unreachable bridge ends nothing.
+ * room names, messages or keys behind for whoever opens the page next. An unreachable bridge
+ * ends nothing.
  */
-function rememberSessionUser(session: SessionStore, remembered: RememberedUser) {
+function rememberSessionUser(
+  session: SessionStore,
+  remembered: RememberedUser,
+  matrix: MatrixConnection,
+) {
   session.subscribe(() => {
     const state = session.getSnapshot();
     if (state.status === "signedIn") {
@@ -78,6 +83,8 @@ function rememberSessionUser(session: SessionStore, remembered: RememberedUser) 
     } else if (state.status === "signedOut" && state.reason !== "unreachable") {
       remembered.clear();
       deleteRoomListCaches(null);
+      // A sign-out here has deleted them already (App's signOut → forgetDevice).
+      if (state.reason === "sessionEnded") void matrix.forgetEveryDevice();
     }
   });
 }

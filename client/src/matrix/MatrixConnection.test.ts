@@ -487,6 +487,24 @@ describe("MatrixConnection", () => {
     expect(connection.getSnapshot().status).toBe("stopped");
   });
 
+  it("deletes every device's keys and synced rooms when the session ended without a sign-out here", async () => {
+    const { connection, databases } = setUp();
+    const kept = [
+      `${STORE}::matrix-sdk-crypto`,
+      `${STORE}::matrix-sdk-crypto-meta`,
+      "xstream-crypto/@bea:example.org/BEADEVICE::matrix-sdk-crypto",
+      "matrix-js-sdk:xstream-sync/@ana:example.org/WEBDEVICE",
+      "matrix-js-sdk:xstream-sync/@bea:example.org/BEADEVICE",
+    ];
+    for (const name of [...kept, "some-other-app"]) databases.names.add(name);
+
+    // A reload whose session check was refused: Matrix never started on this page.
+    await connection.forgetEveryDevice();
+
+    expect(connection.getSnapshot().status).toBe("stopped");
+    expect(databases.names).toEqual(new Set(["some-other-app"]));
+  });
+
   it("starts with fresh keys after a password change deleted the device, not after a retry", async () => {
     const { connection, databases } = setUp();
     await connection.start();

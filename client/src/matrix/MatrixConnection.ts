@@ -8,6 +8,7 @@ import {
   type CryptoStoreLocks,
   cryptoStorePrefix,
   deleteCryptoStore,
+  deleteEveryCryptoStore,
   deleteOtherCryptoStores,
   holdCryptoStoreLock,
 } from "./cryptoStore";
@@ -24,6 +25,7 @@ import { offersSlidingSync, SlidingRoomSync, type SlidingSyncModule } from "./sl
 import { markStart } from "./startMarks";
 import {
   CACHED_TIMELINE_LIMIT,
+  deleteEverySyncStore,
   deleteOtherSyncStores,
   deleteSyncStore,
   type OpenedSyncStore,
@@ -381,6 +383,21 @@ export class MatrixConnection {
   async forgetDevice(): Promise<void> {
     this.stop();
     await Promise.all([this.#forgetCryptoStore(), this.#forgetSyncCache()]);
+  }
+
+  /**
+   * The session ended without a sign-out here (it expired, or was ended from another device):
+   * stops, and deletes every device's synced rooms and keys this browser kept, as a sign-out
+   * would have, since this page may not know which device they were for. Never rejects.
+   */
+  async forgetEveryDevice(): Promise<void> {
+    this.stop();
+    deleteRoomListCaches(null);
+    const databases = this.#databases;
+    if (!databases) return;
+    await Promise.all([deleteEveryCryptoStore(databases), deleteEverySyncStore(databases)]).catch(
+      () => undefined,
+    );
   }
 
   #connect(grant?: MatrixLoginToken): Promise<ApiError | null> {

@@ -57,14 +57,25 @@ export async function deleteCryptoStore(databases: CryptoDatabases, prefix: stri
  * no tab was open. One browser has one Xstream session at a time (the session is a cookie), so
  * any store but the current one is left over. Browsers that cannot list databases keep them.
  */
-export async function deleteOtherCryptoStores(
+export function deleteOtherCryptoStores(
   databases: CryptoDatabases,
   keepPrefix: string,
 ): Promise<void> {
+  return deleteCryptoStoresBut(databases, keepPrefix);
+}
+
+/** Deletes every device's keys (the session ended without a sign-out in this browser). */
+export function deleteEveryCryptoStore(databases: CryptoDatabases): Promise<void> {
+  return deleteCryptoStoresBut(databases, null);
+}
+
+async function deleteCryptoStoresBut(databases: CryptoDatabases, keepPrefix: string | null) {
   if (!databases.databases) return;
   const names = (await databases.databases()).flatMap(({ name }) => (name ? [name] : []));
   const stale = names.filter(
-    (name) => name.startsWith(`${STORE_PREFIX}/`) && !name.startsWith(`${keepPrefix}::`),
+    (name) =>
+      name.startsWith(`${STORE_PREFIX}/`) &&
+      (keepPrefix === null || !name.startsWith(`${keepPrefix}::`)),
   );
   await Promise.all(stale.map((name) => deleteDatabase(databases, name)));
 }

@@ -88,13 +88,21 @@ export function deleteSyncStore(
  * Deletes every other device's synced data, e.g. of a session that ended while no tab was open:
  * one browser has one Xstream session at a time.
  */
-export async function deleteOtherSyncStores(
+export function deleteOtherSyncStores(
   databases: CryptoDatabases,
   userId: string,
   deviceId: string,
 ): Promise<void> {
+  return deleteSyncStoresBut(databases, syncStoreDatabase(userId, deviceId));
+}
+
+/** Deletes every device's synced data (the session ended without a sign-out in this browser). */
+export function deleteEverySyncStore(databases: CryptoDatabases): Promise<void> {
+  return deleteSyncStoresBut(databases, null);
+}
+
+async function deleteSyncStoresBut(databases: CryptoDatabases, keep: string | null) {
   if (!databases.databases) return;
-  const keep = syncStoreDatabase(userId, deviceId);
   const names = (await databases.databases()).flatMap(({ name }) => (name ? [name] : []));
   const stale = names.filter(
     (name) => name.startsWith(`${SDK_DATABASE_PREFIX}${STORE_PREFIX}/`) && name !== keep,

@@ -74,7 +74,10 @@ export class SessionStore {
     try {
       this.#signedIn(await this.#auth.refresh());
     } catch (error) {
-      if (error instanceof ApiError && error.status === 0) {
+      // Only the bridge refusing the session ends it. A network failure, a bridge restarting
+      // (the edge's 502) or a rate limit leaves it, and what this browser keeps for it, for the
+      // next reload.
+      if (error instanceof ApiError && !error.isAuthFailure) {
         this.#set({ status: "signedOut", reason: "unreachable" });
         return;
       }
