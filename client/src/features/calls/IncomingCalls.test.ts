@@ -157,6 +157,31 @@ describe("IncomingCalls", () => {
     });
   });
 
+  it("rings for a call that started just before it listened, not for an older one", () => {
+    const rooms = [
+      fakeRoom(DM, [
+        { userId: ANA, name: "Ana Lima" },
+        { userId: ME, name: "Ben Okafor" },
+      ]),
+    ];
+    const listenFrom = (createdTs: number) => {
+      const fake = fakeCallsClient(ME, rooms);
+      // The SDK saw Ana's membership (and said so) before anyone listened.
+      fake.session(DM).memberships = [fakeMembership({ userId: ANA, createdTs })];
+      const incoming = new IncomingCalls({
+        client: fake.client as unknown as IncomingCallsClient,
+        ringtone: { start: vi.fn(), stop: vi.fn() },
+        now: () => Date.now(),
+        inCall: () => false,
+        onChange: vi.fn(),
+      });
+      incoming.start();
+      return incoming.getSnapshot().ringing;
+    };
+    expect(listenFrom(NOW - 2_000)).toMatchObject({ roomId: DM, caller: { userId: ANA } });
+    expect(listenFrom(NOW - 5 * 60_000)).toBeNull();
+  });
+
   it("a missed call when the caller hangs up before we answer", () => {
     const { incoming, startSession, session } = setUp();
     startSession(DM, [anaCalls()]);

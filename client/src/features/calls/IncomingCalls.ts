@@ -52,10 +52,11 @@ type SessionLike = {
 /** The parts of the Matrix client incoming calls use. */
 export type IncomingCallsClient = Pick<
   MatrixClient,
-  "getUserId" | "getRoom" | "getAccountData" | "sendRtcDecline" | "on" | "off"
+  "getUserId" | "getRoom" | "getRooms" | "getAccountData" | "sendRtcDecline" | "on" | "off"
 > & {
   matrixRTC: {
     getRoomSession(room: Room): SessionLike;
+    getActiveRoomSession(room: Room): SessionLike | undefined;
     on(event: string, listener: (...args: never[]) => void): unknown;
     off(event: string, listener: (...args: never[]) => void): unknown;
   };
@@ -126,6 +127,12 @@ export class IncomingCalls {
       [MatrixEvents.Timeline, onTimeline],
       [DECRYPTED, onDecrypted],
     ]);
+    // A call that started before we listened (the app opening while it rings): the SDK has
+    // announced it already. Within the ringing window, it rings now.
+    for (const room of client.getRooms()) {
+      const session = client.matrixRTC.getActiveRoomSession(room);
+      if (session) this.#consider(room.roomId, session, null);
+    }
     return () => {
       stopSessions();
       stopEvents();
