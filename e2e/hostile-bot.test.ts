@@ -236,11 +236,14 @@ describe("a hostile message to the bot", () => {
       `hostile-bot: worst event-loop delay since the bridge started ${(sample(after, "xstream_event_loop_delay_max_seconds") * 1_000).toFixed(1)} ms`,
     );
     // The bot's own, synchronous part of every message of this test stays far below the
-    // seconds the issue-11 message held it for. The histogram measures wall time, which a machine
-    // running other work stretches (one 10 ms read was seen past 50 ms at load 6); the 50 ms
-    // budget itself is judged in CPU time, per message, by bot/hostileMessages.test.ts. Counted
-    // between the test's first and last scrapes: the histogram holds every read since the bridge
-    // started, whose first ones also load the language registry.
+    // seconds the issue-11 message held it for. Each read is synchronous, so it lies inside one
+    // probe interval, where the checks above bound the CPU it can hold the loop for. The read
+    // histogram measures wall time, which a machine running other work stretches (reads of about
+    // 20 ms on average reached the 0.1–0.25 s bucket at load 19–21), so its buckets are reported,
+    // not bounded; the 50 ms budget is judged in CPU time, per message, by
+    // bot/hostileMessages.test.ts. Counted between the test's first and last scrapes: the
+    // histogram holds every read since the bridge started, whose first ones also load the
+    // language registry.
     const during = (name: string) => sample(after, name) - sample(before, name);
     const reads = during("xstream_bot_message_read_seconds_count");
     expect(reads).toBeGreaterThanOrEqual(hostile.length + 3);
@@ -264,7 +267,6 @@ describe("a hostile message to the bot", () => {
     console.log(
       `hostile-bot: ${reads} messages read by the bot, the slowest in at most ${slowestRead ?? "more than 0.25"} s, ${((during("xstream_bot_message_read_seconds_sum") / reads) * 1_000).toFixed(2)} ms on average`,
     );
-    expect(slowestRead).toBeDefined();
     // The metrics saw the conversation arrive.
     expect(sample(after, "xstream_appservice_events_total")).toBeGreaterThan(
       sample(before, "xstream_appservice_events_total") + hostile.length,
