@@ -58,7 +58,10 @@ describe("requests to other homeservers", () => {
         const before = connections;
         const started = performance.now();
         const response = await askForToken(bridge.url);
-        expect(performance.now() - started).toBeLessThan(2_000);
+        // "At once" means without waiting for the 5 s outbound timeout (and, below, without
+        // connecting): this is the fresh bridge's first request, which a loaded machine can
+        // stretch past a couple of seconds.
+        expect(performance.now() - started).toBeLessThan(4_500);
         expect(response.status).toBe(502);
         expect(await response.json()).toMatchObject({
           errcode: expect.any(String),

@@ -35,6 +35,10 @@ export class FakeMatrixClient extends FakeEmitter {
       }
       return session;
     },
+    getActiveRoomSession: (room: { roomId: string }) => {
+      const session = this.rtcSessions.get(room.roomId);
+      return session && session.memberships.length > 0 ? session : undefined;
+    },
   });
   constructor(options: ICreateClientOpts, autoSync: boolean) {
     super();

@@ -116,6 +116,72 @@ describe("IncomingCalls", () => {
     expect(incoming.getSnapshot()).toEqual({ ringing: null, missed: [] });
   });
 
+  it("declining before the caller's notification arrives answers it when it comes, without ringing again", () => {
+    const { incoming, startSession, endSession, client, ringtone } = setUp();
+    const notification = (id: string) =>
+      fakeEvent({
+        id,
+        type: RTC_NOTIFICATION_EVENT,
+        sender: ANA,
+        roomId: DM,
+        content: { sender_ts: Date.now(), lifetime: 30_000, notification_type: "ring" },
+      });
+    const deliver = (id: string) =>
+      client.emit(MatrixEvents.Timeline, notification(id), client.getRoom(DM), false, false, {
+        liveEvent: true,
+      });
+    // Ana's membership rings first; her client sends the notification only once it has seen
+    // that membership come back from the server.
+    startSession(DM, [anaCalls("audio")]);
+    incoming.decline();
+    expect(client.sendRtcDecline).not.toHaveBeenCalled();
+    deliver("$notify");
+    expect(client.sendRtcDecline).toHaveBeenCalledExactlyOnceWith(DM, "$notify");
+    // The same notification again (decrypted, or the older event type): still declined, once.
+    deliver("$notify-legacy");
+    expect(client.sendRtcDecline).toHaveBeenCalledOnce();
+    expect(ringtone.start).toHaveBeenCalledOnce();
+    vi.advanceTimersByTime(RING_TIMEOUT_MS);
+    expect(incoming.getSnapshot()).toEqual({ ringing: null, missed: [] });
+
+    // Ana's next call rings.
+    endSession(DM);
+    vi.advanceTimersByTime(5_000);
+    startSession(DM, [
+      fakeMembership({ userId: ANA, deviceId: "ANAPHONE", createdTs: Date.now() - 500 }),
+    ]);
+    deliver("$notify-next");
+    expect(incoming.getSnapshot().ringing).toMatchObject({
+      roomId: DM,
+      notificationEventId: "$notify-next",
+    });
+  });
+
+  it("rings for a call that started just before it listened, not for an older one", () => {
+    const rooms = [
+      fakeRoom(DM, [
+        { userId: ANA, name: "Ana Lima" },
+        { userId: ME, name: "Ben Okafor" },
+      ]),
+    ];
+    const listenFrom = (createdTs: number) => {
+      const fake = fakeCallsClient(ME, rooms);
+      // The SDK saw Ana's membership (and said so) before anyone listened.
+      fake.session(DM).memberships = [fakeMembership({ userId: ANA, createdTs })];
+      const incoming = new IncomingCalls({
+        client: fake.client as unknown as IncomingCallsClient,
+        ringtone: { start: vi.fn(), stop: vi.fn() },
+        now: () => Date.now(),
+        inCall: () => false,
+        onChange: vi.fn(),
+      });
+      incoming.start();
+      return incoming.getSnapshot().ringing;
+    };
+    expect(listenFrom(NOW - 2_000)).toMatchObject({ roomId: DM, caller: { userId: ANA } });
+    expect(listenFrom(NOW - 5 * 60_000)).toBeNull();
+  });
+
   it("a missed call when the caller hangs up before we answer", () => {
     const { incoming, startSession, session } = setUp();
     startSession(DM, [anaCalls()]);

@@ -52,10 +52,11 @@ type SessionLike = {
 /** The parts of the Matrix client incoming calls use. */
 export type IncomingCallsClient = Pick<
   MatrixClient,
-  "getUserId" | "getRoom" | "getAccountData" | "sendRtcDecline" | "on" | "off"
+  "getUserId" | "getRoom" | "getRooms" | "getAccountData" | "sendRtcDecline" | "on" | "off"
 > & {
   matrixRTC: {
     getRoomSession(room: Room): SessionLike;
+    getActiveRoomSession(room: Room): SessionLike | undefined;
     on(event: string, listener: (...args: never[]) => void): unknown;
     off(event: string, listener: (...args: never[]) => void): unknown;
   };
@@ -73,6 +74,9 @@ export type IncomingCallsDeps = {
 
 const MAX_MISSED = 5;
 
+/** Which call rang: the caller's membership, told apart from their later calls by its creation. */
+type RungCall = { roomId: string; callerId: string; createdTs: number };
+
 /**
  * Rings when the other person of a one-to-one room starts a call there: when their fresh
  * membership makes the room's call start, or when their call notification (MSC4075, which
@@ -82,6 +86,15 @@ const MAX_MISSED = 5;
 export class IncomingCalls {
   readonly #deps: IncomingCallsDeps;
   #snapshot: IncomingCallsSnapshot = { ringing: null, missed: [] };
+  /** The call ringing now. */
+  #rung: RungCall | null = null;
+  /**
+   * The call we last declined, and whether its decline went out. A call rings as soon as the
+   * caller's membership arrives, but their notification (which a decline must refer to) is sent
+   * only after their client has seen that membership come back, so it can come after we declined:
+   * the decline is sent then, and the notification does not ring the declined call again.
+   */
+  #declined: (RungCall & { sent: boolean }) | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopWatchingCall: (() => void) | null = null;
 
@@ -98,6 +111,7 @@ export class IncomingCalls {
       this.#consider(roomId, session, null);
     const onSessionEnded = (roomId: string) => {
       if (this.#snapshot.ringing?.roomId === roomId) this.#miss();
+      if (this.#declined?.roomId === roomId) this.#declined = null;
     };
     const onTimeline = newLiveEvents((event, room) => this.#onNotification(event, room));
     // Notifications in encrypted rooms show their type once decrypted.
@@ -113,6 +127,12 @@ export class IncomingCalls {
       [MatrixEvents.Timeline, onTimeline],
       [DECRYPTED, onDecrypted],
     ]);
+    // A call that started before we listened (the app opening while it rings): the SDK has
+    // announced it already. Within the ringing window, it rings now.
+    for (const room of client.getRooms()) {
+      const session = client.matrixRTC.getActiveRoomSession(room);
+      if (session) this.#consider(room.roomId, session, null);
+    }
     return () => {
       stopSessions();
       stopEvents();
@@ -134,14 +154,20 @@ export class IncomingCalls {
     if (this.#snapshot.ringing?.roomId === roomId) this.accept();
   }
 
-  /** Declines: stops ringing and tells the caller's clients (MSC4310), if they asked us. */
+  /**
+   * Declines: stops ringing and tells the caller's clients (MSC4310), if they asked us, now or
+   * when their notification arrives.
+   */
   decline(): void {
+    const rung = this.#rung;
     const ringing = this.accept();
-    if (ringing?.notificationEventId) {
-      this.#deps.client
-        .sendRtcDecline(ringing.roomId, ringing.notificationEventId)
-        .catch(() => undefined); // Best effort: their call times out on its own.
-    }
+    if (!ringing || !rung) return;
+    this.#declined = { ...rung, sent: ringing.notificationEventId !== null };
+    if (ringing.notificationEventId) this.#sendDecline(ringing.roomId, ringing.notificationEventId);
+  }
+
+  #sendDecline(roomId: string, notificationEventId: string) {
+    this.#deps.client.sendRtcDecline(roomId, notificationEventId).catch(() => undefined); // Best effort: their call times out on its own.
   }
 
   dismissMissed(key: string): void {
@@ -163,6 +189,21 @@ export class IncomingCalls {
         : RING_WINDOW_MS;
     if (sentAt + lifetime < this.#deps.now()) return;
     const eventId = event.getId() ?? null;
+    const session = this.#deps.client.matrixRTC.getRoomSession(room);
+    const declined = this.#declined;
+    if (declined?.roomId === room.roomId && declined.callerId === event.getSender()) {
+      const theirs = session.memberships.find(
+        (membership) => membership.userId === declined.callerId,
+      );
+      if (theirs?.createdTs() === declined.createdTs) {
+        // The call we declined: answer its notification if we could not yet, never ring again.
+        if (!declined.sent && eventId !== null) {
+          declined.sent = true;
+          this.#sendDecline(room.roomId, eventId);
+        }
+        return;
+      }
+    }
     const ringing = this.#snapshot.ringing;
     if (ringing?.roomId === room.roomId) {
       if (ringing.notificationEventId === null && eventId !== null) {
@@ -170,9 +211,7 @@ export class IncomingCalls {
       }
       return;
     }
-    this.#consider(room.roomId, this.#deps.client.matrixRTC.getRoomSession(room), eventId, {
-      sender: event.getSender() ?? "",
-    });
+    this.#consider(room.roomId, session, eventId, { sender: event.getSender() ?? "" });
   }
 
   #consider(
@@ -198,6 +237,7 @@ export class IncomingCalls {
     const theirs = memberships.find((membership) => membership.userId === partner);
     if (!theirs) return;
     if (!notified && now() - theirs.createdTs() > RING_WINDOW_MS) return;
+    this.#rung = { roomId, callerId: partner, createdTs: theirs.createdTs() };
     this.#ring(session, {
       roomId,
       caller: personIn(room, partner),
@@ -238,6 +278,7 @@ export class IncomingCalls {
   }
 
   #stopRinging() {
+    this.#rung = null;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#stopWatchingCall?.();

@@ -399,6 +399,17 @@ describe("RoomCall", () => {
       expect(media().disconnect).toHaveBeenCalled();
     });
 
+    it("hangs up when their decline arrives before our notification's send has answered", async () => {
+      const { call, client, session } = setUp();
+      await call.join({ intent: "audio", ringing: BEN });
+      client.emit(MatrixEvents.Timeline, decline("$another"));
+      client.emit(MatrixEvents.Timeline, decline("$notify"));
+      expect(call.getSnapshot().phase).toBe("joined");
+      session.emit(RtcEvents.DidSendCallNotification, { event_id: "$notify" });
+      await vi.waitFor(() => expect(call.getSnapshot().phase).toBe("idle"));
+      expect(call.getSnapshot().error).toBe("Ben Okafor declined the call.");
+    });
+
     it("hangs up when nobody answers within the ringing time", async () => {
       vi.useFakeTimers();
       const { call } = setUp();

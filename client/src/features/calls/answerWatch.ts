@@ -7,6 +7,8 @@ import { type MembershipLike, personIn } from "./callMembers";
 import { RING_TIMEOUT_MS } from "./ringing";
 
 const DECRYPTED = sdkValue<MatrixEventEvent.Decrypted>("Event.decrypted");
+/** Room members can send anything: keep only a few declines while our notification's id is due. */
+const MAX_EARLY_DECLINES = 16;
 
 /**
  * While the call we started rings the other person: hang up when they decline (MSC4310, a
@@ -36,6 +38,9 @@ export function awaitAnswer({
 }): () => void {
   const callee = personIn(room, calleeId).name;
   let notificationId: string | null = null;
+  // Declines that came before our notification's id did: its send's answer and their decline
+  // (through their sync and ours) travel separately, so either may come first.
+  const earlyDeclines = new Set<string>();
   let answered = false;
   const hangUp = (why: string) => {
     if (answered || !stillInCall()) return;
@@ -49,9 +54,14 @@ export function awaitAnswer({
   };
   const onDecline = (event: MatrixEvent) => {
     if (event.getType() !== RTC_DECLINE_EVENT || event.getSender() === myUserId) return;
-    if (event.getRoomId() !== room.roomId || notificationId === null) return;
-    const relation = event.getContent()["m.relates_to"];
-    if (relation?.event_id === notificationId) hangUp(`${callee} declined the call.`);
+    if (event.getRoomId() !== room.roomId) return;
+    const declined = event.getContent()["m.relates_to"]?.event_id;
+    if (typeof declined !== "string") return;
+    if (notificationId === null) {
+      if (earlyDeclines.size < MAX_EARLY_DECLINES) earlyDeclines.add(declined);
+    } else if (declined === notificationId) {
+      hangUp(`${callee} declined the call.`);
+    }
   };
   const timer = setTimeout(() => hangUp(`${callee} didn't answer.`), RING_TIMEOUT_MS);
   const stopSession = listenTo(session, [
@@ -60,6 +70,8 @@ export function awaitAnswer({
       RtcEvents.DidSendCallNotification,
       (notification: { event_id: string }) => {
         notificationId = notification.event_id;
+        if (earlyDeclines.has(notificationId)) hangUp(`${callee} declined the call.`);
+        earlyDeclines.clear();
       },
     ],
   ]);

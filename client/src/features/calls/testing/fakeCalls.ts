@@ -210,12 +210,17 @@ export function fakeCallsClient(myUserId: string, rooms: FakeRoomValue[]) {
   };
   const matrixRTC = Object.assign(new FakeEmitter(), {
     getRoomSession: (room: { roomId: string }) => session(room.roomId),
+    getActiveRoomSession: (room: { roomId: string }) => {
+      const found = sessions.get(room.roomId);
+      return found && found.memberships.length > 0 ? found : undefined;
+    },
   });
   const client = Object.assign(new FakeEmitter(), {
     matrixRTC,
     getUserId: () => myUserId,
     getDeviceId: () => "MYDEVICE",
     getRoom: (roomId: string) => rooms.find((room) => room.roomId === roomId) ?? null,
+    getRooms: () => rooms,
     getAccountData: () => undefined,
     sendRtcDecline: vi.fn(async () => ({ event_id: "$decline" })),
     getOpenIdToken: vi.fn(async () => OPENID_TOKEN),
