@@ -13,7 +13,7 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
-import { createGroups, groupName } from "./many-rooms.ts";
+import { createGroups, groupName, SLIDING_SYNC, SYNC_V2 } from "./many-rooms.ts";
 import { sendEvent } from "./matrix.ts";
 
 const stack = inject("stack");
@@ -24,8 +24,6 @@ const GROUPS = 30;
 const NEWS_ORDER = [7, 3, 25, 12, 0, 18, 29, 5, 21, 14, 9, 27];
 /** Rooms in the preview (PREVIEW_ROOMS in client/src/matrix/slidingPreview.ts). */
 const PREVIEW_ROOMS = 12;
-const SLIDING_SYNC = "**/_matrix/client/unstable/org.matrix.simplified_msc3575/sync*";
-const SYNC_V2 = "**/_matrix/client/v3/sync*";
 /** The preview's connection (PREVIEW_CONN_ID in client/src/matrix/slidingPreview.ts). */
 const PREVIEW_CONN_ID = "xstream-list-preview";
 

@@ -5,6 +5,10 @@ import type { StackInfo } from "./harness.ts";
 import type { Learner } from "./learners.ts";
 import { matrixRequest, sendEvent } from "./matrix.ts";
 
+/** Playwright route patterns for the homeserver's sync: simplified sliding sync, and /sync v2. */
+export const SLIDING_SYNC = "**/_matrix/client/unstable/org.matrix.simplified_msc3575/sync*";
+export const SYNC_V2 = "**/_matrix/client/v3/sync*";
+
 /** The name of the `index`th group `createGroups` makes: "Practice group 1"… */
 export const groupName = (index: number): string => `Practice group ${index + 1}`;
 

@@ -14,7 +14,7 @@ import {
   signInInBrowser,
   signUpLearner,
 } from "./learners.ts";
-import { createGroups, groupName, HAS_CACHED_SYNC } from "./many-rooms.ts";
+import { createGroups, groupName, HAS_CACHED_SYNC, SLIDING_SYNC, SYNC_V2 } from "./many-rooms.ts";
 import { sendEvent } from "./matrix.ts";
 import { message } from "./room-page.ts";
 
@@ -22,8 +22,6 @@ const stack = inject("stack");
 const chromium = useChromium();
 
 const ROOMS = 200;
-const SLIDING_SYNC = "**/_matrix/client/unstable/org.matrix.simplified_msc3575/sync*";
-const SYNC_V2 = "**/_matrix/client/v3/sync*";
 const MATRIX_LOGIN = "**/_matrix/client/v3/login";
 const SESSION_CHECK = "**/api/auth/refresh";
 
