@@ -177,7 +177,7 @@ describe("policy rooms", () => {
       const content = (type: string) => state.find((event) => event.type === type)?.content;
       expect(content("m.room.create")?.type).toBe("org.xstream.policy");
       expect(content("m.room.join_rules")?.join_rule).toBe("invite");
-      expect(content("m.room.history_visibility")?.history_visibility).toBe("joined");
+      expect(content("m.room.history_visibility")?.history_visibility).toBe("invited");
       expect(content("m.room.server_acl")?.allow).toEqual([
         b.serverName,
         "localhost",

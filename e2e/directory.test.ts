@@ -177,7 +177,7 @@ describe("pairing", () => {
       const content = (type: string) => state.find((event) => event.type === type)?.content;
       expect(content("m.room.create")?.type).toBe("org.xstream.directory");
       expect(content("m.room.join_rules")?.join_rule).toBe("invite");
-      expect(content("m.room.history_visibility")?.history_visibility).toBe("joined");
+      expect(content("m.room.history_visibility")?.history_visibility).toBe("invited");
       // Each server with and without its port (the spec compares names without it): on one
       // machine every organisation is `localhost`, and only the invite keeps C out (below).
       expect(content("m.room.server_acl")).toEqual({

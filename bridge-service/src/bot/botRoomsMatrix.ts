@@ -27,8 +27,8 @@ export interface BotOnlyRoom {
   invite: readonly string[];
   /** `m.room.server_acl` `allow` entries, as they are to be written. */
   serverAcl: readonly string[];
-  /** "joined" for state partners read afresh, "invited" for a timeline read from the invite on. */
-  historyVisibility: "joined" | "invited";
+  /** From the invite on: see domain/botRoomHistory.ts for why not "joined". */
+  historyVisibility: "invited";
 }
 
 export const roomPath = (roomId: string) =>

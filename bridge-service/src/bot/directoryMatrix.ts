@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { BOT_ROOM_HISTORY } from "../domain/botRoomHistory.js";
 import type { DirectoryMatrix, DirectoryStateEvent } from "../domain/directory.js";
 import {
   DIRECTORY_ALIAS_LOCALPART,
@@ -31,7 +32,7 @@ export function createDirectoryMatrix(deps: DirectoryMatrixDeps): DirectoryMatri
         aliasLocalpart: DIRECTORY_ALIAS_LOCALPART,
         invite,
         serverAcl: allowServers,
-        historyVisibility: "joined",
+        historyVisibility: BOT_ROOM_HISTORY,
       }),
 
     resolveDirectory: (serverName) => rooms.resolveAlias(directoryAlias(serverName)),

@@ -1,3 +1,4 @@
+import { BOT_ROOM_HISTORY } from "../domain/botRoomHistory.js";
 import type { PolicyMatrix } from "../domain/policyList.js";
 import { POLICY_ALIAS_LOCALPART, POLICY_ROOM_TYPE, policyAlias } from "../domain/policyRules.js";
 import { createBotRoomsMatrix } from "./botRoomsMatrix.js";
@@ -32,7 +33,7 @@ export function createPolicyMatrix(deps: DirectoryMatrixDeps): PolicyMatrix {
         aliasLocalpart: POLICY_ALIAS_LOCALPART,
         invite,
         serverAcl: allowServers,
-        historyVisibility: "joined",
+        historyVisibility: BOT_ROOM_HISTORY,
       }),
 
     resolvePolicyRoom: (serverName) => rooms.resolveAlias(policyAlias(serverName)),

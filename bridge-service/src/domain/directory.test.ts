@@ -142,7 +142,11 @@ function recordingMatrix(members = new Map<string, string>()) {
     async roomState(): Promise<DirectoryStateEvent[]> {
       return [];
     },
-    async putState(_roomId, _type, stateKey, content) {
+    async putState(roomId, type, stateKey, content) {
+      if (type === "m.room.history_visibility") {
+        calls.push(`history ${roomId} ${String(content.history_visibility)}`);
+        return "$history";
+      }
       const eventId = `$event${++events}`;
       state.push({ stateKey, content, eventId });
       return eventId;
@@ -207,8 +211,11 @@ describe("syncDirectory", () => {
   it("creates the room for us and the partners, inviting only the partners' bots", async () => {
     const { ctx, recorded } = context([B]);
     await syncDirectory(ctx);
-    expect(recorded.calls).toEqual([`create @xstream:${B}`]);
+    // Partners' bots read from their invite on (domain/botRoomHistory.ts), once per room.
+    expect(recorded.calls).toEqual([`create @xstream:${B}`, `history !directory:${A} invited`]);
     expect(recorded.acl()).toEqual([A, B]);
+    await syncDirectory(ctx);
+    expect(recorded.calls.filter((call) => call.startsWith("history"))).toHaveLength(1);
   });
 
   it("removes the bot of a server no longer listed, and forgets what it had published", async () => {

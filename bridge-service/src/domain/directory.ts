@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import type { DirectoryStore, StoredEntry } from "../store/directoryStore.js";
 import type { ProfileStore } from "../store/profileStore.js";
 import { validateDisplayName } from "./accountRules.js";
+import { settleHistoryVisibility } from "./botRoomHistory.js";
 import {
   DIRECTORY_ROOM_TYPE,
   type DirectoryEntry,
@@ -42,7 +43,7 @@ export interface DirectoryStateEvent {
  */
 export interface DirectoryMatrix {
   /**
-   * Creates our directory room: invite-only, history for joined members only, state and
+   * Creates our directory room: invite-only, history for members from their invite on, state and
    * messages at power 100 (the bot's), `m.room.server_acl` allowing `allowServers`, the alias
    * `#xstream_directory:<ours>`, `invite` invited. Resolves with its id.
    */
@@ -476,6 +477,7 @@ export async function syncDirectory(
     if (!sameServers((await ctx.matrix.serverAcl(ownRoom)) ?? [], allowed)) {
       await ctx.matrix.setServerAcl(ownRoom, allowed);
     }
+    await settleHistoryVisibility(ctx.matrix, ownRoom);
     const members = await ctx.matrix.memberships(ownRoom);
     for (const [userId, membership] of members) {
       const server = serverNameOf(userId);

@@ -4,6 +4,7 @@
 // servers we list, and join only policy rooms of servers we list.
 import type { Logger } from "../logger.js";
 import type { LearnerBan, PolicyStore } from "../store/policyStore.js";
+import { settleHistoryVisibility } from "./botRoomHistory.js";
 import {
   aclHosts,
   type DirectoryContext,
@@ -419,6 +420,7 @@ export async function syncPolicyRooms(
     if (!sameServers((await ctx.matrix.serverAcl(ownRoom)) ?? [], allowed)) {
       await ctx.matrix.setServerAcl(ownRoom, allowed);
     }
+    await settleHistoryVisibility(ctx.matrix, ownRoom);
     const members = await ctx.matrix.memberships(ownRoom);
     for (const [userId, membership] of members) {
       const server = serverNameOf(userId);
