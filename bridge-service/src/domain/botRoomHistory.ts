@@ -9,6 +9,17 @@
 // Partners' bots are invited before anything is written for them, so "invited" covers it.
 export const BOT_ROOM_HISTORY = "invited";
 
+/** The one Matrix call this needs, which the directory's and policy list's clients both make. */
+export interface RoomStateWriter {
+  /** Sets one state event; resolves with its event id. */
+  putState(
+    roomId: string,
+    type: string,
+    stateKey: string,
+    content: Record<string, unknown>,
+  ): Promise<string>;
+}
+
 const settled = new WeakMap<object, Set<string>>();
 
 /**
@@ -17,14 +28,7 @@ const settled = new WeakMap<object, Set<string>>();
  * deduplicates identical state), so a repeat after a restart costs one request.
  */
 export async function settleHistoryVisibility(
-  matrix: {
-    putState(
-      roomId: string,
-      type: string,
-      stateKey: string,
-      content: Record<string, unknown>,
-    ): Promise<string>;
-  },
+  matrix: RoomStateWriter,
   roomId: string,
 ): Promise<void> {
   const rooms = settled.get(matrix) ?? new Set<string>();

@@ -6,7 +6,7 @@ import type { Logger } from "../logger.js";
 import type { DirectoryStore, StoredEntry } from "../store/directoryStore.js";
 import type { ProfileStore } from "../store/profileStore.js";
 import { validateDisplayName } from "./accountRules.js";
-import { settleHistoryVisibility } from "./botRoomHistory.js";
+import { type RoomStateWriter, settleHistoryVisibility } from "./botRoomHistory.js";
 import {
   DIRECTORY_ROOM_TYPE,
   type DirectoryEntry,
@@ -41,7 +41,7 @@ export interface DirectoryStateEvent {
 /**
  * What the directory needs from Matrix, as the bot (matrix/directoryMatrix.ts).
  */
-export interface DirectoryMatrix {
+export interface DirectoryMatrix extends RoomStateWriter {
   /**
    * Creates our directory room: invite-only, history for members from their invite on, state and
    * messages at power 100 (the bot's), `m.room.server_acl` allowing `allowServers`, the alias
@@ -65,13 +65,6 @@ export interface DirectoryMatrix {
   join(roomId: string, viaServer: string): Promise<boolean>;
   leave(roomId: string): Promise<void>;
   roomState(roomId: string): Promise<DirectoryStateEvent[]>;
-  /** Sets one state event; resolves with its event id. */
-  putState(
-    roomId: string,
-    type: string,
-    stateKey: string,
-    content: Record<string, unknown>,
-  ): Promise<string>;
   redact(roomId: string, eventId: string, reason: string): Promise<void>;
 }
 
