@@ -73,7 +73,7 @@ export function createOrgRequestService({
     if (running) return;
     running = true;
     try {
-      await syncOrgRequests(ctx);
+      await syncOrgRequests({ ...ctx, inRoomOrder });
     } catch (error) {
       log.warn({ err: error }, "partner request round failed; will retry");
     } finally {

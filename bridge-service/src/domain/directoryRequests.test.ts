@@ -534,6 +534,21 @@ describe("requests between two organisations (in memory)", () => {
     expect(b.ignored).toEqual(["mismatch"]);
   });
 
+  it("takes a request handled twice at once (delivered, and read by a round) as one, not declined", async () => {
+    const { request } = await requestPartner(a.partners, ana, bob);
+    await flushMessages(a.ctx);
+    const [roomId, room] = [...matrix.rooms].find(([, r]) => r.creator === `@xstream:${A}`) ?? [];
+    const event = room?.events[0] as OrgTimelineEvent;
+    room?.members.set(`@xstream:${B}`, "join");
+    await Promise.all([
+      handleOrgEvent(b.ctx, { ...event, roomId: roomId ?? "" }),
+      handleOrgEvent(b.ctx, { ...event, roomId: roomId ?? "" }),
+    ]);
+    await settle(matrix, [a, b]);
+    expect(b.partnerStore.requests.get(request.id)?.status).toBe("pending");
+    expect(a.partnerStore.requests.get(request.id)?.status).toBe("pending");
+  });
+
   it("answers a declined request, and the requester's side closes it", async () => {
     const { request } = await requestPartner(a.partners, ana, bob);
     await settle(matrix, [a, b]);

@@ -76,6 +76,11 @@ export interface OrgRequestContext {
   onIgnored: (reason: RequestIgnoredReason) => void;
   now: () => Date;
   logger: Logger;
+  /**
+   * Runs `task` after the room's events already queued, as the bot handles them (the round's
+   * reading of a partner's room must not handle an event beside the same event's delivery).
+   */
+  inRoomOrder?: (roomId: string, task: () => Promise<void>) => Promise<void>;
 }
 
 /** Events of a partner's request room read again each round (a lost transaction, a restart). */
@@ -299,6 +304,10 @@ async function receiveRequest(
     id: requestId,
   });
   if ("refused" in result) {
+    // The same event handled beside this one (its delivery and a round's reading, on two
+    // replicas) made the request first: a replay, not a refusal to tell them about.
+    const made = await ctx.partners.partners.getRequest(requestId);
+    if (made?.requester === requester.userId && made.recipient === recipient) return;
     if (result.refused === "blocked") {
       await answerUnavailable(ctx, server, recipient, requester.userId, false);
     } else if (result.refused === "recipient_full") {
@@ -539,7 +548,10 @@ export async function syncOrgRequests(ctx: OrgRequestContext): Promise<void> {
       const own = await ownRoomFor(ctx, server);
       await inviteUnlessPresent(ctx.matrix, own, botOf(ctx, server));
       const theirs = await ctx.store.roomOf(server, "in");
-      if (theirs) await catchUp(ctx, theirs);
+      if (theirs) {
+        const read = () => catchUp(ctx, theirs);
+        await (ctx.inRoomOrder ? ctx.inRoomOrder(theirs, read) : read());
+      }
     } catch (error) {
       ctx.logger.warn({ err: error, server }, "request room round failed; will retry");
     }
