@@ -11,6 +11,7 @@ import {
 import { isOrgRequestEventType } from "../domain/orgRequestEvents.js";
 import type { Logger } from "../logger.js";
 import type { AppserviceEvents } from "../matrix/appserviceEvents.js";
+import { roomOrder } from "./roomOrder.js";
 
 export interface OrgRequestServiceDeps {
   events: AppserviceEvents;
@@ -29,25 +30,18 @@ export function createOrgRequestService({
 }: OrgRequestServiceDeps): { start(): void; stop(): void } {
   const log = logger.child({ component: "partner-requests" });
 
-  // A room's events apply in the order they came: a request before its withdrawal.
-  const roomQueues = new Map<string, Promise<void>>();
-  const inRoomOrder = (roomId: string, task: () => Promise<void>) => {
-    const settled = (roomQueues.get(roomId) ?? Promise.resolve())
-      .then(task)
-      .catch((error: unknown) => {
-        log.warn({ err: error, roomId }, "handling a partner request event failed; will retry");
-      });
-    roomQueues.set(roomId, settled);
-    void settled.then(() => {
-      if (roomQueues.get(roomId) === settled) roomQueues.delete(roomId);
+  // A room's events apply in the order they came (a request before its withdrawal), and a
+  // round's reading of a partner's room waits its turn among them.
+  const inRoomOrder = roomOrder();
+  const handled = (roomId: string, task: () => Promise<void>) =>
+    inRoomOrder(roomId, task).catch((error: unknown) => {
+      log.warn({ err: error, roomId }, "handling a partner request event failed; will retry");
     });
-    return settled;
-  };
 
   const unsubscribe = events.on("event", (event) => {
     if (event.sender === botUserId && event.type !== "m.room.member") return;
     if (isOrgRequestEventType(event.type) && event.state_key === undefined) {
-      return inRoomOrder(event.room_id, () =>
+      return handled(event.room_id, () =>
         handleOrgEvent(ctx, {
           roomId: event.room_id,
           eventId: event.event_id,
@@ -63,7 +57,7 @@ export function createOrgRequestService({
       (event.content.membership === "leave" || event.content.membership === "ban")
     ) {
       const userId = event.state_key;
-      return inRoomOrder(event.room_id, () => requestRoomLeft(ctx, event.room_id, userId));
+      return handled(event.room_id, () => requestRoomLeft(ctx, event.room_id, userId));
     }
   });
 
