@@ -1,4 +1,5 @@
 import type { Room, RoomMember } from "matrix-js-sdk";
+import { firstGrapheme } from "./graphemes";
 import { FORWARDS } from "./sdkValues";
 import { botUserIdFor } from "./xstreamBot";
 
@@ -48,11 +49,7 @@ export function initialsOf(name: string): string {
     .replace(/^[#@!+]/, "")
     .split(/[\s\-_.:]+/)
     .filter((word) => word !== "");
-  const letters = words.slice(0, 2).map((word) => {
-    // Segmenting keeps an emoji or an accented letter whole.
-    const [first = ""] = Array.from(new Intl.Segmenter().segment(word), (s) => s.segment);
-    return first.toLocaleUpperCase();
-  });
+  const letters = words.slice(0, 2).map((word) => firstGrapheme(word).toLocaleUpperCase());
   return letters.join("") || "?";
 }
 

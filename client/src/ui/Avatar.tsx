@@ -1,4 +1,5 @@
 import { lazy, type ReactNode, Suspense } from "react";
+import { firstGrapheme } from "../matrix/graphemes";
 
 // Pictures come through the authenticated media cache, loaded on first use: the sign-in pages,
 // which show no pictures, stay small.
@@ -6,9 +7,7 @@ const AvatarPicture = lazy(() => import("./AvatarPicture"));
 
 /** The first user-perceived character of a name, upper-cased, for avatars ("?" when empty). */
 export function initialOf(name: string): string {
-  // Segmenting keeps an emoji or an accented letter whole.
-  const [first = "?"] = Array.from(new Intl.Segmenter().segment(name.trim()), (s) => s.segment);
-  return first.toLocaleUpperCase();
+  return (firstGrapheme(name.trim()) || "?").toLocaleUpperCase();
 }
 
 /**
