@@ -21,7 +21,7 @@ import {
 import { OwnPresence, type PageVisibility } from "./ownPresence";
 import { deleteRoomListCaches, hasRoomListCache } from "./roomListCache";
 import { sdkValue } from "./sdkValues";
-import type { ListPreview } from "./slidingPreview";
+import type { ListPreview, PreviewRequest } from "./slidingPreview";
 import { offersSlidingSync, SlidingRoomSync, type SlidingSyncModule } from "./slidingSync";
 import { markStart } from "./startMarks";
 import {
@@ -476,21 +476,26 @@ export class MatrixConnection {
     const loggingIn = this.#loginToHomeserver(generation, baseUrl, grant);
     loggingIn.catch(() => undefined);
     // Nothing kept to show (a first sign-in here): as soon as the login has answered (the SDK may
-    // still be loading), ask whether the homeserver serves sliding sync, and once it says so send
-    // the list preview. The SDK's start waits for that small answer only, never for the preview.
-    const offered =
-      prepared.sliding && !hasRoomListCache(grant.user_id)
-        ? settledLater(
-            loggingIn.then((credentials) =>
-              credentials?.userId === grant.user_id && credentials.deviceId === grant.device_id
-                ? offersSlidingSync(this.#fetch, baseUrl, credentials.accessToken)
-                : false,
-            ),
-          )
+    // still be loading), send the list preview. Its status tells whether the homeserver serves
+    // sliding sync, which is all the SDK's start waits for; a preview that could not tell (the
+    // network, its module) leaves that to the small check instead.
+    const previewing =
+      prepared.sliding && prepared.preview && !hasRoomListCache(grant.user_id)
+        ? this.#sendPreview(prepared.preview, loggingIn, baseUrl, grant)
         : null;
-    if (offered && prepared.preview) {
-      void this.#preview(prepared.preview, offered, loggingIn, generation, baseUrl, grant.user_id);
-    }
+    const offered = previewing
+      ? settledLater(
+          previewing.then(async (request) => {
+            const said = request ? await request.offered : null;
+            if (said !== null) return said;
+            const credentials = await loggingIn;
+            return credentials
+              ? offersSlidingSync(this.#fetch, baseUrl, credentials.accessToken)
+              : false;
+          }),
+        )
+      : null;
+    if (previewing) void this.#showPreview(previewing, generation);
     const sdk = await prepared.sdk;
     markStart("sdk-loaded");
     // Stopped or restarted meanwhile: drop this login (its device is the same one, so nothing leaks
@@ -626,31 +631,39 @@ export class MatrixConnection {
   }
 
   /**
-   * Sends the sliding sync preview once the homeserver said it serves sliding sync, and puts its
-   * rooms in the snapshot when they come, unless the client has synced by then (or was dropped).
-   * Never rejects: without a preview the list waits for the SDK, as it did before.
+   * The list preview's request, sent as soon as the login answered for the user and device the
+   * grant named; null when it did not. Rejects when the login failed (said where it is awaited) or
+   * the preview's module did not load.
    */
-  async #preview(
+  #sendPreview(
     module: Promise<typeof import("./slidingPreview")>,
-    offered: Promise<boolean>,
     loggingIn: Promise<MatrixCredentials | null>,
-    generation: number,
     baseUrl: string,
-    userId: string,
-  ): Promise<void> {
-    try {
-      if (!(await offered) || generation !== this.#generation) return;
-      const credentials = await loggingIn;
-      if (!credentials) return;
-      const { fetchListPreview } = await module;
-      const token = credentials.accessToken;
-      const { preview } = await fetchListPreview(this.#fetch, baseUrl, token, userId);
-      if (preview && generation === this.#generation && this.#snapshot.status === "connecting") {
-        markStart("list-preview");
-        this.#set({ ...this.#snapshot, preview });
-      }
-    } catch {
-      // The login failed (said where it is awaited), or the module did not load: no preview.
+    grant: MatrixLoginToken,
+  ): Promise<PreviewRequest | null> {
+    return settledLater(
+      loggingIn.then(async (credentials) => {
+        if (credentials?.userId !== grant.user_id || credentials.deviceId !== grant.device_id) {
+          return null;
+        }
+        const { requestListPreview } = await module;
+        return requestListPreview(this.#fetch, baseUrl, credentials.accessToken, grant.user_id);
+      }),
+    );
+  }
+
+  /**
+   * Puts the preview's rooms in the snapshot when they come, unless the client has synced by then
+   * (or was dropped). Never rejects: without a preview the list waits for the SDK.
+   */
+  async #showPreview(previewing: Promise<PreviewRequest | null>, generation: number) {
+    const preview = await previewing.then(
+      (request) => request?.preview ?? null,
+      () => null,
+    );
+    if (preview && generation === this.#generation && this.#snapshot.status === "connecting") {
+      markStart("list-preview");
+      this.#set({ ...this.#snapshot, preview });
     }
   }
 

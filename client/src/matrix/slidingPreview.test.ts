@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
 import {
-  fetchListPreview,
   MAX_PREVIEW_BYTES,
   PREVIEW_CONN_ID,
   PREVIEW_LIST,
   PREVIEW_ROOMS,
   parseListPreview,
+  requestListPreview,
 } from "./slidingPreview";
 import { SLIDING_SYNC_PATH, VISIBLE_ROOMS } from "./slidingSync";
 
@@ -202,14 +202,19 @@ describe("parseListPreview", () => {
   });
 });
 
-describe("fetchListPreview", () => {
+describe("requestListPreview", () => {
   const BASE = "https://matrix.example.org";
+  /** Both of the request's answers, once settled. */
+  const settled = async (...args: Parameters<typeof requestListPreview>) => {
+    const request = requestListPreview(...args);
+    return { offered: await request.offered, preview: await request.preview };
+  };
 
   it("asks once, on its own connection, for the SDK's first window", async () => {
     const fetchImpl = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) =>
       Response.json(answer({ "!a:x": { name: "A" } })),
     );
-    const result = await fetchListPreview(fetchImpl, BASE, "syt_token", ME);
+    const result = await settled(fetchImpl, BASE, "syt_token", ME);
 
     expect(result.offered).toBe(true);
     expect(result.preview?.rooms.map((room) => room.name)).toEqual(["A"]);
@@ -225,25 +230,49 @@ describe("fetchListPreview", () => {
     expect(body.lists[PREVIEW_LIST].timeline_limit).toBe(5);
   });
 
-  it("says sliding sync is not offered for a 404 and for a network failure", async () => {
+  it("says sliding sync is not offered for a 404, and cannot tell after a network failure", async () => {
     const notFound = async () =>
       Response.json({ errcode: "M_UNRECOGNIZED", error: "Unrecognized request" }, { status: 404 });
-    await expect(fetchListPreview(notFound, BASE, "t", ME)).resolves.toEqual({
+    await expect(settled(notFound, BASE, "t", ME)).resolves.toEqual({
       offered: false,
       preview: null,
     });
     const down = async (): Promise<Response> => {
       throw new TypeError("Failed to fetch");
     };
-    await expect(fetchListPreview(down, BASE, "t", ME)).resolves.toEqual({
-      offered: false,
+    await expect(settled(down, BASE, "t", ME)).resolves.toEqual({
+      offered: null,
       preview: null,
     });
   });
 
+  it("says whether sliding sync is offered before the answer's body has come", async () => {
+    let finish = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"pos":"1",'));
+        finish = () => {
+          controller.enqueue(new TextEncoder().encode(JSON.stringify({ lists: {} }).slice(1)));
+          controller.close();
+        };
+      },
+    });
+    const request = requestListPreview(async () => new Response(body), BASE, "t", ME);
+    await expect(request.offered).resolves.toBe(true);
+    let read = false;
+    void request.preview.then(() => {
+      read = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(read).toBe(false);
+    finish();
+    // The finished answer has no preview list: nothing to show, but it came.
+    await expect(request.preview).resolves.toBeNull();
+  });
+
   it("offers sliding sync but shows nothing for junk or an oversized answer", async () => {
     const junk = async () => new Response("<html>", { status: 200 });
-    await expect(fetchListPreview(junk, BASE, "t", ME)).resolves.toEqual({
+    await expect(settled(junk, BASE, "t", ME)).resolves.toEqual({
       offered: true,
       preview: null,
     });
@@ -257,7 +286,7 @@ describe("fetchListPreview", () => {
       },
     });
     const oversized = async () => new Response(endless, { status: 200 });
-    await expect(fetchListPreview(oversized, BASE, "t", ME)).resolves.toEqual({
+    await expect(settled(oversized, BASE, "t", ME)).resolves.toEqual({
       offered: true,
       preview: null,
     });

@@ -3,8 +3,8 @@
  * started (matrix-js-sdk needs it before its own sync): one simplified sliding sync request
  * (MSC4186) on a connection of its own, without extensions, asking for the rooms the SDK's first
  * answer will list first, with the same state and timeline. Element X lists rooms this way, apart from
- * its crypto. The answer is only shown until the SDK's own list has synced, and it doubles as the
- * check whether the homeserver offers sliding sync at all (see `MatrixConnection`).
+ * its crypto. The answer is only shown until the SDK's own list has synced, and its status doubles
+ * as the check whether the homeserver offers sliding sync at all (see `MatrixConnection`).
  *
  * The homeserver sends the answer, but names, messages and member events in it come from other
  * people: its shape is checked field by field, its size bounded, and junk yields no preview
@@ -89,8 +89,16 @@ export type ListPreview = {
   rooms: PreviewRoom[];
 };
 
-/** What the preview request answered: whether the endpoint exists, and the rooms if usable. */
-export type PreviewAnswer = { offered: boolean; preview: ListPreview | null };
+/**
+ * The preview request under way. `offered` settles as soon as the answer's status is in: true for
+ * a 200, false for any other status (a homeserver without sliding sync answers 404), and null when
+ * no answer came (network failure, timeout), which tells nothing either way. `preview` settles once
+ * the body is read: null when the request failed or the answer is not usable. Neither rejects.
+ */
+export type PreviewRequest = {
+  offered: Promise<boolean | null>;
+  preview: Promise<ListPreview | null>;
+};
 
 /** The request: one list, the start of the SDK's own first window, asking what that asks. */
 export function previewRequest(): Record<string, unknown> {
@@ -98,41 +106,40 @@ export function previewRequest(): Record<string, unknown> {
   return { conn_id: PREVIEW_CONN_ID, lists: { [PREVIEW_LIST]: list } };
 }
 
-/**
- * Sends the preview request; `offered` is false for anything but a 200 (as `offersSlidingSync`
- * judges it), `preview` null when the answer is not usable. Never rejects.
- */
-export async function fetchListPreview(
+/** Sends the preview request (see `PreviewRequest`). */
+export function requestListPreview(
   fetchImpl: typeof fetch,
   baseUrl: string,
   accessToken: string,
   userId: string,
-): Promise<PreviewAnswer> {
-  let response: Response;
-  try {
-    response = await fetchImpl(`${baseUrl}${SLIDING_SYNC_PATH}?timeout=0`, {
-      method: "POST",
-      headers: {
-        Authorization: `Bearer ${accessToken}`,
-        "Content-Type": "application/json",
-        Accept: "application/json",
-      },
-      body: JSON.stringify(previewRequest()),
-      signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
-    });
-  } catch {
-    return { offered: false, preview: null };
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    return { offered: false, preview: null };
-  }
-  try {
-    const text = await readBounded(response, MAX_PREVIEW_BYTES);
-    return { offered: true, preview: text === null ? null : parseListPreview(text, userId) };
-  } catch {
-    return { offered: true, preview: null };
-  }
+): PreviewRequest {
+  const answered = fetchImpl(`${baseUrl}${SLIDING_SYNC_PATH}?timeout=0`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${accessToken}`,
+      "Content-Type": "application/json",
+      Accept: "application/json",
+    },
+    body: JSON.stringify(previewRequest()),
+    signal: AbortSignal.timeout(PREVIEW_TIMEOUT_MS),
+  }).then(
+    (response) => response,
+    () => null,
+  );
+  const offered = answered.then((response) => (response ? response.ok : null));
+  const preview = answered.then(async (response) => {
+    if (!response?.ok) {
+      await response?.body?.cancel().catch(() => undefined);
+      return null;
+    }
+    try {
+      const text = await readBounded(response, MAX_PREVIEW_BYTES);
+      return text === null ? null : parseListPreview(text, userId);
+    } catch {
+      return null;
+    }
+  });
+  return { offered, preview };
 }
 
 /** The body as text, or null when it is longer than `max` bytes (the rest is not read). */
