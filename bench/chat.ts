@@ -18,7 +18,8 @@
 //   reader's page until the message is painted.
 // `BENCH_CHAT_PARTS=js,rooms,reload,large,latency` runs some parts only; `BENCH_LARGE_ROOMS`
 // changes 2,000; `BENCH_TRACE=1` also records a Chromium trace of the reader's page for ten
-// messages into e2e/artifacts/send-to-render-trace.json.
+// messages into e2e/artifacts/send-to-render-trace.json, and of one more sliding sync sign-in
+// (not counted) until the first screenful into e2e/artifacts/sign-in-<rooms>-trace.json.
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -206,7 +207,24 @@ async function roomsShown(page: Page, count: number): Promise<number> {
   return Date.now();
 }
 
+/**
+ * Set up in the page before its own scripts: notes when (wall clock, ms) "Sign in" was clicked, as
+ * the click event itself says, in `window.xstreamSignInAt`. Timed in the page, a sign-in starts
+ * when the person clicks, not when this process asked for the click (Playwright first waits for
+ * the button to hold still over two frames, tens of ms that no person waits).
+ */
+const WATCH_SIGN_IN = `(() => {
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button") : null;
+    if (button?.textContent?.trim() === "Sign in" && window.xstreamSignInAt === undefined) {
+      window.xstreamSignInAt = performance.timeOrigin + event.timeStamp;
+    }
+  }, true);
+})()`;
+
+/** Signs in as a person would; returns when (wall clock, ms) "Sign in" was clicked. */
 async function signIn(page: Page, stack: StackInfo, learner: Learner): Promise<number> {
+  await page.addInitScript(WATCH_SIGN_IN);
   await page.goto(`${stack.publicUrl}/signin`);
   await page.getByLabel("Username").fill(learner.username);
   // Typed as a quick typist would, not pasted in at once: what the page does while someone types
@@ -214,10 +232,11 @@ async function signIn(page: Page, stack: StackInfo, learner: Learner): Promise<n
   await page
     .getByLabel("Password")
     .pressSequentially(learner.password, { delay: PASSWORD_KEY_DELAY_MS });
-  const started = Date.now();
   await page.getByRole("button", { name: "Sign in" }).click();
+  const clickedAt = Number(await page.evaluate("window.xstreamSignInAt"));
+  if (!Number.isFinite(clickedAt)) throw new Error("the page saw no click on Sign in");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Chats" }).click();
-  return started;
+  return clickedAt;
 }
 
 /** When (wall clock, ms) each start step's User Timing mark was set on the page. */
@@ -288,6 +307,7 @@ async function roomListAfterSignIn(
     }
     log(`room list at ${rooms} rooms: run ${run + 1} done`);
   }
+  if (process.env.BENCH_TRACE === "1") await traceSignIn(browser, stack, learner, rooms);
   for (const [mode, sample] of samples) {
     const slug = `room_list_${rooms}_cold${mode === "v2" ? "_v2" : ""}`;
     reportSpread(report, slug, sample.first);
@@ -298,6 +318,24 @@ async function roomListAfterSignIn(
       if (at) report({ name: `${slug}_step_${step}_p50`, value: round(median(at)), unit: "ms" });
     }
   }
+}
+
+/** One more sliding sync sign-in, traced until the first screenful, to see where its time goes. */
+async function traceSignIn(browser: Browser, stack: StackInfo, learner: Learner, rooms: number) {
+  const path = artifactPath(`sign-in-${rooms}-trace.json`);
+  const { context, page } = await pageSyncing(browser, "sliding");
+  try {
+    await browser.startTracing(page, { path, screenshots: false });
+    try {
+      await signIn(page, stack, learner);
+      await roomsShown(page, FIRST_SCREEN);
+    } finally {
+      await browser.stopTracing();
+    }
+  } finally {
+    await context.close();
+  }
+  process.stderr.write(`chat | trace of a sign-in at ${rooms} rooms: ${path}\n`);
 }
 
 function median(samples: number[]): number {
