@@ -8,9 +8,14 @@ import { Button } from "../ui/Button";
 import "./AppShell.css";
 
 // Calls load after sign-in, in their own chunk: livekit-client never reaches the sign-in page.
-const CallLayer = lazy(() =>
-  import("../features/calls/CallLayer").then((m) => ({ default: m.CallLayer })),
-);
+const loadCallLayer = () => import("../features/calls/CallLayer");
+const CallLayer = lazy(() => loadCallLayer().then((m) => ({ default: m.CallLayer })));
+
+/** Starts loading the shell's call layer before the shell is first rendered (see App.tsx). */
+export function preloadAppShell(): void {
+  // A chunk that fails to load here is tried again when the shell renders.
+  loadCallLayer().catch(() => undefined);
+}
 
 export type AppShellProps = {
   /** The current path, to mark the current navigation link. */
