@@ -77,7 +77,7 @@ class FakeLocks implements CryptoStoreLocks {
 function setUp(
   bridge = FakeBridge.signedIn(),
   crypto = { databases: new FakeDatabases(), locks: new FakeLocks() },
-  sync: Pick<MatrixConnectionOptions, "syncPreference" | "loadSlidingSync"> = {
+  sync: Pick<MatrixConnectionOptions, "syncPreference" | "loadSlidingSync" | "loadPreview"> = {
     syncPreference: "v2",
   },
 ) {
@@ -730,6 +730,20 @@ describe("MatrixConnection", () => {
         { lists: {} },
       ]);
       expect(connection.getSnapshot()).toMatchObject({ sync: "sliding", preview: null });
+    });
+
+    it("syncs with sliding sync, asked by the empty check, when the preview's code did not load", async () => {
+      const bridge = FakeBridge.signedIn().on("POST", SLIDING, () => json(200, { pos: "1" }));
+      const { connection } = setUp(bridge, undefined, {
+        syncPreference: "auto",
+        loadSlidingSync: async () => fakeSlidingSyncModule().module,
+        loadPreview: () =>
+          Promise.reject(new TypeError("Failed to fetch dynamically imported module")),
+      });
+      await connection.start();
+
+      expect(connection.getSnapshot()).toMatchObject({ status: "connecting", sync: "sliding" });
+      expect(bridge.calls("POST", SLIDING).map((call) => call.body)).toEqual([{ lists: {} }]);
     });
 
     it("never asks for sliding sync when pinned to /sync v2", async () => {

@@ -132,6 +132,8 @@ export type MatrixConnectionOptions = {
    */
   syncCache?: IDBFactory | null;
   loadSlidingSync?: () => Promise<SlidingSyncModule>;
+  /** The list preview's module (slidingPreview.ts), loaded lazily by default. */
+  loadPreview?: () => Promise<typeof import("./slidingPreview")>;
   /** Defaults to `localStorage["xstream:sync"]`, else "auto". */
   syncPreference?: SyncPreference;
   /** Where the SDK gets the recovery (secret storage) key from, when recovery is in use. */
@@ -241,6 +243,7 @@ export class MatrixConnection {
   readonly #page: PageVisibility | null;
   readonly #syncCache: IDBFactory | null;
   readonly #loadSlidingSync: () => Promise<SlidingSyncModule>;
+  readonly #loadPreview: () => Promise<typeof import("./slidingPreview")>;
   readonly #syncPreference: SyncPreference;
   readonly #preloadCrypto: (() => Promise<void>) | null;
   /** The room subscriptions of the current client, when it uses sliding sync. */
@@ -295,6 +298,7 @@ export class MatrixConnection {
           : null;
     this.#loadSlidingSync =
       options.loadSlidingSync ?? (() => import("matrix-js-sdk/lib/sliding-sync"));
+    this.#loadPreview = options.loadPreview ?? (() => import("./slidingPreview"));
     this.#syncPreference = options.syncPreference ?? storedSyncPreference();
     this.#cryptoCallbacks = options.cryptoCallbacks;
     this.#preloadCrypto =
@@ -329,7 +333,7 @@ export class MatrixConnection {
     this.#prepared ??= {
       sdk: settledLater(this.#loadSdk()),
       sliding: this.#syncPreference === "v2" ? null : settledLater(this.#loadSlidingSync()),
-      preview: this.#syncPreference === "v2" ? null : settledLater(import("./slidingPreview")),
+      preview: this.#syncPreference === "v2" ? null : settledLater(this.#loadPreview()),
     };
   }
 
@@ -485,14 +489,19 @@ export class MatrixConnection {
         : null;
     const offered = previewing
       ? settledLater(
-          previewing.then(async (request) => {
-            const said = request ? await request.offered : null;
-            if (said !== null) return said;
-            const credentials = await loggingIn;
-            return credentials
-              ? offersSlidingSync(this.#fetch, baseUrl, credentials.accessToken)
-              : false;
-          }),
+          previewing
+            .then(
+              (request) => request?.offered ?? null,
+              // The login failed (said where it is awaited), or the preview's module did not load.
+              () => null,
+            )
+            .then(async (said) => {
+              if (said !== null) return said;
+              const credentials = await loggingIn;
+              return credentials
+                ? offersSlidingSync(this.#fetch, baseUrl, credentials.accessToken)
+                : false;
+            }),
         )
       : null;
     if (previewing) void this.#showPreview(previewing, generation);
