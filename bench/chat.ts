@@ -10,7 +10,8 @@
 // - `reload_cached_room_list_p50`: a reload to the room list shown from this browser's cache,
 //   with the homeserver's sync held back so nothing but the cache can fill it;
 // - `room_list_2000_cold_p50`: the same learner with 1,800 more rooms, sliding sync beside v2;
-// - `send_render_p50`/`_p99`: a message sent in one browser until it is painted in the other
+// - `send_render_p50`/`_p99`: a message sent in one browser (from its Enter key, as the page saw
+//   it) until it is painted in the other
 //   (sliding sync; `send_render_v2_*` with /sync v2), over 100, beside `sync_receive_p50`/`_p99`,
 //   a plain client-server API reader long-polling /sync for the same kind of message (the three
 //   pairs alternate, so all see the same load), their ratio, and where the time goes: the sender's
@@ -589,6 +590,18 @@ const WATCH_ARRIVALS = `(() => {
   performance.setResourceTimingBufferSize(100000);
 })()`;
 
+/**
+ * Set in the sender's page: when (wall clock, ms) Enter was last pressed, as the key event itself
+ * says. Timed in the page, a message is sent when the key goes down, not when this process asked
+ * for the key (Playwright first finds and focuses the box: tens of ms that no person waits).
+ */
+const WATCH_ENTER = `(() => {
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") window.xstreamEnterAt = performance.timeOrigin + event.timeStamp;
+  }, true);
+  performance.setResourceTimingBufferSize(100000);
+})()`;
+
 /** When the page's latest PUT of a message started (wall clock), for where the time goes. */
 const LAST_SEND_STARTED = `(() => {
   const sends = performance.getEntriesByType("resource").filter((e) => e.name.includes("/send/m.room.message/"));
@@ -621,7 +634,7 @@ async function browserPair(
     signedInInRoom(browser, stack, reader, roomId, options),
   ]);
   await b.page.evaluate(WATCH_ARRIVALS);
-  await a.page.evaluate("performance.setResourceTimingBufferSize(100000)");
+  await a.page.evaluate(WATCH_ENTER);
   return { mode, roomId, sender: a, reader: b };
 }
 
@@ -631,8 +644,9 @@ type Breakdown = { total: number[]; sender: number[]; server: number[]; reader: 
 async function sendThroughBrowsers(pair: BrowserPair, text: string, into: Breakdown) {
   const box = pair.sender.page.getByRole("textbox", { name: "Message" });
   await box.fill(text);
-  const sentAt = Date.now();
   await box.press("Enter");
+  const sentAt = Number(await pair.sender.page.evaluate("window.xstreamEnterAt"));
+  if (!Number.isFinite(sentAt)) throw new Error("the sender's page saw no Enter");
   const handle = await pair.reader.page.waitForFunction(
     (key) => (window as unknown as { arrivals: Map<string, unknown> }).arrivals.get(key),
     text,
