@@ -8,6 +8,7 @@ const Offer = lazy(() => loadOffer().then((m) => ({ default: m.RecoveryOffer }))
 export function preloadRecoveryOffer(): void {
   loadOffer().catch(() => undefined);
 }
+
 const Settings = lazy(() =>
   import("./RecoverySettings").then((m) => ({ default: m.RecoverySettings })),
 );
