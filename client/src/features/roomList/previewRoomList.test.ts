@@ -166,6 +166,33 @@ describe("previewRoomList", () => {
     ]);
   });
 
+  it("lists the biggest answer the preview keeps quickly, whoever is named like whom", () => {
+    // 50 rooms of 2,000 members who all share one name, 10 heroes and 2,000 edits before the
+    // one message: each name is checked against every other member's.
+    const members = Array.from({ length: 2_000 }, (_, i) => member(`@m${i}:evil.example`, "Ana"));
+    const heroes = members.slice(0, 10).map((m) => ({ userId: m.userId, displayName: null }));
+    const timeline = [
+      text("@m1:evil.example", "hello", 1),
+      ...Array.from({ length: 1_999 }, (_, i) =>
+        text("@m2:evil.example", "edit", 2 + i, { edit: true }),
+      ),
+    ];
+    const rooms = Array.from({ length: 50 }, (_, i) =>
+      room(`!r${i}:x`, {
+        members: [member(ME, "Ana"), ...members],
+        heroes,
+        timeline,
+        joinedCount: 2_001,
+      }),
+    );
+    const started = performance.now();
+    const shown = previewRoomList(list(...rooms));
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(shown.groups).toHaveLength(50);
+    expect(shown.groups[0]?.name).toBe("Ana (@m0:evil.example) and 1999 others");
+    expect(shown.groups[0]?.preview).toBe("Ana (@m1:evil.example): hello");
+  });
+
   it("lists invites with who sent them", () => {
     const shown = previewRoomList(
       list(

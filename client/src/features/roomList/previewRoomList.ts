@@ -83,8 +83,12 @@ function generatedName(room: PreviewRoom, me: string, present: PreviewMember[]):
   return beyond > 1 ? `${names[0]} and ${beyond} others` : `${names[0]} and 1 other`;
 }
 
-function nameOf(room: PreviewRoom, me: string, direct: boolean, present: PreviewMember[]) {
-  const partner = direct ? partnerIn(room, me) : undefined;
+function nameOf(
+  room: PreviewRoom,
+  me: string,
+  partner: PreviewMember | undefined,
+  present: PreviewMember[],
+) {
   const partnerName = partner ? memberName(partner, present) : null;
   if (partnerName && room.creator !== null && room.creator === botUserIdFor(me)) {
     return partnerName;
@@ -96,7 +100,8 @@ function nameOf(room: PreviewRoom, me: string, direct: boolean, present: Preview
 function entryOf(room: PreviewRoom, me: string): RoomListEntry {
   const present = room.members.filter(isPresent);
   const direct = isDirect(room, me);
-  const name = nameOf(room, me, direct, present);
+  const partner = direct ? partnerIn(room, me) : undefined;
+  const name = nameOf(room, me, partner, present);
   const senderName = (userId: string) => () => {
     if (userId === me) return "You";
     const member = room.members.find((m) => m.userId === userId);
@@ -113,7 +118,6 @@ function entryOf(room: PreviewRoom, me: string): RoomListEntry {
   const last = room.timeline.at(-1)?.ts ?? null;
   const unread = room.notificationCount;
   const mentions = room.highlightCount;
-  const partner = direct ? partnerIn(room, me) : undefined;
   return {
     roomId: room.roomId,
     name,
@@ -132,14 +136,15 @@ function inviteOf(room: PreviewRoom, me: string): InviteEntry {
   const present = room.members.filter(isPresent);
   const mine = room.members.find((m) => m.userId === me);
   const direct = room.isDm || mine?.directInvite === true;
-  const name = nameOf(room, me, direct, present);
+  const partner = direct ? partnerIn(room, me) : undefined;
+  const name = nameOf(room, me, partner, present);
   const inviterId = mine?.sender ?? null;
   const inviter = inviterId ? room.members.find((m) => m.userId === inviterId) : undefined;
   return {
     roomId: room.roomId,
     name,
     initials: initialsOf(name),
-    avatarUrl: room.avatarUrl ?? (direct ? (partnerIn(room, me)?.avatarUrl ?? null) : null),
+    avatarUrl: room.avatarUrl ?? partner?.avatarUrl ?? null,
     direct,
     inviterId,
     inviterName: inviter ? memberName(inviter, present) : inviterId,
