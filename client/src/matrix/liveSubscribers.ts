@@ -26,6 +26,11 @@ export class LiveSubscribers {
     };
   };
 
+  /** Someone is subscribed (the view model is listening to the SDK). */
+  get active(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   /** Tells every subscriber the snapshot changed. */
   notify(): void {
     for (const listener of this.#listeners) listener();

@@ -111,13 +111,13 @@ describe("RoomPage", () => {
     expect(log().querySelectorAll("article.message")).toHaveLength(4);
   });
 
-  it("adds messages and members as they arrive", () => {
+  it("adds messages and members as they arrive", async () => {
     const client = fakeMatrixClient();
     const room = partnerRoom();
     client.rooms.set(ROOM_ID, room);
     renderRoom(client);
 
-    act(() => {
+    await act(async () => {
       client.changeMembership(room, BOB, "Bob Silva", "join");
       client.receive(room, room.message(BOB, "¡Hola, Ana!"));
     });

@@ -211,7 +211,7 @@ describe("Timeline", () => {
       ),
     );
 
-    act(() => {
+    await act(async () => {
       const bob = room.getMember(BOB);
       if (bob) bob.typing = true;
       client.emit("RoomMember.typing", {}, bob);

@@ -96,7 +96,7 @@ describe("TimelineViewModel local echoes", () => {
 });
 
 describe("TimelineViewModel decryption", () => {
-  it("has the SDK decrypt the encrypted messages it never tried, and shows them once decrypted", () => {
+  it("has the SDK decrypt the encrypted messages it never tried, and shows them once decrypted", async () => {
     const { client, room, model } = setup();
     // As sliding sync leaves a message before our read receipt: encrypted, never tried.
     const earlier = room.message(BOB, "", {
@@ -127,7 +127,53 @@ describe("TimelineViewModel decryption", () => {
       decryption: undefined,
     });
     client.emit("Event.decrypted", earlier);
+    await Promise.resolve(); // The SDK's events of one moment are applied together, a microtask later.
     expect(bodies()[0]).toMatchObject({ kind: "text", text: "Escrito antes" });
+    unsubscribe();
+  });
+});
+
+describe("TimelineViewModel updates", () => {
+  it("applies the SDK's events of one moment together, and keeps the rows that did not change", async () => {
+    const { client, room, model } = setup();
+    room.message(BOB, "uno");
+    let notified = 0;
+    const unsubscribe = model.subscribe(() => {
+      notified += 1;
+    });
+    notified = 0; // Subscribing brought "uno" in.
+    const before = model.getSnapshot().items;
+
+    // As a sync brings them: three messages, one event each, in one go.
+    client.receive(room, room.message(BOB, "dos"));
+    client.receive(room, room.message(BOB, "tres"));
+    client.receive(room, room.message(ANA, "cuatro"));
+    expect(notified).toBe(0);
+    await Promise.resolve();
+
+    expect(notified).toBe(1);
+    const after = model.getSnapshot().items;
+    const texts = after.flatMap((item) =>
+      item.kind === "message" && item.body.kind === "text" ? [item.body.text] : [],
+    );
+    expect(texts).toEqual(["uno", "dos", "tres", "cuatro"]);
+    expect(after.slice(0, before.length).every((row, index) => row === before[index])).toBe(true);
+    unsubscribe();
+  });
+
+  it("tells nobody when an event changes nothing shown", async () => {
+    const { client, room, model } = setup();
+    room.message(BOB, "uno");
+    let notified = 0;
+    const unsubscribe = model.subscribe(() => {
+      notified += 1;
+    });
+    notified = 0; // Subscribing brought "uno" in.
+
+    client.emit("Room.myMembership", room);
+    await Promise.resolve();
+
+    expect(notified).toBe(0);
     unsubscribe();
   });
 });

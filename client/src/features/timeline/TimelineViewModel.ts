@@ -8,7 +8,12 @@ import { readChatSettings } from "../settings";
 import { decryptUntried, fromMatrixEvent, mayRedactOthers, TimelineSdk } from "./matrixTimeline";
 import { typingLine } from "./people";
 import { reactionToggle } from "./reactions";
-import { buildTimeline, type MessageItem, type TimelineItem } from "./timelineModel";
+import {
+  buildTimeline,
+  keepUnchangedRows,
+  type MessageItem,
+  type TimelineItem,
+} from "./timelineModel";
 
 export type TimelineSnapshot = {
   items: TimelineItem[];
@@ -53,7 +58,7 @@ export class TimelineViewModel {
   constructor(client: MatrixClient, roomId: string) {
     this.#client = client;
     this.#roomId = roomId;
-    this.#snapshot = this.#describe();
+    this.#snapshot = this.#describe([]);
   }
 
   subscribe = this.#subscribers.subscribe;
@@ -158,9 +163,9 @@ export class TimelineViewModel {
   #startListening(): () => void {
     // Events arriving one by one during a scroll-back are shown together when it ends.
     const batched = forRoom(this.#roomId, () => {
-      if (!this.#loadingHistory) this.#update();
+      if (!this.#loadingHistory) this.#updateSoon();
     });
-    const on = forRoom(this.#roomId, () => this.#update());
+    const on = forRoom(this.#roomId, () => this.#updateSoon());
     const stop = listenTo(this.#client, [
       [MatrixEvents.Room, batched.room],
       [MatrixEvents.Timeline, batched.roomEvent],
@@ -177,12 +182,33 @@ export class TimelineViewModel {
     return stop;
   }
 
+  #updateScheduled = false;
+  /**
+   * Once for all the SDK's events of one moment, not once per event: a sync's events, or a sent
+   * message's local echo, come as several events in a row, and each rebuild reads the whole
+   * timeline. Waiting for the microtask also lets a send's own next steps (asking the crypto
+   * whether the room is encrypted, then the request) start before the echo renders, not after.
+   */
+  #updateSoon() {
+    if (this.#updateScheduled) return;
+    this.#updateScheduled = true;
+    queueMicrotask(() => {
+      this.#updateScheduled = false;
+      if (this.#subscribers.active) this.#update();
+    });
+  }
+
   #update() {
-    this.#snapshot = this.#describe();
+    const next = this.#describe(this.#snapshot.items);
+    // An event that changes nothing shown (a receipt already drawn, a typing notice repeated)
+    // renders nothing.
+    if (sameSnapshot(next, this.#snapshot)) return;
+    this.#snapshot = next;
     this.#subscribers.notify();
   }
 
-  #describe(): TimelineSnapshot {
+  /** The snapshot now; rows equal to one of `previousItems` keep that earlier object. */
+  #describe(previousItems: TimelineItem[]): TimelineSnapshot {
     const room = this.#client.getRoom(this.#roomId);
     const base = {
       ...emptyTimeline,
@@ -204,17 +230,24 @@ export class TimelineViewModel {
       .map((member) => member.name || member.userId);
     return {
       ...base,
-      items: buildTimeline(inputs, {
-        myUserId: me,
-        myName: room.getMember(me)?.name ?? "",
-        mayRedactOthers: mayRedactOthers(room, me),
-        callNotices: callNoticesIn(events, timeline.getState(TimelineSdk.Backwards), me),
-      }),
+      items: keepUnchangedRows(
+        previousItems,
+        buildTimeline(inputs, {
+          myUserId: me,
+          myName: room.getMember(me)?.name ?? "",
+          mayRedactOthers: mayRedactOthers(room, me),
+          callNotices: callNoticesIn(events, timeline.getState(TimelineSdk.Backwards), me),
+        }),
+      ),
       typing: typingLine(typingNames),
       hasMoreHistory:
         !this.#reachedStart && timeline.getPaginationToken(TimelineSdk.Backwards) !== null,
     };
   }
+}
+
+function sameSnapshot(a: TimelineSnapshot, b: TimelineSnapshot): boolean {
+  return (Object.keys(a) as (keyof TimelineSnapshot)[]).every((key) => a[key] === b[key]);
 }
 
 /** The call started/ended rows of the loaded events, keyed by the membership event's key. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Person } from "./people";
 import {
   buildTimeline,
+  keepUnchangedRows,
   type MessageItem,
   type TimelineContext,
   type TimelineEventInput,
@@ -461,5 +462,58 @@ describe("buildTimeline with calls", () => {
   it("shows no row for membership events without a notice (another device joining)", () => {
     const joined = member(ana, { application: "m.call", device_id: "D" }, T0);
     expect(buildTimeline([joined], context).map((item) => item.kind)).toEqual([]);
+  });
+});
+
+describe("keepUnchangedRows", () => {
+  it("keeps the earlier object of every row that did not change, so its tile need not render", () => {
+    const first = text(ana, "uno");
+    const second = text(ben, "dos", { ts: T0 + MINUTE });
+    const before = buildTimeline([first, second], context);
+    const third = text(me, "tres", { ts: T0 + 2 * MINUTE, delivery: "sending" });
+
+    const after = keepUnchangedRows(before, buildTimeline([first, second, third], context));
+
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.slice(0, before.length).every((row, index) => row === before[index])).toBe(true);
+    expect(messages(after).at(-1)).toMatchObject({ own: true, delivery: "sending" });
+  });
+
+  it("gives a changed row its new object, and the other rows their old ones", () => {
+    const first = text(ana, "uno");
+    const second = text(ben, "dos", { ts: T0 + MINUTE });
+    const before = buildTimeline([first, second], context);
+    const reaction = event(
+      me,
+      { "m.relates_to": { rel_type: "m.annotation", event_id: first.eventId, key: "👍" } },
+      { type: "m.reaction" },
+    );
+
+    const after = keepUnchangedRows(before, buildTimeline([first, second, reaction], context));
+
+    const [oldFirst, oldSecond] = messages(before);
+    const [newFirst, newSecond] = messages(after);
+    expect(newFirst).not.toBe(oldFirst);
+    expect(newFirst?.reactions).toEqual([expect.objectContaining({ key: "👍", senders: [me] })]);
+    expect(newSecond).toBe(oldSecond);
+  });
+
+  it("returns the earlier list itself when nothing shown changed", () => {
+    const rows = [text(ana, "uno"), text(ben, "dos", { ts: T0 + MINUTE })];
+    const before = buildTimeline(rows, context);
+
+    expect(keepUnchangedRows(before, buildTimeline(rows, context))).toBe(before);
+  });
+
+  it("notices a row that moved, even when every row is equal to one before", () => {
+    const first = text(ana, "uno");
+    const second = text(ben, "dos", { ts: T0 + MINUTE });
+    const before = buildTimeline([first, second], context);
+    const reordered = [...before].reverse();
+
+    const after = keepUnchangedRows(before, reordered);
+
+    expect(after).not.toBe(before);
+    expect(after.map((row) => row.key)).toEqual(reordered.map((row) => row.key));
   });
 });

@@ -1,3 +1,4 @@
+import { dequal } from "dequal/lite";
 import { type Correction, readCorrection } from "../../matrix/corrections";
 import { type MessageBody, messageBodyOf, stripReplyFallback } from "../../matrix/messageBody";
 import type { CallNotice } from "../calls";
@@ -281,6 +282,27 @@ export function buildTimeline(
     previous = message;
   }
   return items;
+}
+
+/**
+ * `next`, with every row that equals the row of the same key in `previous` replaced by that
+ * earlier object, or `previous` itself when no row changed. A tile then renders again only when
+ * its own message changed: a new message costs one tile, not every tile on screen.
+ */
+export function keepUnchangedRows(previous: TimelineItem[], next: TimelineItem[]): TimelineItem[] {
+  if (previous.length === 0) return next;
+  const earlier = new Map(previous.map((item) => [item.key, item]));
+  let changed = previous.length !== next.length;
+  const rows = next.map((item, index) => {
+    const before = earlier.get(item.key);
+    if (before === undefined || !dequal(before, item)) {
+      changed = true;
+      return item;
+    }
+    if (previous[index] !== before) changed = true;
+    return before;
+  });
+  return changed ? rows : previous;
 }
 
 function quoteOf(
