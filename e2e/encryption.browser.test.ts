@@ -2,12 +2,14 @@
 // user, driven by matrix-js-sdk with its Rust crypto in Node, creates an encrypted room and
 // invites a web-client learner, who accepts in the browser; each reads what the other wrote.
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
+import { EventType, Preset } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
 import { devicesWithKeys } from "./element-client.ts";
 import {
   acceptInviteAndOpen,
   elementSendsInEncryptedRoom,
+  MEGOLM_ENCRYPTION,
   webLearnerAndElementUser,
 } from "./encrypted-room.ts";
 import type { BrowserPage, Learner } from "./learners.ts";
@@ -139,6 +141,103 @@ describe("an encrypted room shared with an Element user", () => {
     await page.getByText("You have signed out.").waitFor({ timeout: 15_000 });
 
     await expect.poll(cryptoStores, { timeout: 10_000 }).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+});
+
+// The client keeps the crypto's "not encrypted" answer for a room, so that sending does not read
+// the crypto's store every time (`client/src/matrix/roomEncryptionAnswers.ts`, whose forgetting is
+// unit-tested). Here, on the real stack, the learner writes in a room before and after its
+// encryption is turned on: what the server stores must follow.
+describe("a room whose encryption is turned on while the learner writes in it", () => {
+  let web: Learner;
+  let element: MatrixUser;
+  let elementClient: MatrixClient;
+  let browser: BrowserPage;
+  let roomId: string;
+  const ROOM = "Open garden";
+
+  beforeAll(async () => {
+    ({ web, element, elementClient, browser } = await webLearnerAndElementUser(stack, chromium(), {
+      learner: "Olga Open",
+      elementPrefix: "elmo",
+    }));
+  });
+
+  afterAll(async () => {
+    elementClient?.stopClient();
+    await browser?.context.close();
+  });
+
+  /** The types, as the server stores them, of what the web learner sent, oldest first. */
+  async function sentByLearner(): Promise<string[]> {
+    const history = await matrixRequest<{ chunk: { type: string; sender: string }[] }>(
+      stack.publicUrl,
+      "GET",
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=50`,
+      { token: element.accessToken },
+    );
+    return history.chunk
+      .filter(
+        (event) =>
+          event.sender === web.matrix.userId &&
+          (event.type === "m.room.message" || event.type === "m.room.encrypted"),
+      )
+      .map((event) => event.type)
+      .reverse();
+  }
+
+  async function send(text: string) {
+    const box = browser.page.getByRole("textbox", { name: "Message" });
+    await box.fill(text);
+    await box.press("Enter");
+    await expect
+      .poll(() => message(browser.page, text).textContent(), { timeout: 15_000 })
+      .not.toContain("Sending…");
+  }
+
+  it("sends in the clear before, and encrypted from the moment the room says so", async () => {
+    ({ room_id: roomId } = await elementClient.createRoom({
+      name: ROOM,
+      preset: Preset.PrivateChat,
+      invite: [web.matrix.userId],
+    }));
+    await acceptInviteAndOpen(browser.page, ROOM);
+    await send("Before: anyone on the server can read this.");
+    await send("Still in the clear.");
+    await expect(sentByLearner()).resolves.toEqual(["m.room.message", "m.room.message"]);
+
+    await elementClient.sendStateEvent(
+      roomId,
+      EventType.RoomEncryption,
+      { algorithm: "m.megolm.v1.aes-sha2" },
+      MEGOLM_ENCRYPTION.state_key,
+    );
+    // The learner's page has the room's new state: the header says it.
+    await browser.page.getByText("Encrypted", { exact: true }).waitFor({ timeout: 30_000 });
+    await send("After: only the two of us can read this.");
+
+    await expect(sentByLearner()).resolves.toEqual([
+      "m.room.message",
+      "m.room.message",
+      "m.room.encrypted",
+    ]);
+    const decrypted = await eventually(
+      async () =>
+        elementClient
+          .getRoom(roomId)
+          ?.getLiveTimeline()
+          .getEvents()
+          .find(
+            (event: MatrixEvent) =>
+              event.getSender() === web.matrix.userId &&
+              event.getType() === "m.room.message" &&
+              event.isEncrypted(),
+          ),
+      "the web learner's encrypted message, decrypted by the Element client",
+      30_000,
+    );
+    expect(decrypted.getContent().body).toBe("After: only the two of us can read this.");
     expect(browser.errors).toEqual([]);
   });
 });

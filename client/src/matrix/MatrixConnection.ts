@@ -19,6 +19,7 @@ import {
   withoutTrailingSlash,
 } from "./homeserver";
 import { OwnPresence, type PageVisibility } from "./ownPresence";
+import { rememberRoomEncryption } from "./roomEncryptionAnswers";
 import { deleteRoomListCaches, hasRoomListCache } from "./roomListCache";
 import { sdkValue } from "./sdkValues";
 import type { ListPreview, PreviewRequest } from "./slidingPreview";
@@ -728,6 +729,7 @@ export class MatrixConnection {
       return { encryption: "unavailable", encryptionProblem: null };
     }
     const crypto = client.getCrypto();
+    rememberRoomEncryption(crypto);
     // Nobody verifies devices yet, so messages go to every device of the room's members, as with
     // the SDK's default; said here so a change of default cannot silently stop delivery.
     if (crypto) crypto.globalBlacklistUnverifiedDevices = false;

@@ -94,11 +94,11 @@ export class FakeMatrixClient extends FakeEmitter {
   /** Turns on end-to-end encryption; tests make it fail with `mockRejectedValueOnce`. */
   initRustCrypto = vi.fn(
     async (_options?: { useIndexedDB?: boolean; cryptoDatabasePrefix?: string }) => {
-      this.crypto = { globalBlacklistUnverifiedDevices: false };
+      this.crypto = fakeCrypto();
     },
   );
 
-  crypto: { globalBlacklistUnverifiedDevices: boolean } | undefined = undefined;
+  crypto: FakeCrypto | undefined = undefined;
 
   getCrypto() {
     return this.crypto;
@@ -246,4 +246,14 @@ export function fakeMatrixSdk({ autoSync = true } = {}) {
   } as unknown as MatrixSdk;
   const loadSdk = vi.fn(async () => sdk);
   return { sdk, clients, loadSdk };
+}
+
+/** The part of the SDK's crypto the client touches outside encryption setup. */
+export type FakeCrypto = {
+  globalBlacklistUnverifiedDevices: boolean;
+  isEncryptionEnabledInRoom: (roomId: string) => Promise<boolean>;
+};
+
+export function fakeCrypto(): FakeCrypto {
+  return { globalBlacklistUnverifiedDevices: false, isEncryptionEnabledInRoom: async () => false };
 }

@@ -99,6 +99,13 @@ export function useComposer({
   );
   useEffect(() => () => typing.stop(), [typing]);
   useOutbox(client);
+  // Asked now, the crypto's "is this room encrypted?" is known before the first message is sent.
+  useEffect(() => {
+    client
+      .getCrypto()
+      ?.isEncryptionEnabledInRoom(roomId)
+      .catch(() => undefined);
+  }, [client, roomId]);
   const uploads = useUploads(client, roomId);
   const sendFiles = (files: File[]) => void uploads.queue.addFiles(files);
 

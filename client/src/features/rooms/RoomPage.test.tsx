@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import type { MatrixClient } from "matrix-js-sdk";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { withTimelineApi } from "../../test/fakeMatrixRoom";
-import { FakeRoom } from "../../test/fakeMatrixSdk";
+import { FakeRoom, fakeCrypto } from "../../test/fakeMatrixSdk";
 import { FakeSendingClient } from "../../test/fakeSendingClient";
 import { RoomPage } from "./RoomPage";
 
@@ -263,7 +263,7 @@ describe("RoomPage", () => {
     expect(screen.getByText(/encryption is not working in this tab/)).toBeInTheDocument();
     unmount();
 
-    client.crypto = { globalBlacklistUnverifiedDevices: false };
+    client.crypto = fakeCrypto();
     renderRoom(client);
     expect(within(screen.getByRole("banner")).getByText("Encrypted")).toBeInTheDocument();
     expect(screen.queryByText(/encryption is not working in this tab/)).toBeNull();
