@@ -1,5 +1,5 @@
 import type { MatrixClient } from "matrix-js-sdk";
-import { useCallback, useId, useRef, useState } from "react";
+import { memo, type ReactNode, useCallback, useId, useRef, useState } from "react";
 import { eventByRowKey } from "../../matrix/pendingEvents";
 import { useViewedRoom } from "../../matrix/useMatrixClient";
 import { Link } from "../../routing/Link";
@@ -39,8 +39,6 @@ export function RoomPage({
 }: RoomPageProps) {
   useViewedRoom(roomId);
   const room = useRoom(client, roomId);
-  const timeline = useTimeline(client, roomId);
-  const reveal = useRevealEvent(timeline, eventId);
   const members = useMembers(client, roomId);
   const peopleSearch = usePeopleSearch(client);
   const myUserId = client?.getUserId() ?? "";
@@ -132,15 +130,10 @@ export function RoomPage({
                 messages can't be read or sent here.
               </p>
             )}
-            {reveal === "loading" && <p role="status">Finding the message…</p>}
-            {reveal === "notFound" && (
-              <p className="notice" role="status">
-                That message is no longer in this room's history.
-              </p>
-            )}
-            <Timeline
-              timeline={timeline}
-              highlightEventId={reveal === "notFound" ? null : eventId}
+            <RoomTimeline
+              client={client}
+              roomId={roomId}
+              eventId={eventId}
               myUserId={myUserId}
               myName={myName}
               onReply={setReplyTo}
@@ -148,9 +141,6 @@ export function RoomPage({
               onCorrect={setCorrecting}
               renderUnsentActions={renderUnsentActions}
             />
-            <p className="typing-line" aria-live="polite">
-              {timeline.typing}
-            </p>
             {client && (
               <Composer
                 client={client}
@@ -186,6 +176,50 @@ export function RoomPage({
     </>
   );
 }
+
+type RoomTimelineProps = {
+  client: MatrixClient | null;
+  roomId: string;
+  eventId: string | null;
+  myUserId: string;
+  myName: string;
+  onReply: (message: MessageRef) => void;
+  onEdit: (message: MessageRef) => void;
+  onCorrect: (message: MessageRef) => void;
+  renderUnsentActions: (messageKey: string) => ReactNode;
+};
+
+/**
+ * The messages and who is typing. Their own component, so a new message renders the timeline
+ * alone, not the header, the composer and the member list around it.
+ */
+const RoomTimeline = memo(function RoomTimeline({
+  client,
+  roomId,
+  eventId,
+  ...timelineProps
+}: RoomTimelineProps) {
+  const timeline = useTimeline(client, roomId);
+  const reveal = useRevealEvent(timeline, eventId);
+  return (
+    <>
+      {reveal === "loading" && <p role="status">Finding the message…</p>}
+      {reveal === "notFound" && (
+        <p className="notice" role="status">
+          That message is no longer in this room's history.
+        </p>
+      )}
+      <Timeline
+        timeline={timeline}
+        highlightEventId={reveal === "notFound" ? null : eventId}
+        {...timelineProps}
+      />
+      <p className="typing-line" aria-live="polite">
+        {timeline.typing}
+      </p>
+    </>
+  );
+});
 
 function RoomStatusNotice({ room }: { room: UseRoom }) {
   switch (room.status) {
