@@ -682,6 +682,12 @@ type Breakdown = { total: number[]; sender: number[]; server: number[]; reader: 
 async function sendThroughBrowsers(pair: BrowserPair, text: string, into: Breakdown) {
   const box = pair.sender.page.getByRole("textbox", { name: "Message" });
   await box.fill(text);
+  // A person types for a while before Enter, so their partner sees "… is typing" first. Filled in
+  // at once, the typing notice and the message would race each other to the reader's sync,
+  // which the plain client (no typing notices) never pays.
+  await pair.reader.page
+    .locator(".typing-line", { hasText: "typing" })
+    .waitFor({ timeout: 30_000 });
   // Forgotten first, so a key the page never saw cannot lend this message the last one's time.
   await pair.sender.page.evaluate("window.xstreamEnterAt = undefined");
   await box.press("Enter");
