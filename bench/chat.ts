@@ -49,6 +49,8 @@ const RELOAD_RUNS = 5;
 /** `BENCH_WATERFALL=1`: each sign-in's and reload's requests and marks on stderr (`waterfall`). */
 const WATERFALL = process.env.BENCH_WATERFALL === "1";
 const MESSAGES = 100;
+/** How long after the reader sees "typing" the sender presses Enter (ms). */
+const TYPING_PAUSE_MS = 250;
 /** Between two keys of the password: quicker than most people type (a fast typist: 10 a second). */
 const PASSWORD_KEY_DELAY_MS = 40;
 /** Rooms that fill the Chats page of a 1280×860 window: "the room list is visible". */
@@ -688,6 +690,9 @@ async function sendThroughBrowsers(pair: BrowserPair, text: string, into: Breakd
   await pair.reader.page
     .locator(".typing-line", { hasText: "typing" })
     .waitFor({ timeout: 30_000 });
+  // And a moment more, as nobody presses Enter in the instant the partner's screen changed: the
+  // reader's next sync request, sent once the typing notice is handled, is waiting again.
+  await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
   // Forgotten first, so a key the page never saw cannot lend this message the last one's time.
   await pair.sender.page.evaluate("window.xstreamEnterAt = undefined");
   await box.press("Enter");
