@@ -1,7 +1,7 @@
 // An encrypted room between a web-client learner (signed in in a browser) and an Element-like user
 // (matrix-js-sdk with Rust crypto in Node): the set-up the encryption and recovery tests share.
 import { randomUUID } from "node:crypto";
-import { type MatrixClient, MsgType, Preset } from "matrix-js-sdk";
+import { type MatrixClient, type MatrixEvent, MsgType, Preset } from "matrix-js-sdk";
 import type { Browser, Page } from "playwright-core";
 import { startElementClient } from "./element-client.ts";
 import type { StackInfo } from "./harness.ts";
@@ -88,4 +88,27 @@ export async function acceptInviteAndOpen(page: Page, roomName: string) {
     .getByRole("button", { name: `Accept invite to ${roomName}` })
     .click({ timeout: 30_000 });
   await page.getByRole("link", { name: new RegExp(`^${roomName}`) }).click({ timeout: 30_000 });
+}
+
+/**
+ * The first event of `senderId` in the room's live timeline at the Element client that `matches`
+ * (decrypted, when the client could), waiting up to 30 s for it; `what` names it in a timeout.
+ */
+export function eventAtElement(
+  elementClient: MatrixClient,
+  roomId: string,
+  senderId: string,
+  matches: (event: MatrixEvent) => boolean,
+  what: string,
+): Promise<MatrixEvent> {
+  return eventually(
+    async () =>
+      elementClient
+        .getRoom(roomId)
+        ?.getLiveTimeline()
+        .getEvents()
+        .find((event) => event.getSender() === senderId && matches(event)),
+    what,
+    30_000,
+  );
 }

@@ -1,14 +1,14 @@
 // End-to-end encryption between Xstream's web client and another Matrix client: an "Element-like"
 // user, driven by matrix-js-sdk with its Rust crypto in Node, creates an encrypted room and
 // invites a web-client learner, who accepts in the browser; each reads what the other wrote.
-import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
-import { EventType, Preset } from "matrix-js-sdk";
+import { EventType, type MatrixClient, Preset } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
 import { devicesWithKeys } from "./element-client.ts";
 import {
   acceptInviteAndOpen,
   elementSendsInEncryptedRoom,
+  eventAtElement,
   MEGOLM_ENCRYPTION,
   webLearnerAndElementUser,
 } from "./encrypted-room.ts";
@@ -92,18 +92,12 @@ describe("an encrypted room shared with an Element user", () => {
     await box.fill(FROM_WEB);
     await box.press("Enter");
 
-    const reply = await eventually(
-      async () =>
-        elementClient
-          .getRoom(roomId)
-          ?.getLiveTimeline()
-          .getEvents()
-          .find(
-            (event: MatrixEvent) =>
-              event.getSender() === web.matrix.userId && event.getType() === "m.room.message",
-          ),
+    const reply = await eventAtElement(
+      elementClient,
+      roomId,
+      web.matrix.userId,
+      (event) => event.getType() === "m.room.message",
       "the web learner's reply, decrypted by the Element client",
-      30_000,
     );
     expect(reply.isEncrypted()).toBe(true);
     expect(reply.getContent().body).toBe(FROM_WEB);
@@ -222,20 +216,12 @@ describe("a room whose encryption is turned on while the learner writes in it", 
       "m.room.message",
       "m.room.encrypted",
     ]);
-    const decrypted = await eventually(
-      async () =>
-        elementClient
-          .getRoom(roomId)
-          ?.getLiveTimeline()
-          .getEvents()
-          .find(
-            (event: MatrixEvent) =>
-              event.getSender() === web.matrix.userId &&
-              event.getType() === "m.room.message" &&
-              event.isEncrypted(),
-          ),
+    const decrypted = await eventAtElement(
+      elementClient,
+      roomId,
+      web.matrix.userId,
+      (event) => event.getType() === "m.room.message" && event.isEncrypted(),
       "the web learner's encrypted message, decrypted by the Element client",
-      30_000,
     );
     expect(decrypted.getContent().body).toBe("After: only the two of us can read this.");
     expect(browser.errors).toEqual([]);

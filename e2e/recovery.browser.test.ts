@@ -4,7 +4,7 @@
 // signs in on a fresh browser, enters the recovery key and reads the earlier messages.
 import { createPublicKey, randomUUID, verify } from "node:crypto";
 import { stringify as canonicalJson } from "another-json";
-import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
+import type { MatrixClient } from "matrix-js-sdk";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { artifactPath, useChromium } from "./browser.ts";
@@ -12,6 +12,7 @@ import { devicesWithKeys } from "./element-client.ts";
 import {
   acceptInviteAndOpen,
   elementSendsInEncryptedRoom,
+  eventAtElement,
   MEGOLM_ENCRYPTION,
   webLearnerAndElementUser,
 } from "./encrypted-room.ts";
@@ -257,18 +258,12 @@ describe("recovery with a recovery key", () => {
     );
 
     await send(page, FROM_WEB);
-    await eventually(
-      async () =>
-        elementClient
-          .getRoom(roomId)
-          ?.getLiveTimeline()
-          .getEvents()
-          .find(
-            (event: MatrixEvent) =>
-              event.getSender() === web.matrix.userId && event.getContent().body === FROM_WEB,
-          ),
+    await eventAtElement(
+      elementClient,
+      roomId,
+      web.matrix.userId,
+      (event) => event.getContent().body === FROM_WEB,
       "the web learner's message at the Element client",
-      30_000,
     );
 
     // Both message keys (the Element user's and the browser's own) reach the backup; the SDK
