@@ -99,6 +99,8 @@ export function Timeline({
   const reheaded = useRef(new Set<string>());
   const headings = useRef(new Map<string, string>());
   useLayoutEffect(() => {
+    // Measured in the frame after the change, or not at all (the same height): not kept longer.
+    reheaded.current.clear();
     const next = new Map<string, string>();
     for (const row of rows) {
       const heading = headingOf(row);
