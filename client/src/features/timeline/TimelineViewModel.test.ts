@@ -133,47 +133,48 @@ describe("TimelineViewModel decryption", () => {
   });
 });
 
+/** A subscriber that counts the notifications after "uno", which subscribing brought in. */
+function subscribedAfterOneMessage(room: FakeRoom, model: TimelineViewModel) {
+  room.message(BOB, "uno");
+  const counter = { notified: 0, unsubscribe: () => {} };
+  counter.unsubscribe = model.subscribe(() => {
+    counter.notified += 1;
+  });
+  counter.notified = 0;
+  return counter;
+}
+
 describe("TimelineViewModel updates", () => {
   it("applies the SDK's events of one moment together, and keeps the rows that did not change", async () => {
     const { client, room, model } = setup();
-    room.message(BOB, "uno");
-    let notified = 0;
-    const unsubscribe = model.subscribe(() => {
-      notified += 1;
-    });
-    notified = 0; // Subscribing brought "uno" in.
+    const subscriber = subscribedAfterOneMessage(room, model);
     const before = model.getSnapshot().items;
 
     // As a sync brings them: three messages, one event each, in one go.
     client.receive(room, room.message(BOB, "dos"));
     client.receive(room, room.message(BOB, "tres"));
     client.receive(room, room.message(ANA, "cuatro"));
-    expect(notified).toBe(0);
+    expect(subscriber.notified).toBe(0);
     await Promise.resolve();
 
-    expect(notified).toBe(1);
+    expect(subscriber.notified).toBe(1);
     const after = model.getSnapshot().items;
     const texts = after.flatMap((item) =>
       item.kind === "message" && item.body.kind === "text" ? [item.body.text] : [],
     );
     expect(texts).toEqual(["uno", "dos", "tres", "cuatro"]);
     expect(after.slice(0, before.length).every((row, index) => row === before[index])).toBe(true);
-    unsubscribe();
+    subscriber.unsubscribe();
   });
 
   it("tells nobody when an event changes nothing shown", async () => {
     const { client, room, model } = setup();
-    room.message(BOB, "uno");
-    let notified = 0;
-    const unsubscribe = model.subscribe(() => {
-      notified += 1;
-    });
-    notified = 0; // Subscribing brought "uno" in.
+    const subscriber = subscribedAfterOneMessage(room, model);
 
     client.emit("Room.myMembership", room);
     await Promise.resolve();
 
-    expect(notified).toBe(0);
-    unsubscribe();
+    expect(subscriber.notified).toBe(0);
+    subscriber.unsubscribe();
   });
 });
