@@ -15,6 +15,7 @@ import { answersOk } from "./processes.ts";
 import { renderTemplate, type TemplateValues, yamlRegexLiteral } from "./render.ts";
 import { newSynapseSigningKey, type StackSecrets } from "./secrets.ts";
 import { portSqliteToPostgres } from "./synapsePort.ts";
+import { prepareNewDatabase } from "./synapseSchema.ts";
 import {
   answersOkOnSocket,
   healthSocket,
@@ -225,6 +226,15 @@ export async function startSynapse(
       sink: options.sink ?? (() => {}),
     });
   }
+  await prepareNewDatabase({
+    python: options.python,
+    synapseDir: options.dir,
+    homeserverConfig: config.homeserver,
+    databaseConfig: config.database,
+    database: options.database,
+    env: synapseEnv(),
+    sink: options.sink ?? (() => {}),
+  });
   const url = `http://127.0.0.1:${options.port}`;
   const managed = await supervisor.start(
     "synapse",
@@ -233,7 +243,7 @@ export async function startSynapse(
     {
       cwd: options.dir,
       env: synapseEnv(),
-      // The first start creates the database schema, which takes a while on two cores.
+      // Generous: an upgrade applies its schema changes during this start.
       health: { check: () => answersOk(`${url}/health`), startupMs: 240_000 },
     },
   );

@@ -61,17 +61,18 @@ export async function portSqliteToPostgres(options: {
   try {
     // synapse_port_db refuses a database with background updates still pending, which a
     // recently created or upgraded one has: finish them first, as Synapse would while running.
-    await runScript(
+    const port = { ...options, part: "synapse-port", failure: PORT_FAILED };
+    await runSynapseScript(
       options.python,
       "update_synapse_database",
       ["--database-config", sqliteConfig, "--run-background-updates"],
-      options,
+      port,
     );
-    await runScript(
+    await runSynapseScript(
       options.python,
       "synapse_port_db",
       ["--sqlite-database", sqlite, "--postgres-config", postgresConfig],
-      options,
+      port,
     );
   } finally {
     await rm(sqliteConfig, { force: true });
@@ -91,11 +92,25 @@ export async function portSqliteToPostgres(options: {
   return true;
 }
 
-function runScript(
+const PORT_FAILED =
+  "moving Synapse from SQLite to PostgreSQL failed; the SQLite file is unchanged and the next start tries again";
+
+/**
+ * Runs one of Synapse's scripts (installed beside `python`) in the Synapse folder, its output
+ * going to the logs as `part`.
+ * @throws StartupError starting with `failure` and the script's last lines when it fails
+ */
+export function runSynapseScript(
   python: string,
   script: string,
   args: string[],
-  options: { synapseDir: string; env: NodeJS.ProcessEnv; sink: LogSink },
+  options: {
+    synapseDir: string;
+    env: NodeJS.ProcessEnv;
+    sink: LogSink;
+    part: string;
+    failure: string;
+  },
 ) {
   const { sink } = options;
   return new Promise<void>((resolve, reject) => {
@@ -110,7 +125,7 @@ function runScript(
         if (!line.trim()) continue;
         tail.push(line);
         if (tail.length > 30) tail.shift();
-        sink("synapse-port", line);
+        sink(options.part, line);
       }
     };
     child.stdout.on("data", keep);
@@ -121,7 +136,7 @@ function runScript(
         ? resolve()
         : reject(
             new StartupError(
-              `moving Synapse from SQLite to PostgreSQL failed in ${script} (exit ${code}); the SQLite file is unchanged and the next start tries again:\n${tail.join("\n")}`,
+              `${options.failure} (${script} exited with ${code}):\n${tail.join("\n")}`,
             ),
           ),
     );
