@@ -9,6 +9,7 @@ import {
   partnerRequest,
   renderWithPartners,
 } from "../../test/fakePartners";
+import { statusSays } from "../../test/status";
 import { RequestsPage } from "./RequestsPage";
 
 const FROM_BOB = partnerRequest({ id: "req-1", requester: BOB });
@@ -91,9 +92,7 @@ describe("RequestsPage", () => {
     await screen.findByText("Bob Silva");
     await user.click(within(requestFrom("Carla Ruiz")).getByRole("button", { name: "Decline" }));
 
-    expect(await screen.findByRole("status")).toHaveTextContent(
-      "You declined Carla Ruiz's request.",
-    );
+    await statusSays("You declined Carla Ruiz's request.");
     const incoming = screen.getByRole("region", { name: "Waiting for your answer" });
     expect(within(incoming).queryByText("Carla Ruiz")).not.toBeInTheDocument();
     expect(within(incoming).getByText("Bob Silva")).toBeInTheDocument();

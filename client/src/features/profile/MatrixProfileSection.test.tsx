@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeMediaServer, mediaClient, renderSignedIn } from "../../test/fakeMediaServer";
 import { withUploads } from "../../test/fakeUploads";
+import { statusSays } from "../../test/status";
 import { MatrixProfileSection } from "./MatrixProfileSection";
 
 afterEach(() => {
@@ -57,9 +58,7 @@ describe("MatrixProfileSection", () => {
     await user.click(save);
 
     expect(client.setDisplayName).toHaveBeenCalledWith("Ana Lima");
-    expect(await screen.findByRole("status")).toHaveTextContent(
-      "Your display name is now “Ana Lima”.",
-    );
+    await statusSays("Your display name is now “Ana Lima”.");
     expect(screen.getByLabelText("Display name")).toHaveValue("Ana Lima");
   });
 
@@ -82,7 +81,7 @@ describe("MatrixProfileSection", () => {
     await user.paste(emoji);
     await user.click(save);
     expect(client.setDisplayName).toHaveBeenCalledWith(emoji);
-    expect(await screen.findByRole("status")).toHaveTextContent("Your display name is now");
+    await statusSays("Your display name is now");
   });
 
   it("says why the name could not be changed", async () => {
@@ -109,7 +108,7 @@ describe("MatrixProfileSection", () => {
     server.put(client.uploads[0]?.mxc ?? "", new Blob(["png bytes"], { type: "image/png" }));
     client.uploads[0]?.finish();
 
-    expect(await screen.findByRole("status")).toHaveTextContent("Your picture is updated.");
+    await statusSays("Your picture is updated.");
     expect(client.setAvatarUrl).toHaveBeenCalledWith("mxc://example.org/upload1");
     await waitFor(() => expect(avatar().querySelector("img")).not.toBeNull());
     expect(screen.getByRole("button", { name: "Change picture" })).toBeEnabled();
@@ -144,7 +143,7 @@ describe("MatrixProfileSection", () => {
     await user.click(screen.getByRole("button", { name: "Remove picture" }));
 
     expect(client.setAvatarUrl).toHaveBeenCalledWith("");
-    expect(await screen.findByRole("status")).toHaveTextContent("Your picture is removed.");
+    await statusSays("Your picture is removed.");
     expect(avatar()).toHaveTextContent("B");
     expect(avatar().querySelector("img")).toBeNull();
   });

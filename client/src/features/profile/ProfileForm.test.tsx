@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../api/ApiError";
 import type { ProfileInput } from "../../api/partnerTypes";
 import { LANGUAGES, profile } from "../../test/fakePartners";
+import { statusSays } from "../../test/status";
 import { ProfileForm } from "./ProfileForm";
 import { emptyProfile } from "./profileDraft";
 
@@ -201,7 +202,7 @@ describe("ProfileForm", () => {
       bio: "Oi! Learning Spanish.",
       discoverable: false,
     });
-    expect(await screen.findByRole("status")).toHaveTextContent("Your profile has been saved.");
+    await statusSays("Your profile has been saved.");
   });
 
   it("refuses a window that ends before it starts", async () => {
