@@ -229,9 +229,7 @@ export async function startSynapse(
   await prepareNewDatabase({
     python: options.python,
     synapseDir: options.dir,
-    homeserverConfig: config.homeserver,
-    databaseConfig: config.database,
-    database: options.database,
+    configFiles: [config.homeserver, config.database],
     env: synapseEnv(),
     sink: options.sink ?? (() => {}),
   });

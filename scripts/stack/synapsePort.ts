@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import type { LogSink } from "./processes.ts";
 import { StartupError } from "./processes.ts";
@@ -64,13 +64,13 @@ export async function portSqliteToPostgres(options: {
     const port = { ...options, part: "synapse-port", failure: PORT_FAILED };
     await runSynapseScript(
       options.python,
-      "update_synapse_database",
+      synapseScript(options.python, "update_synapse_database"),
       ["--database-config", sqliteConfig, "--run-background-updates"],
       port,
     );
     await runSynapseScript(
       options.python,
-      "synapse_port_db",
+      synapseScript(options.python, "synapse_port_db"),
       ["--sqlite-database", sqlite, "--postgres-config", postgresConfig],
       port,
     );
@@ -95,9 +95,12 @@ export async function portSqliteToPostgres(options: {
 const PORT_FAILED =
   "moving Synapse from SQLite to PostgreSQL failed; the SQLite file is unchanged and the next start tries again";
 
+/** One of the scripts Synapse installs beside its Python. */
+const synapseScript = (python: string, name: string) => join(dirname(python), name);
+
 /**
- * Runs one of Synapse's scripts (installed beside `python`) in the Synapse folder, its output
- * going to the logs as `part`.
+ * Runs a Python script with Synapse's Python in the Synapse folder, its output going to the logs
+ * as `part`.
  * @throws StartupError starting with `failure` and the script's last lines when it fails
  */
 export function runSynapseScript(
@@ -114,7 +117,7 @@ export function runSynapseScript(
 ) {
   const { sink } = options;
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(python, [join(dirname(python), script), ...args], {
+    const child = spawn(python, [script, ...args], {
       cwd: options.synapseDir,
       stdio: ["ignore", "pipe", "pipe"],
       env: options.env,
@@ -136,7 +139,7 @@ export function runSynapseScript(
         ? resolve()
         : reject(
             new StartupError(
-              `${options.failure} (${script} exited with ${code}):\n${tail.join("\n")}`,
+              `${options.failure} (${basename(script)} exited with ${code}):\n${tail.join("\n")}`,
             ),
           ),
     );
