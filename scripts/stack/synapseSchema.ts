@@ -8,7 +8,7 @@ import type { LogSink } from "./processes.ts";
 import { runSynapseScript } from "./synapsePort.ts";
 
 /** Where prepare_database.py is, beside the configuration it reads. */
-export const prepareDatabaseScript = join(synapseTemplates, "prepare_database.py");
+const prepareDatabaseScript = join(synapseTemplates, "prepare_database.py");
 
 /**
  * Makes the schema of a database Synapse has not used yet and runs its background updates to the
