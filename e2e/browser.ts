@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { repoRoot } from "../scripts/stack/paths.ts";
 
 export const CHROMIUM = process.env.XSTREAM_CHROMIUM ?? "/usr/bin/chromium";
@@ -39,6 +39,9 @@ export function useChromium(options: { fakeMedia?: boolean } = {}): () => Browse
   beforeAll(async () => {
     browser = await launchChromium(options);
   });
+  afterEach(async ({ task }) => {
+    if (task.result?.state === "fail" && browser) await describePages(browser, task.name);
+  });
   afterAll(async () => {
     await browser?.close();
   });
@@ -46,4 +49,23 @@ export function useChromium(options: { fakeMedia?: boolean } = {}): () => Browse
     if (!browser) throw new Error("Chromium is not running yet");
     return browser;
   };
+}
+
+/**
+ * After a failed test, what each open page showed: its address and the end of its accessibility
+ * tree (roles, names, text). CI keeps only the printed output, so this is what tells a timeout's
+ * cause from afar.
+ */
+async function describePages(browser: Browser, testName: string) {
+  const pages = browser.contexts().flatMap((context) => context.pages());
+  const views = await Promise.all(
+    pages.map(async (page, index) => {
+      const text = await page
+        .locator("body")
+        .ariaSnapshot({ timeout: 2_000 })
+        .catch((error: unknown) => `(unreadable: ${(error as Error).message.split("\n")[0]})`);
+      return `--- page ${index + 1}: ${page.url()}\n${text.slice(-2_000)}`;
+    }),
+  );
+  console.error(`The pages when "${testName}" failed:\n${views.join("\n")}`);
 }

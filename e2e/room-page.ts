@@ -26,15 +26,25 @@ export async function messageAction(tile: Locator, name: string | RegExp) {
     .click();
 }
 
-/** Waits until an `<img>` has really loaded a picture (not merely got a src). */
+/**
+ * Waits until an `<img>` has really loaded a picture (not merely got a src). Each look is short,
+ * so a picture that never comes fails inside `timeout`, saying what was there instead.
+ */
 export async function expectPictureLoaded(picture: Locator, timeout = 20_000) {
   await expect
     .poll(
       () =>
-        picture.evaluate((element) =>
-          element instanceof HTMLImageElement && element.complete ? element.naturalWidth : 0,
-        ),
-      { timeout },
+        picture
+          .evaluate(
+            (element) =>
+              element instanceof HTMLImageElement && element.complete && element.naturalWidth > 0
+                ? "loaded"
+                : `not loaded: ${element.outerHTML.slice(0, 200)}`,
+            undefined,
+            { timeout: 1_000 },
+          )
+          .catch((error: unknown) => `no picture: ${(error as Error).message.split("\n")[0]}`),
+      { timeout, interval: 100 },
     )
-    .toBeGreaterThan(0);
+    .toBe("loaded");
 }
