@@ -26,6 +26,10 @@ let botA: string;
 const FEDERATED_JOIN_MS = 60_000;
 // Tests that open a DM with A's bot from B: the join plus a few commands answered over federation.
 const FEDERATED_TEST_MS = 150_000;
+// A new display name reaches other servers in the member events Synapse writes into each of the
+// learner's rooms, after answering, in a task of its scheduler, which may wait for the
+// scheduler's next one-minute round; then federation carries them.
+const RENAME_ARRIVES_MS = 90_000;
 
 beforeAll(async () => {
   // A lists B for calls; B does not list A.
@@ -226,7 +230,9 @@ describe("a learner of B with A's bot and A's web learner", () => {
     expect(onA.sender).toBe(bob.userId);
   });
 
-  it("shows B's display name in A's partner list, and a later change made on B", async () => {
+  it("shows B's display name in A's partner list, and a later change made on B", {
+    timeout: FEDERATED_TEST_MS,
+  }, async () => {
     const [partner] = await partnersOf(ana);
     expect(partner).toMatchObject({
       user_id: bob.userId,
@@ -238,7 +244,7 @@ describe("a learner of B with A's bot and A's web learner", () => {
       async () =>
         (await partnersOf(ana)).find((p) => p.display_name === "Roberto Remote") ? true : undefined,
       "the new name in Ana's partner list",
-      30_000,
+      RENAME_ARRIVES_MS,
     );
   });
 
@@ -258,7 +264,7 @@ describe("a learner of B with A's bot and A's web learner", () => {
           (s) => s.user_id === cleo.userId && s.display_name === "Cleopatra Remote",
         ),
       "the new name in Ana's suggestions",
-      30_000,
+      RENAME_ARRIVES_MS,
     );
   });
 
